@@ -1,0 +1,110 @@
+# bluehelm: one executable (build/bluehelm), one SQLite database.
+#   make            build build/bluehelm
+#   make run        install what is missing, build, load the demo, serve it
+#   make test       install what is missing, build, run every test (ASan+UBSan)
+#   make fuzz       run the CSV fuzzer for FUZZ_SECONDS (default 60)
+#   make bench      run the benchmarks in bench/ (see bench/README.md)
+
+CC      ?= cc
+PKGS    := sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wformat=2
+DEFS    := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+INC     := -Isrc -Ibuild/gen
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS)
+LIBS    := $(PKG_LIBS) -lm -lpthread
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+           -fno-omit-frame-pointer
+
+SRC      := $(sort $(wildcard src/*/*.c))
+LIB_SRC  := $(filter-out src/cli/%,$(SRC))
+EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/gen/embedded.o
+LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/embedded.o
+ASAN_OBJ := $(SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/embedded.o
+ASAN_LIB := $(LIB_SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/embedded.o
+
+.PHONY: all run test check unit deps deps-test fuzz bench lint clean
+all: build/bluehelm
+
+build/bluehelm: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/obj/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The sanitized build used by the test suite.
+build/asan/bluehelm: $(ASAN_OBJ)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+
+build/asan/obj/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/asan/unit: $(UNIT_SRC) $(ASAN_LIB) tests/unit/tests.def tests/unit/test.h
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRC) $(ASAN_LIB) $(LIBS)
+
+# Files compiled into the binary (migrations, gazetteer), by a small generator.
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+build/gen/embedded.c: build/tools/embed $(EMBED)
+	@mkdir -p $(dir $@)
+	build/tools/embed $@ $(EMBED)
+
+# libFuzzer target for the CSV reader (clang from Debian).
+build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/io/csv.c src/io/csv.h src/core/err.c src/core/utf8.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
+	  -o $@ fuzz/fuzz_csv.c src/io/csv.c src/core/err.c src/core/utf8.c
+
+FUZZ_SECONDS ?= 60
+fuzz: deps-test build/fuzz/fuzz_csv
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  build/fuzz/corpus tests/fixtures/csv
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+# Install first, then re-enter make so pkg-config sees the new packages.
+run: deps
+	@$(MAKE) --no-print-directory build/bluehelm
+	@scripts/run-demo.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+check: build/bluehelm build/asan/bluehelm build/asan/unit build/fuzz/fuzz_csv lint
+	@tests/run.sh
+
+lint:
+	@scripts/lint.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build/bluehelm
+	bench/import.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

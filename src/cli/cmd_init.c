@@ -1,0 +1,31 @@
+/* cmd_init.c: `bluehelm init [--no-gazetteer]`. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "io/gazetteer.h"
+
+int cmd_init(cli *c, int argc, char **argv) {
+  int gazetteer = 1;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--no-gazetteer")) gazetteer = 0;
+    else return cli_usage_error(c, "init", "unknown argument %s", argv[i]);
+  }
+  store *s;
+  int rc = cli_open(c, &s, STORE_CREATE | STORE_MUST_BE_NEW);
+  if (rc) return rc;
+  long n = 0;
+  if (gazetteer) {
+    rc = store_begin(s, &c->e);
+    if (!rc) rc = gazetteer_load(s, &n, &c->e);
+    if (!rc) rc = store_commit(s, &c->e);
+    if (rc) store_rollback(s);
+  }
+  if (!rc) {
+    fprintf(c->out, "created %s (schema version %d)", c->db_path, store_schema_version(s));
+    if (gazetteer) fprintf(c->out, " with %ld gazetteer places (GeoNames, CC BY 4.0)", n);
+    fputc('\n', c->out);
+  }
+  store_close(s);
+  if (rc) remove(c->db_path);
+  return rc;
+}

@@ -1,0 +1,581 @@
+/* import.c: dataset folders and single files into the store, all or nothing. */
+#include "io/import.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/hset.h"
+#include "core/str.h"
+#include "io/csv.h"
+#include "model/event.h"
+
+#define DIR_FILES_MAX 64
+
+typedef struct stats {
+  long inserted, updated, unchanged, refused;
+} stats;
+
+typedef struct file_import {
+  store *s;
+  const kind *k;
+  const import_opts *o;
+  err_list *errs;
+  pending *pend;
+  const char *fname;
+  csv_reader *csv;
+  char **header;
+  int ncols;
+  source_layout layout;
+  writer *w;
+  hset ids;
+  stats st;
+  FILE *skip;
+  int failed; /* a bad row was seen: stop writing */
+  /* progress */
+  struct timespec start;
+  double last_progress;
+  int progress_shown;
+  long rows;
+  /* monadic ACLED: the event being assembled from consecutive rows */
+  record held;
+  arena held_arena;
+  int holding, held_actors;
+  err_list held_errs;
+  buf held_raw;
+} file_import;
+
+static double seconds_since(const struct timespec *t0) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void show_progress(file_import *fi, int final) {
+  if (!fi->o->progress || !isatty(2)) return;
+  double t = seconds_since(&fi->start);
+  if (!final && (t < 1.0 || t - fi->last_progress < 0.25)) return;
+  if (final && !fi->progress_shown) return;
+  fi->last_progress = t;
+  fi->progress_shown = 1;
+  unsigned long long total = csv_bytes_total(fi->csv), done = csv_bytes_read(fi->csv);
+  fprintf(stderr, "\r%s: %ld rows, %.0f rows/s", fi->fname, fi->rows, t > 0 ? fi->rows / t : 0.0);
+  if (total) fprintf(stderr, ", %.0f%% read", 100.0 * (double)done / (double)total);
+  fputs(final ? "\n" : "   ", stderr);
+  fflush(stderr);
+}
+
+static void report_header(void *ctx, const char *column, const char *msg) {
+  file_import *fi = ctx;
+  err e;
+  err_set(&e, ERR_VALIDATION, "%s", msg);
+  err_at(&e, fi->fname, 1, column);
+  err_list_add(fi->errs, &e);
+}
+
+/* Writes one CSV field with RFC 4180 quoting when needed. */
+static void csv_quote(buf *out, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    buf_puts(out, s);
+    return;
+  }
+  buf_putc(out, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') buf_putc(out, '"');
+    buf_putc(out, *p);
+  }
+  buf_putc(out, '"');
+}
+
+static void raw_row(file_import *fi, buf *out) {
+  size_t n = csv_nfields(fi->csv);
+  for (size_t i = 0; i < n; i++) {
+    if (i) buf_putc(out, ',');
+    csv_quote(out, csv_field(fi->csv, i, NULL));
+  }
+}
+
+/* A refused row: to the skip file with its reasons, or to the import's errors. */
+static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
+  if (fi->skip) {
+    buf reasons;
+    buf_init(&reasons, 1 << 16);
+    for (int i = 0; i < row_errs->n; i++) {
+      char line[700];
+      buf_printf(&reasons, "%s%s", i ? "; " : "", err_format(&row_errs->items[i], line, sizeof line));
+    }
+    fputs(raw, fi->skip);
+    fputc(',', fi->skip);
+    buf q;
+    buf_init(&q, 0);
+    csv_quote(&q, buf_cstr(&reasons));
+    fputs(buf_cstr(&q), fi->skip);
+    fputc('\n', fi->skip);
+    buf_free(&q);
+    buf_free(&reasons);
+    fi->st.refused++;
+    return;
+  }
+  for (int i = 0; i < row_errs->n; i++) err_list_add(fi->errs, &row_errs->items[i]);
+  fi->failed = 1;
+}
+
+static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs) {
+  if (row_errs->n == 0 && fi->failed) {
+    writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
+  } else if (row_errs->n == 0) {
+    int rc = writer_put(fi->w, r, row_errs);
+    if (rc == WRITE_INSERTED) fi->st.inserted++;
+    else if (rc == WRITE_UPDATED) fi->st.updated++;
+    else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
+  }
+  if (row_errs->n) refuse(fi, raw, row_errs);
+}
+
+/* The key of r as one string, for duplicate detection. */
+static uint64_t key_hash(const record *r) {
+  uint64_t h = 0;
+  for (int i = 0; i < r->k->nkey; i++) {
+    const fval *v = &r->v[r->k->key[i]];
+    if (v->set) h = h * 31 + str_hash(v->s, strlen(v->s));
+  }
+  return h;
+}
+
+static void copy_strings(record *r, arena *a) {
+  for (int i = 0; i < r->k->nfields; i++)
+    if (r->v[i].set && r->v[i].s) r->v[i].s = arena_strdup(a, r->v[i].s);
+}
+
+static void flush_held(file_import *fi) {
+  if (!fi->holding) return;
+  put_record(fi, &fi->held, buf_cstr(&fi->held_raw), &fi->held_errs);
+  fi->holding = 0;
+  arena_free(&fi->held_arena);
+  err_list_free(&fi->held_errs);
+  buf_reset(&fi->held_raw);
+}
+
+/* Monadic ACLED: a further row of the held event names one more actor. */
+static void merge_actor(file_import *fi, const record *r) {
+  record *h = &fi->held;
+  const kind *k = h->k;
+  const fval *actor = record_get(r, "actor1"), *assoc = record_get(r, "assoc_actor_1"),
+              *inter = record_get(r, "inter1");
+  int a2 = kind_field_index(k, "actor2"), as2 = kind_field_index(k, "assoc_actor_2"),
+      i2 = kind_field_index(k, "inter2");
+  if (fi->held_actors == 1) {
+    h->v[a2] = *actor;
+    h->v[as2] = *assoc;
+    h->v[i2] = *inter;
+    if (h->v[a2].set) h->v[a2].s = arena_strdup(&fi->held_arena, actor->s);
+    if (h->v[as2].set) h->v[as2].s = arena_strdup(&fi->held_arena, assoc->s);
+  } else if (actor->set) {
+    const fval *cur = &h->v[as2];
+    h->v[as2].s = cur->set ? arena_printf(&fi->held_arena, "%s; %s", cur->s, actor->s)
+                           : arena_strdup(&fi->held_arena, actor->s);
+    h->v[as2].set = 1;
+  }
+  fi->held_actors++;
+}
+
+/* Monadic ACLED: an actor row of an event that was written earlier in the file. */
+static void merge_stored(file_import *fi, const record *r, err_list *row_errs) {
+  sqlite3_stmt *st = store_cached(
+      fi->s,
+      "UPDATE events SET "
+      "assoc_actor_2 = CASE WHEN actor2 IS NULL THEN ?2 ELSE COALESCE(assoc_actor_2 || '; ', '') || ?1 END, "
+      "inter2 = CASE WHEN actor2 IS NULL THEN ?3 ELSE inter2 END, "
+      "actor2 = COALESCE(actor2, ?1) WHERE event_id_cnty = ?4",
+      NULL);
+  const fval *actor = record_get(r, "actor1"), *assoc = record_get(r, "assoc_actor_1"),
+              *inter = record_get(r, "inter1"), *id = record_get(r, "event_id_cnty");
+  if (!st || !actor->set) return;
+  sqlite3_bind_text(st, 1, actor->s, -1, SQLITE_STATIC);
+  if (assoc->set) sqlite3_bind_text(st, 2, assoc->s, -1, SQLITE_STATIC);
+  if (inter->set) sqlite3_bind_int64(st, 3, inter->i);
+  sqlite3_bind_text(st, 4, id->s, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) {
+    err e;
+    store_error(fi->s, &e, "merging a monadic row");
+    err_at(&e, fi->fname, r->line, "-");
+    err_list_add(row_errs, &e);
+  }
+  sqlite3_reset(st);
+}
+
+static void process_row(file_import *fi, arena *row_arena) {
+  long line = csv_line(fi->csv);
+  err_list row_errs;
+  err_list_init(&row_errs, 32);
+  record r;
+  record_init(&r, fi->k);
+  r.file = fi->fname;
+  r.line = line;
+  size_t nf = csv_nfields(fi->csv);
+  if ((int)nf != fi->ncols) {
+    err e;
+    err_set(&e, ERR_VALIDATION, "the record has %zu fields; the header has %d", nf, fi->ncols);
+    err_at(&e, fi->fname, line, "-");
+    err_list_add(&row_errs, &e);
+  } else {
+    for (int m = 0; m < fi->layout.nmaps; m++) {
+      const source_map *map = &fi->layout.maps[m];
+      const field *f = &fi->k->fields[map->field];
+      const char *raw = csv_field(fi->csv, (size_t)map->column, NULL);
+      err e;
+      const char *text = source_transform(map->tx, raw, row_arena, &e);
+      if (!text || field_parse(fi->s, f, text, &r.v[map->field], row_arena, &e)) {
+        err_at(&e, fi->fname, line, fi->header[map->column]);
+        err_list_add(&row_errs, &e);
+      }
+      r.present[map->field] = 1;
+    }
+  }
+  /* Duplicates within the file (merges for monadic ACLED). */
+  int key_ok = row_errs.n == 0;
+  for (int i = 0; key_ok && i < fi->k->nkey; i++) key_ok = r.v[fi->k->key[i]].set;
+  if (fi->layout.monadic && key_ok && fi->holding &&
+      strcmp(fi->held.v[fi->k->key[0]].s, r.v[fi->k->key[0]].s) == 0) {
+    merge_actor(fi, &r);
+    err_list_free(&row_errs);
+    return;
+  }
+  if (fi->layout.monadic) flush_held(fi);
+  int seen = key_ok && hset_add(&fi->ids, key_hash(&r));
+  if (seen && fi->layout.monadic) {
+    if (!fi->failed) merge_stored(fi, &r, &row_errs);
+    for (int i = 0; i < row_errs.n; i++) err_list_add(fi->errs, &row_errs.items[i]);
+    err_list_free(&row_errs);
+    return;
+  }
+  if (seen) {
+    err e;
+    err_set(&e, ERR_VALIDATION, "'%.100s' appears more than once in this file",
+            r.v[fi->k->key[0]].s);
+    err_at(&e, fi->fname, line, fi->k->fields[fi->k->key[0]].name);
+    err_list_add(&row_errs, &e);
+  }
+  if (fi->layout.monadic && row_errs.n == 0) {
+    /* Hold the event: the next rows may name its other actors. */
+    fi->held = r;
+    copy_strings(&fi->held, &fi->held_arena);
+    fi->held_actors = 1;
+    int a2 = kind_field_index(fi->k, "actor2"), as2 = kind_field_index(fi->k, "assoc_actor_2"),
+        i2 = kind_field_index(fi->k, "inter2");
+    fi->held.present[a2] = fi->held.present[as2] = fi->held.present[i2] = 1;
+    fi->holding = 1;
+    if (fi->skip) raw_row(fi, &fi->held_raw);
+    err_list_free(&row_errs);
+    return;
+  }
+  buf raw;
+  buf_init(&raw, 0);
+  if (fi->skip && row_errs.n) raw_row(fi, &raw);
+  if (fi->skip && !row_errs.n) raw_row(fi, &raw); /* writer errors need it too */
+  put_record(fi, &r, buf_cstr(&raw), &row_errs);
+  buf_free(&raw);
+  err_list_free(&row_errs);
+}
+
+static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
+                         source_format format, const import_opts *o, pending *pend,
+                         err_list *errs, stats *out) {
+  file_import fi;
+  memset(&fi, 0, sizeof fi);
+  fi.s = s;
+  fi.k = k;
+  fi.o = o;
+  fi.errs = errs;
+  fi.pend = pend;
+  fi.fname = fname;
+  fi.csv = csv;
+  hset_init(&fi.ids);
+  arena_init(&fi.held_arena);
+  err_list_init(&fi.held_errs, 32);
+  buf_init(&fi.held_raw, 0);
+  clock_gettime(CLOCK_MONOTONIC, &fi.start);
+  int rc = 0;
+  err e;
+  long errors_before = errs->total;
+
+  int got = csv_next(csv, &e);
+  if (got < 0) {
+    if (!strncmp(e.field, "#", 1)) str_copy(e.field, sizeof e.field, "-");
+    err_list_add(errs, &e);
+    rc = ERR_VALIDATION;
+    goto done;
+  }
+  if (got == CSV_EOF) {
+    if (csv_bytes_read(csv) == 0) {
+      err_set(&e, ERR_VALIDATION, "the file is empty (0 bytes): a dataset file needs at least a header row");
+      err_at(&e, fname, 1, "-");
+      err_list_add(errs, &e);
+      rc = ERR_VALIDATION;
+    }
+    goto done;
+  }
+  fi.ncols = (int)csv_nfields(csv);
+  fi.header = xcalloc((size_t)fi.ncols, sizeof *fi.header);
+  for (int i = 0; i < fi.ncols; i++) {
+    size_t tl;
+    const char *h = str_trim(csv_field(csv, (size_t)i, NULL), strlen(csv_field(csv, (size_t)i, NULL)), &tl);
+    fi.header[i] = strndup(h, tl);
+    if (!fi.header[i]) abort();
+  }
+  if (source_layout_build(&fi.layout, format, k, (const char *const *)fi.header, fi.ncols,
+                          o->lenient, report_header, &fi)) {
+    rc = ERR_VALIDATION;
+    goto done;
+  }
+  if (o->skip_bad) {
+    fi.skip = fopen(o->skip_bad, "a");
+    if (!fi.skip) {
+      err_set(&e, ERR_IO, "cannot write %s", o->skip_bad);
+      err_list_add(errs, &e);
+      rc = ERR_IO;
+      goto done;
+    }
+    if (ftell(fi.skip) == 0) {
+      buf hdr;
+      buf_init(&hdr, 0);
+      for (int i = 0; i < fi.ncols; i++) {
+        if (i) buf_putc(&hdr, ',');
+        csv_quote(&hdr, fi.header[i]);
+      }
+      fprintf(fi.skip, "%s,bluehelm_error\n", buf_cstr(&hdr));
+      buf_free(&hdr);
+    }
+  }
+  if ((rc = writer_open(&fi.w, s, k, o->skip_bad ? NULL : pend, &e))) {
+    err_list_add(errs, &e);
+    goto done;
+  }
+  arena row_arena;
+  arena_init(&row_arena);
+  for (;;) {
+    if (!o->skip_bad && errs->total >= IMPORT_ERRORS_MAX) break;
+    got = csv_next(csv, &e);
+    if (got == CSV_EOF) break;
+    if (got < 0) {
+      if (e.field[0] == '#') {
+        long idx = strtol(e.field + 1, NULL, 10);
+        if (idx >= 0 && idx < fi.ncols) str_copy(e.field, sizeof e.field, fi.header[idx]);
+      }
+      if (csv_recoverable(csv) && o->skip_bad) {
+        err_list one;
+        err_list_init(&one, 1);
+        err_list_add(&one, &e);
+        buf raw;
+        buf_init(&raw, 0);
+        raw_row(&fi, &raw);
+        refuse(&fi, buf_cstr(&raw), &one);
+        buf_free(&raw);
+        err_list_free(&one);
+        continue;
+      }
+      err_list_add(errs, &e);
+      fi.failed = 1;
+      if (csv_recoverable(csv)) continue;
+      break;
+    }
+    fi.rows++;
+    process_row(&fi, &row_arena);
+    arena_free(&row_arena);
+    if ((fi.rows & 1023) == 0) show_progress(&fi, 0);
+  }
+  flush_held(&fi);
+  arena_free(&row_arena);
+  show_progress(&fi, 1);
+  if (errs->total > errors_before) rc = ERR_VALIDATION;
+done:
+  if (fi.skip && fclose(fi.skip) != 0 && !rc) {
+    err_set(&e, ERR_IO, "cannot write %s", o->skip_bad);
+    err_list_add(errs, &e);
+    rc = ERR_IO;
+  }
+  writer_close(fi.w);
+  for (int i = 0; i < fi.ncols; i++) free(fi.header[i]);
+  free(fi.header);
+  hset_free(&fi.ids);
+  arena_free(&fi.held_arena);
+  err_list_free(&fi.held_errs);
+  buf_free(&fi.held_raw);
+  if (out) {
+    out->inserted += fi.st.inserted;
+    out->updated += fi.st.updated;
+    out->unchanged += fi.st.unchanged;
+    out->refused += fi.st.refused;
+  }
+  return rc;
+}
+
+typedef struct job {
+  const kind *k;
+  char *path;
+  const char *name;
+} job;
+
+static int job_order(const void *a, const void *b) {
+  const job *x = a, *y = b;
+  return (x->k > y->k) - (x->k < y->k); /* kinds are stored in dependency order */
+}
+
+/* Runs the jobs in one transaction; prints the summary on success. */
+static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *errs,
+                    const char *mem, size_t memlen) {
+  err e;
+  if (store_begin(s, &e)) {
+    err_list_add(errs, &e);
+    return e.code;
+  }
+  unsigned long gen0 = store_generation(s);
+  pending pend = {0};
+  stats st[DIR_FILES_MAX];
+  memset(st, 0, sizeof st);
+  int rc = 0;
+  if (o->skip_bad) remove(o->skip_bad);
+  for (int i = 0; i < n && errs->total < IMPORT_ERRORS_MAX; i++) {
+    csv_reader *csv;
+    int orc = mem ? csv_open_mem(&csv, mem, memlen, jobs[i].name, &e)
+                  : csv_open_file(&csv, jobs[i].path, &e);
+    if (orc) {
+      err_list_add(errs, &e);
+      rc = orc;
+      continue;
+    }
+    source_format fmt = n == 1 && !mem ? o->format : SOURCE_NATIVE;
+    if (mem) fmt = o->format;
+    int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, errs, &st[i]);
+    csv_close(csv);
+    if (frc && !rc) rc = frc;
+  }
+  if (!rc && !errs->total && pending_check(s, &pend, errs)) rc = ERR_VALIDATION;
+  pending_free(&pend);
+  if (!rc && errs->total) rc = ERR_VALIDATION;
+  if (!rc && store_generation(s) != gen0 && event_refresh_sectors(s, &e)) {
+    err_list_add(errs, &e);
+    rc = e.code;
+  }
+  if (!rc && store_commit(s, &e)) {
+    err_list_add(errs, &e);
+    rc = e.code;
+  }
+  if (rc) {
+    store_rollback(s);
+    return rc;
+  }
+  if (o->summary) {
+    for (int i = 0; i < n; i++) {
+      fprintf(o->summary, "%s: %ld inserted, %ld updated, %ld unchanged", jobs[i].k->name,
+              st[i].inserted, st[i].updated, st[i].unchanged);
+      if (o->skip_bad) fprintf(o->summary, ", %ld refused (written to %s)", st[i].refused, o->skip_bad);
+      fputc('\n', o->summary);
+    }
+  }
+  return 0;
+}
+
+static int import_dir(store *s, const char *path, const import_opts *o, err_list *errs) {
+  err e;
+  DIR *d = opendir(path);
+  if (!d) {
+    err_set(&e, ERR_IO, "cannot read the folder %s", path);
+    err_list_add(errs, &e);
+    return ERR_IO;
+  }
+  job jobs[DIR_FILES_MAX];
+  int n = 0, rc = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".csv") != 0) continue;
+    char kname[256];
+    snprintf(kname, sizeof kname, "%.*s", (int)(len - 4), de->d_name);
+    const kind *k = kind_find(kname);
+    if (!k) {
+      err_set(&e, ERR_VALIDATION, "%s is not a record kind: rename the file or move it out of the folder",
+              kname);
+      err_at(&e, de->d_name, 1, "-");
+      err_list_add(errs, &e);
+      rc = ERR_VALIDATION;
+      continue;
+    }
+    if (n == DIR_FILES_MAX) break;
+    jobs[n].k = k;
+    size_t plen = strlen(path) + 1 + len + 1;
+    jobs[n].path = xmalloc(plen);
+    snprintf(jobs[n].path, plen, "%s/%s", path, de->d_name);
+    jobs[n].name = jobs[n].path + strlen(path) + 1;
+    n++;
+  }
+  closedir(d);
+  if (!rc && n == 0) {
+    err_set(&e, ERR_VALIDATION, "%s holds no <kind>.csv file", path);
+    err_list_add(errs, &e);
+    rc = ERR_VALIDATION;
+  }
+  if (!rc) {
+    qsort(jobs, (size_t)n, sizeof *jobs, job_order);
+    rc = run_jobs(s, jobs, n, o, errs, NULL, 0);
+  }
+  for (int i = 0; i < n; i++) free(jobs[i].path);
+  return rc;
+}
+
+int import_path(store *s, const char *path, const import_opts *o, err_list *errs) {
+  struct stat sb;
+  err e;
+  if (stat(path, &sb) != 0) {
+    err_set(&e, ERR_IO, "%s does not exist", path);
+    err_list_add(errs, &e);
+    return ERR_IO;
+  }
+  if (S_ISDIR(sb.st_mode)) {
+    if (o->kind || o->format != SOURCE_NATIVE) {
+      err_set(&e, ERR_USAGE, "--kind and --format apply to one file, not to a folder");
+      err_list_add(errs, &e);
+      return ERR_USAGE;
+    }
+    return import_dir(s, path, o, errs);
+  }
+  const kind *k = NULL;
+  if (o->format != SOURCE_NATIVE) {
+    k = kind_find("events");
+  } else if (o->kind) {
+    k = kind_find(o->kind);
+    if (!k) {
+      err_set(&e, ERR_USAGE, "unknown kind '%.60s' (see `bluehelm help import`)", o->kind);
+      err_list_add(errs, &e);
+      return ERR_USAGE;
+    }
+  } else {
+    /* A file named <kind>.csv needs no --kind. */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char kname[256];
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".csv") == 0) {
+      snprintf(kname, sizeof kname, "%.*s", (int)(len - 4), base);
+      k = kind_find(kname);
+    }
+    if (!k) {
+      err_set(&e, ERR_USAGE, "%s: give --kind KIND or --format acled|ucdp", path);
+      err_list_add(errs, &e);
+      return ERR_USAGE;
+    }
+  }
+  const char *base = strrchr(path, '/');
+  job j = {k, (char *)path, base ? base + 1 : path};
+  return run_jobs(s, &j, 1, o, errs, NULL, 0);
+}
+
+int import_buffer(store *s, const kind *k, const char *data, size_t len, const char *name,
+                  const import_opts *o, err_list *errs) {
+  job j = {k, NULL, name};
+  return run_jobs(s, &j, 1, o, errs, data, len);
+}

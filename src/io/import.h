@@ -1,0 +1,36 @@
+/* import.h: loading CSV into the store (FORMATS.md §1): a dataset folder in
+ * dependency order, or one file of a kind or of an outside format, all in one
+ * transaction: either everything is stored or nothing. */
+#ifndef BH_IMPORT_H
+#define BH_IMPORT_H
+
+#include <stdio.h>
+
+#include "io/source.h"
+#include "model/record.h"
+#include "store/store.h"
+
+#define IMPORT_ERRORS_MAX 100
+
+typedef struct import_opts {
+  source_format format; /* of a single file */
+  const char *kind;     /* --kind: the kind of a single native file */
+  int lenient;          /* unknown columns are ignored, not errors */
+  const char *skip_bad; /* refused rows go to this CSV; the rest is stored */
+  int progress;         /* show progress on stderr when it is a terminal */
+  FILE *summary;        /* where to say what was done (NULL: nowhere) */
+} import_opts;
+
+/* import_path: imports path (a dataset folder, or one file with o->kind or
+ * o->format). Bad rows go to errs (with file, line and column); then nothing
+ * is stored and ERR_VALIDATION is returned, unless o->skip_bad is set, in
+ * which case bad rows are written there and the good ones stored. Returns 0
+ * when stored, or a negative ERR_* code. */
+int import_path(store *s, const char *path, const import_opts *o, err_list *errs);
+
+/* import_buffer: as import_path for one CSV of kind k held in memory
+ * (name is used in messages). */
+int import_buffer(store *s, const kind *k, const char *data, size_t len, const char *name,
+                  const import_opts *o, err_list *errs);
+
+#endif

@@ -1,0 +1,248 @@
+/* filter.c: FILTER arguments to SQL conditions with bound values. */
+#include "model/filter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/geo.h"
+#include "core/str.h"
+#include "model/place.h"
+#include "model/record.h"
+
+#define FILTER_VALUES_MAX 256
+
+void filter_init(filter_set *fs, const kind *k) {
+  fs->k = k;
+  buf_init(&fs->where, 1u << 20);
+  fs->nbinds = 0;
+}
+
+void filter_free(filter_set *fs) { buf_free(&fs->where); }
+
+const char *filter_where(filter_set *fs) { return fs->where.len ? buf_cstr(&fs->where) : "1"; }
+
+void filter_add_sql(filter_set *fs, const char *sql) {
+  buf_printf(&fs->where, "%s(%s)", fs->where.len ? " AND " : "", sql);
+}
+
+int filter_bind_all(const filter_set *fs, sqlite3_stmt *st, int first) {
+  for (int i = 0; i < fs->nbinds; i++) {
+    const filter_bind *b = &fs->binds[i];
+    if (b->type == SQLITE_INTEGER) sqlite3_bind_int64(st, first + i, b->i);
+    else if (b->type == SQLITE_FLOAT) sqlite3_bind_double(st, first + i, b->d);
+    else sqlite3_bind_text(st, first + i, b->s, -1, SQLITE_STATIC);
+  }
+  return first + fs->nbinds;
+}
+
+static int add_bind(filter_set *fs, filter_bind b, err *e) {
+  if (fs->nbinds >= FILTER_BINDS_MAX)
+    return err_set(e, ERR_USAGE, "too many filter values (at most %d)", FILTER_BINDS_MAX);
+  fs->binds[fs->nbinds++] = b;
+  return 0;
+}
+
+int filter_split(const char *arg, char **column, const char **op, char **value, arena *a,
+                 err *e) {
+  static const char *ops[] = {"!=", ">=", "<=", "=", ">", "<"};
+  size_t n = strcspn(arg, "=!<>");
+  if (!arg[n] || n == 0)
+    return err_set(e, ERR_USAGE, "'%.80s' is not a filter (column=value, column>=value, near=PLACE:KM)", arg);
+  for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (str_has_prefix(arg + n, ops[i])) {
+      *op = ops[i];
+      *column = arena_strndup(a, arg, n);
+      *value = arena_strdup(a, arg + n + strlen(ops[i]));
+      return 0;
+    }
+  return err_set(e, ERR_USAGE, "'%.80s' has no known operator (= != >= <= > <)", arg);
+}
+
+/* Splits value on unescaped commas ("\," is a comma); returns the count. */
+static int split_values(const char *value, char **out, int max, arena *a) {
+  int n = 0;
+  size_t len = strlen(value);
+  char *cur = arena_alloc(a, len + 1);
+  size_t c = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (value[i] == '\\' && value[i + 1] == ',') {
+      cur[c++] = ',';
+      i++;
+    } else if (value[i] == ',' || value[i] == 0) {
+      cur[c] = 0;
+      if (n < max) out[n++] = cur;
+      cur += c + 1;
+      c = 0;
+    } else {
+      cur[c++] = value[i];
+    }
+  }
+  return n;
+}
+
+static int bind_value(filter_set *fs, const field *f, const fval *v, err *e) {
+  filter_bind b = {0};
+  switch (f->type) {
+    case FT_INT:
+    case FT_COUNT:
+    case FT_BOOL:
+      b.type = SQLITE_INTEGER;
+      b.i = v->i;
+      break;
+    case FT_REAL:
+    case FT_AREA:
+    case FT_PCT:
+    case FT_LAT:
+    case FT_LON:
+      b.type = SQLITE_FLOAT;
+      b.d = v->d;
+      break;
+    default:
+      b.type = SQLITE_TEXT;
+      b.s = v->s;
+  }
+  return add_bind(fs, b, e);
+}
+
+/* Validates one filter value as the field would validate it on import. */
+static int parse_value(store *s, const field *f, const char *raw, fval *v, arena *a, err *e) {
+  field tmp = *f;
+  /* Places and references are matched as given; lists by their items. */
+  if (f->type == FT_PLACE || f->type == FT_PLACELIST) tmp.type = FT_TEXT;
+  else if (f->type == FT_REFLIST) tmp.type = FT_REF;
+  else if (f->type == FT_LIST) tmp.type = FT_TEXT;
+  err fe;
+  if (field_parse(s, &tmp, raw, v, a, &fe))
+    return err_set(e, ERR_USAGE, "filter %s: %s", f->name, fe.msg);
+  return 0;
+}
+
+static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *e) {
+  const kind *k = fs->k;
+  const char *colon = strrchr(value, ':');
+  double km;
+  if (!colon || str_to_double(colon + 1, &km) || km < 0)
+    return err_set(e, ERR_USAGE, "near=%.80s: write near=PLACE:KM (a place and a distance in km)", value);
+  char *name = arena_strndup(a, value, (size_t)(colon - value));
+  place_match m;
+  int found = place_resolve(s, name, &m, a, e);
+  if (found < 0) return found;
+  if (!found) return err_set(e, ERR_USAGE, "near=%.80s: no place has that id or name", value);
+  int coords = kind_field(k, "latitude") && kind_field(k, "longitude");
+  const char *pcol = NULL;
+  for (int i = 0; !coords && i < k->nfields && !pcol; i++)
+    if (k->fields[i].type == FT_PLACE) pcol = k->fields[i].name;
+  if (!coords && !pcol)
+    return err_set(e, ERR_USAGE, "near= does not apply to %s: they have no coordinates or place",
+                   k->name);
+  buf cond;
+  buf_init(&cond, 1 << 16);
+  if (strcmp(k->name, "events") == 0) {
+    geo_range ranges[64];
+    int nr = geo_cell_ranges(m.latitude, m.longitude, km, ranges, 64);
+    if (nr > 0) {
+      buf_puts(&cond, "(");
+      for (int i = 0; i < nr; i++) {
+        buf_printf(&cond, "%s\"_cell\" BETWEEN %ld AND %ld", i ? " OR " : "", ranges[i].lo, ranges[i].hi);
+      }
+      buf_puts(&cond, ") AND ");
+    }
+  }
+  if (coords)
+    buf_puts(&cond, "bh_distance(\"latitude\", \"longitude\", ?, ?) <= ?");
+  else /* through the record's place and its coordinates */
+    buf_printf(&cond,
+               "bh_distance((SELECT latitude FROM places _p WHERE _p.place_id = \"%s\"), "
+               "(SELECT longitude FROM places _p WHERE _p.place_id = \"%s\"), ?, ?) <= ?",
+               pcol, pcol);
+  filter_add_sql(fs, buf_cstr(&cond));
+  buf_free(&cond);
+  int rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = m.latitude}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = m.longitude}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = km}, e);
+  return rc;
+}
+
+int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
+                  const char *value, arena *a, err *e) {
+  const kind *k = fs->k;
+  if (strcmp(column, "near") == 0) {
+    if (strcmp(op, "=") != 0) return err_set(e, ERR_USAGE, "near takes '=': near=PLACE:KM");
+    return add_near(fs, s, value, a, e);
+  }
+  const field *f = kind_field(k, column);
+  if (!f) return err_set(e, ERR_USAGE, "unknown column '%.60s' for %s", column, k->name);
+  int eq = strcmp(op, "=") == 0, ne = strcmp(op, "!=") == 0;
+  char col[80];
+  snprintf(col, sizeof col, "\"%s\"", f->name);
+  if (!value[0]) {
+    if (eq) filter_add_sql(fs, arena_printf(a, "%s IS NULL", col));
+    else if (ne) filter_add_sql(fs, arena_printf(a, "%s IS NOT NULL", col));
+    else return err_set(e, ERR_USAGE, "filter %s%s needs a value", column, op);
+    return 0;
+  }
+  char *vals[FILTER_VALUES_MAX];
+  int nv = (eq || ne) ? split_values(value, vals, FILTER_VALUES_MAX, a) : 1;
+  if (!(eq || ne)) vals[0] = (char *)value;
+  buf cond;
+  buf_init(&cond, 1 << 20);
+  int rc = 0;
+  int place = f->type == FT_PLACE || f->type == FT_PLACELIST;
+  int list = field_is_list(f);
+  if (!eq && !ne && (list || place)) {
+    rc = err_set(e, ERR_USAGE, "filter %s: only = and != apply to this column", column);
+    goto done;
+  }
+  buf_puts(&cond, ne ? "NOT (" : "(");
+  for (int i = 0; i < nv; i++) {
+    fval v;
+    if ((rc = parse_value(s, f, vals[i], &v, a, e))) goto done;
+    if (!v.set) continue;
+    if (i) buf_puts(&cond, eq || ne ? " OR " : " AND ");
+    if (place && f->type == FT_PLACE) {
+      place_match m;
+      int found = place_resolve(s, vals[i], &m, a, e);
+      if (found < 0) {
+        rc = found;
+        goto done;
+      }
+      if (found) v.s = m.place_id;
+      buf_printf(&cond, "%s IN " PLACE_WITHIN_SQL, col);
+    } else if (place) {
+      place_match m;
+      int found = place_resolve(s, vals[i], &m, a, e);
+      if (found < 0) {
+        rc = found;
+        goto done;
+      }
+      if (found) v.s = m.place_id;
+      buf_printf(&cond,
+                 "EXISTS (SELECT 1 FROM " PLACE_WITHIN_SQL " _w WHERE instr(';' || %s || ';', "
+                 "';' || _w.id || ';') > 0)",
+                 col);
+    } else if (list) {
+      buf_printf(&cond, "instr(';' || %s || ';', ';' || ? || ';') > 0", col);
+    } else if (eq || ne) {
+      buf_printf(&cond, "%s = ?", col);
+    } else {
+      buf_printf(&cond, "%s %s ?", col, op);
+    }
+    if ((rc = bind_value(fs, f, &v, e))) goto done;
+  }
+  buf_puts(&cond, ")");
+  if (ne) buf_printf(&cond, " OR %s IS NULL", col);
+  filter_add_sql(fs, buf_cstr(&cond));
+done:
+  buf_free(&cond);
+  return rc;
+}
+
+int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e) {
+  char *column, *value;
+  const char *op;
+  int rc = filter_split(arg, &column, &op, &value, a, e);
+  if (rc) return rc;
+  return filter_add_op(fs, s, column, op, value, a, e);
+}

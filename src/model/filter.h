@@ -1,0 +1,64 @@
+/* filter.h: FILTER arguments (FORMATS.md §3) compiled to an SQL condition
+ * with bound values: column=v, !=, >=, <=, >, <, a,b lists, `column=` for no
+ * value, list columns, places inside places, near=PLACE:KM. */
+#ifndef BH_FILTER_H
+#define BH_FILTER_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "model/kind.h"
+#include "store/store.h"
+
+#define FILTER_BINDS_MAX 512
+
+typedef struct filter_bind {
+  int type; /* SQLITE_TEXT, SQLITE_INTEGER, SQLITE_FLOAT */
+  const char *s;
+  int64_t i;
+  double d;
+} filter_bind;
+
+typedef struct filter_set {
+  const kind *k;
+  buf where; /* "1" or conditions joined with AND; column refs unqualified */
+  filter_bind binds[FILTER_BINDS_MAX];
+  int nbinds;
+} filter_set;
+
+/* filter_init: an empty filter set over kind k (matches every record). */
+void filter_init(filter_set *fs, const kind *k);
+
+/* filter_free: releases the set's memory. */
+void filter_free(filter_set *fs);
+
+/* filter_add: parses one FILTER argument ("admin1=Gao", "near=Gao:50") and
+ * adds its condition. Strings live in a. Returns 0, or ERR_USAGE naming an
+ * unknown column, an unknown operator, or a malformed or out-of-vocabulary value. */
+int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e);
+
+/* filter_add_op: as filter_add with the parts given apart (op is one of
+ * "=", "!=", ">=", "<=", ">", "<"). */
+int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
+                  const char *value, arena *a, err *e);
+
+/* filter_add_sql: adds a condition written by bluehelm itself (never from
+ * input) with no bound values. */
+void filter_add_sql(filter_set *fs, const char *sql);
+
+/* filter_where: the condition text ("1" when empty). */
+const char *filter_where(filter_set *fs);
+
+/* filter_bind_all: binds the set's values to st from parameter first on;
+ * returns the next free parameter index. */
+int filter_bind_all(const filter_set *fs, sqlite3_stmt *st, int first);
+
+/* filter_split: splits a FILTER argument into column, operator and value
+ * (pointers into a copy in a). Returns 0 or ERR_USAGE. */
+int filter_split(const char *arg, char **column, const char **op, char **value, arena *a,
+                 err *e);
+
+#endif

@@ -1,0 +1,156 @@
+/* kind.c: the kind tables, expanded from the files in src/model/kinds. */
+#include "model/kind.h"
+
+#include <string.h>
+
+#include "model/event.h"
+#include "model/kinds/vocab.h"
+#include "model/place.h"
+#include "model/record.h"
+
+#define REQUIRED F_REQUIRED
+#define KEY F_KEY
+#define DERIVED F_DERIVED
+#define DEFAULTED F_DEFAULTED
+
+#define COLUMN(n, t, f, a) {#n, FT_##t, f, a},
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define COMPUTED(col, fn, a1, a2)
+#define KIND(name, date, prep, after) static const field name##_fields[] = {
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef COMPUTED
+#undef KIND
+#undef KIND_END
+
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg) {CHECK_ORDER, NULL, #a, #b, NULL, msg},
+#define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
+#define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
+#define COMPUTED(col, fn, a1, a2)
+#define KIND(name, date, prep, after) \
+  static const kind_check name##_checks[] = {{CHECK_ORDER, NULL, NULL, NULL, NULL, NULL},
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef COMPUTED
+#undef KIND
+#undef KIND_END
+
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
+#define KIND(name, date, prep, after) \
+  static const kind_computed name##_computed[] = {{NULL, NULL, NULL, NULL},
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef COMPUTED
+#undef KIND
+#undef KIND_END
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define COMPUTED(col, fn, a1, a2)
+#define KIND_END
+static kind kinds[] = {
+#define KIND(name, date, prep, after)                                       \
+  {#name, name##_fields, N(name##_fields), date, name##_checks + 1,         \
+   N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1, {0, 0}, \
+   0, prep, after},
+#include "model/kinds/kinds.def"
+#undef KIND
+};
+
+static void kinds_init(void) {
+  static int done;
+  if (done) return;
+  for (int i = 0; i < N(kinds); i++) {
+    kind *k = &kinds[i];
+    for (int f = 0; f < k->nfields && k->nkey < 2; f++)
+      if (k->fields[f].flags & F_KEY) k->key[k->nkey++] = f;
+  }
+  done = 1;
+}
+
+const kind *kind_all(int *n) {
+  kinds_init();
+  *n = N(kinds);
+  return kinds;
+}
+
+const kind *kind_find(const char *name) {
+  kinds_init();
+  for (int i = 0; i < N(kinds); i++)
+    if (strcmp(kinds[i].name, name) == 0) return &kinds[i];
+  return NULL;
+}
+
+int kind_field_index(const kind *k, const char *name) {
+  for (int i = 0; i < k->nfields; i++)
+    if (strcmp(k->fields[i].name, name) == 0) return i;
+  return -1;
+}
+
+const field *kind_field(const kind *k, const char *name) {
+  int i = kind_field_index(k, name);
+  return i < 0 ? NULL : &k->fields[i];
+}
+
+const char *kind_key_name(const kind *k) { return k->fields[k->key[0]].name; }
+
+int vocab_has(const char *vocab, const char *word, size_t n) {
+  const char *p = vocab;
+  while (*p) {
+    const char *bar = strchr(p, '|');
+    size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    if (len == n && memcmp(p, word, n) == 0) return 1;
+    if (!bar) break;
+    p = bar + 1;
+  }
+  return 0;
+}
+
+const char *field_sql_type(const field *f) {
+  switch (f->type) {
+    case FT_INT:
+    case FT_COUNT:
+    case FT_BOOL: return "INTEGER";
+    case FT_REAL:
+    case FT_AREA:
+    case FT_PCT:
+    case FT_LAT:
+    case FT_LON: return "REAL";
+    default: return "TEXT";
+  }
+}
+
+const char *field_type_name(field_type t) {
+  static const char *names[] = {"id",   "text", "integer", "count", "number",
+                                "area", "percent", "latitude", "longitude",
+                                "date", "yes/no", "vocabulary", "code",
+                                "reference", "place", "list", "references",
+                                "places"};
+  return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
+
+int field_is_list(const field *f) {
+  return f->type == FT_LIST || f->type == FT_REFLIST || f->type == FT_PLACELIST;
+}

@@ -1,0 +1,116 @@
+/* kind.h: the record-kind engine's declarations. Each kind is a table of
+ * field descriptors (src/model/kinds/<kind>.def) plus a few declarative
+ * checks; everything else (CSV mapping, validation, SQL, JSON, filters) is
+ * generic code reading these tables. */
+#ifndef BH_KIND_H
+#define BH_KIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KIND_FIELDS_MAX 64
+
+typedef enum field_type {
+  FT_ID,        /* the record's identifier: text without control characters */
+  FT_TEXT,      /* free text */
+  FT_INT,       /* whole number */
+  FT_COUNT,     /* whole number >= 0 */
+  FT_REAL,      /* decimal number */
+  FT_AREA,      /* decimal number >= 0 */
+  FT_PCT,       /* decimal number in [0, 100] */
+  FT_LAT,       /* latitude in [-90, 90] */
+  FT_LON,       /* longitude in [-180, 180] */
+  FT_DATE,      /* YYYY-MM-DD */
+  FT_BOOL,      /* yes | no */
+  FT_VOCAB,     /* one word of a closed vocabulary (arg: "a|b|c") */
+  FT_CODE3,     /* three capital letters (ISO 3166 alpha-3 style) */
+  FT_REF,       /* the id of a record of another kind (arg: kind name) */
+  FT_PLACE,     /* a place: place_id, or a name resolved to one */
+  FT_LIST,      /* ';'-separated free-text items */
+  FT_REFLIST,   /* ';'-separated ids of records of kind arg */
+  FT_PLACELIST  /* ';'-separated places */
+} field_type;
+
+enum {
+  F_REQUIRED = 1, /* a row must give a value */
+  F_KEY = 2,      /* part of the record's identity */
+  F_DERIVED = 4,  /* computed by bluehelm, never imported (accepted, ignored) */
+  F_DEFAULTED = 8 /* stored as "_<name>"; the column <name> reads the value
+                     given, else a default rule (see the schema) */
+};
+
+typedef struct field {
+  const char *name;
+  field_type type;
+  unsigned flags;
+  const char *arg; /* vocabulary or referenced kind, else NULL */
+} field;
+
+typedef enum check_type {
+  CHECK_ORDER,  /* a <= b when both are set */
+  CHECK_PAIR,   /* (a, b) must be one of the "a>b" pairs in arg */
+  CHECK_WITHIN  /* [a, b] lies within the dates of the record ref names */
+} check_type;
+
+typedef struct kind_check {
+  check_type type;
+  const char *ref, *a, *b; /* field names (ref only for WITHIN) */
+  const char *arg;         /* PAIR: the allowed pairs */
+  const char *message;     /* reason given when the check fails */
+} kind_check;
+
+/* A column whose stored value is an SQL function of other columns. */
+typedef struct kind_computed {
+  const char *column, *function, *arg1, *arg2;
+} kind_computed;
+
+struct record;
+struct store;
+struct err;
+
+typedef struct kind {
+  const char *name;
+  const field *fields;
+  int nfields;
+  const char *date_field; /* the kind's main date, or NULL */
+  const kind_check *checks;
+  int nchecks;
+  const kind_computed *computed;
+  int ncomputed;
+  int key[2]; /* indexes of the key fields */
+  int nkey;
+  /* Called before each write with the parsed record; may fill defaults or
+   * refuse it (fills err, returns < 0). */
+  int (*prepare)(struct store *s, struct record *r, struct err *e);
+  /* Called after each write that inserted or updated the record. */
+  int (*after_write)(struct store *s, const struct record *r, struct err *e);
+} kind;
+
+/* kind_all: every kind in import dependency order; *n receives the count. */
+const kind *kind_all(int *n);
+
+/* kind_find: the kind with that name, or NULL. */
+const kind *kind_find(const char *name);
+
+/* kind_field_index: the index of the named field in k, or -1. */
+int kind_field_index(const kind *k, const char *name);
+
+/* kind_field: the named field of k, or NULL. */
+const field *kind_field(const kind *k, const char *name);
+
+/* kind_key_name: the name of k's first key column (its id). */
+const char *kind_key_name(const kind *k);
+
+/* vocab_has: 1 when word (n bytes) is one of the '|'-separated words of vocab. */
+int vocab_has(const char *vocab, const char *word, size_t n);
+
+/* field_sql_type: "TEXT", "INTEGER" or "REAL", the column type for f. */
+const char *field_sql_type(const field *f);
+
+/* field_type_name: a short name of the field's type for messages and docs. */
+const char *field_type_name(field_type t);
+
+/* field_is_list: 1 for LIST, REFLIST and PLACELIST fields. */
+int field_is_list(const field *f);
+
+#endif

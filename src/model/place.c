@@ -1,0 +1,113 @@
+/* place.c: place resolution and the folded-name index. */
+#include "model/place.h"
+
+#include <string.h>
+
+#include "core/str.h"
+#include "core/utf8.h"
+#include "model/record.h"
+
+void place_fold_key(const char *name, char *out, size_t cap) {
+  size_t tl;
+  const char *t = str_trim(name, strlen(name), &tl);
+  char tmp[512];
+  str_copy(tmp, tl + 1 < sizeof tmp ? tl + 1 : sizeof tmp, t);
+  utf8_fold(tmp, out, cap);
+}
+
+static void fill_match(sqlite3_stmt *st, place_match *m, arena *a) {
+  m->place_id = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+  m->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+  m->latitude = sqlite3_column_double(st, 2);
+  m->longitude = sqlite3_column_double(st, 3);
+  m->admin1 = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
+  m->admin2 = arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
+  m->population = sqlite3_column_int64(st, 6);
+}
+
+#define PLACE_COLS "p.place_id, p.name, p.latitude, p.longitude, p.admin1, p.admin2, p.population"
+#define BY_NAME_SQL                                                              \
+  "SELECT " PLACE_COLS " FROM _place_names n JOIN places p USING (place_id) "    \
+  "WHERE n.key = ?1 ORDER BY (p.place_id GLOB 'gn-[0-9]*'), "                    \
+  "COALESCE(p.population, 0) DESC, "                                            \
+  "CASE WHEN p.place_id GLOB 'gn-[0-9]*' THEN CAST(substr(p.place_id, 4) AS INTEGER) END, " \
+  "p.place_id LIMIT ?2"
+
+int place_candidates(store *s, const char *name, place_match *out, int max, arena *a, err *e) {
+  char key[512];
+  place_fold_key(name, key, sizeof key);
+  sqlite3_stmt *st = store_cached(s, BY_NAME_SQL, e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 2, max);
+  int n = 0, rc;
+  while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) fill_match(st, &out[n++], a);
+  sqlite3_reset(st);
+  return n;
+}
+
+int place_resolve(store *s, const char *text, place_match *m, arena *a, err *e) {
+  sqlite3_stmt *st = store_cached(s, "SELECT " PLACE_COLS " FROM places p WHERE p.place_id = ?", e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    fill_match(st, m, a);
+    sqlite3_reset(st);
+    return 1;
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return store_error(s, e, "place lookup");
+  return place_candidates(s, text, m, 1, a, e);
+}
+
+static int index_name(store *s, const char *id, const char *name, err *e) {
+  char key[512];
+  place_fold_key(name, key, sizeof key);
+  if (!key[0]) return 0;
+  sqlite3_stmt *st = store_cached(s, "INSERT OR IGNORE INTO _place_names(key, place_id) VALUES (?, ?)", e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) return store_error(s, e, "place names");
+  sqlite3_reset(st);
+  return 0;
+}
+
+int place_after_write(store *s, const record *r, err *e) {
+  const fval *id = &r->v[r->k->key[0]];
+  store_touch(s);
+  /* A gazetteer place changed by the mission is now the mission's own. */
+  sqlite3_stmt *own = store_cached(
+      s, "UPDATE places SET _gazetteer = NULL WHERE place_id = ? AND _gazetteer IS NOT NULL", e);
+  if (!own) return ERR_DB;
+  sqlite3_bind_text(own, 1, id->s, -1, SQLITE_STATIC);
+  if (sqlite3_step(own) != SQLITE_DONE) return store_error(s, e, "places");
+  sqlite3_reset(own);
+  sqlite3_stmt *del = store_cached(s, "DELETE FROM _place_names WHERE place_id = ?", e);
+  if (!del) return ERR_DB;
+  sqlite3_bind_text(del, 1, id->s, -1, SQLITE_STATIC);
+  if (sqlite3_step(del) != SQLITE_DONE) return store_error(s, e, "place names");
+  sqlite3_reset(del);
+  sqlite3_stmt *get = store_cached(s, "SELECT name, alt_names FROM places WHERE place_id = ?", e);
+  if (!get) return ERR_DB;
+  sqlite3_bind_text(get, 1, id->s, -1, SQLITE_STATIC);
+  if (sqlite3_step(get) != SQLITE_ROW) {
+    sqlite3_reset(get);
+    return 0;
+  }
+  arena a;
+  arena_init(&a);
+  char *name = arena_strdup(&a, (const char *)sqlite3_column_text(get, 0));
+  char *alts = arena_strdup(&a, (const char *)sqlite3_column_text(get, 1));
+  sqlite3_reset(get);
+  int rc = name ? index_name(s, id->s, name, e) : 0;
+  for (char *p = alts; !rc && p && *p;) {
+    char *semi = strchr(p, ';');
+    if (semi) *semi = 0;
+    rc = index_name(s, id->s, p, e);
+    p = semi ? semi + 1 : NULL;
+  }
+  arena_free(&a);
+  return rc;
+}

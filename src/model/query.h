@@ -1,0 +1,28 @@
+/* query.h: reading records of any kind through a filter set: count, iterate
+ * in key order, and each record as JSON. */
+#ifndef BH_QUERY_H
+#define BH_QUERY_H
+
+#include <stdint.h>
+
+#include "core/json.h"
+#include "model/filter.h"
+#include "model/record.h"
+
+/* query_count: the number of records matching fs into *out. Returns 0 or ERR_DB. */
+int query_count(store *s, filter_set *fs, int64_t *out, err *e);
+
+/* query_open: a statement selecting every column of fs->k (in field order)
+ * for the matching records, in key order; limit < 0 means no limit. The
+ * caller steps and finalizes it. Returns 0 or ERR_DB. */
+int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e);
+
+/* query_row: reads the current row of a query_open statement into r
+ * (text points into the statement, valid until the next step). */
+void query_row(sqlite3_stmt *st, record *r);
+
+/* record_write_json: writes r as one JSON object (numbers, true/false,
+ * arrays for lists, null for no value). */
+void record_write_json(json_w *w, const record *r);
+
+#endif

@@ -1,0 +1,467 @@
+/* record.c: the generic writer: validation, references, cycles, upsert. */
+#include "model/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/geo.h"
+#include "core/utf8.h"
+#include "model/place.h"
+
+#define WRITER_STMTS 8
+#define CYCLE_DEPTH_MAX 10000
+
+typedef struct upsert {
+  uint64_t mask; /* present, non-derived fields */
+  int partial;   /* a required column is missing: update an existing record only */
+  sqlite3_stmt *st;
+  int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
+} upsert;
+
+struct writer {
+  store *s;
+  const kind *k;
+  pending *p;
+  upsert stmts[WRITER_STMTS];
+  int nstmts;
+};
+
+static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
+  err_at(e, r->file ? r->file : "", r->line, fieldname);
+  err_list_add(errs, e);
+}
+
+void pending_free(pending *p) {
+  for (long i = 0; i < p->n; i++) free(p->items[i].id);
+  free(p->items);
+  p->items = NULL;
+  p->n = p->cap = 0;
+}
+
+static void pending_add(pending *p, const kind *target, const char *id, const record *r,
+                        const char *fieldname) {
+  if (p->n == p->cap) {
+    p->cap = p->cap ? p->cap * 2 : 64;
+    p->items = xrealloc(p->items, (size_t)p->cap * sizeof *p->items);
+  }
+  pending_ref *ref = &p->items[p->n++];
+  ref->target = target;
+  ref->id = strdup(id);
+  if (!ref->id) abort();
+  snprintf(ref->file, sizeof ref->file, "%s", r->file ? r->file : "");
+  ref->line = r->line;
+  ref->field = fieldname;
+}
+
+int record_exists(store *s, const kind *k, const char *id) {
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?", k->name, kind_key_name(k));
+  sqlite3_stmt *st = store_cached(s, sql, NULL);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+}
+
+long pending_check(store *s, pending *p, err_list *errs) {
+  long missing = 0;
+  for (long i = 0; i < p->n; i++) {
+    pending_ref *ref = &p->items[i];
+    if (record_exists(s, ref->target, ref->id) == 1) continue;
+    err e;
+    if (strcmp(ref->target->name, "places") == 0)
+      err_set(&e, ERR_VALIDATION, "no place has the id or name '%.100s'", ref->id);
+    else
+      err_set(&e, ERR_VALIDATION, "no %s record has the id '%.100s'", ref->target->name, ref->id);
+    err_at(&e, ref->file, ref->line, ref->field);
+    err_list_add(errs, &e);
+    missing++;
+  }
+  return missing;
+}
+
+int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
+  (void)e;
+  writer *w = xcalloc(1, sizeof *w);
+  w->s = s;
+  w->k = k;
+  w->p = p;
+  *out = w;
+  return 0;
+}
+
+void writer_close(writer *w) {
+  if (!w) return;
+  for (int i = 0; i < w->nstmts; i++) sqlite3_finalize(w->stmts[i].st);
+  free(w);
+}
+
+/* Builds the upsert for one set of present columns. */
+static int writer_write(writer *w, record *r, err_list *errs, int store_it);
+
+static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
+  const kind *k = w->k;
+  buf cols, vals, sets, where;
+  buf_init(&cols, 0);
+  buf_init(&vals, 0);
+  buf_init(&sets, 0);
+  buf_init(&where, 0);
+  char tmp[80];
+  int np = 0;
+  memset(u, 0, sizeof *u);
+  u->mask = mask;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    if (!(mask & (1ull << i))) continue;
+    const char *col = field_column(f, tmp, sizeof tmp);
+    u->param[i] = ++np;
+    buf_printf(&cols, "%s\"%s\"", np > 1 ? ", " : "", col);
+    buf_printf(&vals, "%s?%d", np > 1 ? ", " : "", np);
+    if (f->flags & F_KEY) continue;
+    buf_printf(&sets, "%s\"%s\" = excluded.\"%s\"", sets.len ? ", " : "", col, col);
+    buf_printf(&where, "%s\"%s\" IS NOT excluded.\"%s\"", where.len ? " OR " : "", col, col);
+  }
+  for (int c = 0; c < k->ncomputed; c++) {
+    const kind_computed *kc = &k->computed[c];
+    const char *args[2] = {kc->arg1, kc->arg2};
+    buf_printf(&cols, ", \"%s\"", kc->column);
+    buf_printf(&vals, ", %s(", kc->function);
+    buf_printf(&sets, "%s\"%s\" = %s(", sets.len ? ", " : "", kc->column, kc->function);
+    for (int a = 0; a < 2; a++) {
+      int fi = kind_field_index(k, args[a]);
+      int given = fi >= 0 && (mask & (1ull << fi));
+      if (given) {
+        buf_printf(&vals, "%s?%d", a ? ", " : "", u->param[fi]);
+        buf_printf(&sets, "%sexcluded.\"%s\"", a ? ", " : "", args[a]);
+      } else {
+        buf_printf(&vals, "%sNULL", a ? ", " : "");
+        buf_printf(&sets, "%s\"%s\"", a ? ", " : "", args[a]);
+      }
+    }
+    buf_puts(&vals, ")");
+    buf_puts(&sets, ")");
+  }
+  for (int i = 0; i < k->nfields; i++)
+    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
+        !(mask & (1ull << i)))
+      u->partial = 1;
+  buf sql;
+  buf_init(&sql, 0);
+  if (u->partial) {
+    /* Without every required column the record can only be updated: SQLite
+     * checks NOT NULL before it notices the conflict an upsert relies on. */
+    char *set = sets.data ? sets.data : (char *)"";
+    for (char *p = strstr(set, "excluded.\""); p; p = strstr(p, "excluded.\"")) {
+      /* excluded."col" -> the parameter bound for col */
+      char *q = strchr(p + 10, '"');
+      int fi = -1;
+      if (q) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(q - p - 10), p + 10);
+        fi = kind_field_index(k, name);
+      }
+      char param[16];
+      int plen = snprintf(param, sizeof param, "?%d", fi >= 0 ? u->param[fi] : 0);
+      size_t cut = (size_t)(q - p) + 1;
+      memmove(p + plen, p + cut, strlen(p + cut) + 1);
+      memcpy(p, param, (size_t)plen);
+      p += plen;
+    }
+    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name, set[0] ? set : "rowid = rowid");
+    for (int i = 0; i < k->nkey; i++)
+      buf_printf(&sql, "%s\"%s\" = ?%d", i ? " AND " : "", k->fields[k->key[i]].name,
+                 u->param[k->key[i]]);
+    if (where.len) {
+      char *wh = where.data;
+      for (char *p = strstr(wh, "excluded.\""); p; p = strstr(p, "excluded.\"")) {
+        char *q = strchr(p + 10, '"');
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(q - p - 10), p + 10);
+        int fi = kind_field_index(k, name);
+        char param[16];
+        int plen = snprintf(param, sizeof param, "?%d", fi >= 0 ? u->param[fi] : 0);
+        size_t cut = (size_t)(q - p) + 1;
+        memmove(p + plen, p + cut, strlen(p + cut) + 1);
+        memcpy(p, param, (size_t)plen);
+        p += plen;
+      }
+      buf_printf(&sql, " AND (%s)", wh);
+    }
+  } else {
+    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (", k->name,
+               buf_cstr(&cols), buf_cstr(&vals));
+    for (int i = 0; i < k->nkey; i++)
+      buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
+    if (where.len)
+      buf_printf(&sql, ") DO UPDATE SET %s WHERE %s", buf_cstr(&sets), buf_cstr(&where));
+    else
+      buf_puts(&sql, ") DO NOTHING");
+  }
+  int rc = store_prepare(w->s, buf_cstr(&sql), &u->st, e);
+  buf_free(&cols);
+  buf_free(&vals);
+  buf_free(&sets);
+  buf_free(&where);
+  buf_free(&sql);
+  return rc;
+}
+
+static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
+  for (int i = 0; i < w->nstmts; i++)
+    if (w->stmts[i].mask == mask) return &w->stmts[i];
+  if (w->nstmts == WRITER_STMTS) {
+    sqlite3_finalize(w->stmts[0].st);
+    memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
+    w->nstmts--;
+  }
+  upsert *u = &w->stmts[w->nstmts];
+  if (build_upsert(w, mask, u, e)) return NULL;
+  w->nstmts++;
+  return u;
+}
+
+static int check_ref(writer *w, const kind *target, const char *id, record *r,
+                     const char *fieldname, err_list *errs) {
+  int ex = record_exists(w->s, target, id);
+  if (ex < 0) {
+    err e;
+    store_error(w->s, &e, "reference check");
+    add_error(errs, r, fieldname, &e);
+    return -1;
+  }
+  if (ex) return 0;
+  if (w->p) {
+    pending_add(w->p, target, id, r, fieldname);
+    return 0;
+  }
+  err e;
+  if (strcmp(target->name, "places") == 0)
+    err_set(&e, ERR_VALIDATION, "no place has the id or name '%.100s'", id);
+  else
+    err_set(&e, ERR_VALIDATION, "no %s record has the id '%.100s'", target->name, id);
+  add_error(errs, r, fieldname, &e);
+  return -1;
+}
+
+static int check_refs(writer *w, record *r, err_list *errs) {
+  const kind *k = w->k;
+  int bad = 0;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    const fval *v = &r->v[i];
+    if (!v->set) continue;
+    const kind *target = NULL;
+    if (f->type == FT_REF || f->type == FT_REFLIST) target = kind_find(f->arg);
+    else if (f->type == FT_PLACE || f->type == FT_PLACELIST) target = kind_find("places");
+    if (!target) continue;
+    if (!field_is_list(f)) {
+      /* A record may name itself only through a list. */
+      if (target == k && strcmp(v->s, r->v[k->key[0]].s) == 0) {
+        err e;
+        err_set(&e, ERR_VALIDATION, "a record cannot be its own %s", f->name);
+        add_error(errs, r, f->name, &e);
+        bad = 1;
+        continue;
+      }
+      if (check_ref(w, target, v->s, r, f->name, errs)) bad = 1;
+      continue;
+    }
+    char item[256];
+    for (const char *p = v->s; p && *p;) {
+      const char *semi = strchr(p, ';');
+      size_t len = semi ? (size_t)(semi - p) : strlen(p);
+      if (len >= sizeof item) len = sizeof item - 1;
+      memcpy(item, p, len);
+      item[len] = 0;
+      if (check_ref(w, target, item, r, f->name, errs)) bad = 1;
+      p = semi ? semi + 1 : NULL;
+    }
+  }
+  return bad;
+}
+
+/* A self-reference (units.parent_unit, places.parent_place) must not close a
+ * loop: walk up from the new parent; meeting the record itself is a cycle. */
+static int check_cycles(writer *w, record *r, err_list *errs) {
+  const kind *k = w->k;
+  const char *self = r->v[k->key[0]].s;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    int selfref = (f->type == FT_REF && strcmp(f->arg, k->name) == 0) ||
+                  (f->type == FT_PLACE && strcmp(k->name, "places") == 0);
+    if (!selfref || !r->v[i].set) continue;
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?", f->name, k->name,
+             kind_key_name(k));
+    sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+    if (!st) continue;
+    char cur[256];
+    snprintf(cur, sizeof cur, "%s", r->v[i].s);
+    buf path;
+    buf_init(&path, 4096);
+    buf_printf(&path, "%s -> %s", self, cur);
+    for (int depth = 0; depth < CYCLE_DEPTH_MAX; depth++) {
+      if (strcmp(cur, self) == 0) {
+        err e;
+        err_set(&e, ERR_VALIDATION, "this %s makes a cycle: %s", f->name, buf_cstr(&path));
+        add_error(errs, r, f->name, &e);
+        buf_free(&path);
+        return 1;
+      }
+      sqlite3_reset(st);
+      sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) break;
+      snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+      buf_printf(&path, " -> %s", cur);
+    }
+    sqlite3_reset(st);
+    buf_free(&path);
+  }
+  return 0;
+}
+
+static int check_rules(writer *w, record *r, err_list *errs) {
+  const kind *k = w->k;
+  int bad = 0;
+  for (int c = 0; c < k->nchecks; c++) {
+    const kind_check *ch = &k->checks[c];
+    int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
+    const fval *a = &r->v[ia], *b = &r->v[ib];
+    err e;
+    switch (ch->type) {
+      case CHECK_ORDER:
+        if (a->set && b->set && strcmp(a->s, b->s) > 0) {
+          err_set(&e, ERR_VALIDATION, "%s (%s is before %s %s)", ch->message, b->s, ch->a, a->s);
+          add_error(errs, r, ch->b, &e);
+          bad = 1;
+        }
+        break;
+      case CHECK_PAIR:
+        if (a->set && b->set) {
+          char pair[256];
+          int n = snprintf(pair, sizeof pair, "%s>%s", a->s, b->s);
+          if (n > 0 && (size_t)n < sizeof pair && !vocab_has(ch->arg, pair, (size_t)n)) {
+            err_set(&e, ERR_VALIDATION, "'%s' is not a sub-event type of '%s'", b->s, a->s);
+            add_error(errs, r, ch->b, &e);
+            bad = 1;
+          }
+        }
+        break;
+      case CHECK_WITHIN: {
+        int iref = kind_field_index(k, ch->ref);
+        const fval *ref = &r->v[iref];
+        if (!ref->set || !a->set) break;
+        const kind *target = kind_find(k->fields[iref].arg);
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT \"start\", \"end\" FROM \"%s\" WHERE \"%s\" = ?",
+                 target->name, kind_key_name(target));
+        sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+        if (!st) break;
+        sqlite3_bind_text(st, 1, ref->s, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+          const char *ts = (const char *)sqlite3_column_text(st, 0);
+          const char *te = (const char *)sqlite3_column_text(st, 1);
+          const char *end = b->set ? b->s : a->s;
+          if ((ts && strcmp(a->s, ts) < 0) || (te && strcmp(end, te) > 0)) {
+            err_set(&e, ERR_VALIDATION, "%s (%s %s..%s, %s %s..%s)", ch->message, k->name,
+                    a->s, b->set ? b->s : "", ref->s, ts ? ts : "", te ? te : "");
+            add_error(errs, r, strcmp(a->s, ts ? ts : "") < 0 ? ch->a : ch->b, &e);
+            bad = 1;
+          }
+        }
+        sqlite3_reset(st);
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
+int writer_put(writer *w, record *r, err_list *errs) {
+  return writer_write(w, r, errs, 1);
+}
+
+int writer_check(writer *w, record *r, err_list *errs) {
+  return writer_write(w, r, errs, 0);
+}
+
+static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
+  const kind *k = w->k;
+  int bad = 0;
+  err e;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
+      err_set(&e, ERR_VALIDATION, "a value is required");
+      add_error(errs, r, f->name, &e);
+      bad = 1;
+    }
+  }
+  for (int i = 0; i < k->nkey; i++)
+    if (!r->present[k->key[i]] || !r->v[k->key[i]].set) {
+      if (!r->present[k->key[i]]) {
+        err_set(&e, ERR_VALIDATION, "a value is required");
+        add_error(errs, r, k->fields[k->key[i]].name, &e);
+      }
+      return ERR_VALIDATION;
+    }
+  if (!bad && k->prepare) {
+    err_clear(&e);
+    if (k->prepare(w->s, r, &e) < 0) {
+      add_error(errs, r, e.field[0] ? e.field : "-", &e);
+      bad = 1;
+    }
+  }
+  if (check_rules(w, r, errs)) bad = 1;
+  if (bad) return ERR_VALIDATION;
+  if (check_refs(w, r, errs) || check_cycles(w, r, errs)) return ERR_VALIDATION;
+  if (!store_it) return 0;
+
+  uint64_t mask = 0;
+  for (int i = 0; i < k->nfields; i++)
+    if (r->present[i] && !(k->fields[i].flags & F_DERIVED)) mask |= 1ull << i;
+  upsert *u = get_upsert(w, mask, &e);
+  if (!u) {
+    add_error(errs, r, "-", &e);
+    return ERR_DB;
+  }
+  for (int i = 0; i < k->nfields; i++)
+    if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
+  sqlite3 *db = store_db(w->s);
+  if (u->partial && record_exists(w->s, k, r->v[k->key[0]].s) != 1) {
+    for (int i = 0; i < k->nfields; i++)
+      if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
+          !r->present[i]) {
+        err_set(&e, ERR_VALIDATION, "a value is required");
+        add_error(errs, r, k->fields[i].name, &e);
+      }
+    return ERR_VALIDATION;
+  }
+  sqlite3_set_last_insert_rowid(db, 0);
+  int rc = sqlite3_step(u->st);
+  sqlite3_reset(u->st);
+  if (rc != SQLITE_DONE) {
+    int ext = sqlite3_extended_errcode(db);
+    if (ext == SQLITE_CONSTRAINT_NOTNULL)
+      err_set(&e, ERR_VALIDATION, "a required value is missing (%s)", sqlite3_errmsg(db));
+    else
+      store_error(w->s, &e, "write");
+    add_error(errs, r, "-", &e);
+    return e.code;
+  }
+  int outcome = sqlite3_changes(db) == 0                     ? WRITE_UNCHANGED
+                : !u->partial && sqlite3_last_insert_rowid(db) != 0 ? WRITE_INSERTED
+                                                                     : WRITE_UPDATED;
+  if (outcome != WRITE_UNCHANGED && k->after_write) {
+    err_clear(&e);
+    if (k->after_write(w->s, r, &e) < 0) {
+      add_error(errs, r, "-", &e);
+      return e.code;
+    }
+  }
+  return outcome;
+}

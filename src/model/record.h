@@ -1,0 +1,126 @@
+/* record.h: one record in memory (typed values per field), parsing text
+ * into values, and the generic writer that validates, checks references and
+ * upserts records of any kind. */
+#ifndef BH_RECORD_H
+#define BH_RECORD_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "model/kind.h"
+#include "store/store.h"
+
+typedef struct fval {
+  int set;       /* 0: no value (SQL NULL) */
+  int64_t i;     /* INT, COUNT, BOOL */
+  double d;      /* REAL, AREA, PCT, LAT, LON */
+  const char *s; /* every text type (normalized); not owned */
+} fval;
+
+typedef struct record {
+  const kind *k;
+  fval v[KIND_FIELDS_MAX];
+  unsigned char present[KIND_FIELDS_MAX]; /* the source gave this column */
+  const char *file; /* where the record came from, for messages */
+  long line;
+} record;
+
+/* A list of errors, bounded: past max, errors are counted, not kept. */
+typedef struct err_list {
+  err *items;
+  int n, cap, max;
+  long total;
+} err_list;
+
+/* err_list_init: an empty list keeping at most max errors. */
+void err_list_init(err_list *l, int max);
+
+/* err_list_add: appends a copy of e (or only counts it past max). */
+void err_list_add(err_list *l, const err *e);
+
+/* err_list_free: releases the list's memory. */
+void err_list_free(err_list *l);
+
+/* record_init: an empty record of kind k (no column present). */
+void record_init(record *r, const kind *k);
+
+/* record_get: the value of the named field (NULL when k has no such field). */
+const fval *record_get(const record *r, const char *name);
+
+/* field_parse: converts the text raw (NUL-terminated) of field f into *out.
+ * An empty raw gives "no value". Text is normalized (list items trimmed,
+ * places resolved to their ids) into memory from a. Returns 0, or
+ * ERR_VALIDATION with the reason in e (the caller adds file, line, column).
+ * References are not checked here (the writer does it). */
+int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, err *e);
+
+/* field_format: appends the canonical text of v (as in CSV exports) to out:
+ * yes/no, shortest decimals, ';'-joined lists; nothing for no value. */
+struct buf;
+void field_format(const field *f, const fval *v, struct buf *out);
+
+/* field_from_column: reads column col of a stepped statement into *out
+ * (text points into the statement's memory, valid until the next step). */
+void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out);
+
+/* field_bind: binds v to parameter idx of st. */
+int field_bind(const field *f, const fval *v, sqlite3_stmt *st, int idx);
+
+/* field_column: the SQL column that stores f ("_poc" for a defaulted field). */
+const char *field_column(const field *f, char *tmp, size_t cap);
+
+/* References that could not be found yet; checked again at the end of an
+ * import, since a record may name one that comes later in the same import. */
+typedef struct pending_ref {
+  const kind *target;
+  char *id;
+  char file[128];
+  long line;
+  const char *field;
+} pending_ref;
+
+typedef struct pending {
+  pending_ref *items;
+  long n, cap;
+} pending;
+
+/* pending_free: releases the list. */
+void pending_free(pending *p);
+
+/* pending_check: checks every pending reference again; each that still names
+ * nothing is added to errs. Returns the number of such references. */
+long pending_check(store *s, pending *p, err_list *errs);
+
+enum { WRITE_INSERTED = 1, WRITE_UPDATED = 2, WRITE_UNCHANGED = 3 };
+
+typedef struct writer writer;
+
+/* writer_open: a writer of records of kind k into s, within the caller's
+ * transaction. p (may be NULL) collects references not found yet; without
+ * it they are errors at once. Close with writer_close. */
+int writer_open(writer **out, store *s, const kind *k, pending *p, err *e);
+
+/* writer_put: validates r (required values, checks, references, cycles) and
+ * upserts it: columns not present in r keep their stored values. Returns
+ * WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED, or a negative code after
+ * adding each problem to errs (with r's file and line). */
+int writer_put(writer *w, record *r, err_list *errs);
+
+/* writer_check: validates r as writer_put does, without storing it. Returns
+ * 0, or a negative code after adding each problem to errs. */
+int writer_check(writer *w, record *r, err_list *errs);
+
+/* writer_close: finalizes the writer's statements; NULL is fine. */
+void writer_close(writer *w);
+
+/* record_exists: 1 when a record of kind k with that id exists, 0 if not,
+ * <0 on a database error. */
+int record_exists(store *s, const kind *k, const char *id);
+
+/* model_attach: registers bluehelm's SQL functions (bh_sector, bh_fold,
+ * bh_distance) on the store's connection. Call once after store_open. */
+int model_attach(store *s, err *e);
+
+#endif

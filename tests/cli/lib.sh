@@ -1,0 +1,54 @@
+# lib.sh: shared helpers for the end-to-end tests in tests/cli/t_*.sh.
+# Each test script sources this file, runs bluehelm the way a user would and
+# reports each check as a line "ok NAME", "FAIL NAME: why" or
+# "skip NAME: reason"; tests/run.sh counts them.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BLUEHELM=${BLUEHELM:-$ROOT/build/asan/bluehelm}
+SHARED=${SHARED:-$ROOT/../shared/data}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bluehelm-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export BLUEHELM_DB="$WORK/test.db"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+# bh ARGS...: runs bluehelm; stdout to stdout, stderr to $WORK/stderr.
+bh() { "$BLUEHELM" "$@" 2>"$WORK/stderr"; }
+
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "skip $1: $2"; }
+
+# check NAME COMMAND...: ok when the command succeeds.
+check() {
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else fail "$name" "command failed: $*"; fi
+}
+
+# expect_eq NAME ACTUAL EXPECTED
+expect_eq() {
+  if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_grep NAME PATTERN FILE: the file holds a line matching the pattern.
+expect_grep() {
+  if grep -qE -- "$2" "$3"; then ok "$1"; else fail "$1" "no line matching '$2' in $(head -c 600 "$3")"; fi
+}
+
+# fresh_db [--no-gazetteer]: a new empty database at $BLUEHELM_DB.
+fresh_db() {
+  rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm"
+  "$BLUEHELM" init "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr"; return 1; }
+}
+
+# db_digest: a digest of the whole database content (to show nothing changed).
+db_digest() { sqlite3 "$BLUEHELM_DB" .dump | sha256sum | cut -c1-16; }
+
+# need_shared NAME: returns 0 when ../shared/data exists; otherwise reports a
+# skip (or, under CI=true, a failure) and returns 1.
+need_shared() {
+  [[ -d "$SHARED/events" ]] && return 0
+  if [[ "${CI:-}" == "true" ]]; then fail "$1" "../shared/data is missing (CI must have it)"
+  else skip "$1" "../shared/data is not beside the repository"; fi
+  return 1
+}

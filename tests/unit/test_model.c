@@ -1,0 +1,171 @@
+/* test_model.c: the kind tables against the SQL schema, and the generic
+ * engine's parsing, writing and filtering on a database in memory. */
+#include <string.h>
+
+#include "model/filter.h"
+#include "model/kind.h"
+#include "model/place.h"
+#include "model/query.h"
+#include "model/record.h"
+#include "store/store.h"
+#include "test.h"
+
+static store *mem_store(void) {
+  store *s = NULL;
+  err e;
+  if (store_open(&s, ":memory:", STORE_CREATE, &e) || model_attach(s, &e)) {
+    fprintf(stderr, "  %s\n", e.msg);
+    return NULL;
+  }
+  return s;
+}
+
+/* Every kind's fields are its table's columns, with matching types; the
+ * table has no column the kind does not declare (internal ones start with '_'). */
+TEST(kinds_match_schema) {
+  store *s = mem_store();
+  REQUIRE(s);
+  int n;
+  const kind *kinds = kind_all(&n);
+  CHECK_INT(n, 21);
+  for (int i = 0; i < n; i++) {
+    const kind *k = &kinds[i];
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT name, type, hidden FROM pragma_table_xinfo('%s')", k->name);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK);
+    int seen[KIND_FIELDS_MAX] = {0}, columns = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *name = (const char *)sqlite3_column_text(st, 0);
+      const char *type = (const char *)sqlite3_column_text(st, 1);
+      columns++;
+      const char *fname = name[0] == '_' ? name + 1 : name;
+      int fi = kind_field_index(k, fname);
+      if (name[0] == '_' && (fi < 0 || !(k->fields[fi].flags & F_DEFAULTED))) continue;
+      if (fi < 0) {
+        fprintf(stderr, "  %s.%s: column without a field\n", k->name, name);
+        test_failures++;
+        continue;
+      }
+      seen[fi] = 1;
+      if (strcmp(type, field_sql_type(&k->fields[fi])) != 0) {
+        fprintf(stderr, "  %s.%s: column type %s, field type %s\n", k->name, name, type,
+                field_sql_type(&k->fields[fi]));
+        test_failures++;
+      }
+    }
+    sqlite3_finalize(st);
+    CHECK(columns > 0);
+    for (int f = 0; f < k->nfields; f++)
+      if (!seen[f]) {
+        fprintf(stderr, "  %s.%s: field without a column\n", k->name, k->fields[f].name);
+        test_failures++;
+      }
+    for (int c = 0; c < k->nchecks; c++) {
+      CHECK(kind_field_index(k, k->checks[c].a) >= 0);
+      CHECK(kind_field_index(k, k->checks[c].b) >= 0);
+    }
+    for (int f = 0; f < k->nfields; f++)
+      if (k->fields[f].type == FT_REF || k->fields[f].type == FT_REFLIST)
+        CHECK(kind_find(k->fields[f].arg) != NULL);
+  }
+  store_close(s);
+}
+
+/* Dependency order: every kind comes after the kinds it references. */
+TEST(kinds_dependency_order) {
+  int n;
+  const kind *kinds = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int f = 0; f < kinds[i].nfields; f++) {
+      const field *fd = &kinds[i].fields[f];
+      if (fd->type != FT_REF && fd->type != FT_REFLIST) continue;
+      const kind *t = kind_find(fd->arg);
+      if (t && t > &kinds[i]) {
+        fprintf(stderr, "  %s.%s references %s, which comes later\n", kinds[i].name, fd->name, t->name);
+        test_failures++;
+      }
+    }
+}
+
+static int put(store *s, const char *kname, const char *const *kv, err_list *errs) {
+  const kind *k = kind_find(kname);
+  record r;
+  record_init(&r, k);
+  arena a;
+  arena_init(&a);
+  err e;
+  for (int i = 0; kv[i]; i += 2) {
+    int fi = kind_field_index(k, kv[i]);
+    if (fi < 0 || field_parse(s, &k->fields[fi], kv[i + 1], &r.v[fi], &a, &e)) {
+      arena_free(&a);
+      return -100;
+    }
+    r.present[fi] = 1;
+  }
+  writer *w;
+  writer_open(&w, s, k, NULL, &e);
+  int rc = writer_put(w, &r, errs);
+  writer_close(w);
+  arena_free(&a);
+  return rc;
+}
+
+TEST(record_upsert_outcomes) {
+  store *s = mem_store();
+  REQUIRE(s);
+  err_list errs;
+  err_list_init(&errs, 10);
+  const char *unit[] = {"unit_id", "inf-1", "name", "Battalion", "component", "military",
+                        "unit_type", "infantry_battalion", NULL};
+  CHECK_INT(put(s, "units", unit, &errs), WRITE_INSERTED);
+  CHECK_INT(put(s, "units", unit, &errs), WRITE_UNCHANGED);
+  const char *renamed[] = {"unit_id", "inf-1", "name", "1st Battalion", NULL};
+  CHECK_INT(put(s, "units", renamed, &errs), WRITE_UPDATED);
+  /* A column absent from the record keeps its stored value. */
+  filter_set fs;
+  filter_init(&fs, kind_find("units"));
+  arena a;
+  arena_init(&a);
+  err e;
+  CHECK_INT(filter_add(&fs, s, "unit_type=infantry_battalion", &a, &e), 0);
+  int64_t n = -1;
+  CHECK_INT(query_count(s, &fs, &n, &e), 0);
+  CHECK_INT(n, 1);
+  filter_free(&fs);
+  /* Negative strength, a missing reference and a self-parent are refused. */
+  const char *neg[] = {"unit_id", "inf-2", "name", "B", "component", "military", "unit_type",
+                       "infantry_battalion", "deployed_strength", "-5", NULL};
+  CHECK_INT(put(s, "units", neg, &errs), -100);
+  const char *orphan[] = {"unit_id", "inf-3", "name", "C", "component", "military", "unit_type",
+                          "infantry_battalion", "parent_unit", "nope", NULL};
+  CHECK(put(s, "units", orphan, &errs) < 0);
+  CHECK(errs.n > 0 && strstr(errs.items[errs.n - 1].msg, "nope") != NULL);
+  arena_free(&a);
+  err_list_free(&errs);
+  store_close(s);
+}
+
+TEST(filter_errors_and_values) {
+  store *s = mem_store();
+  REQUIRE(s);
+  arena a;
+  arena_init(&a);
+  err e;
+  filter_set fs;
+  filter_init(&fs, kind_find("events"));
+  CHECK(filter_add(&fs, s, "nosuch=1", &a, &e) == ERR_USAGE);
+  CHECK(strstr(e.msg, "nosuch") != NULL);
+  CHECK(filter_add(&fs, s, "weapon=banana", &a, &e) == ERR_USAGE);
+  CHECK(filter_add(&fs, s, "event_date>=2021-02-30", &a, &e) == ERR_USAGE);
+  CHECK(filter_add(&fs, s, "fatalities>=x", &a, &e) == ERR_USAGE);
+  CHECK(filter_add(&fs, s, "near=Gao", &a, &e) == ERR_USAGE);
+  CHECK_INT(filter_add(&fs, s, "event_type=Battles,Riots", &a, &e), 0);
+  CHECK_INT(filter_add(&fs, s, "site=quartier hydraulique", &a, &e), 0);
+  CHECK_INT(filter_add(&fs, s, "notes=a\\,b", &a, &e), 0);
+  CHECK_INT(fs.nbinds, 4);
+  CHECK_STR(fs.binds[3].s, "a,b");
+  filter_free(&fs);
+  arena_free(&a);
+  store_close(s);
+}

@@ -168,6 +168,7 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
 int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
                   const char *value, arena *a, err *e) {
   const kind *k = fs->k;
+  value = arena_strdup(a, value); /* bound values must outlive the caller's buffer */
   if (strcmp(column, "near") == 0) {
     if (strcmp(op, "=") != 0) return err_set(e, ERR_USAGE, "near takes '=': near=PLACE:KM");
     return add_near(fs, s, value, a, e);

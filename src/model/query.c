@@ -38,6 +38,18 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
   return rc;
 }
 
+int query_select(store *s, filter_set *fs, const char *columns, const char *order,
+                 sqlite3_stmt **out, err *e) {
+  buf sql;
+  buf_init(&sql, 0);
+  buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE %s", columns, fs->k->name, filter_where(fs));
+  if (order) buf_printf(&sql, " ORDER BY %s", order);
+  int rc = store_prepare(s, buf_cstr(&sql), out, e);
+  buf_free(&sql);
+  if (!rc) filter_bind_all(fs, *out, 1);
+  return rc;
+}
+
 void query_row(sqlite3_stmt *st, record *r) {
   for (int i = 0; i < r->k->nfields; i++) {
     field_from_column(&r->k->fields[i], st, i, &r->v[i]);

@@ -17,6 +17,12 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e);
  * caller steps and finalizes it. Returns 0 or ERR_DB. */
 int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e);
 
+/* query_select: a statement selecting columns (SQL written by bluehelm,
+ * never from input) of the records matching fs, ordered by order (or NULL).
+ * The caller steps and finalizes it. Returns 0 or ERR_DB. */
+int query_select(store *s, filter_set *fs, const char *columns, const char *order,
+                 sqlite3_stmt **out, err *e);
+
 /* query_row: reads the current row of a query_open statement into r
  * (text points into the statement, valid until the next step). */
 void query_row(sqlite3_stmt *st, record *r);

@@ -100,30 +100,45 @@ void writer_close(writer *w) {
   free(w);
 }
 
-/* Builds the upsert for one set of present columns. */
-static int writer_write(writer *w, record *r, err_list *errs, int store_it);
+/* The new value of field fi in an upsert ("excluded.col") or an update ("?N"). */
+static void new_value(buf *out, const upsert *u, const field *f, int fi) {
+  char tmp[80];
+  if (u->partial) buf_printf(out, "?%d", u->param[fi]);
+  else buf_printf(out, "excluded.\"%s\"", field_column(f, tmp, sizeof tmp));
+}
 
+/* Builds the statement that writes one set of present columns: an upsert
+ * (INSERT .. ON CONFLICT DO UPDATE .. WHERE something differs), or, when a
+ * required column is absent, an UPDATE of an existing record only (SQLite
+ * checks NOT NULL before it notices the conflict an upsert relies on). */
 static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
   const kind *k = w->k;
-  buf cols, vals, sets, where;
+  char tmp[80];
+  memset(u, 0, sizeof *u);
+  u->mask = mask;
+  int np = 0;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    if (mask & (1ull << i)) u->param[i] = ++np;
+    else if ((f->flags & F_REQUIRED) && !(f->flags & F_DERIVED)) u->partial = 1;
+  }
+  buf cols, vals, sets, differs, sql;
   buf_init(&cols, 0);
   buf_init(&vals, 0);
   buf_init(&sets, 0);
-  buf_init(&where, 0);
-  char tmp[80];
-  int np = 0;
-  memset(u, 0, sizeof *u);
-  u->mask = mask;
+  buf_init(&differs, 0);
+  buf_init(&sql, 0);
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
-    if (!(mask & (1ull << i))) continue;
+    if (!u->param[i]) continue;
     const char *col = field_column(f, tmp, sizeof tmp);
-    u->param[i] = ++np;
-    buf_printf(&cols, "%s\"%s\"", np > 1 ? ", " : "", col);
-    buf_printf(&vals, "%s?%d", np > 1 ? ", " : "", np);
+    buf_printf(&cols, "%s\"%s\"", cols.len ? ", " : "", col);
+    buf_printf(&vals, "%s?%d", vals.len ? ", " : "", u->param[i]);
     if (f->flags & F_KEY) continue;
-    buf_printf(&sets, "%s\"%s\" = excluded.\"%s\"", sets.len ? ", " : "", col, col);
-    buf_printf(&where, "%s\"%s\" IS NOT excluded.\"%s\"", where.len ? " OR " : "", col, col);
+    buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
+    new_value(&sets, u, f, i);
+    buf_printf(&differs, "%s\"%s\" IS NOT ", differs.len ? " OR " : "", col);
+    new_value(&differs, u, f, i);
   }
   for (int c = 0; c < k->ncomputed; c++) {
     const kind_computed *kc = &k->computed[c];
@@ -133,71 +148,33 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     buf_printf(&sets, "%s\"%s\" = %s(", sets.len ? ", " : "", kc->column, kc->function);
     for (int a = 0; a < 2; a++) {
       int fi = kind_field_index(k, args[a]);
-      int given = fi >= 0 && (mask & (1ull << fi));
-      if (given) {
-        buf_printf(&vals, "%s?%d", a ? ", " : "", u->param[fi]);
-        buf_printf(&sets, "%sexcluded.\"%s\"", a ? ", " : "", args[a]);
+      const char *sep = a ? ", " : "";
+      if (fi >= 0 && u->param[fi]) {
+        buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+        buf_puts(&sets, sep);
+        new_value(&sets, u, &k->fields[fi], fi);
       } else {
-        buf_printf(&vals, "%sNULL", a ? ", " : "");
-        buf_printf(&sets, "%s\"%s\"", a ? ", " : "", args[a]);
+        buf_printf(&vals, "%sNULL", sep);
+        buf_printf(&sets, "%s\"%s\"", sep, args[a]);
       }
     }
     buf_puts(&vals, ")");
     buf_puts(&sets, ")");
   }
-  for (int i = 0; i < k->nfields; i++)
-    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
-        !(mask & (1ull << i)))
-      u->partial = 1;
-  buf sql;
-  buf_init(&sql, 0);
   if (u->partial) {
-    /* Without every required column the record can only be updated: SQLite
-     * checks NOT NULL before it notices the conflict an upsert relies on. */
-    char *set = sets.data ? sets.data : (char *)"";
-    for (char *p = strstr(set, "excluded.\""); p; p = strstr(p, "excluded.\"")) {
-      /* excluded."col" -> the parameter bound for col */
-      char *q = strchr(p + 10, '"');
-      int fi = -1;
-      if (q) {
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(q - p - 10), p + 10);
-        fi = kind_field_index(k, name);
-      }
-      char param[16];
-      int plen = snprintf(param, sizeof param, "?%d", fi >= 0 ? u->param[fi] : 0);
-      size_t cut = (size_t)(q - p) + 1;
-      memmove(p + plen, p + cut, strlen(p + cut) + 1);
-      memcpy(p, param, (size_t)plen);
-      p += plen;
-    }
-    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name, set[0] ? set : "rowid = rowid");
+    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name,
+               sets.len ? buf_cstr(&sets) : "rowid = rowid");
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\" = ?%d", i ? " AND " : "", k->fields[k->key[i]].name,
                  u->param[k->key[i]]);
-    if (where.len) {
-      char *wh = where.data;
-      for (char *p = strstr(wh, "excluded.\""); p; p = strstr(p, "excluded.\"")) {
-        char *q = strchr(p + 10, '"');
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(q - p - 10), p + 10);
-        int fi = kind_field_index(k, name);
-        char param[16];
-        int plen = snprintf(param, sizeof param, "?%d", fi >= 0 ? u->param[fi] : 0);
-        size_t cut = (size_t)(q - p) + 1;
-        memmove(p + plen, p + cut, strlen(p + cut) + 1);
-        memcpy(p, param, (size_t)plen);
-        p += plen;
-      }
-      buf_printf(&sql, " AND (%s)", wh);
-    }
+    if (differs.len) buf_printf(&sql, " AND (%s)", buf_cstr(&differs));
   } else {
     buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (", k->name,
                buf_cstr(&cols), buf_cstr(&vals));
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
-    if (where.len)
-      buf_printf(&sql, ") DO UPDATE SET %s WHERE %s", buf_cstr(&sets), buf_cstr(&where));
+    if (differs.len)
+      buf_printf(&sql, ") DO UPDATE SET %s WHERE %s", buf_cstr(&sets), buf_cstr(&differs));
     else
       buf_puts(&sql, ") DO NOTHING");
   }
@@ -205,7 +182,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
   buf_free(&cols);
   buf_free(&vals);
   buf_free(&sets);
-  buf_free(&where);
+  buf_free(&differs);
   buf_free(&sql);
   return rc;
 }
@@ -381,14 +358,6 @@ static int check_rules(writer *w, record *r, err_list *errs) {
   return bad;
 }
 
-int writer_put(writer *w, record *r, err_list *errs) {
-  return writer_write(w, r, errs, 1);
-}
-
-int writer_check(writer *w, record *r, err_list *errs) {
-  return writer_write(w, r, errs, 0);
-}
-
 static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
@@ -464,4 +433,12 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     }
   }
   return outcome;
+}
+
+int writer_put(writer *w, record *r, err_list *errs) {
+  return writer_write(w, r, errs, 1);
+}
+
+int writer_check(writer *w, record *r, err_list *errs) {
+  return writer_write(w, r, errs, 0);
 }

@@ -1,0 +1,88 @@
+/* ied.c: the `ied` indicator: IED events (weapon ied or vbied) of a period,
+ * those against the mission, how those ended (neutralized or detonated), and
+ * the casualties of all of them by category. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/indicator.h"
+#include "core/date.h"
+#include "model/query.h"
+
+static const char *const casualty_fields[] = {
+    "civilians_killed",  "civilians_injured", "peacekeepers_killed",
+    "peacekeepers_injured", "forces_killed", "forces_injured"};
+#define NCAS (int)(sizeof casualty_fields / sizeof casualty_fields[0])
+
+int ind_ied(ind_ctx *c) {
+  int from, to, rc;
+  if ((rc = ind_from_to(c, &from, &to))) return rc;
+  filter_set fs;
+  if ((rc = ind_filters(c, kind_find("events"), &fs))) goto done;
+  if ((rc = ind_period_filter(c, &fs, "event_date", from, to))) goto done;
+  filter_add_sql(&fs, "\"weapon\" IN ('ied', 'vbied')");
+  sqlite3_stmt *st;
+  rc = query_select(c->s, &fs,
+                    "event_id_cnty, target, ied_outcome, civilians_killed, civilians_injured, "
+                    "peacekeepers_killed, peacekeepers_injured, forces_killed, forces_injured",
+                    "event_id_cnty", &st, c->e);
+  if (rc) goto done;
+  long used = 0, against = 0, neutralized = 0, detonated = 0;
+  long long cas[NCAS] = {0};
+  ind_prov_figure(c, "used");
+  ind_prov_figure(c, "against_mission");
+  ind_prov_figure(c, "neutralized");
+  ind_prov_figure(c, "detonated");
+  char fig[64];
+  for (int i = 0; i < NCAS; i++) {
+    snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
+    ind_prov_figure(c, fig);
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *target = (const char *)sqlite3_column_text(st, 1);
+    const char *outcome = (const char *)sqlite3_column_text(st, 2);
+    used++;
+    ind_prov(c, "used", id);
+    if (target && !strcmp(target, "mission")) {
+      against++;
+      ind_prov(c, "against_mission", id);
+      if (outcome && !strcmp(outcome, "neutralized")) {
+        neutralized++;
+        ind_prov(c, "neutralized", id);
+      } else if (outcome && !strcmp(outcome, "detonated")) {
+        detonated++;
+        ind_prov(c, "detonated", id);
+      }
+    }
+    for (int i = 0; i < NCAS; i++) {
+      long long v = sqlite3_column_int64(st, 3 + i);
+      if (v <= 0) continue;
+      cas[i] += v;
+      snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
+      ind_prov(c, fig, id);
+    }
+  }
+  sqlite3_finalize(st);
+  json_key(c->w, "from");
+  ind_date_json(c, from);
+  json_key(c->w, "to");
+  ind_date_json(c, to);
+  json_key(c->w, "used");
+  json_int(c->w, used);
+  json_key(c->w, "against_mission");
+  json_int(c->w, against);
+  json_key(c->w, "neutralized");
+  json_int(c->w, neutralized);
+  json_key(c->w, "detonated");
+  json_int(c->w, detonated);
+  json_key(c->w, "casualties");
+  json_obj(c->w);
+  for (int i = 0; i < NCAS; i++) {
+    json_key(c->w, casualty_fields[i]);
+    json_int(c->w, cas[i]);
+  }
+  json_obj_end(c->w);
+done:
+  filter_free(&fs);
+  return rc;
+}

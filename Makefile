@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
-PKGS    := sqlite3
+PKGS    := sqlite3 libsodium jansson libmicrohttpd libcmark-gfm zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -16,13 +16,19 @@ DEFS    := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 INC     := -Isrc -Ibuild/gen
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS)
-LIBS    := $(PKG_LIBS) -lm -lpthread
+# cmark-gfm's extensions (tables) ship no pkg-config file.
+LIBS    := $(PKG_LIBS) -lcmark-gfm-extensions -lm -lpthread
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
            -fno-omit-frame-pointer
 
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_SRC  := $(filter-out src/cli/%,$(SRC))
-EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv
+EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
+            $(sort $(wildcard src/report/templates/*.md)) \
+            data/boundaries/geoboundaries_mli_adm1_simplified.geojson
+# The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.
+-include web/web.mk
+EMBED    += $(WEB_ASSETS)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 OBJ      := $(SRC:%.c=build/obj/%.o) build/obj/gen/embedded.o
@@ -34,11 +40,13 @@ ASAN_LIB := $(LIB_SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/embedded.o
 all: build/bluehelm
 
 build/bluehelm: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/obj/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
@@ -46,25 +54,28 @@ build/obj/gen/embedded.o: build/gen/embedded.c
 
 # The sanitized build used by the test suite.
 build/asan/bluehelm: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
 build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+	@echo "CC (asan) $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
 
 build/asan/obj/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 build/asan/unit: $(UNIT_SRC) $(ASAN_LIB) tests/unit/tests.def tests/unit/test.h
-	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRC) $(ASAN_LIB) $(LIBS)
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRC) $(ASAN_LIB) $(LIBS)
 
 # Files compiled into the binary (migrations, gazetteer), by a small generator.
 build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-build/gen/embedded.c: build/tools/embed $(EMBED)
+build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
 	@mkdir -p $(dir $@)
 	build/tools/embed $@ $(EMBED)
 

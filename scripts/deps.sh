@@ -8,9 +8,10 @@
 set -euo pipefail
 group=${1:-build}
 
-build_pkgs=(gcc make pkg-config libsqlite3-dev)
-test_pkgs=(clang libclang-rt-14-dev sqlite3)
-bench_pkgs=(hyperfine time)
+build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev libmicrohttpd-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs)
+test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium)
+bench_pkgs=(hyperfine time wrk nginx)
 
 pkgs=("${build_pkgs[@]}")
 case "$group" in
@@ -25,6 +26,9 @@ for p in "${pkgs[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
+# Debian's nodejs comes without npm (a separate package); some nodejs
+# packages carry their own npm: ask for Debian's only when npm is missing.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then

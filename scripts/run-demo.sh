@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
-# run-demo.sh: what `make run` does after building: a fresh bluehelm.db with
-# the gazetteer and the demo dataset, then a short tour of commands to try.
-# (When `bluehelm serve` exists, this script ends by serving the demo.)
+# run-demo.sh: what `make run` does after building: a fresh demo database
+# (gazetteer + data/demo), demo users, a short tour, then the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${BLUEHELM_DB:-bluehelm.db}
+listen=${LISTEN:-127.0.0.1:8080}
+bh() { build/bluehelm --db "$db" "$@"; }
 rm -f "$db" "$db-wal" "$db-shm"
-build/bluehelm --db "$db" init
-build/bluehelm --db "$db" import data/demo
+bh init
+bh import data/demo
+# Demo sign-ins (never use these passwords on a real mission).
+for u in admin:admin editor:editor analyst:analyst viewer:viewer; do
+  echo "demo-password" | bh user add "demo-${u%%:*}" --role "${u##*:}" >/dev/null
+done
 cat <<TOUR
 
-The demo database is $db. Try:
+The demo database is $db (MINUSMA, January to May 2021). In another terminal, try:
 
-  build/bluehelm count events                                  # every event
-  build/bluehelm count events explosive=yes sector=east        # derived columns
-  build/bluehelm count events near=Ansongo:25 event_date\>=2021-01-01
-  build/bluehelm export events "site=quartier hydraulique" --format json
-  build/bluehelm places Tombouctou                             # the gazetteer
-  build/bluehelm export --all /tmp/bluehelm-demo               # a dataset folder
-  build/bluehelm help                                          # every command
+  build/bluehelm count events explosive=yes sector=east
+  build/bluehelm indicator ied from=2021-01-01 to=2021-05-31
+  build/bluehelm indicator serviceability as_of=2021-05-31 category=apc,mpv
+  build/bluehelm report from=2021-01-01 to=2021-05-31 --format html -o report.html
+  build/bluehelm places Tombouctou
+  build/bluehelm help
 
-With ../shared/data beside the repository, real ACLED data:
-
-  build/bluehelm import ../shared/data/events/acled_mali_1997-2020_dyadic.csv --format acled
-  build/bluehelm count events admin1=Gao event_type=Battles event_date\>=2019-01-01
+Web interface and API: http://$listen/  (sign in as demo-admin, demo-editor,
+demo-analyst or demo-viewer, password "demo-password"; Ctrl-C stops the server)
 TOUR
+exec build/bluehelm --db "$db" serve --listen "$listen"

@@ -25,7 +25,7 @@ if [[ $rc -ne 0 && $(grep -c '^FAIL' "$log") -eq 0 ]]; then
   echo "FAIL unit: the unit test binary crashed (exit $rc)"; tail -20 "$log"; failed=$((failed + 1))
 fi
 
-for t in tests/cli/t_*.sh; do
+for t in tests/cli/t_*.sh tests/http/t_*.sh tests/browser/t_*.sh; do
   echo "== $t"
   bash "$t" >"$log" 2>&1
   rc=$?

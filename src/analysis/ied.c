@@ -63,25 +63,25 @@ int ind_ied(ind_ctx *c) {
     }
   }
   sqlite3_finalize(st);
-  json_key(c->w, "from");
+  jw_key(c->w, "from");
   ind_date_json(c, from);
-  json_key(c->w, "to");
+  jw_key(c->w, "to");
   ind_date_json(c, to);
-  json_key(c->w, "used");
-  json_int(c->w, used);
-  json_key(c->w, "against_mission");
-  json_int(c->w, against);
-  json_key(c->w, "neutralized");
-  json_int(c->w, neutralized);
-  json_key(c->w, "detonated");
-  json_int(c->w, detonated);
-  json_key(c->w, "casualties");
-  json_obj(c->w);
+  jw_key(c->w, "used");
+  jw_int(c->w, used);
+  jw_key(c->w, "against_mission");
+  jw_int(c->w, against);
+  jw_key(c->w, "neutralized");
+  jw_int(c->w, neutralized);
+  jw_key(c->w, "detonated");
+  jw_int(c->w, detonated);
+  jw_key(c->w, "casualties");
+  jw_obj(c->w);
   for (int i = 0; i < NCAS; i++) {
-    json_key(c->w, casualty_fields[i]);
-    json_int(c->w, cas[i]);
+    jw_key(c->w, casualty_fields[i]);
+    jw_int(c->w, cas[i]);
   }
-  json_obj_end(c->w);
+  jw_obj_end(c->w);
 done:
   filter_free(&fs);
   return rc;

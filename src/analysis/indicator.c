@@ -149,16 +149,16 @@ double ind_round1(double v) {
 void ind_json_1dp(ind_ctx *c, double v) {
   char tmp[48];
   snprintf(tmp, sizeof tmp, "%.1f", ind_round1(v));
-  json_raw(c->w, tmp);
+  jw_raw(c->w, tmp);
 }
 
 void ind_date_json(ind_ctx *c, int days) {
   if (days == INT_MIN || days == INT_MAX) {
-    json_null(c->w);
+    jw_null(c->w);
     return;
   }
   char tmp[11];
-  json_str(c->w, date_format(days, tmp));
+  jw_str(c->w, date_format(days, tmp));
 }
 
 int indicator_run(store *s, const char *name, int nargs, const char *const *args,
@@ -196,11 +196,11 @@ int indicator_run(store *s, const char *name, int nargs, const char *const *args
   }
   buf result;
   buf_init(&result, 0);
-  json_w w;
-  json_init(&w, &result, pretty);
+  jw w;
+  jw_init(&w, &result, pretty);
   c->w = &w;
   if (!rc) {
-    json_obj(&w);
+    jw_obj(&w);
     rc = ind->run(c);
   }
   if (!rc) {
@@ -211,16 +211,16 @@ int indicator_run(store *s, const char *name, int nargs, const char *const *args
         rc = err_set(e, ERR_USAGE, "%s does not take '%s'", name, c->params[i].key);
   }
   if (!rc) {
-    json_key(&w, "records");
-    json_obj(&w);
+    jw_key(&w, "records");
+    jw_obj(&w);
     for (int i = 0; i < c->nfigures; i++) {
-      json_key(&w, c->figures[i].name);
-      json_arr(&w);
-      for (long j = 0; j < c->figures[i].n; j++) json_str(&w, c->figures[i].ids[j]);
-      json_arr_end(&w);
+      jw_key(&w, c->figures[i].name);
+      jw_arr(&w);
+      for (long j = 0; j < c->figures[i].n; j++) jw_str(&w, c->figures[i].ids[j]);
+      jw_arr_end(&w);
     }
-    json_obj_end(&w);
-    json_obj_end(&w);
+    jw_obj_end(&w);
+    jw_obj_end(&w);
     if (result.overflow) rc = err_set(e, ERR_TOO_LARGE, "the result of %s is too large", name);
     else buf_append(out, result.data, result.len);
   }

@@ -9,7 +9,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jw.h"
 #include "model/filter.h"
 #include "store/store.h"
 
@@ -31,7 +31,7 @@ typedef struct ind_figure {
 typedef struct ind_ctx {
   store *s;
   arena *a;
-  json_w *w; /* the result object is open: the indicator writes its figures */
+  jw *w; /* the result object is open: the indicator writes its figures */
   ind_param params[IND_PARAMS_MAX];
   int nparams;
   const char *visibility; /* SQL condition every kind with a classification

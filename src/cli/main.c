@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 #include "model/record.h"
+#include "model/sqlfn.h"
+#include "web/auth.h"
 
 static const cli_command commands[] = {
 #define CMD(name, usage, summary, help) {#name, usage, summary, help, cmd_##name},
@@ -20,7 +22,7 @@ const cli_command *cli_commands(int *n) {
 int cli_open(cli *c, store **out, int flags) {
   int rc = store_open(out, c->db_path, flags, &c->e);
   if (rc) return rc;
-  if ((rc = model_attach(*out, &c->e))) {
+  if ((rc = sqlfn_attach(*out, &c->e))) {
     store_close(*out);
     *out = NULL;
   }
@@ -63,6 +65,10 @@ int cli_flag(cli *c, int argc, char **argv, int *i, const char *name, const char
 int main(int argc, char **argv) {
   cli c;
   memset(&c, 0, sizeof c);
+  if (auth_init(&c.e)) {
+    fprintf(stderr, "bluehelm: %s\n", c.e.msg);
+    return 1;
+  }
   arena_init(&c.a);
   c.out = stdout;
   c.db_path = getenv("BLUEHELM_DB");

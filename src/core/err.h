@@ -19,7 +19,8 @@
   X(VERSION, -8, "version", 500, 1)                                           \
   X(UNAUTHORIZED, -9, "unauthorized", 401, 1)                                 \
   X(FORBIDDEN, -10, "forbidden", 403, 1)                                      \
-  X(INTERNAL, -11, "internal", 500, 1)
+  X(INTERNAL, -11, "internal", 500, 1)                                        \
+  X(TOO_MANY, -12, "too_many_requests", 429, 1)
 
 enum {
 #define X(sym, val, name, http, exitc) ERR_##sym = val,

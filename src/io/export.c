@@ -5,8 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/json.h"
+#include "core/jw.h"
 #include "model/query.h"
+#include "model/recjson.h"
 
 int export_format_parse(const char *name, export_format *out, err *e) {
   if (!strcmp(name, "csv")) *out = EXPORT_CSV;
@@ -50,8 +51,8 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   buf b, cell;
   buf_init(&b, 0);
   buf_init(&cell, 0);
-  json_w w;
-  json_init(&w, &b, 0);
+  jw w;
+  jw_init(&w, &b, 0);
   if (format == EXPORT_CSV) {
     for (int i = 0; i < k->nfields; i++) buf_printf(&b, "%s%s", i ? "," : "", k->fields[i].name);
     buf_putc(&b, '\n');
@@ -77,28 +78,28 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
     } else if (format == EXPORT_JSON) {
       if (n) buf_putc(&b, ',');
       buf_puts(&b, "\n");
-      json_init(&w, &b, 0);
-      record_write_json(&w, &r);
+      jw_init(&w, &b, 0);
+      recjson_write(&w, &r);
     } else {
       if (n) buf_putc(&b, ',');
       buf_puts(&b, "\n{\"type\":\"Feature\",\"geometry\":");
-      json_init(&w, &b, 0);
+      jw_init(&w, &b, 0);
       if (r.v[ilat].set && r.v[ilon].set) {
-        json_obj(&w);
-        json_key(&w, "type");
-        json_str(&w, "Point");
-        json_key(&w, "coordinates");
-        json_arr(&w);
-        json_real(&w, r.v[ilon].d);
-        json_real(&w, r.v[ilat].d);
-        json_arr_end(&w);
-        json_obj_end(&w);
+        jw_obj(&w);
+        jw_key(&w, "type");
+        jw_str(&w, "Point");
+        jw_key(&w, "coordinates");
+        jw_arr(&w);
+        jw_real(&w, r.v[ilon].d);
+        jw_real(&w, r.v[ilat].d);
+        jw_arr_end(&w);
+        jw_obj_end(&w);
       } else {
         buf_puts(&b, "null");
       }
       buf_puts(&b, ",\"properties\":");
-      json_init(&w, &b, 0);
-      record_write_json(&w, &r);
+      jw_init(&w, &b, 0);
+      recjson_write(&w, &r);
       buf_puts(&b, "}");
     }
     n++;

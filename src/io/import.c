@@ -12,7 +12,7 @@
 #include "core/hset.h"
 #include "core/str.h"
 #include "io/csv.h"
-#include "model/event.h"
+#include "model/sector.h"
 
 #define DIR_FILES_MAX 64
 
@@ -128,6 +128,13 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
   if (row_errs->n == 0 && fi->failed) {
     writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
   } else if (row_errs->n == 0) {
+    err e;
+    if (fi->o->authorize && fi->o->authorize(fi->o->ctx, fi->s, r, &e)) {
+      err_at(&e, fi->fname, r->line, "-");
+      err_list_add(row_errs, &e);
+      refuse(fi, raw, row_errs);
+      return;
+    }
     int rc = writer_put(fi->w, r, row_errs);
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
@@ -457,10 +464,19 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
   if (!rc && !errs->total && pending_check(s, &pend, errs)) rc = ERR_VALIDATION;
   pending_free(&pend);
   if (!rc && errs->total) rc = ERR_VALIDATION;
-  if (!rc && store_generation(s) != gen0 && event_refresh_sectors(s, &e)) {
+  if (!rc && store_generation(s) != gen0 && sector_refresh_events(s, &e)) {
     err_list_add(errs, &e);
     rc = e.code;
   }
+  import_result total = {0};
+  for (int i = 0; i < n; i++) {
+    total.inserted += st[i].inserted;
+    total.updated += st[i].updated;
+    total.unchanged += st[i].unchanged;
+    total.refused += st[i].refused;
+  }
+  if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e)))
+    err_list_add(errs, &e);
   if (!rc && store_commit(s, &e)) {
     err_list_add(errs, &e);
     rc = e.code;
@@ -469,6 +485,7 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     store_rollback(s);
     return rc;
   }
+  if (o->result) *o->result = total;
   if (o->summary) {
     for (int i = 0; i < n; i++) {
       fprintf(o->summary, "%s: %ld inserted, %ld updated, %ld unchanged", jobs[i].k->name,

@@ -12,6 +12,11 @@
 
 #define IMPORT_ERRORS_MAX 100
 
+/* What an import did, over all its files. */
+typedef struct import_result {
+  long inserted, updated, unchanged, refused;
+} import_result;
+
 typedef struct import_opts {
   source_format format; /* of a single file */
   const char *kind;     /* --kind: the kind of a single native file */
@@ -19,6 +24,14 @@ typedef struct import_opts {
   const char *skip_bad; /* refused rows go to this CSV; the rest is stored */
   int progress;         /* show progress on stderr when it is a terminal */
   FILE *summary;        /* where to say what was done (NULL: nowhere) */
+  import_result *result; /* filled with the totals when not NULL */
+  /* Called before each record is written; a non-zero return refuses the
+   * row with the reason in e (NULL: every row may be written). */
+  int (*authorize)(void *ctx, store *s, const record *r, err *e);
+  /* Called after every row was written and checked, before the commit, in
+   * the same transaction; non-zero aborts the import. */
+  int (*before_commit)(void *ctx, store *s, const import_result *res, err *e);
+  void *ctx;
 } import_opts;
 
 /* import_path: imports path (a dataset folder, or one file with o->kind or

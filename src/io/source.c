@@ -110,27 +110,20 @@ int source_layout_build(source_layout *l, source_format format, const kind *k,
     report(ctx, names[c], msg);
     problems++;
   }
-  /* Required columns. */
-  char missing[400] = "";
+  /* Required columns: each missing one is named in the COLUMN slot. */
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
     int required = (f->flags & F_REQUIRED) && !(f->flags & F_DERIVED);
     if (format != SOURCE_NATIVE && (!strcmp(f->name, "latitude") || !strcmp(f->name, "longitude")))
       required = 1;
     if (required && !given[i]) {
-      size_t len = strlen(missing);
-      snprintf(missing + len, sizeof missing - len, "%s%s", len ? ", " : "",
-               format == SOURCE_UCDP ? f->name : f->name);
+      report(ctx, f->name, "this required column is missing from the header");
+      problems++;
     }
   }
   if (format == SOURCE_ACLED) {
     int has_actor1 = kind_field_index(k, "actor1"), has_actor2 = kind_field_index(k, "actor2");
     l->monadic = has_actor1 >= 0 && given[has_actor1] && !given[has_actor2];
-  }
-  if (missing[0]) {
-    snprintf(msg, sizeof msg, "missing required columns: %s", missing);
-    report(ctx, "-", msg);
-    problems++;
   }
   return problems;
 }

@@ -15,6 +15,7 @@
 
 void filter_init(filter_set *fs, const kind *k) {
   fs->k = k;
+  fs->order = NULL;
   buf_init(&fs->where, 1u << 20);
   fs->nbinds = 0;
 }
@@ -165,6 +166,69 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
   return rc;
 }
 
+static int add_overlap(filter_set *fs, const char *start_col, const char *end_col, const char *from,
+                       const char *to, arena *a, err *e);
+
+/* during=D1..D2: records whose own period (start..end, or planned_start..
+ * planned_end) shares a day with D1..D2; an empty end means still going. */
+static int add_during(filter_set *fs, const char *op, const char *value, arena *a, err *e) {
+  const kind *k = fs->k;
+  const char *s1 = kind_field(k, "start") ? "start" : kind_field(k, "planned_start") ? "planned_start" : NULL;
+  const char *s2 = kind_field(k, "end") ? "end" : kind_field(k, "planned_end") ? "planned_end" : NULL;
+  if (!s1 || !s2) return err_set(e, ERR_USAGE, "during= needs a kind with start and end dates, not %s", k->name);
+  const char *dots = strstr(value, "..");
+  int d1, d2;
+  char x[16], y[16];
+  if (strcmp(op, "=") || !dots || dots - value > 10 || strlen(dots + 2) > 10)
+    return err_set(e, ERR_USAGE, "write during=YYYY-MM-DD..YYYY-MM-DD");
+  snprintf(x, sizeof x, "%.*s", (int)(dots - value), value);
+  snprintf(y, sizeof y, "%s", dots + 2);
+  if (date_parse_iso(x, &d1) || date_parse_iso(y, &d2) || d1 > d2)
+    return err_set(e, ERR_USAGE, "during=%.40s: two dates, the first not after the second", value);
+  return add_overlap(fs, s1, s2, x, y, a, e);
+}
+
+/* sector= on a kind without a sector column: the sector of its place, else
+ * of the unit it names (API.md's rule, as far as SQL reaches). */
+static int add_sector(filter_set *fs, const char *op, const char *value, arena *a, err *e) {
+  const kind *k = fs->k;
+  const char *expr = NULL;
+  for (int i = 0; i < k->nfields && !expr; i++)
+    if (k->fields[i].type == FT_PLACE)
+      expr = arena_printf(a, "bh_sector(\"%s\", %s)", k->fields[i].name,
+                          kind_field(k, "admin1") ? "\"admin1\"" : "NULL");
+  for (int i = 0; i < k->nfields && !expr; i++)
+    if (k->fields[i].type == FT_REF && !strcmp(k->fields[i].arg, "units"))
+      expr = arena_printf(a,
+                          "(SELECT COALESCE(_u.sector, bh_sector(_u.location, NULL)) FROM units _u "
+                          "WHERE _u.unit_id = \"%s\")",
+                          k->fields[i].name);
+  if (!expr) return err_set(e, ERR_USAGE, "unknown column 'sector' for %s", k->name);
+  if (strcmp(op, "=") && strcmp(op, "!="))
+    return err_set(e, ERR_USAGE, "sector takes = or !=");
+  char *vals[FILTER_VALUES_MAX];
+  int nv = split_values(value, vals, FILTER_VALUES_MAX, a);
+  buf cond;
+  buf_init(&cond, 1 << 16);
+  buf_printf(&cond, "%s IN (", expr);
+  for (int i = 0; i < nv; i++) buf_puts(&cond, i ? ", ?" : "?");
+  buf_puts(&cond, ")");
+  if (!strcmp(op, "!=")) {
+    char *inner = arena_strdup(a, buf_cstr(&cond));
+    buf_reset(&cond);
+    buf_printf(&cond, "NOT (%s) OR %s IS NULL", inner, expr);
+  }
+  if (!nv) {
+    buf_reset(&cond);
+    buf_printf(&cond, "%s IS %sNULL", expr, strcmp(op, "=") ? "NOT " : "");
+  }
+  filter_add_sql(fs, buf_cstr(&cond));
+  buf_free(&cond);
+  int rc = 0;
+  for (int i = 0; i < nv && !rc; i++) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = vals[i]}, e);
+  return rc;
+}
+
 int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
                   const char *value, arena *a, err *e) {
   const kind *k = fs->k;
@@ -174,6 +238,8 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
     return add_near(fs, s, value, a, e);
   }
   const field *f = kind_field(k, column);
+  if (!f && !strcmp(column, "sector")) return add_sector(fs, op, value, a, e);
+  if (!f && !strcmp(column, "during")) return add_during(fs, op, value, a, e);
   if (!f) return err_set(e, ERR_USAGE, "unknown column '%.60s' for %s", column, k->name);
   int eq = strcmp(op, "=") == 0, ne = strcmp(op, "!=") == 0;
   char col[80];
@@ -246,4 +312,37 @@ int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e) {
   int rc = filter_split(arg, &column, &op, &value, a, e);
   if (rc) return rc;
   return filter_add_op(fs, s, column, op, value, a, e);
+}
+
+int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e) {
+  const kind *k = fs->k;
+  const char *k1 = k->fields[k->key[0]].name;
+  if (k->nkey < 2) {
+    filter_add_sql(fs, arena_printf(a, "\"%s\" > ?", k1));
+    return add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key1)}, e);
+  }
+  const char *k2 = k->fields[k->key[1]].name;
+  filter_add_sql(fs, arena_printf(a, "(\"%s\", \"%s\") > (?, ?)", k1, k2));
+  int rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key1)}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key2 ? key2 : "")}, e);
+  return rc;
+}
+
+static int add_overlap(filter_set *fs, const char *start_col, const char *end_col, const char *from,
+                       const char *to, arena *a, err *e) {
+  if (!kind_field(fs->k, start_col) || !kind_field(fs->k, end_col))
+    return err_set(e, ERR_USAGE, "%s has no %s and %s", fs->k->name, start_col, end_col);
+  filter_add_sql(fs, arena_printf(a, "\"%s\" <= ? AND (\"%s\" IS NULL OR \"%s\" >= ?)", start_col, end_col,
+                                  end_col));
+  int rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, to)}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, from)}, e);
+  return rc;
+}
+
+int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *texts, arena *a, err *e) {
+  filter_add_sql(fs, sql);
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++)
+    rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, texts[i])}, e);
+  return rc;
 }

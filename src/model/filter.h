@@ -1,6 +1,9 @@
 /* filter.h: FILTER arguments (FORMATS.md §3) compiled to an SQL condition
  * with bound values: column=v, !=, >=, <=, >, <, a,b lists, `column=` for no
- * value, list columns, places inside places, near=PLACE:KM. */
+ * value, list columns, places inside places, near=PLACE:KM, and two
+ * pseudo-columns: sector= (API.md's sector of the record, for kinds without
+ * a sector column) and during=D1..D2 (records whose start..end period shares
+ * a day with D1..D2). */
 #ifndef BH_FILTER_H
 #define BH_FILTER_H
 
@@ -27,6 +30,7 @@ typedef struct filter_set {
   buf where; /* "1" or conditions joined with AND; column refs unqualified */
   filter_bind binds[FILTER_BINDS_MAX];
   int nbinds;
+  const char *order; /* ORDER BY written by bluehelm (NULL: key order) */
 } filter_set;
 
 /* filter_init: an empty filter set over kind k (matches every record). */
@@ -48,6 +52,14 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
 /* filter_add_sql: adds a condition written by bluehelm itself (never from
  * input) with no bound values. */
 void filter_add_sql(filter_set *fs, const char *sql);
+
+/* filter_add_bound: adds a condition written by bluehelm with n '?'
+ * placeholders bound, in order, to the texts (copied into a). */
+int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *texts, arena *a, err *e);
+
+/* filter_add_after: keeps records whose key comes after (key1, key2) in key
+ * order (key2 only for kinds keyed by two columns): cursor paging. */
+int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e);
 
 /* filter_where: the condition text ("1" when empty). */
 const char *filter_where(filter_set *fs);

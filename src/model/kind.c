@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model/event.h"
+#include "model/sector.h"
 #include "model/kinds/vocab.h"
 #include "model/place.h"
 #include "model/record.h"

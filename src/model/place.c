@@ -5,6 +5,7 @@
 
 #include "core/str.h"
 #include "core/utf8.h"
+#include "model/filter.h"
 #include "model/record.h"
 
 void place_fold_key(const char *name, char *out, size_t cap) {
@@ -110,4 +111,16 @@ int place_after_write(store *s, const record *r, err *e) {
   }
   arena_free(&a);
   return rc;
+}
+
+int place_filter_search(filter_set *fs, const char *text, arena *a, err *e) {
+  char key[512];
+  place_fold_key(text, key, sizeof key);
+  if (!key[0]) return err_set(e, ERR_USAGE, "give some letters of a place name");
+  /* Every key that starts with the folded text sorts within [key, key + 0xF4]. */
+  char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", key);
+  const char *texts[2] = {key, hi};
+  fs->order = "(\"place_id\" GLOB 'gn-[0-9]*'), COALESCE(\"population\", 0) DESC";
+  return filter_add_bound(fs, "\"place_id\" IN (SELECT place_id FROM _place_names WHERE key >= ? AND key < ?)", 2,
+                          texts, a, e);
 }

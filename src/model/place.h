@@ -34,6 +34,12 @@ int place_after_write(store *s, const struct record *r, err *e);
 /* place_fold_key: the lookup key of a name (folded, trimmed) into out. */
 void place_fold_key(const char *name, char *out, size_t cap);
 
+/* place_filter_search: keeps the places one of whose names or alternate
+ * names starts with text (folded: no case, no accents), best match first
+ * (a dataset's own places, then the most populous). Returns 0 or ERR_USAGE. */
+struct filter_set;
+int place_filter_search(struct filter_set *fs, const char *text, arena *a, err *e);
+
 /* PLACE_WITHIN_SQL: an SQL subquery listing the place bound to its one
  * parameter and every place inside it (through parent_place, any depth). */
 #define PLACE_WITHIN_SQL                                                   \

@@ -30,6 +30,7 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
   buf_puts(&sql, "SELECT ");
   for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
   buf_printf(&sql, " FROM \"%s\" WHERE %s ORDER BY ", k->name, filter_where(fs));
+  if (fs->order) buf_printf(&sql, "%s, ", fs->order);
   for (int i = 0; i < k->nkey; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
   if (limit >= 0) buf_printf(&sql, " LIMIT %ld", limit);
   int rc = store_prepare(s, buf_cstr(&sql), out, e);
@@ -57,48 +58,27 @@ void query_row(sqlite3_stmt *st, record *r) {
   }
 }
 
-void record_write_json(json_w *w, const record *r) {
-  const kind *k = r->k;
-  json_obj(w);
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    const fval *v = &r->v[i];
-    json_key(w, f->name);
-    if (!v->set) {
-      json_null(w);
-      continue;
-    }
-    switch (f->type) {
-      case FT_INT:
-      case FT_COUNT:
-        json_int(w, v->i);
-        break;
-      case FT_BOOL:
-        json_bool(w, (int)v->i);
-        break;
-      case FT_REAL:
-      case FT_AREA:
-      case FT_PCT:
-      case FT_LAT:
-      case FT_LON:
-        json_real(w, v->d);
-        break;
-      case FT_LIST:
-      case FT_REFLIST:
-      case FT_PLACELIST: {
-        json_arr(w);
-        for (const char *p = v->s; p && *p;) {
-          const char *semi = strchr(p, ';');
-          size_t len = semi ? (size_t)(semi - p) : strlen(p);
-          json_strn(w, p, len);
-          p = semi ? semi + 1 : NULL;
-        }
-        json_arr_end(w);
-        break;
-      }
-      default:
-        json_str(w, v->s);
-    }
+int query_get(store *s, const kind *k, const char *id, const char *id2, sqlite3_stmt **st,
+              record *r, err *e) {
+  *st = NULL;
+  buf sql;
+  buf_init(&sql, 0);
+  buf_puts(&sql, "SELECT ");
+  for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
+  buf_printf(&sql, " FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
+  if (k->nkey > 1) buf_printf(&sql, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  int rc = store_prepare(s, buf_cstr(&sql), st, e);
+  buf_free(&sql);
+  if (rc) return rc;
+  sqlite3_bind_text(*st, 1, id, -1, SQLITE_TRANSIENT);
+  if (k->nkey > 1) sqlite3_bind_text(*st, 2, id2 ? id2 : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step(*st);
+  if (rc == SQLITE_ROW) {
+    record_init(r, k);
+    query_row(*st, r);
+    return 1;
   }
-  json_obj_end(w);
+  sqlite3_finalize(*st);
+  *st = NULL;
+  return rc == SQLITE_DONE ? 0 : store_error(s, e, "read");
 }

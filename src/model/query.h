@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/json.h"
+#include "core/jw.h"
 #include "model/filter.h"
 #include "model/record.h"
 
@@ -23,12 +23,15 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
 int query_select(store *s, filter_set *fs, const char *columns, const char *order,
                  sqlite3_stmt **out, err *e);
 
+/* query_get: reads the record of kind k with key id (and id2, the second
+ * key column, for kinds keyed by two columns) into r. Returns 1 with *st
+ * open (r's text points into it; the caller finalizes *st), 0 when there is
+ * no such record (*st = NULL), <0 on error. */
+int query_get(store *s, const kind *k, const char *id, const char *id2, sqlite3_stmt **st,
+              record *r, err *e);
+
 /* query_row: reads the current row of a query_open statement into r
  * (text points into the statement, valid until the next step). */
 void query_row(sqlite3_stmt *st, record *r);
-
-/* record_write_json: writes r as one JSON object (numbers, true/false,
- * arrays for lists, null for no value). */
-void record_write_json(json_w *w, const record *r);
 
 #endif

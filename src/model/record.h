@@ -119,8 +119,4 @@ void writer_close(writer *w);
  * <0 on a database error. */
 int record_exists(store *s, const kind *k, const char *id);
 
-/* model_attach: registers bluehelm's SQL functions (bh_sector, bh_fold,
- * bh_distance) on the store's connection. Call once after store_open. */
-int model_attach(store *s, err *e);
-
 #endif

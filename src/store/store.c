@@ -119,11 +119,16 @@ static int migrate(store *s, err *e) {
   if (s->version == latest) return 0;
   size_t n;
   const embed_file *f = embed_list(&n);
+  /* Apply, in order, every migration newer than the database (numbers may
+   * skip); two migrations with one number are a build mistake. */
   for (int v = s->version + 1; v <= latest; v++) {
     const embed_file *m = NULL;
     for (size_t i = 0; i < n; i++)
-      if (migration_number(f[i].name) == v) m = &f[i];
-    if (!m) return err_set(e, ERR_INTERNAL, "schema migration %03d is missing", v);
+      if (migration_number(f[i].name) == v) {
+        if (m) return err_set(e, ERR_INTERNAL, "two schema migrations are numbered %03d", v);
+        m = &f[i];
+      }
+    if (!m) continue;
     if (store_exec(s, "BEGIN IMMEDIATE", e)) return ERR_DB;
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);

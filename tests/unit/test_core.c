@@ -5,7 +5,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/geo.h"
-#include "core/json.h"
+#include "core/jw.h"
 #include "core/str.h"
 #include "core/utf8.h"
 #include "test.h"
@@ -92,18 +92,18 @@ TEST(numbers_strict) {
 TEST(json_writer_escapes) {
   buf b;
   buf_init(&b, 0);
-  json_w w;
-  json_init(&w, &b, 0);
-  json_obj(&w);
-  json_key(&w, "a\"b");
-  json_str(&w, "line\nnext\x01");
-  json_key(&w, "n");
-  json_arr(&w);
-  json_int(&w, 3);
-  json_real(&w, 2.5);
-  json_null(&w);
-  json_arr_end(&w);
-  json_obj_end(&w);
+  jw w;
+  jw_init(&w, &b, 0);
+  jw_obj(&w);
+  jw_key(&w, "a\"b");
+  jw_str(&w, "line\nnext\x01");
+  jw_key(&w, "n");
+  jw_arr(&w);
+  jw_int(&w, 3);
+  jw_real(&w, 2.5);
+  jw_null(&w);
+  jw_arr_end(&w);
+  jw_obj_end(&w);
   CHECK_STR(buf_cstr(&b), "{\"a\\\"b\":\"line\\nnext\\u0001\",\"n\":[3,2.5,null]}");
   buf_free(&b);
 }

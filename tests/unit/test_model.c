@@ -7,13 +7,14 @@
 #include "model/place.h"
 #include "model/query.h"
 #include "model/record.h"
+#include "model/sqlfn.h"
 #include "store/store.h"
 #include "test.h"
 
 static store *mem_store(void) {
   store *s = NULL;
   err e;
-  if (store_open(&s, ":memory:", STORE_CREATE, &e) || model_attach(s, &e)) {
+  if (store_open(&s, ":memory:", STORE_CREATE, &e) || sqlfn_attach(s, &e)) {
     fprintf(stderr, "  %s\n", e.msg);
     return NULL;
   }

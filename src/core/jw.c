@@ -1,5 +1,5 @@
-/* json.c: streaming JSON writer with escaping in one place. */
-#include "core/json.h"
+/* jw.c: streaming JSON writer with escaping in one place. */
+#include "core/jw.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -7,20 +7,20 @@
 
 #include "core/str.h"
 
-void json_init(json_w *w, buf *out, int pretty) {
+void jw_init(jw *w, buf *out, int pretty) {
   memset(w, 0, sizeof *w);
   w->out = out;
   w->pretty = pretty;
 }
 
-static void newline(json_w *w) {
+static void newline(jw *w) {
   if (!w->pretty) return;
   buf_putc(w->out, '\n');
   for (int i = 0; i < w->depth; i++) buf_puts(w->out, "  ");
 }
 
 /* Separator and indentation before a value or key at the current level. */
-static void before_item(json_w *w) {
+static void before_item(jw *w) {
   if (w->after_key) {
     w->after_key = 0;
     return;
@@ -32,26 +32,26 @@ static void before_item(json_w *w) {
   }
 }
 
-static void open(json_w *w, char c) {
+static void open(jw *w, char c) {
   before_item(w);
   buf_putc(w->out, c);
-  if (w->depth < JSON_MAX_DEPTH) w->count[w->depth] = 0;
+  if (w->depth < JW_MAX_DEPTH) w->count[w->depth] = 0;
   w->depth++;
 }
 
-static void close_(json_w *w, char c) {
-  int had = w->depth > 0 && w->depth <= JSON_MAX_DEPTH && w->count[w->depth - 1];
+static void close_(jw *w, char c) {
+  int had = w->depth > 0 && w->depth <= JW_MAX_DEPTH && w->count[w->depth - 1];
   w->depth--;
   if (had) newline(w);
   buf_putc(w->out, c);
 }
 
-void json_obj(json_w *w) { open(w, '{'); }
-void json_obj_end(json_w *w) { close_(w, '}'); }
-void json_arr(json_w *w) { open(w, '['); }
-void json_arr_end(json_w *w) { close_(w, ']'); }
+void jw_obj(jw *w) { open(w, '{'); }
+void jw_obj_end(jw *w) { close_(w, '}'); }
+void jw_arr(jw *w) { open(w, '['); }
+void jw_arr_end(jw *w) { close_(w, ']'); }
 
-void json_escape(buf *out, const char *s, size_t n) {
+void jw_escape(buf *out, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   buf_putc(out, '"');
   size_t start = 0;
@@ -76,34 +76,34 @@ void json_escape(buf *out, const char *s, size_t n) {
   buf_putc(out, '"');
 }
 
-void json_key(json_w *w, const char *k) {
+void jw_key(jw *w, const char *k) {
   before_item(w);
-  json_escape(w->out, k, strlen(k));
+  jw_escape(w->out, k, strlen(k));
   buf_puts(w->out, w->pretty ? ": " : ":");
   w->after_key = 1;
 }
 
-void json_strn(json_w *w, const char *s, size_t n) {
+void jw_strn(jw *w, const char *s, size_t n) {
   before_item(w);
-  json_escape(w->out, s, n);
+  jw_escape(w->out, s, n);
 }
 
-void json_str(json_w *w, const char *s) {
+void jw_str(jw *w, const char *s) {
   if (!s) {
-    json_null(w);
+    jw_null(w);
     return;
   }
-  json_strn(w, s, strlen(s));
+  jw_strn(w, s, strlen(s));
 }
 
-void json_int(json_w *w, int64_t v) {
+void jw_int(jw *w, int64_t v) {
   before_item(w);
   buf_printf(w->out, "%lld", (long long)v);
 }
 
-void json_real(json_w *w, double v) {
+void jw_real(jw *w, double v) {
   if (!isfinite(v)) {
-    json_null(w);
+    jw_null(w);
     return;
   }
   char tmp[32];
@@ -111,17 +111,17 @@ void json_real(json_w *w, double v) {
   buf_puts(w->out, str_fmt_double(v, tmp));
 }
 
-void json_bool(json_w *w, int v) {
+void jw_bool(jw *w, int v) {
   before_item(w);
   buf_puts(w->out, v ? "true" : "false");
 }
 
-void json_null(json_w *w) {
+void jw_null(jw *w) {
   before_item(w);
   buf_puts(w->out, "null");
 }
 
-void json_raw(json_w *w, const char *text) {
+void jw_raw(jw *w, const char *text) {
   before_item(w);
   buf_puts(w->out, text);
 }

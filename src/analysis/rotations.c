@@ -1,0 +1,358 @@
+/* rotations.c: the `rotation-conflicts` indicator: rotations of a period
+ * that overlap another rotation in the same sector, that fall in a
+ * high-tempo window, or that started late.
+ *
+ * A rotation's dates are its actual ones, else the planned ones (each end on
+ * its own; an end that would fall before the start is taken as the start).
+ * A rotation is in the period when it shares at least one day with it.
+ * A unit's sector is units.sector, else the sector of its location (the rule
+ * of sector_of). Two rotations overlap when their units differ, have the same
+ * sector and the rotations share at least one day, and some shared day lies
+ * in the period; `from`/`to` of an overlap are all the shared days. A
+ * rotation is in a high-tempo window (tempo high, sector the unit's or empty)
+ * when they share a day in the period. Late: actual_start after planned_start.
+ *
+ * Overlaps are found by sorting on (sector, start) and sweeping with the
+ * list of rotations still running: no scan over all pairs.
+ *
+ * Keys: from, to; other keys are FILTERs on rotations. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/indicator.h"
+#include "core/date.h"
+#include "model/sector.h"
+#include "model/kind.h"
+#include "model/query.h"
+
+#define ROT_MAX 1000000L      /* rotations read at most */
+#define OVERLAPS_MAX 100000L  /* overlap pairs listed at most */
+#define WINDOWS_MAX 10000L    /* high-tempo windows read at most */
+
+typedef struct rot {
+  char *id, *unit, *sector, *location;
+  int start, end, planned_start, actual_start; /* actual_start INT_MIN when none */
+  int marked;                                  /* already in a figure's ids */
+} rot;
+
+typedef struct window {
+  char *id, *sector;
+  int start, end;
+} window;
+
+typedef struct overlap {
+  rot *a, *b;
+  int from, to;
+} overlap;
+
+static int day_of(sqlite3_stmt *st, int col, int dflt) {
+  const char *t = (const char *)sqlite3_column_text(st, col);
+  int d;
+  if (!t || date_parse_iso(t, &d)) return dflt;
+  return d;
+}
+
+static int cmp_str(const char *a, const char *b) {
+  if (!a || !b) return (a != NULL) - (b != NULL);
+  return strcmp(a, b);
+}
+
+static int by_location(const void *x, const void *y) {
+  return cmp_str((*(const rot *const *)x)->location, (*(const rot *const *)y)->location);
+}
+
+static int by_sector_start(const void *x, const void *y) {
+  const rot *a = *(const rot *const *)x, *b = *(const rot *const *)y;
+  int c = cmp_str(a->sector, b->sector);
+  if (c) return c;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  if (a->end != b->end) return a->end < b->end ? -1 : 1;
+  return strcmp(a->id, b->id);
+}
+
+static int by_start(const void *x, const void *y) {
+  const rot *a = *(const rot *const *)x, *b = *(const rot *const *)y;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return strcmp(a->id, b->id);
+}
+
+static int by_overlap(const void *x, const void *y) {
+  const overlap *a = x, *b = y;
+  if (a->from != b->from) return a->from < b->from ? -1 : 1;
+  int c = cmp_str(a->a->sector, b->a->sector);
+  if (c) return c;
+  if ((c = strcmp(a->a->id, b->a->id))) return c;
+  return strcmp(a->b->id, b->b->id);
+}
+
+static int max_i(int a, int b) { return a > b ? a : b; }
+static int min_i(int a, int b) { return a < b ? a : b; }
+
+/* Reads the rotations of the period; *out is malloc'd (caller frees). */
+static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n) {
+  filter_set fs;
+  sqlite3_stmt *st = NULL;
+  long cap = 0;
+  buf sql;
+  buf_init(&sql, 0);
+  int rc = ind_filters(c, kind_find("rotations"), &fs);
+  /* The rotations of the period (by their actual dates, else planned ones),
+   * with their unit's sector and location. */
+  buf_printf(&sql,
+             "SELECT r.rotation_id, r.unit_id, r.planned_start, r.planned_end, r.actual_start, "
+             "r.actual_end, u.sector, u.location FROM (SELECT rotation_id, unit_id, planned_start, "
+             "planned_end, actual_start, actual_end FROM rotations WHERE %s AND "
+             "COALESCE(actual_start, planned_start) <= ? AND max(COALESCE(actual_end, planned_end), "
+             "COALESCE(actual_start, planned_start)) >= ?) r LEFT JOIN units u ON u.unit_id = r.unit_id",
+             filter_where(&fs));
+  if (!rc) rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e);
+  buf_free(&sql);
+  if (!rc) {
+    char d[11];
+    int next = filter_bind_all(&fs, st, 1);
+    sqlite3_bind_text(st, next, to == INT_MAX ? "9999-12-31" : date_format(to, d), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, next + 1, from == INT_MIN ? "0000-01-01" : date_format(from, d), -1,
+                      SQLITE_TRANSIENT);
+  }
+  int step = SQLITE_DONE;
+  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int ps = day_of(st, 2, 0), pe = day_of(st, 3, 0);
+    int as = day_of(st, 4, INT_MIN), ae = day_of(st, 5, INT_MIN);
+    int start = as != INT_MIN ? as : ps, end = ae != INT_MIN ? ae : pe;
+    if (end < start) end = start;
+    if (start > to || end < from) continue;
+    if (*n == ROT_MAX) {
+      rc = err_set(c->e, ERR_TOO_LARGE, "more than %ld rotations in the period", ROT_MAX);
+      break;
+    }
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 256;
+      *out = xrealloc(*out, (size_t)cap * sizeof **out);
+    }
+    rot *r = &(*out)[(*n)++];
+    r->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    r->unit = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
+    const char *sector = (const char *)sqlite3_column_text(st, 6);
+    r->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
+    r->location = r->sector ? NULL : arena_strdup(c->a, (const char *)sqlite3_column_text(st, 7));
+    r->start = start;
+    r->end = end;
+    r->planned_start = ps;
+    r->actual_start = as;
+    r->marked = 0;
+  }
+  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "rotations");
+  sqlite3_finalize(st);
+  filter_free(&fs);
+  return rc;
+}
+
+/* Gives each rotation whose unit has no sector the sector of the unit's
+ * location, looking each distinct location up once. */
+static int fill_sectors(ind_ctx *c, rot **v, long n) {
+  long m = 0;
+  rot **need = xmalloc((size_t)(n ? n : 1) * sizeof *need);
+  for (long i = 0; i < n; i++)
+    if (!v[i]->sector && v[i]->location) need[m++] = v[i];
+  if (m > 1) qsort(need, (size_t)m, sizeof *need, by_location);
+  char sector[128];
+  char *found = NULL;
+  int rc = 0;
+  for (long i = 0; i < m; i++) {
+    if (i == 0 || strcmp(need[i]->location, need[i - 1]->location) != 0) {
+      int got = sector_of(c->s, need[i]->location, NULL, sector, sizeof sector);
+      if (got < 0) {
+        rc = store_error(c->s, c->e, "the sector of a unit's location");
+        break;
+      }
+      found = got > 0 ? arena_strdup(c->a, sector) : NULL;
+    }
+    need[i]->sector = found;
+  }
+  free(need);
+  return rc;
+}
+
+/* Reads the high-tempo windows, by start. */
+static int read_windows(ind_ctx *c, window **out, long *n) {
+  filter_set fs;
+  filter_init(&fs, kind_find("windows"));
+  filter_add_sql(&fs, "\"tempo\" = 'high'");
+  sqlite3_stmt *st = NULL;
+  long cap = 0;
+  int rc = query_select(c->s, &fs, "window_id, start, \"end\", sector", "start, window_id", &st,
+                        c->e);
+  int step = SQLITE_DONE;
+  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == WINDOWS_MAX) {
+      rc = err_set(c->e, ERR_TOO_LARGE, "more than %ld high-tempo windows", WINDOWS_MAX);
+      break;
+    }
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 32;
+      *out = xrealloc(*out, (size_t)cap * sizeof **out);
+    }
+    window *w = &(*out)[(*n)++];
+    w->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    w->start = day_of(st, 1, 0);
+    w->end = day_of(st, 2, 0);
+    const char *sector = (const char *)sqlite3_column_text(st, 3);
+    w->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
+  }
+  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "windows");
+  sqlite3_finalize(st);
+  filter_free(&fs);
+  return rc;
+}
+
+/* The overlapping pairs: sorted by (sector, start), each rotation is
+ * compared only with the earlier ones of its sector still running. */
+static int find_overlaps(ind_ctx *c, rot **v, long n, int from, int to, overlap **out,
+                         long *nout, int *truncated) {
+  if (n > 1) qsort(v, (size_t)n, sizeof *v, by_sector_start);
+  rot **active = xmalloc((size_t)(n ? n : 1) * sizeof *active);
+  long nactive = 0, cap = 0;
+  for (long i = 0; i < n && !*truncated; i++) {
+    rot *r = v[i];
+    if (!r->sector) continue;
+    if (i == 0 || cmp_str(r->sector, v[i - 1]->sector) != 0) nactive = 0;
+    long keep = 0;
+    for (long j = 0; j < nactive; j++)
+      if (active[j]->end >= r->start) active[keep++] = active[j];
+    nactive = keep;
+    for (long j = 0; j < nactive; j++) {
+      rot *a = active[j];
+      if (!strcmp(a->unit, r->unit)) continue;
+      int sf = r->start, stt = min_i(a->end, r->end);
+      if (max_i(sf, from) > min_i(stt, to)) continue; /* shared days outside the period */
+      if (*nout == OVERLAPS_MAX) {
+        *truncated = 1;
+        break;
+      }
+      if (*nout == cap) {
+        cap = cap ? cap * 2 : 64;
+        *out = xrealloc(*out, (size_t)cap * sizeof **out);
+      }
+      (*out)[(*nout)++] = (overlap){a, r, sf, stt};
+    }
+    active[nactive++] = r;
+  }
+  free(active);
+  if (*nout > 1) qsort(*out, (size_t)*nout, sizeof **out, by_overlap);
+  (void)c;
+  return 0;
+}
+
+static void mark_prov(ind_ctx *c, const char *figure, rot *r, int pass) {
+  if (r->marked == pass) return;
+  r->marked = pass;
+  ind_prov(c, figure, r->id);
+}
+
+int ind_rotation_conflicts(ind_ctx *c) {
+  int from, to, rc;
+  if ((rc = ind_from_to(c, &from, &to))) return rc;
+  rot *rows = NULL;
+  rot **v = NULL;
+  window *win = NULL;
+  overlap *ov = NULL;
+  long n = 0, nwin = 0, nov = 0;
+  int truncated = 0;
+  if ((rc = read_rotations(c, from, to, &rows, &n))) goto done;
+  v = xmalloc((size_t)(n ? n : 1) * sizeof *v);
+  for (long i = 0; i < n; i++) v[i] = &rows[i];
+  if ((rc = fill_sectors(c, v, n))) goto done;
+  if ((rc = read_windows(c, &win, &nwin))) goto done;
+  if ((rc = find_overlaps(c, v, n, from, to, &ov, &nov, &truncated))) goto done;
+
+  jw_key(c->w, "from");
+  ind_date_json(c, from);
+  jw_key(c->w, "to");
+  ind_date_json(c, to);
+  char d[11];
+  ind_prov_figure(c, "overlaps");
+  jw_key(c->w, "overlaps");
+  jw_arr(c->w);
+  for (long i = 0; i < nov; i++) {
+    jw_obj(c->w);
+    jw_key(c->w, "units");
+    jw_arr(c->w);
+    jw_str(c->w, ov[i].a->unit);
+    jw_str(c->w, ov[i].b->unit);
+    jw_arr_end(c->w);
+    jw_key(c->w, "rotations");
+    jw_arr(c->w);
+    jw_str(c->w, ov[i].a->id);
+    jw_str(c->w, ov[i].b->id);
+    jw_arr_end(c->w);
+    jw_key(c->w, "sector");
+    jw_str(c->w, ov[i].a->sector);
+    jw_key(c->w, "from");
+    jw_str(c->w, date_format(ov[i].from, d));
+    jw_key(c->w, "to");
+    jw_str(c->w, date_format(ov[i].to, d));
+    jw_obj_end(c->w);
+    mark_prov(c, "overlaps", ov[i].a, 1);
+    mark_prov(c, "overlaps", ov[i].b, 1);
+  }
+  jw_arr_end(c->w);
+  if (truncated) {
+    jw_key(c->w, "overlaps_truncated");
+    jw_bool(c->w, 1);
+  }
+
+  if (n > 1) qsort(v, (size_t)n, sizeof *v, by_start);
+  ind_prov_figure(c, "in_high_tempo");
+  jw_key(c->w, "in_high_tempo");
+  jw_arr(c->w);
+  for (long i = 0; i < n; i++) {
+    rot *r = v[i];
+    for (long j = 0; j < nwin && win[j].start <= r->end; j++) {
+      const window *w = &win[j];
+      if (w->sector && cmp_str(w->sector, r->sector) != 0) continue;
+      int a = max_i(max_i(r->start, w->start), from), b = min_i(min_i(r->end, w->end), to);
+      if (a > b) continue;
+      jw_obj(c->w);
+      jw_key(c->w, "unit_id");
+      jw_str(c->w, r->unit);
+      jw_key(c->w, "rotation_id");
+      jw_str(c->w, r->id);
+      jw_key(c->w, "window_id");
+      jw_str(c->w, w->id);
+      jw_obj_end(c->w);
+      mark_prov(c, "in_high_tempo", r, 2);
+    }
+  }
+  jw_arr_end(c->w);
+
+  ind_prov_figure(c, "late");
+  jw_key(c->w, "late");
+  jw_arr(c->w);
+  for (long i = 0; i < n; i++) {
+    rot *r = v[i];
+    if (r->actual_start == INT_MIN || r->actual_start <= r->planned_start) continue;
+    jw_obj(c->w);
+    jw_key(c->w, "unit_id");
+    jw_str(c->w, r->unit);
+    jw_key(c->w, "rotation_id");
+    jw_str(c->w, r->id);
+    jw_key(c->w, "delay_days");
+    jw_int(c->w, r->actual_start - r->planned_start);
+    jw_obj_end(c->w);
+    ind_prov(c, "late", r->id);
+  }
+  jw_arr_end(c->w);
+
+  ind_prov_figure(c, "rotations");
+  for (long i = 0; i < n; i++) ind_prov(c, "rotations", v[i]->id);
+  jw_key(c->w, "rotations");
+  jw_int(c->w, n);
+done:
+  free(rows);
+  free(v);
+  free(win);
+  free(ov);
+  return rc;
+}

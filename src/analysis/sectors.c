@@ -1,0 +1,21 @@
+/* sectors.c: the `sectors` indicator: the mission's sectors, as the records
+ * name them (sector_areas, units, places, operations), for reports that go
+ * sector by sector. */
+#include "analysis/indicator.h"
+
+int ind_sectors(ind_ctx *c) {
+  sqlite3_stmt *st;
+  int rc = store_prepare(c->s,
+                         "SELECT sector FROM sector_areas UNION SELECT sector FROM units "
+                         "UNION SELECT sector FROM operations UNION SELECT sector FROM places "
+                         "WHERE _gazetteer IS NULL ORDER BY 1",
+                         &st, c->e);
+  if (rc) return rc;
+  jw_key(c->w, "sectors");
+  jw_arr(c->w);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL) jw_str(c->w, (const char *)sqlite3_column_text(st, 0));
+  jw_arr_end(c->w);
+  sqlite3_finalize(st);
+  return 0;
+}

@@ -1,0 +1,1040 @@
+/* template.c: parsing and evaluating report templates. */
+#include "report/template.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/indicator.h"
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/embed.h"
+#include "core/jw.h"
+#include "core/str.h"
+#include "model/filter.h"
+#include "model/place.h"
+#include "model/query.h"
+#include "model/recjson.h"
+#include "report/chart.h"
+
+#define TOKENS_MAX 64
+#define VARS_MAX 64
+#define CACHE_MAX 512
+
+typedef enum node_type { N_TEXT, N_EXPR, N_EACH, N_IF, N_CHART } node_type;
+
+typedef struct node {
+  node_type type;
+  long line;
+  char *text;                /* literal text, or the inside of {{ }} */
+  struct node *child, *alt;  /* block body; else branch */
+  struct node *next;
+} node;
+
+typedef struct var {
+  const char *name;
+  json_t *val; /* borrowed */
+} var;
+
+typedef struct cached {
+  char *key;
+  json_t *result; /* owned */
+} cached;
+
+typedef struct eval {
+  store *s;
+  const char *vis;
+  report_doc *doc;
+  const char *tname;
+  arena *a;
+  err *e;
+  var vars[VARS_MAX];
+  int nvars;
+  cached cache[CACHE_MAX];
+  int ncache;
+  json_t *owned; /* JSON values the variables point into (freed at the end) */
+} eval;
+
+/* ------------------------------------------------------------- errors */
+
+__attribute__((format(printf, 3, 4))) static int fail(eval *ev, long line, const char *fmt, ...) {
+  char msg[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  err_set(ev->e, ERR_VALIDATION, "%s:%ld: %s", ev->tname, line, msg);
+  return ERR_VALIDATION;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+static node *new_node(arena *a, node_type t, long line, const char *text, size_t n) {
+  node *nd = arena_alloc(a, sizeof *nd);
+  nd->type = t;
+  nd->line = line;
+  nd->text = arena_strndup(a, text, n);
+  return nd;
+}
+
+static long line_at(const char *start, const char *p) {
+  long line = 1;
+  for (const char *q = start; q < p; q++) line += *q == '\n';
+  return line;
+}
+
+static int is_block_tag(const char *inner) {
+  return inner[0] == '#' || inner[0] == '/' || inner[0] == '!' || !strcmp(inner, "else");
+}
+
+/* Parses tpl into a node list. A block tag alone on its line takes the line
+ * with it, so blocks leave no blank lines. */
+static int parse(eval *ev, const char *tpl, node **out) {
+  node *root = NULL, **tail = &root;
+  struct {
+    node *block;
+    node **tail;
+    int in_else;
+  } stack[REPORT_DEPTH_MAX];
+  int depth = 0;
+  const char *p = tpl;
+  while (*p) {
+    const char *open = strstr(p, "{{");
+    const char *text_end = open ? open : p + strlen(p);
+    const char *inner = NULL, *close = NULL;
+    size_t inner_len = 0;
+    if (open) {
+      close = strstr(open + 2, "}}");
+      if (!close) return fail(ev, line_at(tpl, open), "a placeholder opened with {{ is not closed with }}");
+      const char *nl = memchr(open + 2, '\n', (size_t)(close - open - 2));
+      const char *first = open + 2;
+      while (*first == ' ') first++;
+      if (nl && *first != '!') return fail(ev, line_at(tpl, open), "a placeholder must end on the line it starts ({{ without }})");
+      inner = open + 2;
+      while (inner < close && isspace((unsigned char)*inner)) inner++;
+      const char *ie = close;
+      while (ie > inner && isspace((unsigned char)ie[-1])) ie--;
+      inner_len = (size_t)(ie - inner);
+    }
+    char tag[32] = "";
+    if (inner) snprintf(tag, sizeof tag, "%.*s", (int)(inner_len < 31 ? inner_len : 31), inner);
+    const char *after = close ? close + 2 : NULL;
+    if (inner && is_block_tag(tag)) {
+      /* Alone on its line? Then drop the indentation and the line end. */
+      const char *ls = text_end;
+      while (ls > p && (ls[-1] == ' ' || ls[-1] == '\t')) ls--;
+      const char *le = after;
+      while (*le == ' ' || *le == '\t') le++;
+      if ((ls == tpl || ls[-1] == '\n') && (*le == '\n' || !*le)) {
+        text_end = ls;
+        after = *le == '\n' ? le + 1 : le;
+      }
+    }
+    if (text_end > p) {
+      *tail = new_node(ev->a, N_TEXT, line_at(tpl, p), p, (size_t)(text_end - p));
+      tail = &(*tail)->next;
+    }
+    if (!open) break;
+    long line = line_at(tpl, open);
+    if (tag[0] == '!') {
+      /* a comment */
+    } else if (!strncmp(inner, "#each ", 6) || !strncmp(inner, "#if ", 4)) {
+      if (depth == REPORT_DEPTH_MAX) return fail(ev, line, "blocks nested deeper than %d", REPORT_DEPTH_MAX);
+      node *b = new_node(ev->a, inner[1] == 'e' ? N_EACH : N_IF, line, inner + (inner[1] == 'e' ? 6 : 4),
+                         inner_len - (inner[1] == 'e' ? 6 : 4));
+      *tail = b;
+      stack[depth].block = b;
+      stack[depth].tail = &b->next;
+      stack[depth].in_else = 0;
+      depth++;
+      tail = &b->child;
+    } else if (!strcmp(tag, "else")) {
+      if (!depth || stack[depth - 1].block->type != N_IF || stack[depth - 1].in_else)
+        return fail(ev, line, "{{else}} outside an {{#if}}");
+      stack[depth - 1].in_else = 1;
+      tail = &stack[depth - 1].block->alt;
+    } else if (!strcmp(tag, "/each") || !strcmp(tag, "/if")) {
+      node_type want = tag[1] == 'e' ? N_EACH : N_IF;
+      if (!depth || stack[depth - 1].block->type != want)
+        return fail(ev, line, "{{%s}} closes nothing that is open", tag);
+      depth--;
+      tail = stack[depth].tail;
+    } else if (tag[0] == '#' || tag[0] == '/') {
+      return fail(ev, line, "unknown block {{%s}} (blocks: #each, #if, else, /each, /if)", tag);
+    } else {
+      int chart = !strncmp(inner, "chart ", 6);
+      *tail = new_node(ev->a, chart ? N_CHART : N_EXPR, line, inner + (chart ? 6 : 0),
+                       inner_len - (chart ? 6 : 0));
+      tail = &(*tail)->next;
+    }
+    p = after;
+  }
+  if (depth)
+    return fail(ev, stack[depth - 1].block->line, "this {{#%s}} is never closed",
+                stack[depth - 1].block->type == N_EACH ? "each" : "if");
+  *out = root;
+  return 0;
+}
+
+/* ------------------------------------------------------------- values */
+
+/* Splits an expression into tokens: whitespace separates, double quotes
+ * group, '|' always stands alone. */
+static int tokenize(eval *ev, long line, const char *s, char **tok, int max) {
+  int n = 0;
+  while (*s) {
+    while (isspace((unsigned char)*s)) s++;
+    if (!*s) break;
+    if (n == max) return fail(ev, line, "more than %d words in one placeholder", max);
+    buf b;
+    buf_init(&b, 4096);
+    if (*s == '|') {
+      buf_putc(&b, *s++);
+    } else {
+      int quoted = 0;
+      while (*s && (quoted || (!isspace((unsigned char)*s) && *s != '|'))) {
+        if (*s == '"') quoted = !quoted;
+        else buf_putc(&b, *s);
+        s++;
+      }
+      if (quoted) {
+        buf_free(&b);
+        return fail(ev, line, "a quote is not closed");
+      }
+    }
+    tok[n++] = arena_strndup(ev->a, buf_cstr(&b), b.len);
+    buf_free(&b);
+  }
+  return n;
+}
+
+static json_t *json_path(json_t *root, const char *path) {
+  json_t *cur = root;
+  char part[128];
+  const char *p = path;
+  while (cur && *p) {
+    const char *dot = strchr(p, '.');
+    size_t n = dot ? (size_t)(dot - p) : strlen(p);
+    snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), p);
+    if (json_is_object(cur)) {
+      cur = json_object_get(cur, part);
+    } else if (json_is_array(cur)) {
+      char *end;
+      long i = strtol(part, &end, 10);
+      cur = (*end || i < 0) ? NULL : json_array_get(cur, (size_t)i);
+    } else {
+      cur = NULL;
+    }
+    p = dot ? dot + 1 : p + n;
+  }
+  return cur;
+}
+
+static var *find_var(eval *ev, const char *name, size_t n) {
+  for (int i = ev->nvars - 1; i >= 0; i--)
+    if (strlen(ev->vars[i].name) == n && !strncmp(ev->vars[i].name, name, n)) return &ev->vars[i];
+  return NULL;
+}
+
+/* A JSON scalar as argument text. */
+static const char *scalar_text(eval *ev, json_t *v) {
+  if (!v || json_is_null(v)) return "";
+  if (json_is_string(v)) return json_string_value(v);
+  if (json_is_integer(v)) return arena_printf(ev->a, "%lld", (long long)json_integer_value(v));
+  if (json_is_real(v)) {
+    char tmp[32];
+    return arena_strdup(ev->a, str_fmt_double(json_real_value(v), tmp));
+  }
+  if (json_is_boolean(v)) return json_is_true(v) ? "yes" : "no";
+  if (json_is_array(v)) {
+    buf b;
+    buf_init(&b, 1 << 16);
+    size_t i;
+    json_t *it;
+    json_array_foreach(v, i, it) {
+      if (i) buf_putc(&b, ',');
+      buf_puts(&b, scalar_text(ev, it));
+    }
+    const char *out = arena_strndup(ev->a, buf_cstr(&b), b.len);
+    buf_free(&b);
+    return out;
+  }
+  return "";
+}
+
+/* "$name.path" with an optional "+Nd"/"-Nd" day offset -> its JSON value
+ * (*shifted receives a new date string when an offset applies). */
+static json_t *var_value(eval *ev, long line, const char *ref, const char **shifted, int *rc) {
+  *rc = 0;
+  *shifted = NULL;
+  const char *p = ref + 1;
+  size_t n = strcspn(p, ".+-");
+  var *v = find_var(ev, p, n);
+  if (!v) {
+    *rc = fail(ev, line, "unknown variable $%.*s", (int)n, p);
+    return NULL;
+  }
+  const char *rest = p + n;
+  char path[256] = "";
+  if (*rest == '.') {
+    size_t pn = strcspn(rest + 1, "+-");
+    snprintf(path, sizeof path, "%.*s", (int)(pn < sizeof path ? pn : sizeof path - 1), rest + 1);
+    rest = rest + 1 + pn;
+  }
+  json_t *val = path[0] ? json_path(v->val, path) : v->val;
+  if (path[0] && !val) {
+    *rc = fail(ev, line, "$%.*s has no field '%s'", (int)n, p, path);
+    return NULL;
+  }
+  if (*rest == '+' || *rest == '-') {
+    char *end;
+    long days = strtol(rest, &end, 10);
+    int d;
+    if (*end != 'd' || end[1] || !json_is_string(val) || date_parse_iso(json_string_value(val), &d)) {
+      *rc = fail(ev, line, "'%s': only a date can move by days (write $to-181d)", ref);
+      return NULL;
+    }
+    char *out = arena_alloc(ev->a, 11);
+    *shifted = date_format(d + (int)days, out);
+  }
+  return val;
+}
+
+/* An argument with its $variables resolved: "key=$to-7d",
+ * "event_date>=$from", "period=$from..$to", "place_id=$d.destination". */
+static int resolve_arg(eval *ev, long line, const char *tok, const char **out) {
+  if (!strpbrk(tok, "=<>!")) return fail(ev, line, "'%s' is not KEY=VALUE", tok);
+  if (!strchr(tok, '$')) {
+    *out = tok;
+    return 0;
+  }
+  buf b;
+  buf_init(&b, 1 << 16);
+  const char *p = tok;
+  int rc = 0;
+  while (*p && !rc) {
+    const char *d = strchr(p, '$');
+    if (!d) {
+      buf_puts(&b, p);
+      break;
+    }
+    buf_append(&b, p, (size_t)(d - p));
+    /* The reference runs over name, .path and an optional +Nd / -Nd. */
+    const char *q = d + 1;
+    while (*q && (isalnum((unsigned char)*q) || *q == '_' || (*q == '.' && q[1] != '.'))) q++;
+    if ((*q == '+' || *q == '-') && isdigit((unsigned char)q[1])) {
+      const char *r = q + 1;
+      while (isdigit((unsigned char)*r)) r++;
+      if (*r == 'd') q = r + 1;
+    }
+    char *ref = arena_strndup(ev->a, d, (size_t)(q - d));
+    const char *shifted;
+    json_t *v = var_value(ev, line, ref, &shifted, &rc);
+    if (!rc) buf_puts(&b, shifted ? shifted : scalar_text(ev, v));
+    p = q;
+  }
+  *out = arena_strndup(ev->a, buf_cstr(&b), b.len);
+  buf_free(&b);
+  return rc;
+}
+
+/* Runs an indicator (cached by name and arguments); the result is borrowed. */
+static json_t *run_indicator(eval *ev, long line, const char *name, int nargs, const char *const *args,
+                             int *rc) {
+  buf key;
+  buf_init(&key, 1 << 16);
+  buf_puts(&key, name);
+  for (int i = 0; i < nargs; i++) {
+    buf_putc(&key, '\x1f');
+    buf_puts(&key, args[i]);
+  }
+  for (int i = 0; i < ev->ncache; i++)
+    if (!strcmp(ev->cache[i].key, buf_cstr(&key))) {
+      buf_free(&key);
+      *rc = 0;
+      return ev->cache[i].result;
+    }
+  buf out;
+  buf_init(&out, 0);
+  err ie;
+  *rc = indicator_run(ev->s, name, nargs, args, ev->vis, 0, &out, &ie);
+  json_t *res = NULL;
+  if (*rc) {
+    *rc = fail(ev, line, "%s", ie.msg);
+  } else {
+    res = json_loadb(out.data, out.len, 0, NULL);
+    if (!res) *rc = fail(ev, line, "the indicator %s gave no JSON", name);
+  }
+  buf_free(&out);
+  if (res && ev->ncache < CACHE_MAX) {
+    ev->cache[ev->ncache].key = arena_strndup(ev->a, buf_cstr(&key), key.len);
+    ev->cache[ev->ncache].result = res;
+    ev->ncache++;
+  } else if (res) {
+    json_array_append_new(ev->owned, res);
+  }
+  buf_free(&key);
+  return res;
+}
+
+/* ------------------------------------------------------------- formatting */
+
+static void md_escape(buf *out, const char *s) {
+  for (; *s; s++) {
+    if (strchr("\\`*_[]<>|", *s)) buf_putc(out, '\\');
+    buf_putc(out, *s);
+  }
+}
+
+static double round_half_away(double v) {
+  double r = round(v + (v >= 0 ? 1e-9 : -1e-9));
+  return r == 0 ? 0 : r; /* no "-0" */
+}
+
+static void number_text(buf *out, double v, int decimals) {
+  if (decimals == 0 || v == floor(v)) buf_printf(out, "%.0f", round_half_away(v));
+  else buf_printf(out, "%.1f", round(v * 10 + (v >= 0 ? 1e-9 : -1e-9)) / 10);
+}
+
+static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                     "August", "September", "October", "November", "December"};
+
+static void human_list(buf *out, const char **items, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (i) buf_puts(out, i + 1 == n ? " and " : ", ");
+    md_escape(out, items[i]);
+  }
+}
+
+static void table_md(eval *ev, json_t *v, buf *out) {
+  if (json_is_object(v) && json_object_size(v) == 0) {
+    buf_puts(out, "none.");
+    return;
+  }
+  if (json_is_object(v)) {
+    buf_puts(out, "\n\n| | |\n|---|---:|\n");
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+      buf_puts(out, "| ");
+      md_escape(out, k);
+      buf_puts(out, " | ");
+      md_escape(out, scalar_text(ev, x));
+      buf_puts(out, " |\n");
+    }
+    return;
+  }
+  if (!json_is_array(v) || json_array_size(v) == 0) {
+    buf_puts(out, "\n(none)\n");
+    return;
+  }
+  json_t *first = json_array_get(v, 0);
+  if (!json_is_object(first)) {
+    size_t i;
+    json_t *x;
+    buf_puts(out, "\n\n");
+    json_array_foreach(v, i, x) {
+      buf_puts(out, "- ");
+      md_escape(out, scalar_text(ev, x));
+      buf_puts(out, "\n");
+    }
+    return;
+  }
+  const char *k;
+  json_t *x;
+  buf_puts(out, "\n\n|");
+  json_object_foreach(first, k, x) {
+    buf_puts(out, " ");
+    md_escape(out, k);
+    buf_puts(out, " |");
+  }
+  buf_puts(out, "\n|");
+  json_object_foreach(first, k, x) buf_puts(out, "---|");
+  buf_puts(out, "\n");
+  size_t i;
+  json_t *row;
+  json_array_foreach(v, i, row) {
+    buf_puts(out, "|");
+    json_object_foreach(first, k, x) {
+      buf_puts(out, " ");
+      md_escape(out, scalar_text(ev, json_object_get(row, k)));
+      buf_puts(out, " |");
+    }
+    buf_puts(out, "\n");
+  }
+}
+
+/* Writes v as text by format fmt (NULL: plain). Returns 0 or an error. */
+static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *out) {
+  if (!fmt || !strcmp(fmt, "1dp") || !strcmp(fmt, "pct") || !strcmp(fmt, "abs") ||
+      !strcmp(fmt, "abspct")) {
+    if (!v || json_is_null(v)) {
+      buf_puts(out, "n/a");
+      return 0;
+    }
+    if (json_is_number(v)) {
+      double d = json_number_value(v);
+      int whole = fmt && (!strcmp(fmt, "pct") || !strcmp(fmt, "abspct"));
+      if (fmt && (!strcmp(fmt, "abs") || !strcmp(fmt, "abspct"))) d = fabs(d);
+      if (json_is_integer(v) && !whole) buf_printf(out, "%lld", (long long)(fmt && !strcmp(fmt, "abs") ? llabs(json_integer_value(v)) : json_integer_value(v)));
+      else number_text(out, d, whole ? 0 : 1);
+      return 0;
+    }
+    if (fmt && strcmp(fmt, "1dp") != 0) return fail(ev, line, "| %s needs a number", fmt);
+    if (json_is_array(v) || json_is_object(v))
+      return fail(ev, line, "this is a list or a group: add | count, | list, | sum or | table");
+    md_escape(out, scalar_text(ev, v));
+    return 0;
+  }
+  if (!strcmp(fmt, "count")) {
+    buf_printf(out, "%zu", json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 0);
+    return 0;
+  }
+  if (!strcmp(fmt, "sum")) {
+    double sum = 0;
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v)) json_object_foreach(v, k, x) sum += json_number_value(x);
+    else if (json_is_array(v)) json_array_foreach(v, i, x) sum += json_number_value(x);
+    else return fail(ev, line, "| sum needs a group or a list of numbers");
+    number_text(out, sum, 1);
+    return 0;
+  }
+  if (!strcmp(fmt, "list") || !strcmp(fmt, "keys")) {
+    const char *items[256];
+    size_t n = 0;
+    if (json_is_array(v) && !strcmp(fmt, "list")) {
+      size_t i;
+      json_t *x;
+      json_array_foreach(v, i, x) if (n < 256) items[n++] = scalar_text(ev, x);
+    } else if (json_is_object(v)) {
+      const char *k;
+      json_t *x;
+      json_object_foreach(v, k, x) if (n < 256) items[n++] = !strcmp(fmt, "keys") ? k : scalar_text(ev, x);
+    } else {
+      return fail(ev, line, "| %s needs a list or a group", fmt);
+    }
+    if (!n) buf_puts(out, "none");
+    human_list(out, items, n);
+    return 0;
+  }
+  if (!strcmp(fmt, "table")) {
+    table_md(ev, v, out);
+    return 0;
+  }
+  if (!strcmp(fmt, "date") || !strcmp(fmt, "month")) {
+    const char *t = json_string_value(v);
+    int d, y, m, dd;
+    if (!t) {
+      buf_puts(out, "n/a");
+      return 0;
+    }
+    if (!strcmp(fmt, "month") && strlen(t) == 7 && sscanf(t, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12) {
+      buf_printf(out, "%s %d", months[m - 1], y);
+      return 0;
+    }
+    if (date_parse_iso(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
+    date_to_ymd(d, &y, &m, &dd);
+    if (!strcmp(fmt, "month")) buf_printf(out, "%s %d", months[m - 1], y);
+    else buf_printf(out, "%d %s %d", dd, months[m - 1], y);
+    return 0;
+  }
+  if (!strcmp(fmt, "place")) {
+    const char *id = json_string_value(v);
+    place_match m;
+    err pe;
+    if (id && place_resolve(ev->s, id, &m, ev->a, &pe) == 1) md_escape(out, m.name);
+    else md_escape(out, id ? id : "n/a");
+    return 0;
+  }
+  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, place)", fmt);
+}
+
+/* ------------------------------------------------------------- figures */
+
+static report_figure *add_figure(eval *ev, long line, const char *source) {
+  report_doc *d = ev->doc;
+  if (d->nfigs == d->capfigs) {
+    d->capfigs = d->capfigs ? d->capfigs * 2 : 64;
+    d->figs = xrealloc(d->figs, (size_t)d->capfigs * sizeof *d->figs);
+  }
+  report_figure *f = &d->figs[d->nfigs];
+  memset(f, 0, sizeof *f);
+  f->id = d->nfigs++;
+  f->line = line;
+  f->source = strdup(source);
+  return f;
+}
+
+static void add_ids(report_figure *f, json_t *arr) {
+  size_t i;
+  json_t *x;
+  json_array_foreach(arr, i, x) {
+    if (!json_is_string(x)) continue;
+    if ((f->nids & (f->nids - 1)) == 0) f->ids = xrealloc(f->ids, (size_t)(f->nids ? f->nids * 2 : 1) * sizeof *f->ids);
+    f->ids[f->nids++] = strdup(json_string_value(x));
+  }
+}
+
+/* The records behind path: records[path], else every records[path.*]. */
+static void collect_ids(report_figure *f, json_t *result, const char *path) {
+  json_t *records = json_object_get(result, "records");
+  if (!records) return;
+  json_t *exact = json_object_get(records, path);
+  if (exact) {
+    add_ids(f, exact);
+    return;
+  }
+  size_t pl = strlen(path);
+  const char *k;
+  json_t *x;
+  json_object_foreach(records, k, x) if (!strncmp(k, path, pl) && k[pl] == '.') add_ids(f, x);
+}
+
+/* ------------------------------------------------------------- evaluation */
+
+typedef struct expr {
+  const char *indicator; /* NULL for a variable */
+  const char *args[IND_PARAMS_MAX];
+  int nargs;
+  const char *path, *fmt, *var;
+  const char *cmp_op, *cmp_value; /* #if comparisons */
+} expr;
+
+/* Parses "NAME ARGS | path [| fmt]" or "$var [| fmt]" [op value]. */
+static int parse_expr(eval *ev, long line, const char *text, expr *x, int allow_cmp) {
+  char *tok[TOKENS_MAX];
+  int n = tokenize(ev, line, text, tok, TOKENS_MAX);
+  if (n < 0) return n;
+  memset(x, 0, sizeof *x);
+  if (n == 0) return fail(ev, line, "an empty placeholder");
+  static const char *const ops[] = {"==", "!=", "<=", ">=", "<", ">"};
+  if (allow_cmp && n >= 3) {
+    for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
+      if (!strcmp(tok[n - 2], ops[i])) {
+        x->cmp_op = ops[i];
+        x->cmp_value = tok[n - 1];
+        n -= 2;
+        break;
+      }
+  }
+  int i = 0;
+  if (tok[0][0] == '$') {
+    x->var = tok[0];
+    i = 1;
+  } else {
+    x->indicator = tok[0];
+    if (!indicator_find(x->indicator))
+      return fail(ev, line, "unknown indicator '%s' (see `bluehelm indicator`)", x->indicator);
+    for (i = 1; i < n && strcmp(tok[i], "|"); i++) {
+      if (x->nargs == IND_PARAMS_MAX) return fail(ev, line, "too many parameters");
+      int rc = resolve_arg(ev, line, tok[i], &x->args[x->nargs]);
+      if (rc) return rc;
+      x->nargs++;
+    }
+    if (i >= n - 1) return fail(ev, line, "say which figure of %s: add | FIGURE (e.g. | %s)", x->indicator, "count");
+    x->path = tok[i + 1];
+    i += 2;
+  }
+  if (i < n) {
+    if (strcmp(tok[i], "|") || i + 1 >= n) return fail(ev, line, "expected | FORMAT after the figure");
+    x->fmt = tok[i + 1];
+    i += 2;
+  }
+  if (i < n) return fail(ev, line, "unexpected '%s'", tok[i]);
+  return 0;
+}
+
+/* Evaluates x: *val is borrowed; *result (for provenance) is the indicator's result. */
+static int eval_expr(eval *ev, long line, const expr *x, json_t **val, json_t **result) {
+  *result = NULL;
+  int rc = 0;
+  if (x->var) {
+    const char *shifted;
+    json_t *v = var_value(ev, line, x->var, &shifted, &rc);
+    if (rc) return rc;
+    if (shifted) {
+      v = json_string(shifted);
+      json_array_append_new(ev->owned, v);
+    }
+    *val = v;
+    return 0;
+  }
+  json_t *res = run_indicator(ev, line, x->indicator, x->nargs, x->args, &rc);
+  if (rc) return rc;
+  json_t *v = json_path(res, x->path);
+  if (!v) {
+    /* A group ("by_X": {...}) lists only the keys that have records: a key
+     * missing from a group that exists counts 0. A missing top-level figure
+     * is a mistake in the template. */
+    const char *dot = strrchr(x->path, '.');
+    json_t *parent = NULL;
+    if (dot) {
+      char *pp = arena_strndup(ev->a, x->path, (size_t)(dot - x->path));
+      parent = json_path(res, pp);
+    }
+    if (!json_is_object(parent)) return fail(ev, line, "%s has no figure '%s'", x->indicator, x->path);
+    v = json_integer(0);
+    json_array_append_new(ev->owned, v);
+  }
+  *val = v;
+  *result = res;
+  return 0;
+}
+
+static int truthy(json_t *v) {
+  if (!v || json_is_null(v) || json_is_false(v)) return 0;
+  if (json_is_number(v)) return json_number_value(v) != 0;
+  if (json_is_string(v)) return json_string_length(v) > 0;
+  if (json_is_array(v)) return json_array_size(v) > 0;
+  if (json_is_object(v)) return json_object_size(v) > 0;
+  return 1;
+}
+
+static int compare(eval *ev, long line, json_t *v, const char *op, const char *lit, int *out) {
+  const char *rhs = lit;
+  if (lit[0] == '$') {
+    const char *shifted;
+    int rc;
+    json_t *rv = var_value(ev, line, lit, &shifted, &rc);
+    if (rc) return rc;
+    rhs = shifted ? shifted : scalar_text(ev, rv);
+  }
+  double a, b;
+  int c;
+  const char *lhs = scalar_text(ev, v);
+  if (!str_to_double(lhs, &a) && !str_to_double(rhs, &b)) c = (a > b) - (a < b);
+  else c = strcmp(lhs, rhs);
+  c = c < 0 ? -1 : c > 0;
+  if (!strcmp(op, "==")) *out = c == 0;
+  else if (!strcmp(op, "!=")) *out = c != 0;
+  else if (!strcmp(op, "<")) *out = c < 0;
+  else if (!strcmp(op, "<=")) *out = c <= 0;
+  else if (!strcmp(op, ">")) *out = c > 0;
+  else *out = c >= 0;
+  return 0;
+}
+
+static int eval_nodes(eval *ev, node *nd, int depth);
+
+static int eval_placeholder(eval *ev, node *nd) {
+  expr x;
+  int rc = parse_expr(ev, nd->line, nd->text, &x, 0);
+  if (rc) return rc;
+  json_t *v, *res;
+  if ((rc = eval_expr(ev, nd->line, &x, &v, &res))) return rc;
+  buf text;
+  buf_init(&text, 1 << 22);
+  rc = format_value(ev, nd->line, v, x.fmt, &text);
+  if (!rc) {
+    report_figure *f = add_figure(ev, nd->line, nd->text);
+    f->display = strdup(buf_cstr(&text));
+    f->value = json_incref(v);
+    if (x.indicator) {
+      f->indicator = strdup(x.indicator);
+      buf params;
+      buf_init(&params, 1 << 16);
+      for (int i = 0; i < x.nargs; i++) buf_printf(&params, "%s%s", i ? " " : "", x.args[i]);
+      f->params = strdup(buf_cstr(&params));
+      buf_free(&params);
+      f->path = strdup(x.path);
+      collect_ids(f, res, x.path);
+    }
+    if (x.fmt && !strcmp(x.fmt, "table")) buf_puts(&ev->doc->md, f->display); /* tables stay Markdown */
+    else buf_printf(&ev->doc->md, "\x01%d\x02", f->id);
+  }
+  buf_free(&text);
+  return rc;
+}
+
+static int push_var(eval *ev, long line, const char *name, json_t *val) {
+  if (ev->nvars == VARS_MAX) return fail(ev, line, "too many variables");
+  ev->vars[ev->nvars].name = name;
+  ev->vars[ev->nvars].val = val;
+  ev->nvars++;
+  return 0;
+}
+
+static int cmp_field(json_t *a, json_t *b, const char *fname) {
+  json_t *x = json_object_get(a, fname), *y = json_object_get(b, fname);
+  if (json_is_number(x) && json_is_number(y))
+    return (json_number_value(x) > json_number_value(y)) - (json_number_value(x) < json_number_value(y));
+  return strcmp(json_string_value(x) ? json_string_value(x) : "", json_string_value(y) ? json_string_value(y) : "");
+}
+
+/* Stable insertion sort of at most REPORT_EACH_MAX records by one field. */
+static void sort_items(json_t *items, const char *fname, int desc) {
+  size_t n = json_array_size(items);
+  json_t **arr = xmalloc((n ? n : 1) * sizeof *arr);
+  for (size_t i = 0; i < n; i++) arr[i] = json_incref(json_array_get(items, i));
+  for (size_t i = 1; i < n; i++) {
+    json_t *cur = arr[i];
+    size_t j = i;
+    while (j > 0) {
+      int c = cmp_field(arr[j - 1], cur, fname);
+      if (desc ? c >= 0 : c <= 0) break;
+      arr[j] = arr[j - 1];
+      j--;
+    }
+    arr[j] = cur;
+  }
+  json_array_clear(items);
+  for (size_t i = 0; i < n; i++) json_array_append_new(items, arr[i]);
+  free(arr);
+}
+
+/* #each KIND FILTER... [sort=FIELD|-FIELD] as NAME, or
+ * #each INDICATOR ARGS | path as NAME. */
+static int eval_each(eval *ev, node *nd, int depth) {
+  char *tok[TOKENS_MAX];
+  int n = tokenize(ev, nd->line, nd->text, tok, TOKENS_MAX);
+  if (n < 0) return n;
+  if (n < 3 || strcmp(tok[n - 2], "as") || tok[n - 1][0] == '$')
+    return fail(ev, nd->line, "write {{#each KIND FILTER... as NAME}} or {{#each INDICATOR ARGS | FIGURE as NAME}}");
+  const char *name = tok[n - 1];
+  json_t *items = json_array();
+  json_array_append_new(ev->owned, items);
+  int rc = 0;
+  const kind *k = kind_find(tok[0]);
+  int has_bar = 0;
+  for (int i = 0; i < n - 2; i++) has_bar |= !strcmp(tok[i], "|");
+  if (k && !has_bar) {
+    filter_set fs;
+    filter_init(&fs, k);
+    if (ev->vis && kind_field(k, "classification")) filter_add_sql(&fs, ev->vis);
+    const char *sort = NULL;
+    for (int i = 1; i < n - 2 && !rc; i++) {
+      const char *arg;
+      if ((rc = resolve_arg(ev, nd->line, tok[i], &arg))) break;
+      if (str_has_prefix(arg, "sort=")) {
+        sort = arg + 5;
+        continue;
+      }
+      err fe;
+      if (filter_add(&fs, ev->s, arg, ev->a, &fe)) rc = fail(ev, nd->line, "%s", fe.msg);
+    }
+    sqlite3_stmt *st = NULL;
+    err qe;
+    if (!rc && query_open(ev->s, &fs, REPORT_EACH_MAX + 1, &st, &qe)) rc = fail(ev, nd->line, "%s", qe.msg);
+    record r;
+    record_init(&r, k);
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+      if (json_array_size(items) == REPORT_EACH_MAX) {
+        rc = fail(ev, nd->line, "more than %d %s records: narrow the filters", REPORT_EACH_MAX, k->name);
+        break;
+      }
+      query_row(st, &r);
+      buf b;
+      buf_init(&b, 0);
+      jw w;
+      jw_init(&w, &b, 0);
+      recjson_write(&w, &r);
+      json_t *obj = json_loadb(b.data, b.len, 0, NULL);
+      buf_free(&b);
+      if (obj) {
+        json_object_set_new(obj, "id", json_string(r.v[k->key[0]].s));
+        json_array_append_new(items, obj);
+      }
+    }
+    if (st) sqlite3_finalize(st);
+    filter_free(&fs);
+    if (!rc && sort) {
+      int desc = sort[0] == '-';
+      if (!kind_field(k, sort + desc)) rc = fail(ev, nd->line, "sort=%s: %s has no such column", sort, k->name);
+      else sort_items(items, sort + desc, desc);
+    }
+  } else {
+    /* An indicator's list. */
+    buf joined;
+    buf_init(&joined, 1 << 16);
+    for (int i = 0; i < n - 2; i++) {
+      /* Re-quote: tokens may hold spaces ("site=quartier hydraulique"). */
+      buf_printf(&joined, strchr(tok[i], ' ') ? "\"%s\" " : "%s ", tok[i]);
+    }
+    char *text = arena_strndup(ev->a, buf_cstr(&joined), joined.len);
+    buf_free(&joined);
+    expr x;
+    json_t *v, *res;
+    if (!(rc = parse_expr(ev, nd->line, text, &x, 0)) && !(rc = eval_expr(ev, nd->line, &x, &v, &res))) {
+      if (json_is_array(v)) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(v, i, it) json_array_append(items, it);
+      } else if (json_is_object(v)) {
+        const char *key;
+        json_t *it;
+        json_object_foreach(v, key, it) {
+          json_t *pair = json_pack("{s:s, s:O}", "key", key, "value", it);
+          json_array_append_new(items, pair);
+        }
+      } else {
+        rc = fail(ev, nd->line, "%s is not a list", x.path);
+      }
+    }
+  }
+  size_t i;
+  json_t *it;
+  json_array_foreach(items, i, it) {
+    if (rc) break;
+    int saved = ev->nvars;
+    if ((rc = push_var(ev, nd->line, name, it))) break;
+    rc = eval_nodes(ev, nd->child, depth + 1);
+    ev->nvars = saved;
+  }
+  return rc;
+}
+
+static int eval_if(eval *ev, node *nd, int depth) {
+  expr x;
+  int rc = parse_expr(ev, nd->line, nd->text, &x, 1);
+  if (rc) return rc;
+  json_t *v, *res;
+  if ((rc = eval_expr(ev, nd->line, &x, &v, &res))) return rc;
+  int yes;
+  if (x.fmt && !strcmp(x.fmt, "count")) {
+    size_t cnt = json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 0;
+    v = json_integer((json_int_t)cnt);
+    json_array_append_new(ev->owned, v);
+  }
+  if (x.cmp_op) {
+    if ((rc = compare(ev, nd->line, v, x.cmp_op, x.cmp_value, &yes))) return rc;
+  } else {
+    yes = truthy(v);
+  }
+  return eval_nodes(ev, yes ? nd->child : nd->alt, depth + 1);
+}
+
+static int eval_chart(eval *ev, node *nd) {
+  char *tok[TOKENS_MAX];
+  int n = tokenize(ev, nd->line, nd->text, tok, TOKENS_MAX);
+  if (n < 1) return n < 0 ? n : fail(ev, nd->line, "which chart?");
+  const char *args[TOKENS_MAX];
+  for (int i = 1; i < n; i++) {
+    int rc = resolve_arg(ev, nd->line, tok[i], &args[i - 1]);
+    if (rc) return rc;
+  }
+  json_t *data = NULL;
+  char *title = NULL;
+  err ce;
+  if (chart_collect(ev->s, tok[0], ev->doc->from, ev->doc->to, n - 1, args, ev->vis, &data, &title, &ce))
+    return fail(ev, nd->line, "%s", ce.msg);
+  report_doc *d = ev->doc;
+  if (d->ncharts == d->capcharts) {
+    d->capcharts = d->capcharts ? d->capcharts * 2 : 8;
+    d->charts = xrealloc(d->charts, (size_t)d->capcharts * sizeof *d->charts);
+  }
+  report_chart *c = &d->charts[d->ncharts];
+  c->id = d->ncharts++;
+  c->line = nd->line;
+  c->name = strdup(tok[0]);
+  c->title = title;
+  c->data = data;
+  report_figure *f = add_figure(ev, nd->line, nd->text);
+  f->display = strdup(title);
+  f->indicator = strdup("chart");
+  f->path = strdup(tok[0]);
+  f->value = json_null();
+  json_t *recs = json_object_get(data, "records");
+  if (recs) add_ids(f, recs);
+  c->figure = f->id;
+  buf_printf(&d->md, "\nBHCHART-%d\n", c->id);
+  return 0;
+}
+
+static int eval_nodes(eval *ev, node *nd, int depth) {
+  if (depth > REPORT_DEPTH_MAX) return fail(ev, nd ? nd->line : 0, "blocks nested too deep");
+  for (; nd; nd = nd->next) {
+    int rc = 0;
+    switch (nd->type) {
+      case N_TEXT: buf_puts(&ev->doc->md, nd->text); break;
+      case N_EXPR: rc = eval_placeholder(ev, nd); break;
+      case N_EACH: rc = eval_each(ev, nd, depth); break;
+      case N_IF: rc = eval_if(ev, nd, depth); break;
+      case N_CHART: rc = eval_chart(ev, nd); break;
+    }
+    if (rc) return rc;
+    if (ev->doc->md.overflow) return fail(ev, nd->line, "the report is larger than its limit");
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------- entry points */
+
+static void set_date_var(eval *ev, json_t *vars, const char *name, int days) {
+  char d[11];
+  json_object_set_new(vars, name, days == INT_MIN || days == INT_MAX ? json_null() : json_string(date_format(days, d)));
+  push_var(ev, 0, name, json_object_get(vars, name));
+}
+
+int report_build(store *s, const char *template, const char *name, int from, int to,
+                 const char *visibility, report_doc *doc, err *e) {
+  memset(doc, 0, sizeof *doc);
+  snprintf(doc->name, sizeof doc->name, "%s", name);
+  doc->from = from;
+  doc->to = to;
+  buf_init(&doc->md, 64u << 20);
+  arena a;
+  arena_init(&a);
+  eval *ev = xcalloc(1, sizeof *ev);
+  ev->s = s;
+  ev->vis = visibility;
+  ev->doc = doc;
+  ev->tname = name;
+  ev->a = &a;
+  ev->e = e;
+  ev->owned = json_array();
+  json_t *vars = json_object();
+  json_array_append_new(ev->owned, vars);
+  int days = to - from + 1;
+  set_date_var(ev, vars, "from", from);
+  set_date_var(ev, vars, "to", to);
+  set_date_var(ev, vars, "from_year_ago", date_year_earlier(from));
+  set_date_var(ev, vars, "to_year_ago", date_year_earlier(to));
+  set_date_var(ev, vars, "prev_from", from - days);
+  set_date_var(ev, vars, "prev_to", from - 1);
+  set_date_var(ev, vars, "today", date_today());
+  node *root = NULL;
+  int rc = parse(ev, template, &root);
+  if (!rc) rc = eval_nodes(ev, root, 0);
+  for (int i = 0; i < ev->ncache; i++) json_decref(ev->cache[i].result);
+  json_decref(ev->owned);
+  free(ev);
+  arena_free(&a);
+  if (rc) report_doc_free(doc);
+  return rc;
+}
+
+void report_doc_free(report_doc *doc) {
+  for (int i = 0; i < doc->nfigs; i++) {
+    report_figure *f = &doc->figs[i];
+    free(f->source);
+    free(f->indicator);
+    free(f->params);
+    free(f->path);
+    free(f->display);
+    json_decref(f->value);
+    for (long j = 0; j < f->nids; j++) free(f->ids[j]);
+    free(f->ids);
+  }
+  free(doc->figs);
+  for (int i = 0; i < doc->ncharts; i++) {
+    free(doc->charts[i].name);
+    free(doc->charts[i].title);
+    json_decref(doc->charts[i].data);
+  }
+  free(doc->charts);
+  buf_free(&doc->md);
+  memset(doc, 0, sizeof *doc);
+}
+
+const char *report_template_text(const char *name) {
+  char path[128];
+  snprintf(path, sizeof path, "src/report/templates/%s.md", name);
+  const embed_file *f = embed_find(path);
+  return f ? (const char *)f->data : NULL;
+}

@@ -1,0 +1,85 @@
+/* auth.h: users, passwords (argon2id), API tokens and browser sessions
+ * (random, stored as SHA-256), and authz_check: the one function that decides
+ * what a principal may do with a record (API.md, "Users and sign-in"). */
+#ifndef BH_AUTH_H
+#define BH_AUTH_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define AUTH_PASSWORD_MIN 12
+#define AUTH_TOKEN_LEN 48     /* "bh_" + 43 base64url characters + NUL, rounded */
+#define AUTH_SESSION_HOURS 12
+
+typedef enum role { ROLE_VIEWER, ROLE_ANALYST, ROLE_EDITOR, ROLE_ADMIN } role;
+
+typedef struct principal {
+  char user[64];
+  role role;
+  char sector[64]; /* "" = no sector scope */
+  int session;     /* signed in through a browser session (CSRF applies) */
+  char csrf[48];   /* the session's CSRF token */
+  char token_hash[65];
+} principal;
+
+typedef enum authz_action { AUTHZ_READ, AUTHZ_WRITE, AUTHZ_ADMIN } authz_action;
+
+/* auth_init: initializes libsodium; call once at start. Returns 0 or ERR_INTERNAL. */
+int auth_init(err *e);
+
+/* role_parse / role_name: "admin|editor|analyst|viewer" <-> role. */
+int role_parse(const char *name, role *out);
+const char *role_name(role r);
+
+/* auth_user_add: creates a user (password at least AUTH_PASSWORD_MIN
+ * characters, hashed with argon2id) and audits it as done by actor. Runs its
+ * own transaction. Returns 0, ERR_CONFLICT (exists) or ERR_VALIDATION. */
+int auth_user_add(store *s, const char *actor, const char *name, role r, const char *sector,
+                  const char *password, err *e);
+
+/* auth_user_passwd: sets a new password. Returns 0, ERR_NOT_FOUND or ERR_VALIDATION. */
+int auth_user_passwd(store *s, const char *actor, const char *name, const char *password, err *e);
+
+/* auth_user_disable: disables a user and revokes their tokens and sessions. */
+int auth_user_disable(store *s, const char *actor, const char *name, err *e);
+
+/* auth_token_new: a new API token for name, written to out (AUTH_TOKEN_LEN
+ * bytes); only its hash is stored. Returns 0 or ERR_NOT_FOUND. */
+int auth_token_new(store *s, const char *actor, const char *name, char *out, err *e);
+
+/* auth_revoke: revokes every token and session of name. */
+int auth_revoke(store *s, const char *actor, const char *name, err *e);
+
+/* auth_login: checks name and password; on success creates a session and
+ * writes its token to token_out and its CSRF token to csrf_out (both
+ * AUTH_TOKEN_LEN bytes) and fills *p. Returns 0 or ERR_UNAUTHORIZED. */
+int auth_login(store *s, const char *name, const char *password, char *token_out,
+               char *csrf_out, principal *p, err *e);
+
+/* auth_logout: ends the session whose token hash is p->token_hash. */
+int auth_logout(store *s, const principal *p, err *e);
+
+/* auth_lookup: the principal a token (bearer or session cookie) stands for.
+ * Returns 0, or ERR_UNAUTHORIZED for an unknown, revoked or expired token or
+ * a disabled user. */
+int auth_lookup(store *s, const char *token, principal *p, err *e);
+
+/* authz_check: the one authorization rule. act is what the principal wants;
+ * for a record, has_old/old_sector describe the stored version and
+ * has_new/new_sector the version to write ("" = no sector); confidential
+ * marks a record a viewer may not see. Returns 0, ERR_FORBIDDEN, or
+ * ERR_NOT_FOUND (a confidential record asked for by a viewer: its existence
+ * must not leak). */
+int authz_check(const principal *p, authz_action act, int confidential, int has_old,
+                const char *old_sector, int has_new, const char *new_sector, err *e);
+
+/* authz_visibility: the SQL condition records with a classification must meet
+ * for p (NULL when everything is visible). Static text. */
+const char *authz_visibility(const principal *p);
+
+/* auth_user_list: writes one line per user (name, role, sector, state) to out. */
+int auth_user_list(store *s, void (*line)(void *ctx, const char *name, const char *rolename,
+                                          const char *sector, int disabled),
+                   void *ctx, err *e);
+
+#endif

@@ -1,0 +1,76 @@
+/* http.c: request helpers and the error envelope. */
+#include "web/http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/jw.h"
+#include "model/record.h"
+
+const char *http_query(const http_req *r, const char *key) {
+  for (int i = 0; i < r->nquery; i++)
+    if (!strcmp(r->query[i].key, key)) return r->query[i].value;
+  return NULL;
+}
+
+static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
+  buf_reset(&r->out);
+  jw w;
+  jw_init(&w, &r->out, 0);
+  jw_obj(&w);
+  jw_key(&w, "error");
+  jw_obj(&w);
+  jw_key(&w, "code");
+  jw_str(&w, err_name(code));
+  jw_key(&w, "message");
+  jw_str(&w, message);
+  if (errs && errs->n) {
+    jw_key(&w, "fields");
+    jw_arr(&w);
+    for (int i = 0; i < errs->n; i++) {
+      const err *fe = &errs->items[i];
+      jw_obj(&w);
+      jw_key(&w, "field");
+      jw_str(&w, fe->field[0] ? fe->field : "-");
+      if (fe->line > 0) {
+        jw_key(&w, "line");
+        jw_int(&w, fe->line);
+      }
+      jw_key(&w, "reason");
+      jw_str(&w, fe->msg);
+      jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+  }
+  jw_obj_end(&w);
+  jw_obj_end(&w);
+  r->status = err_http_status(code);
+  r->out_type = "application/json";
+}
+
+int http_error(http_req *r, int code, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  envelope(r, code, msg, NULL);
+  return code;
+}
+
+int http_error_from(http_req *r, const err *e, const err_list *errs) {
+  int code = e->code ? e->code : ERR_INTERNAL;
+  char msg[700];
+  if (errs && errs->n && code == ERR_VALIDATION)
+    snprintf(msg, sizeof msg, "%s", e->msg[0] ? e->msg : "the record is not valid");
+  else
+    err_format(e, msg, sizeof msg);
+  envelope(r, code, msg, errs);
+  return code;
+}
+
+void http_json(http_req *r, int status) {
+  r->status = status;
+  r->out_type = "application/json";
+}

@@ -1,0 +1,63 @@
+/* http.h: one HTTP request as the API handlers see it (method, path
+ * segments, query parameters, body, the signed-in principal, a store and an
+ * arena for the request), and the response they build: a status, a body and
+ * a few headers. Errors all take API.md's one envelope. */
+#ifndef BH_HTTP_H
+#define BH_HTTP_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "store/store.h"
+#include "web/auth.h"
+
+#define HTTP_QUERY_MAX 128
+#define HTTP_SEGMENTS_MAX 8
+
+typedef struct http_req {
+  const char *method;
+  const char *path;                      /* decoded path */
+  const char *seg[HTTP_SEGMENTS_MAX];    /* path segments after /api/v1/ */
+  int nseg;
+  struct {
+    const char *key, *value;
+  } query[HTTP_QUERY_MAX];
+  int nquery;
+  const char *body;
+  size_t body_len;
+  const char *content_type;
+  const char *client;                    /* client address */
+  const char *cookie_token;              /* bh_session cookie, or NULL */
+  const char *bearer;                    /* Authorization: Bearer token, or NULL */
+  const char *csrf_header;               /* X-CSRF-Token, or NULL */
+  int accept_gzip;                       /* Accept-Encoding names gzip */
+  store *s;
+  arena *a;
+  principal who;
+  int signed_in;
+  /* the response */
+  int status;
+  buf out;
+  const char *out_type;                  /* Content-Type */
+  char set_cookie[256];
+  char extra_header[2][160];             /* "Name: value" lines, or "" */
+} http_req;
+
+/* http_query: the value of query parameter key, or NULL. */
+const char *http_query(const http_req *r, const char *key);
+
+/* http_error: sets the response to API.md's error envelope for code (status
+ * from err_http_status) with message; returns code. */
+int http_error(http_req *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* http_error_from: the envelope for e; validation errors list their fields
+ * from errs (may be NULL). Returns e->code. */
+struct err_list;
+int http_error_from(http_req *r, const err *e, const struct err_list *errs);
+
+/* http_json: sets a 2xx JSON response; the body is already in r->out. */
+void http_json(http_req *r, int status);
+
+#endif

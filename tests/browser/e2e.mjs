@@ -1,0 +1,462 @@
+// e2e.mjs: end-to-end tests of the web interface in Debian's Chromium,
+// driven by playwright-core (pinned in package-lock.json; no browser is ever
+// downloaded: executablePath is /usr/bin/chromium).
+//
+//   node tests/browser/e2e.mjs URL PASSWORD SCREENSHOT_DIR
+//
+// The server at URL holds the demo dataset and the users ed (editor) and vw
+// (viewer), all with PASSWORD. Prints one line per check: "ok NAME" or
+// "FAIL NAME: why" (tests/run.sh counts them); exits 0 when all passed.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const [URL_, PASSWORD, SHOTS] = process.argv.slice(2);
+if (!URL_ || !PASSWORD || !SHOTS) {
+  console.error('usage: node e2e.mjs URL PASSWORD SCREENSHOT_DIR');
+  process.exit(2);
+}
+const ORIGIN = new URL(URL_).origin;
+fs.mkdirSync(SHOTS, { recursive: true });
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const T = 15000; // the longest wait for one thing to appear (an ASan server is slow)
+
+let failures = 0;
+const ok = (name) => console.log(`ok   ${name}`);
+const fail = (name, why) => {
+  failures++;
+  console.log(`FAIL ${name}: ${String(why).split('\n')[0].slice(0, 400)}`);
+};
+async function check(name, fn) {
+  try {
+    await fn();
+    ok(name);
+    return true;
+  } catch (e) {
+    fail(name, e && e.message ? e.message : e);
+    return false;
+  }
+}
+const assert = (cond, why) => {
+  if (!cond) throw new Error(why);
+};
+
+// A browser with a new empty profile (--user-data-dir), as the tests require.
+const profiles = [];
+const outside = [];
+async function browser(viewport = { width: 1280, height: 800 }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluehelm-chromium-'));
+  profiles.push(dir);
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+    acceptDownloads: true,
+    timeout: 60000,
+  });
+  ctx.setDefaultTimeout(T);
+  const page = ctx.pages()[0] || (await ctx.newPage());
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(ORIGIN) && !u.startsWith('data:') && !u.startsWith('blob:') && !u.startsWith('about:')) outside.push(u);
+  });
+  return { ctx, page };
+}
+
+async function signIn(page, user) {
+  await page.goto(URL_ + '/login');
+  await page.fill('input[name=user]', user);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('header#top:not([hidden]) .user');
+}
+
+// The records the API returns to this page's session.
+const apiGet = (page, p) =>
+  page.evaluate(async (u) => {
+    const r = await fetch(u, { credentials: 'same-origin' });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, p);
+
+async function shot(page, name, full = true) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: full });
+}
+
+const eventId = `e2e-${Date.now().toString(36)}`;
+const confId = `${eventId}-conf`;
+const offlineId = `${eventId}-off`;
+
+try {
+  // ------------------------------------------------------------ the editor
+  const { ctx, page } = await browser();
+
+  await check('first-page-size', async () => {
+    let bytes = 0;
+    const sizes = [];
+    page.on('requestfinished', async (req) => {
+      const s = await req.sizes().catch(() => null);
+      if (s) {
+        bytes += s.responseBodySize + s.responseHeadersSize;
+        sizes.push(s);
+      }
+    });
+    await page.goto(URL_ + '/', { waitUntil: 'networkidle' });
+    await page.waitForSelector('form.login');
+    await page.waitForTimeout(300);
+    page.removeAllListeners('requestfinished');
+    console.log(`# first page (sign-in): ${sizes.length} responses, ${bytes} bytes transferred`);
+    assert(bytes > 0 && bytes < 300 * 1024, `${bytes} bytes transferred, want under 300 KB`);
+  });
+
+  await check('assets-compressed-and-cached', async () => {
+    const r = await page.evaluate(async () => {
+      const s = [...document.scripts].find((x) => x.src);
+      const res = await fetch(s.src);
+      return { url: s.src, cc: res.headers.get('cache-control') };
+    });
+    assert(/\.[A-Z0-9]{8}\.js$/.test(r.url), `script name is not hashed: ${r.url}`);
+    assert(/immutable/.test(r.cc || ''), `cache-control of ${r.url}: ${r.cc}`);
+  });
+
+  await check('sign-in-refused', async () => {
+    await page.fill('input[name=user]', 'ed');
+    await page.fill('input[name=password]', 'not the password at all');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('form.login [role=alert]:not([hidden])');
+    const t = await page.textContent('form.login [role=alert]');
+    assert(/wrong/i.test(t), `message: ${t}`);
+  });
+
+  await check('sign-in', async () => {
+    await signIn(page, 'ed');
+    const head = await page.textContent('header#top');
+    assert(head.includes('ed') && head.includes('editor') && head.includes('CONFIDENTIAL'), `header: ${head}`);
+  });
+
+  await check('dashboard', async () => {
+    await page.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
+    await page.waitForSelector('#t-ied');
+    await page.waitForSelector('svg.chart');
+    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-serv', 't-restr', 't-gaps']) assert(await page.$(`#${id}`), `no tile ${id}`);
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'dashboard.png');
+  });
+
+  await check('dashboard-figure-links-to-records', async () => {
+    const n = Number((await page.textContent('section[aria-labelledby=t-ied] .big')).replace(/\D/g, ''));
+    await page.click('section[aria-labelledby=t-ied] .big a');
+    await page.waitForSelector('table.list tbody tr');
+    const rows = await page.$$eval('table.list tbody tr', (r) => r.length);
+    assert(n > 0 && rows === Math.min(n, 50), `tile says ${n}, list shows ${rows} rows`);
+    assert((await page.textContent('.provenance')).includes('IEDs used'), 'no provenance line');
+  });
+
+  await check('validation-error-shown-at-field', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.fill('#i-event_date', '2021-05-20');
+    await page.selectOption('#i-event_type', 'Battles');
+    await page.selectOption('#i-sub_event_type', 'Armed clash');
+    await page.fill('#i-latitude', '123');
+    await page.fill('#i-longitude', '1');
+    await page.fill('#i-civilians_killed', '-2');
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('#err-latitude:not([hidden])');
+    const t = await page.textContent('#err-latitude');
+    assert(/90/.test(t), `latitude message: ${t}`);
+    assert(await page.isVisible('#err-civilians_killed'), 'no message at civilians_killed');
+    assert((await page.getAttribute('#i-latitude', 'aria-invalid')) === 'true', 'latitude not marked invalid');
+    assert(await page.isVisible('form.incident .alert.error'), 'no summary of the errors');
+  });
+
+  await check('incident-form', async () => {
+    await page.click('text=Clear the form');
+    await page.fill('#i-event_id_cnty', eventId);
+    await page.fill('#i-event_date', '2021-05-20');
+    await page.selectOption('#i-time_precision', '1');
+    await page.fill('#i-place', 'Anson');
+    await page.waitForSelector('[role=listbox] [role=option]:has-text("Ansongo")');
+    await page.press('#i-place', 'ArrowDown');
+    await page.press('#i-place', 'Enter');
+    assert((await page.inputValue('input[name=place_id]')) !== '', 'no place chosen');
+    await page.click('text=Pick on the map');
+    await page.waitForSelector('.pick-map .leaflet-container, .pick-map.leaflet-container');
+    await page.selectOption('#i-event_type', 'Explosions/Remote violence');
+    await page.selectOption('#i-sub_event_type', 'Remote explosive/landmine/IED');
+    await page.selectOption('#i-weapon', 'ied');
+    await page.selectOption('#i-target', 'mission');
+    await page.fill('#i-actor1', 'JNIM: Group for Support of Islam and Muslims');
+    await page.fill('#i-actor2', 'MINUSMA');
+    await page.fill('#i-peacekeepers_injured', '2');
+    await page.fill('#i-civilians_killed', '0');
+    await page.selectOption('#i-classification', 'restricted');
+    await page.fill('#i-notes', 'IED struck a MINUSMA convoy on the Ansongo road (browser test).');
+    await shot(page, 'incident-form.png');
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:not([hidden])');
+    const t = await page.textContent('.alert.ok');
+    assert(t.includes(eventId) && /recorded/.test(t), `message: ${t}`);
+  });
+
+  await check('incident-on-map', async () => {
+    await page.click('.alert.ok >> text=See it on the map');
+    await page.waitForSelector(`.leaflet-marker-icon[title*="${eventId}"]`);
+    await page.waitForSelector('.leaflet-popup-content .open-event');
+    assert((await page.textContent('.leaflet-popup-content')).includes(eventId), 'popup does not name the event');
+    await page.goto(URL_ + '/map?from=2021-04-01&to=2021-05-31');
+    await page.waitForSelector('.ev-cluster, .ev-dot');
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'map.png', false);
+    await page.goto(URL_ + `/map?from=2021-05-20&to=2021-05-20`);
+    const m = await page.waitForSelector(`.leaflet-marker-icon[title*="${eventId}"]`);
+    await m.click();
+    await page.click('.leaflet-popup-content .open-event');
+    await page.waitForSelector('h1:has-text("Explosions/Remote violence")');
+    assert(page.url().endsWith(`/records/events/${eventId}`), `opened ${page.url()}`);
+  });
+
+  await check('incident-in-list', async () => {
+    await page.goto(URL_ + '/records/events');
+    await page.waitForSelector('form.filter-add');
+    await page.selectOption('#flt-col', 'event_id_cnty');
+    await page.fill('#flt-val', eventId);
+    await page.click('form.filter-add button[type=submit]');
+    await page.waitForSelector(`table.list tbody a:has-text("${eventId}")`);
+    const rows = await page.$$eval('table.list tbody tr', (r) => r.length);
+    assert(rows === 1, `${rows} rows`);
+  });
+
+  await check('list-sort-and-csv', async () => {
+    await page.goto(URL_ + '/records/units');
+    await page.waitForSelector('table.list tbody tr');
+    await page.click('th a.sort:has-text("Deployed strength")');
+    await page.waitForSelector('th[aria-sort=ascending]');
+    const vals = await page.$$eval('table.list tbody tr td.num', (tds) => tds.map((t) => t.textContent));
+    const nums = vals.filter((v) => v !== '').map(Number);
+    assert(nums.every((v, i) => i === 0 || nums[i - 1] <= v), `not ascending: ${nums.join(',')}`);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+    const text = fs.readFileSync(await dl.path(), 'utf8');
+    assert(text.startsWith('unit_id,name,') && text.split('\n').length > 5, `csv: ${text.slice(0, 80)}`);
+  });
+
+  await check('record-edit-form', async () => {
+    await page.goto(URL_ + '/records/units/inf-bn-ner/edit');
+    await page.waitForSelector('form.record-form');
+    const note = `Edited by the browser test ${eventId}`;
+    await page.fill('form.record-form [name=note]', note);
+    await page.fill('form.record-form [name=deployed_strength]', '-5');
+    await page.click('form.record-form button[type=submit]');
+    await page.waitForSelector('#err-deployed_strength:not([hidden])');
+    await page.fill('form.record-form [name=deployed_strength]', '645');
+    await page.click('form.record-form button[type=submit]');
+    await page.waitForURL(/\/records\/units\/inf-bn-ner$/);
+    await page.waitForSelector(`dd:has-text("${note}")`);
+  });
+
+  await check('draft-survives-reload', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.fill('#i-notes', 'a draft typed before the link dropped');
+    await page.waitForTimeout(600);
+    await page.reload();
+    await page.waitForSelector('form.incident');
+    assert((await page.inputValue('#i-notes')) === 'a draft typed before the link dropped', 'the draft was not restored');
+  });
+
+  await check('offline-outbox', async () => {
+    await page.fill('#i-event_id_cnty', offlineId);
+    await page.fill('#i-event_date', '2021-05-21');
+    await page.fill('#i-latitude', '16.27');
+    await page.fill('#i-longitude', '-0.05');
+    await page.selectOption('#i-event_type', 'Strategic developments');
+    await page.selectOption('#i-sub_event_type', 'Disrupted weapons use');
+    await ctx.setOffline(true);
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:has-text("kept in this browser")');
+    await page.waitForSelector('#outbox:not([hidden])');
+    await ctx.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForSelector('#outbox', { state: 'hidden', timeout: T });
+    const r = await apiGet(page, `/api/v1/events/${offlineId}`);
+    assert(r.status === 200, `the queued incident was not stored: ${r.status}`);
+  });
+
+  await check('unit-page', async () => {
+    await page.goto(URL_ + '/force');
+    await page.waitForSelector('table.units');
+    await page.click('table.units a:has-text("Togo infantry battalion")');
+    await page.waitForSelector('#h-eq');
+    await page.waitForSelector('#h-rt');
+    await page.waitForSelector('svg.timeline');
+    assert(/serviceable/.test(await page.textContent('section[aria-labelledby=h-eq]')), 'no serviceability');
+    await shot(page, 'unit.png');
+  });
+
+  await check('rotation-timeline', async () => {
+    await page.click('text=The rotation timeline of the sector');
+    await page.waitForSelector('svg.timeline rect.overlap');
+    await page.waitForSelector('svg.timeline rect.window');
+    const rows = await page.$$eval('svg.timeline .row-label', (t) => t.length);
+    assert(rows >= 2, `${rows} rows`);
+    await page.goto(URL_ + '/force/rotations');
+    await page.waitForSelector('svg.timeline rect.overlap');
+    await shot(page, 'rotation-timeline.png');
+  });
+
+  await check('operation-page', async () => {
+    await page.goto(URL_ + '/operations');
+    await page.click('table.list a:has-text("Arer")');
+    await page.waitForSelector('.tile.ph-before .big');
+    await page.waitForSelector('svg.chart');
+  });
+
+  await check('report', async () => {
+    await page.goto(URL_ + '/report');
+    await page.fill('#rp-from', '2021-05-01');
+    await page.fill('#rp-to', '2021-05-31');
+    await page.click('form.report-form button[type=submit]');
+    await page.waitForURL(/from=2021-05-01/);
+    const frame = page.frameLocator('iframe.report-frame');
+    await frame.locator('body').waitFor();
+    const text = await frame.locator('body').innerText({ timeout: 60000 });
+    assert(text.length > 500 && /IED/i.test(text), `preview: ${text.slice(0, 120)}`);
+    await shot(page, 'report.png', false);
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.click('.downloads a:has-text("Markdown")')]);
+    const md = fs.readFileSync(await dl.path(), 'utf8');
+    assert(md.length > 500 && /IED/.test(md), `markdown: ${md.slice(0, 80)}`);
+    assert(dl.suggestedFilename().endsWith('.md'), dl.suggestedFilename());
+  });
+
+  await check('csrf-header-required', async () => {
+    const r = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/events', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return res.status;
+    });
+    assert(r === 403, `a POST without X-CSRF-Token answered ${r}`);
+  });
+
+  await check('confidential-incident-by-editor', async () => {
+    const r = await page.evaluate(async (id) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const res = await fetch('/api/v1/events', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+        body: JSON.stringify({ event_id_cnty: id, event_date: '2021-05-20', event_type: 'Explosions/Remote violence', sub_event_type: 'Remote explosive/landmine/IED', weapon: 'ied', place_id: 'ansongo-qh', classification: 'confidential', notes: 'confidential: source protection' }),
+      });
+      return res.status;
+    }, confId);
+    assert(r === 201, `create answered ${r}`);
+    await page.goto(URL_ + `/map?from=2021-05-20&to=2021-05-20`);
+    await page.waitForSelector(`.leaflet-marker-icon[title*="${confId}"], .ev-cluster`);
+  });
+
+  await check('keyboard-and-labels', async () => {
+    for (const p of ['/incident/new', '/map', '/records/events', '/report']) {
+      await page.goto(URL_ + p);
+      await page.waitForLoadState('networkidle');
+      const bad = await page.evaluate(() =>
+        [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter((el) => el.offsetParent !== null)
+          .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+          .map((el) => el.name || el.id || el.outerHTML.slice(0, 60)),
+      );
+      assert(!bad.length, `${p}: controls without a label: ${bad.join(', ')}`);
+    }
+    await page.goto(URL_ + '/');
+    await page.waitForSelector('#t-ied');
+    await page.keyboard.press('Tab');
+    assert((await page.evaluate(() => document.activeElement.className)) === 'skip', 'the first Tab does not reach the skip link');
+    await page.keyboard.press('Enter');
+    assert((await page.evaluate(() => document.activeElement.id)) === 'main', 'the skip link does not move to the content');
+  });
+
+  await check('no-page-errors-editor', async () => {
+    assert(!page.errors.length, page.errors.join(' | '));
+  });
+  await ctx.close();
+
+  // ------------------------------------------------------------ the viewer
+  const v = await browser();
+  await check('viewer-sign-in', async () => {
+    await signIn(v.page, 'vw');
+    const head = await v.page.textContent('header#top');
+    assert(head.includes('viewer') && head.includes('RESTRICTED') && !head.includes('CONFIDENTIAL'), `header: ${head}`);
+    assert(!(await v.page.$('header#top a[href="/incident/new"]')), 'a viewer is offered the incident form');
+  });
+  await check('viewer-no-confidential-in-list', async () => {
+    await v.page.goto(URL_ + `/records/events?event_id_cnty=${confId},${eventId}`);
+    await v.page.waitForSelector(`table.list a:has-text("${eventId}")`);
+    assert(!(await v.page.textContent('table.list')).includes(confId), 'the confidential incident is listed');
+    const r = await apiGet(v.page, `/api/v1/events?event_id_cnty=${confId}`);
+    assert(r.status === 200 && r.body.items.length === 0, 'the API lists it');
+  });
+  await check('viewer-no-confidential-detail', async () => {
+    await v.page.goto(URL_ + `/records/events/${confId}`);
+    await v.page.waitForSelector('h1:has-text("No such record")');
+    assert(!(await v.page.textContent('main')).includes('source protection'), 'its notes are shown');
+  });
+  await check('viewer-no-confidential-on-map', async () => {
+    await v.page.goto(URL_ + '/map?from=2021-05-20&to=2021-05-20');
+    await v.page.waitForSelector(`.leaflet-marker-icon[title*="${eventId}"]`);
+    assert(!(await v.page.$(`.leaflet-marker-icon[title*="${confId}"]`)), 'a marker for it');
+    await v.page.click('details.map-list summary');
+    assert(!(await v.page.textContent('details.map-list')).includes(confId), 'in the map list');
+  });
+  await check('viewer-no-confidential-in-figures', async () => {
+    await v.page.goto(URL_ + '/?from=2021-05-20&to=2021-05-20');
+    await v.page.waitForSelector('section[aria-labelledby=t-ied] .big a');
+    await v.page.click('section[aria-labelledby=t-ied] .big a');
+    await v.page.waitForSelector(`table.list a:has-text("${eventId}")`);
+    assert(!(await v.page.textContent('main')).includes(confId), 'the IED figure counts it');
+    const r = await apiGet(v.page, '/api/v1/report?from=2021-05-20&to=2021-05-20&format=json');
+    assert(r.status === 200, `the report answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    assert(!JSON.stringify(r.body).includes(confId), 'the report names it');
+  });
+  await check('viewer-cannot-write', async () => {
+    await v.page.goto(URL_ + '/incident/new');
+    await v.page.waitForSelector('main .alert');
+    assert(!(await v.page.$('form.incident')), 'a viewer gets the form');
+  });
+  await check('no-page-errors-viewer', async () => {
+    assert(!v.page.errors.length, v.page.errors.join(' | '));
+  });
+  await v.ctx.close();
+
+  // ------------------------------------------------------------ a phone
+  const p = await browser({ width: 390, height: 844 });
+  await check('phone-390px', async () => {
+    await signIn(p.page, 'vw');
+    await p.page.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
+    await p.page.waitForSelector('#t-ied');
+    await p.page.waitForLoadState('networkidle');
+    const w = await p.page.evaluate(() => document.documentElement.scrollWidth);
+    assert(w <= 390, `the page is ${w} px wide`);
+    await shot(p.page, 'dashboard-phone.png');
+    assert(!(await p.page.isVisible('header nav a[href="/map"]')), 'the menu is open');
+    await p.page.click('button.nav-toggle');
+    await p.page.click('header nav a[href="/map"]');
+    await p.page.waitForSelector('.leaflet-container');
+    const w2 = await p.page.evaluate(() => document.documentElement.scrollWidth);
+    assert(w2 <= 390, `the map page is ${w2} px wide`);
+  });
+  await p.ctx.close();
+
+  await check('no-request-outside-the-server', async () => {
+    assert(!outside.length, `requests to ${[...new Set(outside)].slice(0, 3).join(', ')}`);
+  });
+} catch (e) {
+  fail('browser', e && e.stack ? e.stack : e);
+} finally {
+  for (const d of profiles) fs.rmSync(d, { recursive: true, force: true });
+}
+process.exit(failures ? 1 : 0);

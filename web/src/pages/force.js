@@ -1,0 +1,323 @@
+// force.js: the units with their strength and status, and a unit's page:
+// equipment serviceability, evaluations and findings, caveats, rotations.
+import { api, indicator, listAll, byIds, qs } from '../api.js';
+import { kindMeta } from '../kinds.js';
+import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select } from '../ui.js';
+import { navigate, storedPeriod, canWrite } from '../session.js';
+import { hbars } from '../charts.js';
+import { rotationTimeline, rotationTable } from '../timeline.js';
+import { idsHref } from './dashboard.js';
+import { recordHref } from './records.js';
+
+function strength(u) {
+  const d = u.deployed_strength;
+  const a = u.authorized_strength;
+  if (d == null && a == null) return '—';
+  const pct = a ? Math.round((100 * (d || 0)) / a) : null;
+  return h(
+    'span',
+    { class: 'strength' },
+    h('span', { class: 'num' }, `${fmtNum(d)} / ${fmtNum(a)}`),
+    a ? h('meter', { min: '0', max: String(a), value: String(d || 0), low: String(a * 0.6), high: String(a * 0.85), optimum: String(a), title: `${pct}% of authorized strength` }, `${pct}%`) : null,
+  );
+}
+
+export async function forcePage({ main, query, signal }) {
+  main.append(pageHeading('Force', h('a', { class: 'button secondary', href: '/force/rotations' }, 'Rotation timeline')));
+  const [units, dep, gaps] = await Promise.all([
+    listAll(kindMeta('units'), {}, { signal }),
+    indicator('deployment', {}, signal).catch((e) => ({ error: e })),
+    indicator('capability-gaps', {}, signal).catch((e) => ({ error: e })),
+  ]);
+  const sector = query.get('sector') || '';
+  const status = query.get('status') || '';
+  const component = query.get('component') || '';
+  const all = units.items;
+  const shown = all.filter((u) => (!sector || u.sector === sector) && (!status || u.status === status) && (!component || u.component === component));
+  const locIds = [...new Set(shown.map((u) => u.location).filter(Boolean))];
+  const placeMap = new Map((await byIds(kindMeta('places'), locIds, { signal }).catch(() => [])).map((p) => [p.place_id, p]));
+
+  if (!dep.error)
+    main.append(
+      h(
+        'ul',
+        { class: 'facts' },
+        h('li', {}, h('strong', {}, fmtNum(dep.deployed_strength_total)), ' deployed of ', h('strong', {}, fmtNum(dep.authorized_strength_total)), ' authorized'),
+        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s })}` }, h('strong', {}, String(n)), ' ', vocabLabel(s)))),
+        dep.advance_team && dep.advance_team.length
+          ? h('li', { class: 'warn' }, h('a', { href: idsHref('units', dep.records.advance_team, 'Units at advance-team strength') }, h('strong', {}, String(dep.advance_team.length)), ' at advance-team strength'))
+          : null,
+        !gaps.error ? h('li', {}, h('a', { href: idsHref('capabilities', gaps.records.gaps, 'Capability gaps') }, h('strong', {}, String(gaps.gaps.length)), ' capability gaps')) : null,
+      ),
+    );
+  const sectors = [...new Set(all.map((u) => u.sector).filter(Boolean))].sort();
+  const fk = kindMeta('units');
+  const form = h(
+    'form',
+    { class: 'period', 'aria-label': 'Filter the units' },
+    h('div', { class: 'field' }, h('label', { for: 'u-sector' }, 'Sector'), select('sector', [['', 'All'], ...sectors], sector, { id: 'u-sector' })),
+    h('div', { class: 'field' }, h('label', { for: 'u-status' }, 'Status'), select('status', [['', 'All'], ...fk.byName.get('status').vocabulary], status, { id: 'u-status' })),
+    h('div', { class: 'field' }, h('label', { for: 'u-comp' }, 'Component'), select('component', [['', 'All'], ...fk.byName.get('component').vocabulary], component, { id: 'u-comp' })),
+    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    navigate('/force?' + qs(Object.fromEntries(fd)));
+  });
+  main.append(form);
+  const byParent = new Map();
+  for (const u of all) if (u.parent_unit) byParent.set(u.parent_unit, [...(byParent.get(u.parent_unit) || []), u]);
+  shown.sort((a, b) => (a.sector || '~').localeCompare(b.sector || '~') || a.name.localeCompare(b.name));
+  main.append(
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'list units' },
+        h('caption', { class: 'sr-only' }, 'Units'),
+        h('thead', {}, h('tr', {}, ['Unit', 'Type', 'Country', 'Sector', 'Location', 'Strength (deployed / authorized)', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          {},
+          shown.map((u) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), u.parent_unit ? h('span', { class: 'muted small' }, ` (part of ${u.parent_unit})`) : null),
+              h('td', {}, vocabLabel(u.unit_type)),
+              h('td', {}, u.contributor || ''),
+              h('td', {}, u.sector || ''),
+              h('td', {}, u.location ? placeMap.get(u.location)?.name || u.location : ''),
+              h('td', {}, strength(u)),
+              h('td', {}, h('span', { class: ['badge', 'st-' + (u.status || 'none')] }, vocabLabel(u.status) || '—'), u.status_since ? h('span', { class: 'muted small' }, ` since ${fmtDate(u.status_since)}`) : null),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h('p', { class: 'muted' }, `${shown.length} of ${all.length} units.`),
+  );
+}
+
+export async function unitPage({ main, params, query, signal }) {
+  const id = params[0];
+  let u;
+  try {
+    u = await api(`units/${encodeURIComponent(id)}`, { signal });
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    main.append(pageHeading('No such unit'), h('p', {}, e.status === 404 ? `There is no unit ${id}.` : e.message), h('p', {}, h('a', { href: '/force' }, 'All units')));
+    return;
+  }
+  const p = storedPeriod();
+  let asOf = query.get('as_of');
+  if (!validDate(asOf)) asOf = p ? p.to : todayIso();
+  const ask = (kind, params2) => listAll(kindMeta(kind), params2, { signal }).then((r) => r.items);
+  const [loc, parent, subs, equipment, evals, caveatsU, caveatsC, rots, wins, serv] = await Promise.all([
+    u.location ? api(`places/${encodeURIComponent(u.location)}`, { signal }).catch(() => null) : null,
+    u.parent_unit ? api(`units/${encodeURIComponent(u.parent_unit)}`, { signal }).catch(() => null) : null,
+    ask('units', { parent_unit: id }),
+    ask('equipment', { unit_id: id }),
+    ask('evaluations', { unit_id: id }),
+    ask('caveats', { unit_id: id }),
+    u.contributor ? ask('caveats', { contributor: u.contributor, unit_id: '' }).catch(() => []) : [],
+    ask('rotations', { unit_id: id }),
+    ask('windows', {}),
+    indicator('serviceability', { as_of: asOf, units: id }, signal).catch((e) => ({ error: e })),
+  ]);
+  main.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '/force' }, 'Force'), ' › ', u.name),
+    pageHeading(
+      u.name,
+      h('a', { class: 'button secondary', href: recordHref('units', u) }, 'Record'),
+      canWrite() ? h('a', { class: 'button secondary', href: recordHref('units', u) + '/edit' }, 'Edit') : null,
+    ),
+    h(
+      'dl',
+      { class: 'record compact' },
+      [
+        ['Unit id', u.unit_id],
+        ['Type', vocabLabel(u.unit_type)],
+        ['Component', u.component],
+        ['Contributing country', u.contributor],
+        ['Sector', u.sector],
+        ['Location', loc ? h('a', { href: `/records/places/${encodeURIComponent(loc.place_id)}` }, loc.name) : u.location],
+        ['Part of', parent ? h('a', { href: `/force/${encodeURIComponent(parent.unit_id)}` }, parent.name) : u.parent_unit],
+        ['Strength (deployed / authorized)', strength(u)],
+        ['Status', [vocabLabel(u.status), u.status_since ? ` since ${fmtDate(u.status_since)}` : '']],
+        ['Sub-units', subs.length ? subs.map((s, i) => [i ? ', ' : '', h('a', { href: `/force/${encodeURIComponent(s.unit_id)}` }, s.name)]) : null],
+        ['Note', u.note],
+      ]
+        .filter(([, v]) => v != null && v !== '' && !(Array.isArray(v) && !v.length))
+        .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+    ),
+  );
+
+  // Equipment serviceability as of a date.
+  const eqSec = h('section', { class: 'card', 'aria-labelledby': 'h-eq' }, h('h2', { id: 'h-eq' }, 'Equipment serviceability'));
+  const asForm = h(
+    'form',
+    { class: 'inline' },
+    h('label', { for: 'as-of' }, 'As of '),
+    h('input', { type: 'date', id: 'as-of', name: 'as_of', value: asOf }),
+    h('button', { type: 'submit' }, 'Show'),
+  );
+  asForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate(`/force/${encodeURIComponent(id)}?as_of=${asForm.elements.as_of.value}`);
+  });
+  eqSec.append(asForm);
+  if (serv.error) eqSec.append(errorBox(serv.error));
+  else {
+    eqSec.append(
+      h(
+        'ul',
+        { class: 'facts' },
+        h('li', {}, h('a', { href: idsHref('equipment', serv.records.total, `Equipment of ${u.name}`) }, h('strong', {}, String(serv.total))), ' items (with sub-units)'),
+        h('li', {}, h('a', { href: idsHref('equipment', serv.records.serviceable, 'Serviceable') }, h('strong', {}, String(serv.serviceable))), ' serviceable'),
+        h('li', { class: serv.unserviceable ? 'warn' : '' }, h('a', { href: idsHref('equipment', serv.records.unserviceable, 'Unserviceable') }, h('strong', {}, String(serv.unserviceable))), ' unserviceable'),
+        serv.written_off ? h('li', {}, h('strong', {}, String(serv.written_off)), ' written off') : null,
+      ),
+    );
+    const causes = Object.entries(serv.unserviceable_by_cause || {});
+    if (causes.length)
+      eqSec.append(
+        hbars(
+          causes.map(([c, n]) => ({ label: vocabLabel(c), value: n, href: serv.records[`unserviceable_by_cause.${c}`] ? idsHref('equipment', serv.records[`unserviceable_by_cause.${c}`], `Unserviceable: ${vocabLabel(c)}`) : null, color: c === 'explosive_incident' ? '#d35400' : '#7f8c8d' })),
+          { title: 'Unserviceable, by cause' },
+        ),
+      );
+  }
+  if (equipment.length) {
+    const hist = await listAll(kindMeta('equipment_status'), { equipment_id: equipment.map((e) => e.equipment_id.replace(/,/g, '\\,')).join(','), date: `le:${asOf}` }, { signal })
+      .then((r) => r.items)
+      .catch(() => []);
+    const latest = new Map();
+    for (const s of hist) if (!latest.has(s.equipment_id) || latest.get(s.equipment_id).date < s.date) latest.set(s.equipment_id, s);
+    eqSec.append(
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { class: 'list' },
+          h('caption', {}, `Items held by this unit, state as of ${fmtDate(asOf)}`),
+          h('thead', {}, h('tr', {}, ['Item', 'Category', 'Model', 'State', 'Since', 'Cause'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            {},
+            equipment.map((e) => {
+              const s = latest.get(e.equipment_id);
+              return h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, h('a', { href: recordHref('equipment', e) }, e.registration || e.equipment_id)),
+                h('td', {}, (e.category || '').toUpperCase()),
+                h('td', {}, e.model || ''),
+                h('td', {}, s ? h('span', { class: ['badge', 'st-' + s.status] }, vocabLabel(s.status)) : h('span', { class: 'muted' }, 'no state')),
+                h('td', {}, s ? h('a', { href: recordHref('equipment_status', s) }, s.date) : ''),
+                h('td', {}, s && s.cause ? vocabLabel(s.cause) : ''),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+  } else eqSec.append(h('p', { class: 'muted' }, 'No equipment is recorded for this unit itself.'));
+  main.append(eqSec);
+
+  // Evaluations and findings.
+  const evSec = h('section', { class: 'card', 'aria-labelledby': 'h-ev' }, h('h2', { id: 'h-ev' }, 'Evaluations'));
+  if (evals.length) {
+    evals.sort((a, b) => (a.date < b.date ? 1 : -1));
+    const findings = await listAll(kindMeta('findings'), { evaluation_id: evals.map((e) => e.evaluation_id.replace(/,/g, '\\,')).join(',') }, { signal })
+      .then((r) => r.items)
+      .catch(() => []);
+    evSec.append(
+      h(
+        'ul',
+        { class: 'evals' },
+        evals.map((e) => {
+          const fs = findings.filter((f) => f.evaluation_id === e.evaluation_id);
+          return h(
+            'li',
+            {},
+            h('a', { href: recordHref('evaluations', e) }, `${fmtDate(e.date)}: ${vocabLabel(e.kind)}`),
+            ' — ',
+            h('span', { class: ['badge', 'res-' + e.result] }, vocabLabel(e.result)),
+            e.strength ? ` · strength ${fmtNum(e.strength)}` : '',
+            e.mitigation ? h('p', { class: 'small' }, 'Mitigation: ', e.mitigation) : null,
+            fs.length
+              ? h(
+                  'ul',
+                  { class: 'findings' },
+                  fs.map((f) => h('li', {}, h('a', { href: recordHref('findings', f) }, vocabLabel(f.area)), `${f.sub_unit ? ' (' + f.sub_unit + ')' : ''}: `, h('span', { class: ['badge', 'res-' + f.rating] }, vocabLabel(f.rating)), f.note ? ` — ${f.note}` : '')),
+                )
+              : null,
+          );
+        }),
+      ),
+    );
+  } else evSec.append(h('p', { class: 'muted' }, 'No evaluation is recorded.'));
+  main.append(evSec);
+
+  // Caveats.
+  const cvSec = h('section', { class: 'card', 'aria-labelledby': 'h-cv' }, h('h2', { id: 'h-cv' }, 'Caveats'));
+  const cavs = [...caveatsU, ...caveatsC.filter((c) => !c.unit_id)];
+  if (cavs.length)
+    cvSec.append(
+      h(
+        'ul',
+        {},
+        cavs.map((c) =>
+          h(
+            'li',
+            {},
+            h('a', { href: recordHref('caveats', c) }, vocabLabel(c.kind)),
+            `: ${c.description} `,
+            h('span', { class: ['badge', c.declared_on ? 'ok' : 'warn'] }, c.declared_on ? `declared ${c.declared_on}` : 'undeclared'),
+            c.lifted_on ? h('span', { class: 'badge' }, `lifted ${c.lifted_on}`) : null,
+            !c.unit_id ? h('span', { class: 'muted small' }, ` (all ${c.contributor} units)`) : null,
+          ),
+        ),
+      ),
+    );
+  else cvSec.append(h('p', { class: 'muted' }, 'No caveat is recorded.'));
+  main.append(cvSec);
+
+  // Rotations.
+  const rtSec = h('section', { class: 'card', 'aria-labelledby': 'h-rt' }, h('h2', { id: 'h-rt' }, 'Rotations'));
+  if (rots.length) {
+    const dates = rots.flatMap((r) => [r.planned_start, r.planned_end, r.actual_start, r.actual_end].filter(Boolean)).sort();
+    const from = dates[0];
+    const to = dates[dates.length - 1];
+    const d0 = new Date(from + 'T00:00:00Z');
+    d0.setUTCDate(d0.getUTCDate() - 30);
+    const d1 = new Date(to + 'T00:00:00Z');
+    d1.setUTCDate(d1.getUTCDate() + 30);
+    const f = d0.toISOString().slice(0, 10);
+    const t = d1.toISOString().slice(0, 10);
+    const conflicts = await indicator('rotation-conflicts', { from: f, to: t }, signal).catch(() => ({}));
+    const mine = {
+      overlaps: (conflicts.overlaps || []).filter((o) => o.units.includes(id)),
+      late: (conflicts.late || []).filter((l) => l.unit_id === id),
+      in_high_tempo: (conflicts.in_high_tempo || []).filter((l) => l.unit_id === id),
+    };
+    const rows = [{ unit_id: id, label: u.name, sector: u.sector, rotations: rots }];
+    for (const o of mine.overlaps)
+      for (const other of o.units)
+        if (other !== id && !rows.some((r) => r.unit_id === other)) {
+          const ou = await api(`units/${encodeURIComponent(other)}`, { signal }).catch(() => null);
+          const orots = await listAll(kindMeta('rotations'), { unit_id: other }, { signal }).then((r) => r.items).catch(() => []);
+          rows.push({ unit_id: other, label: ou ? ou.name : other, sector: ou ? ou.sector : null, rotations: orots });
+        }
+    rtSec.append(
+      rotationTimeline({ rows, windows: wins, conflicts: { ...conflicts, overlaps: mine.overlaps }, from: f, to: t, highlight: id }),
+      rotationTable(rows.slice(0, 1), conflicts),
+      h('p', {}, h('a', { href: `/force/rotations?${qs({ unit: id, sector: u.sector })}` }, 'The rotation timeline of the sector')),
+    );
+  } else rtSec.append(h('p', { class: 'muted' }, 'No rotation is recorded.'), h('p', {}, h('a', { href: '/force/rotations' }, 'The rotation timeline')));
+  main.append(rtSec);
+}

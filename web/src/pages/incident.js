@@ -1,0 +1,477 @@
+// incident.js: the incident entry form of the operations centre. Place by
+// gazetteer search or a click on the map, date and its precision, type and
+// sub-type, actors, casualties by category, classification. The server's
+// validation messages appear next to the fields they name. What is typed is
+// kept in this browser as a draft; an incident submitted while the
+// connection is down waits in the outbox and is sent when it returns.
+import { api, listAll } from '../api.js';
+import { kindMeta, ACLED } from '../kinds.js';
+import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, fmtDate } from '../ui.js';
+import { canWrite } from '../session.js';
+import { placePicker, placeLabel } from '../placepicker.js';
+import * as outbox from '../outbox.js';
+
+const DRAFT = 'bh.draft.incident';
+const CASUALTIES = [
+  ['civilians', 'Civilians'],
+  ['peacekeepers', 'Peacekeepers'],
+  ['forces', 'National forces'],
+];
+const NUMERIC = new Set([
+  'civilians_killed',
+  'civilians_injured',
+  'peacekeepers_killed',
+  'peacekeepers_injured',
+  'forces_killed',
+  'forces_injured',
+  'attackers',
+  'fatalities',
+  'latitude',
+  'longitude',
+  'time_precision',
+]);
+
+function newId() {
+  const d = todayIso().replace(/-/g, '');
+  const r = Math.random().toString(36).slice(2, 6);
+  return `joc-${d}-${r}`;
+}
+
+function loadDraft(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+export async function incidentPage({ main, query, signal }) {
+  const editId = query.get('id');
+  const ev = kindMeta('events');
+  const vocab = (f) => ev.byName.get(f).vocabulary || [];
+  main.append(pageHeading(editId ? `Edit incident ${editId}` : 'New incident'));
+  if (!canWrite()) {
+    main.append(h('p', { class: 'alert' }, 'Your role may read records but not write them. Ask an administrator for an editor account.'));
+    return;
+  }
+  const draftKey = editId ? `${DRAFT}.${editId}` : DRAFT;
+  let stored = null;
+  if (editId) {
+    try {
+      stored = await api(`events/${encodeURIComponent(editId)}`, { signal });
+    } catch (e) {
+      main.append(h('div', { class: 'alert error', role: 'alert' }, e.status === 404 ? `No incident ${editId}.` : e.message));
+      return;
+    }
+  }
+  const ops = await listAll(kindMeta('operations'), {}, { signal }).catch(() => ({ items: [] }));
+
+  // --- controls
+  const c = {};
+  const inp = (name, attrs = {}) => (c[name] = h('input', { name, id: `i-${name}`, ...attrs }));
+  const sel = (name, options, value, attrs = {}) => (c[name] = select(name, options, value, { id: `i-${name}`, ...attrs }));
+
+  inp('event_id_cnty', { value: newId(), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
+  inp('event_date', { type: 'date', value: todayIso(), required: true, max: '2100-12-31' });
+  sel('time_precision', [
+    ['1', 'Exact day'],
+    ['2', 'Within the week (date is approximate)'],
+    ['3', 'Within the month (date is approximate)'],
+  ], '1');
+  const picker = placePicker({
+    name: 'place_id',
+    id: 'i-place',
+    onPick: (p) => {
+      if (p) {
+        c.location.value = p.name;
+        setPoint(p.latitude, p.longitude, false);
+      }
+      saveDraft();
+    },
+  });
+  inp('site', { placeholder: 'e.g. quartier hydraulique', autocomplete: 'off' });
+  inp('location', { autocomplete: 'off' });
+  inp('latitude', { type: 'number', step: 'any', inputmode: 'decimal' });
+  inp('longitude', { type: 'number', step: 'any', inputmode: 'decimal' });
+  sel('event_type', [['', 'Choose a type'], ...Object.keys(ACLED).map((t) => [t, t])], '', { required: true });
+  sel('sub_event_type', [['', 'Choose the type first']], '', { required: true });
+  sel('weapon', [['', '—'], ...vocab('weapon')], '');
+  sel('ied_outcome', [['', '—'], ...vocab('ied_outcome')], '');
+  sel('target', [['', '—'], ...vocab('target')], '');
+  inp('actor1', { autocomplete: 'off', placeholder: 'e.g. JNIM: Group for Support of Islam and Muslims' });
+  inp('assoc_actor_1', { autocomplete: 'off' });
+  inp('actor2', { autocomplete: 'off', placeholder: 'e.g. MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-)' });
+  inp('assoc_actor_2', { autocomplete: 'off' });
+  for (const [k] of CASUALTIES) {
+    inp(`${k}_killed`, { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
+    inp(`${k}_injured`, { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
+  }
+  inp('fatalities', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
+  inp('attackers', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
+  sel('poc', [
+    ['', 'Decide from the type (violence against civilians: yes)'],
+    ['yes', 'Yes'],
+    ['no', 'No'],
+  ], '');
+  sel('classification', vocab('classification').map((v) => [v, v.toUpperCase()]), 'restricted', { required: true });
+  sel('operation_id', [['', 'None'], ...ops.items.map((o) => [o.operation_id, `${o.name} (${o.operation_id})`])], '');
+  inp('source', { value: 'JOC report', autocomplete: 'off' });
+  c.notes = h('textarea', { name: 'notes', id: 'i-notes', rows: '4' });
+
+  function fillSubtypes(keep) {
+    const t = c.event_type.value;
+    const subs = ACLED[t] || [];
+    c.sub_event_type.replaceChildren(
+      h('option', { value: '' }, t ? 'Choose a sub-type' : 'Choose the type first'),
+      ...subs.map((s) => h('option', { value: s, selected: s === keep }, s)),
+    );
+    if (!subs.includes(keep) && keep) c.sub_event_type.append(h('option', { value: keep, selected: true }, keep));
+  }
+  c.event_type.addEventListener('change', () => fillSubtypes(''));
+
+  // --- layout
+  const errSummary = h('div', { class: 'alert error', role: 'alert', hidden: true, tabindex: '-1' });
+  const done = h('div', { class: 'alert ok', role: 'status', hidden: true, tabindex: '-1' });
+  const draftNote = h('div', { class: 'alert', hidden: true });
+  const mapBox = h('div', { class: 'pick-map', hidden: true, role: 'region', 'aria-label': 'Map: click to place the incident' });
+  const mapBtn = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Pick on the map');
+  const submit = h('button', { type: 'submit', class: 'primary' }, editId ? 'Save changes' : 'Record the incident');
+  const form = h(
+    'form',
+    { class: 'incident', novalidate: true, 'aria-describedby': 'inc-help' },
+    h('p', { id: 'inc-help', class: 'muted' }, 'Fields marked * are required. What you type is kept in this browser until it is recorded, even if the connection drops.'),
+    errSummary,
+    draftNote,
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'When'),
+      h('div', { class: 'grid' }, field('Date *', c.event_date, { name: 'event_date' }), field('Date precision', c.time_precision, { name: 'time_precision' })),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Where'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Place (gazetteer)', picker.input, { name: 'place_id', hint: 'Type the start of the name; arrows and Enter choose.', wide: true, wrap: picker.el }),
+        field('Spot inside the place', c.site, { name: 'site' }),
+        field('Location as reported', c.location, { name: 'location', hint: 'Filled from the place; free text.' }),
+        field('Latitude', c.latitude, { name: 'latitude' }),
+        field('Longitude', c.longitude, { name: 'longitude' }),
+      ),
+      h('p', {}, mapBtn),
+      mapBox,
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'What'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Type *', c.event_type, { name: 'event_type' }),
+        field('Sub-type *', c.sub_event_type, { name: 'sub_event_type' }),
+        field('Weapon', c.weapon, { name: 'weapon' }),
+        field('IED outcome', c.ied_outcome, { name: 'ied_outcome', hint: 'For IEDs found and cleared: neutralized.' }),
+        field('Target', c.target, { name: 'target' }),
+        field('POC incident', c.poc, { name: 'poc' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Who'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Actor 1 (perpetrator)', c.actor1, { name: 'actor1' }),
+        field('Associated with actor 1', c.assoc_actor_1, { name: 'assoc_actor_1' }),
+        field('Actor 2 (target)', c.actor2, { name: 'actor2' }),
+        field('Associated with actor 2', c.assoc_actor_2, { name: 'assoc_actor_2' }),
+        field('Attackers (estimate)', c.attackers, { name: 'attackers' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      { class: 'casualties' },
+      h('legend', {}, 'Casualties'),
+      h(
+        'div',
+        { class: 'grid cas' },
+        CASUALTIES.flatMap(([k, label]) => [field(`${label} killed`, c[`${k}_killed`], { name: `${k}_killed` }), field(`${label} injured`, c[`${k}_injured`], { name: `${k}_injured` })]),
+        field('Fatalities (all)', c.fatalities, { name: 'fatalities' }),
+      ),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Handling'),
+      h(
+        'div',
+        { class: 'grid' },
+        field('Classification *', c.classification, { name: 'classification', hint: 'Confidential incidents are hidden from viewers.' }),
+        field('Operation', c.operation_id, { name: 'operation_id' }),
+        field('Source', c.source, { name: 'source' }),
+        field('Incident id *', c.event_id_cnty, { name: 'event_id_cnty', hint: editId ? null : 'Made up for you; change it to the report number if there is one.' }),
+        field('Notes', c.notes, { name: 'notes', wide: true }),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? 'Undo my changes' : 'Clear the form'),
+    ),
+  );
+  main.append(done, form);
+
+  // --- refused records from the outbox
+  const refused = outbox.refused().filter((r) => r.path === 'events' || r.path.startsWith('events/'));
+  if (refused.length) {
+    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, `${refused.length} incident${refused.length === 1 ? '' : 's'} sent from the outbox ${refused.length === 1 ? 'was' : 'were'} refused by the server:`));
+    const ul = h('ul');
+    refused.forEach((r) =>
+      ul.append(
+        h(
+          'li',
+          {},
+          `${r.body.event_id_cnty} (${r.error.message}) `,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => {
+                setValues(r.body);
+                outbox.dropRefused(r.at);
+                box.remove();
+                showErrors(r.error);
+              },
+            },
+            'open it here',
+          ),
+        ),
+      ),
+    );
+    box.append(ul);
+    form.before(box);
+  }
+
+  // --- map picking
+  let pick = null;
+  async function ensureMap() {
+    if (pick) return pick;
+    const mv = await import('../mapview.js');
+    const view = await mv.createMap(mapBox, {});
+    let marker = null;
+    pick = {
+      view,
+      set(lat, lon, zoom) {
+        if (lat == null || lon == null || lat === '' || lon === '') return;
+        if (!marker) marker = mv.L.marker([lat, lon], { keyboard: false, title: 'The incident', icon: mv.L.divIcon({ className: 'pick-pin', iconSize: [18, 18] }) }).addTo(view.map);
+        else marker.setLatLng([lat, lon]);
+        if (zoom) view.map.setView([lat, lon], Math.max(view.map.getZoom(), 8));
+      },
+    };
+    view.map.on('click', (e) => {
+      const lat = Math.round(e.latlng.lat * 100000) / 100000;
+      const lon = Math.round(e.latlng.lng * 100000) / 100000;
+      c.latitude.value = lat;
+      c.longitude.value = lon;
+      pick.set(lat, lon, false);
+      announce(`Incident placed at ${lat}, ${lon}.`);
+      saveDraft();
+    });
+    signal.addEventListener('abort', () => view.map.remove());
+    if (c.latitude.value && c.longitude.value) pick.set(Number(c.latitude.value), Number(c.longitude.value), true);
+    return pick;
+  }
+  mapBtn.addEventListener('click', async () => {
+    const show = mapBox.hidden;
+    mapBox.hidden = !show;
+    mapBtn.setAttribute('aria-expanded', String(show));
+    mapBtn.textContent = show ? 'Hide the map' : 'Pick on the map';
+    if (show) {
+      const p = await ensureMap();
+      p.view.map.invalidateSize();
+    }
+  });
+  function setPoint(lat, lon, zoom = true) {
+    c.latitude.value = lat ?? '';
+    c.longitude.value = lon ?? '';
+    if (pick) pick.set(lat, lon, zoom);
+  }
+
+  // --- values in and out
+  function values() {
+    const out = {};
+    for (const [name, el] of Object.entries(c)) out[name] = el.value;
+    out.place_id = picker.hidden.value;
+    out.place_label = picker.input.value;
+    return out;
+  }
+  function setValues(v) {
+    for (const [name, el] of Object.entries(c)) {
+      if (name === 'sub_event_type') continue;
+      if (v[name] !== undefined && v[name] !== null) el.value = v[name] === true ? 'yes' : v[name] === false ? 'no' : String(v[name]);
+      else if (v[name] === null) el.value = '';
+    }
+    fillSubtypes(v.sub_event_type || '');
+    picker.hidden.value = v.place_id || '';
+    picker.input.value = v.place_label || v.place_id || '';
+    if (pick) pick.set(v.latitude, v.longitude, true);
+  }
+  function body() {
+    const v = values();
+    const b = {};
+    for (const [name, val] of Object.entries(v)) {
+      if (name === 'place_label') continue;
+      if (val === '' || val == null) {
+        if (editId) b[name] = null;
+        continue;
+      }
+      if (name === 'poc') b.poc = val === 'yes';
+      else if (NUMERIC.has(name)) b[name] = Number(val);
+      else b[name] = val;
+    }
+    if (b.event_date) b.year = Number(b.event_date.slice(0, 4));
+    if (!b.event_date && editId) delete b.year;
+    return b;
+  }
+  let saveT = null;
+  function saveDraft() {
+    clearTimeout(saveT);
+    saveT = setTimeout(() => {
+      try {
+        localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), values: values() }));
+      } catch {
+        /* storage full: nothing to do */
+      }
+    }, 300);
+  }
+  function dropDraft() {
+    clearTimeout(saveT);
+    localStorage.removeItem(draftKey);
+  }
+  function discard() {
+    dropDraft();
+    clearFieldErrors(form);
+    errSummary.hidden = true;
+    draftNote.hidden = true;
+    if (stored) setValues(placeValues(stored));
+    else {
+      form.reset();
+      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', source: 'JOC report', place_id: '', place_label: '' });
+      c.event_type.value = '';
+      fillSubtypes('');
+    }
+    announce('The form is cleared.');
+  }
+  function placeValues(r) {
+    const v = { ...r };
+    v.place_label = r.place_id ? `${r.location || r.place_id}` : '';
+    v.poc = r.poc === true ? 'yes' : r.poc === false ? 'no' : '';
+    return v;
+  }
+  form.addEventListener('input', saveDraft);
+  form.addEventListener('change', saveDraft);
+
+  if (stored) setValues(placeValues(stored));
+  const draft = loadDraft(draftKey);
+  if (draft && draft.values) {
+    setValues(draft.values);
+    draftNote.replaceChildren(
+      `Your draft of ${new Date(draft.at).toLocaleString('en-GB')} is back in the form. `,
+      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? 'Undo my changes' : 'Start afresh'),
+    );
+    draftNote.hidden = false;
+  }
+
+  // --- submit
+  function showErrors(err) {
+    const left = showFieldErrors(form, err.fields);
+    errSummary.replaceChildren(
+      h('p', {}, h('strong', {}, 'The incident was not recorded: '), err.message),
+      err.fields && err.fields.length
+        ? h(
+            'ul',
+            {},
+            err.fields.map((f) =>
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `#err-${f.field}`,
+                    onclick: (e) => {
+                      e.preventDefault();
+                      const ctl = form.querySelector(`[data-place-input="${CSS.escape(f.field)}"]`) || form.querySelector(`[name="${CSS.escape(f.field)}"]:not([type=hidden])`);
+                      if (ctl) ctl.focus();
+                    },
+                  },
+                  vocabLabel(f.field),
+                ),
+                `: ${f.reason}`,
+              ),
+            ),
+          )
+        : null,
+    );
+    errSummary.hidden = false;
+    if (!err.fields || !err.fields.length || left.length === err.fields.length) errSummary.focus();
+  }
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    errSummary.hidden = true;
+    done.hidden = true;
+    const b = body();
+    const req = editId ? { path: `events/${encodeURIComponent(editId)}`, method: 'PUT' } : { path: 'events', method: 'POST' };
+    const queue = () => {
+      outbox.enqueue({ ...req, body: b, label: b.event_id_cnty });
+      dropDraft();
+      done.replaceChildren(
+        h('p', {}, h('strong', {}, `Incident ${b.event_id_cnty} is kept in this browser`), ': there is no connection to the server. It will be sent by itself when the connection returns (the header shows what waits).'),
+      );
+      done.hidden = false;
+      done.focus();
+      if (!editId) discard();
+    };
+    if (!navigator.onLine) return queue();
+    submit.disabled = true;
+    try {
+      const rec = await api(req.path, { method: req.method, body: b });
+      dropDraft();
+      const id = rec.event_id_cnty;
+      done.replaceChildren(
+        h('p', {}, h('strong', {}, `Incident ${id} is recorded`), ` (${rec.event_type}, ${fmtDate(rec.event_date)}${rec.location ? ', ' + rec.location : ''}).`),
+        h(
+          'p',
+          {},
+          h('a', { href: `/records/events/${encodeURIComponent(id)}` }, 'Open it'),
+          ' · ',
+          h('a', { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(id)}` }, 'See it on the map'),
+          ' · ',
+          h('a', { href: '/incident/new' }, 'Log another'),
+        ),
+      );
+      done.hidden = false;
+      if (!editId) {
+        discard();
+        draftNote.hidden = true;
+      } else stored = rec;
+      done.focus();
+      window.scrollTo(0, 0);
+    } catch (err) {
+      if (err.offline) return queue();
+      showErrors(err.status === 409 ? { message: err.message, fields: [{ field: 'event_id_cnty', reason: 'an incident with this id exists: change the id' }] } : err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+export { placeLabel };

@@ -1,0 +1,177 @@
+// map.js: events as clustered points over Mali's boundaries, coloured by
+// type, filtered by period, type, sector and actor; a point opens the event.
+import { api, listAll, qs } from '../api.js';
+import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
+import { h, fmtDate, pageHeading, errorBox, announce } from '../ui.js';
+import { periodFrom, rememberPeriod, navigate } from '../session.js';
+
+let sectorsCache = null;
+async function sectors(signal) {
+  if (!sectorsCache) {
+    const [areas, units] = await Promise.all([
+      listAll(kindMeta('sector_areas'), {}, { signal }).catch(() => ({ items: [] })),
+      listAll(kindMeta('units'), {}, { signal }).catch(() => ({ items: [] })),
+    ]);
+    sectorsCache = [...new Set([...areas.items, ...units.items].map((r) => r.sector).filter(Boolean))].sort();
+  }
+  return sectorsCache;
+}
+
+export async function mapPage({ main, query, signal }) {
+  const p = await periodFrom(query);
+  rememberPeriod(p);
+  const types = (query.getAll('type').join(',') || '').split(',').filter(Boolean);
+  const sector = query.get('sector') || '';
+  const actor = query.get('actor') || '';
+  const adm2 = query.get('adm2') === '1';
+  const focus = query.get('focus');
+
+  const typeBoxes = Object.keys(TYPE_COLORS).map((t) =>
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'type', value: t, checked: !types.length || types.includes(t) }),
+      h('span', { class: 'swatch', style: `background:${typeColor(t)}` }),
+      t,
+      h('span', { class: 'type-count', dataset: { type: t } }),
+    ),
+  );
+  const sectorSel = h('select', { name: 'sector', id: 'm-sector' }, h('option', { value: '' }, 'All sectors'));
+  const actorIn = h('input', { name: 'actor', id: 'm-actor', type: 'search', value: actor, list: 'm-actors', placeholder: 'e.g. JNIM' });
+  const actorList = h('datalist', { id: 'm-actors' });
+  const adm2Box = h('input', { type: 'checkbox', name: 'adm2', value: '1', checked: adm2 });
+  const summary = h('p', { class: 'map-summary', role: 'status' }, 'Loading events…');
+  const form = h(
+    'form',
+    { class: 'map-filters', 'aria-label': 'Map filters' },
+    h('div', { class: 'field' }, h('label', { for: 'm-from' }, 'From'), h('input', { type: 'date', id: 'm-from', name: 'from', value: p.from })),
+    h('div', { class: 'field' }, h('label', { for: 'm-to' }, 'To'), h('input', { type: 'date', id: 'm-to', name: 'to', value: p.to })),
+    h('fieldset', { class: 'types' }, h('legend', {}, 'Type'), typeBoxes),
+    h('div', { class: 'field' }, h('label', { for: 'm-sector' }, 'Sector'), sectorSel),
+    h('div', { class: 'field' }, h('label', { for: 'm-actor' }, 'Actor (any part of the name)'), actorIn, actorList),
+    h('label', { class: 'check' }, adm2Box, 'Show cercles (admin 2)'),
+    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    summary,
+  );
+  const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of events' });
+  const listBox = h('details', { class: 'map-list' }, h('summary', {}, 'The events on the map, as a list'));
+  main.append(pageHeading('Map'), h('div', { class: 'map-layout' }, form, h('div', { class: 'map-col' }, mapEl, listBox)));
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    const sel = fd.getAll('type');
+    const params = {
+      from: fd.get('from'),
+      to: fd.get('to'),
+      type: sel.length === Object.keys(TYPE_COLORS).length ? null : sel.join(',') || 'none',
+      sector: fd.get('sector'),
+      actor: fd.get('actor'),
+      adm2: fd.get('adm2') ? '1' : null,
+    };
+    navigate('/map?' + qs(params));
+  });
+
+  sectors(signal).then((list) => {
+    for (const s of list) sectorSel.append(h('option', { value: s, selected: s === sector }, s));
+  });
+
+  const mv = await import('../mapview.js');
+  if (signal.aborted) return;
+  const view = await mv.createMap(mapEl, { adm2 });
+  signal.addEventListener('abort', () => view.map.remove());
+  adm2Box.addEventListener('change', () => view.showAdm2(adm2Box.checked));
+
+  const params = { event_date: [`ge:${p.from}`, `le:${p.to}`] };
+  if (types.length && !types.includes('none')) params.event_type = types.join(',');
+  if (sector) params.sector = sector;
+  let fc;
+  try {
+    if (types.includes('none')) fc = { features: [] };
+    else fc = await api('events.geojson', { params, signal });
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    summary.replaceWith(errorBox(e));
+    return;
+  }
+  const needle = actor.trim().toLowerCase();
+  const actorOf = (pr) => [pr.actor1, pr.actor2, pr.assoc_actor_1, pr.assoc_actor_2].filter(Boolean);
+  const feats = fc.features.filter((f) => f.geometry && (!needle || actorOf(f.properties).some((a) => a.toLowerCase().includes(needle))));
+  const actors = new Set();
+  fc.features.forEach((f) => actorOf(f.properties).forEach((a) => actors.size < 300 && actors.add(a)));
+  [...actors].sort().forEach((a) => actorList.append(h('option', { value: a })));
+
+  const cluster = mv.clusterLayer();
+  const markers = new Map();
+  const counts = {};
+  for (const f of feats) {
+    const m = mv.eventMarker(f);
+    markers.set(f.properties.event_id_cnty, m);
+    counts[f.properties.event_type] = (counts[f.properties.event_type] || 0) + 1;
+    cluster.addLayer(m);
+  }
+  view.map.addLayer(cluster);
+  form.querySelectorAll('.type-count').forEach((s) => (s.textContent = counts[s.dataset.type] ? ` (${counts[s.dataset.type]})` : ''));
+  summary.textContent = `${feats.length} event${feats.length === 1 ? '' : 's'} from ${fmtDate(p.from)} to ${fmtDate(p.to)}${needle ? `, actor “${actor}”` : ''}${sector ? `, sector ${sector}` : ''}.`;
+
+  // The list: the same events, newest first, for keyboard and screen reader users.
+  const sorted = feats.map((f) => f.properties).sort((a, b) => (a.event_date < b.event_date ? 1 : a.event_date > b.event_date ? -1 : 0));
+  listBox.append(
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'list' },
+        h('thead', {}, h('tr', {}, ['Date', 'Type', 'Place', 'Event'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'tbody',
+          {},
+          sorted.slice(0, 500).map((e) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, e.event_date),
+              h('td', {}, h('span', { class: 'swatch', style: `background:${typeColor(e.event_type)}` }), e.event_type),
+              h('td', {}, e.location || ''),
+              h(
+                'td',
+                {},
+                h('a', { href: `/records/events/${encodeURIComponent(e.event_id_cnty)}` }, e.event_id_cnty),
+                ' ',
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    onclick: () => showOnMap(e.event_id_cnty),
+                  },
+                  'show on map',
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+      sorted.length > 500 ? h('p', { class: 'muted' }, `The first 500 of ${sorted.length}.`) : null,
+    ),
+  );
+
+  function showOnMap(id) {
+    const m = markers.get(id);
+    if (!m) return;
+    cluster.zoomToShowLayer(m, () => {
+      m.openPopup();
+      const el = m.getElement();
+      if (el) el.focus();
+    });
+    mapEl.scrollIntoView({ block: 'nearest' });
+  }
+  if (focus) {
+    if (markers.has(focus)) showOnMap(focus);
+    else announce(`Event ${focus} is not on the map with these filters.`, 'warn');
+  } else if (feats.length) {
+    const b = cluster.getBounds();
+    if (b.isValid()) view.map.fitBounds(b.pad(0.2), { maxZoom: 9 });
+  }
+}

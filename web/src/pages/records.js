@@ -1,0 +1,640 @@
+// records.js: lists, detail pages and edit forms for every record kind,
+// generated from GET /api/v1/kinds: filter, sort, page, open, edit (editors
+// and admins), export CSV.
+import { api, listAll, listPage, byIds, count, qs } from '../api.js';
+import { kindMeta, allKinds, defaultColumns, recordTitle, reverseRefs } from '../kinds.js';
+import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner } from '../ui.js';
+import { canWrite, navigate } from '../session.js';
+import { placePicker, placeLabel } from '../placepicker.js';
+
+const RESERVED = new Set(['ids', 'label', 'after', 'limit', 'back', 'sort', 'cols', 'p']);
+const LONG_TEXT = new Set(['note', 'notes', 'description', 'objective', 'evidence', 'decisions', 'topics', 'mitigation', 'impact', 'condition']);
+const NUMBER_TYPES = new Set(['integer', 'count', 'latitude', 'longitude', 'area', 'percent']);
+const GROUPS = [
+  ['Incidents and places', ['events', 'places', 'sector_areas', 'restrictions']],
+  ['The force', ['units', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities']],
+  ['Operations and movement', ['operations', 'activities', 'windows', 'convoy_notifications', 'convoy_sightings']],
+  ['The plan and the transition', ['infrastructure', 'benchmarks', 'programmes', 'meetings']],
+];
+
+export const recordHref = (kind, rec) => {
+  const k = kindMeta(kind);
+  return `/records/${kind}/` + k.key.map((f) => encodeURIComponent(rec[f])).join('/');
+};
+
+// Pages with more to say about a record than the generic one.
+function specialPage(kind, rec) {
+  if (kind === 'units') return { href: `/force/${encodeURIComponent(rec.unit_id)}`, text: 'Unit page (equipment, evaluations, rotations)' };
+  if (kind === 'operations') return { href: `/operations/${encodeURIComponent(rec.operation_id)}`, text: 'Operation page (activities, effect on events)' };
+  if (kind === 'events') return { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(rec.event_id_cnty)}`, text: 'Show on the map' };
+  if (kind === 'rotations') return { href: `/force/rotations?unit=${encodeURIComponent(rec.unit_id)}`, text: 'Rotation timeline' };
+  return null;
+}
+
+// ------------------------------------------------------------------ index
+export async function recordsIndexPage({ main, signal }) {
+  main.append(pageHeading('Records'), h('p', { class: 'muted' }, 'Every kind of record bluehelm holds. Open one to filter, sort, export or add records.'));
+  const known = new Set(GROUPS.flatMap((g) => g[1]));
+  const rest = allKinds()
+    .map((k) => k.name)
+    .filter((n) => !known.has(n));
+  const groups = rest.length ? [...GROUPS, ['Other', rest]] : GROUPS;
+  const counters = [];
+  for (const [title, names] of groups) {
+    const ul = h('ul', { class: 'kind-list' });
+    for (const n of names) {
+      if (!kindMeta(n)) continue;
+      const c = h('span', { class: 'count', 'aria-label': 'records' }, '…');
+      counters.push([n, c]);
+      ul.append(h('li', {}, h('a', { href: `/records/${n}` }, kindLabel(n)), ' ', c));
+    }
+    main.append(h('section', { class: 'card' }, h('h2', {}, title), ul));
+  }
+  await Promise.all(
+    counters.map(([n, c]) =>
+      count(n, {}, signal)
+        .then((x) => (c.textContent = fmtNum(x)))
+        .catch(() => (c.textContent = '')),
+    ),
+  );
+}
+
+// ------------------------------------------------------------------ list
+function apiFilters(query) {
+  const p = new URLSearchParams();
+  for (const [k, v] of query) if (!RESERVED.has(k)) p.append(k, v);
+  return p;
+}
+const OPS = [
+  ['', '='],
+  ['ne:', '≠'],
+  ['ge:', '≥'],
+  ['le:', '≤'],
+  ['gt:', '>'],
+  ['lt:', '<'],
+];
+function splitOp(v) {
+  for (const [pre, sym] of OPS) if (pre && v.startsWith(pre)) return [pre, sym, v.slice(pre.length)];
+  if (v.startsWith('eq:')) return ['eq:', '=', v.slice(3)];
+  return ['', '=', v];
+}
+
+function cellValue(f, v, places) {
+  if (v == null || v === '') return '';
+  if (!f) return valueText(v);
+  if (f.type === 'reference' && f.references) return h('a', { href: `/records/${f.references}/${encodeURIComponent(v)}` }, v);
+  if (f.type === 'place') {
+    const p = places && places.get(v);
+    return h('a', { href: `/records/places/${encodeURIComponent(v)}` }, p ? p.name : v);
+  }
+  if (f.type === 'places' || f.type === 'references') {
+    const target = f.type === 'places' ? 'places' : f.references;
+    return v.map((x, i) => [i ? ', ' : '', h('a', { href: `/records/${target}/${encodeURIComponent(x)}` }, (places && target === 'places' && places.get(x)?.name) || x)]);
+  }
+  if (f.type === 'vocabulary') return vocabLabel(v);
+  return valueText(v);
+}
+
+async function placeNames(records, fields, signal) {
+  const ids = new Set();
+  for (const r of records)
+    for (const f of fields) {
+      if (f.type === 'place' && r[f.name]) ids.add(r[f.name]);
+      if (f.type === 'places' && Array.isArray(r[f.name])) r[f.name].forEach((x) => ids.add(x));
+    }
+  const map = new Map();
+  if (!ids.size) return map;
+  try {
+    for (const p of await byIds(kindMeta('places'), [...ids].slice(0, 2000), { signal })) map.set(p.place_id, p);
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+  }
+  return map;
+}
+
+function csvOf(k, items) {
+  const cols = k.fields.map((f) => f.name);
+  const esc = (v) => {
+    const s = v == null ? '' : Array.isArray(v) ? v.join(';') : v === true ? 'yes' : v === false ? 'no' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [cols.join(','), ...items.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+function compare(a, b) {
+  if (a == null || a === '') return b == null || b === '' ? 0 : 1;
+  if (b == null || b === '') return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), 'en', { numeric: true });
+}
+
+export async function recordsListPage({ main, params, query, signal }) {
+  const k = kindMeta(params[0]);
+  if (!k) {
+    main.append(pageHeading('No such kind of record'), h('p', {}, h('a', { href: '/records' }, 'All kinds of records')));
+    return;
+  }
+  const ids = query.get('ids');
+  const idList = ids != null ? ids.split(',').filter(Boolean) : null;
+  const label = query.get('label');
+  const filters = apiFilters(query);
+  const limit = Number(query.get('limit')) || 50;
+  const after = query.get('after');
+  let back = [];
+  try {
+    back = JSON.parse(query.get('back') || '[]');
+  } catch {
+    back = [];
+  }
+  const explicitSort = query.get('sort');
+  let sortParam = explicitSort || (k.date ? '-' + k.date : '');
+  const colsKey = `bh.cols.${k.name}`;
+  let cols = (query.get('cols') || localStorage.getItem(colsKey) || '').split(',').filter((c) => k.byName.has(c));
+  if (!cols.length) cols = defaultColumns(k);
+
+  const here = (changes) => {
+    const q = new URLSearchParams(query);
+    for (const [a, b] of Object.entries(changes)) {
+      if (b == null || b === '') q.delete(a);
+      else q.set(a, b);
+    }
+    return `/records/${k.name}?${q}`;
+  };
+
+  const heading = pageHeading(
+    kindLabel(k.name),
+    canWrite() && !idList ? h('a', { class: 'button', href: `/records/${k.name}/new` }, 'New record') : null,
+  );
+  main.append(heading);
+  if (idList) main.append(h('p', { class: 'provenance' }, `${label || 'Records behind a figure'}: ${idList.length} record${idList.length === 1 ? '' : 's'}. `, h('a', { href: `/records/${k.name}` }, 'All records of this kind')));
+
+  // Filters: chips for those in force, and a small form to add one.
+  if (!idList) {
+    const chips = h('ul', { class: 'chips', 'aria-label': 'Filters in force' });
+    for (const [col, v] of filters) {
+      const [, sym, val] = splitOp(v);
+      const q = new URLSearchParams(query);
+      const all = q.getAll(col).filter((x) => x !== v);
+      q.delete(col);
+      all.forEach((x) => q.append(col, x));
+      q.delete('after');
+      q.delete('back');
+      chips.append(h('li', { class: 'chip' }, `${col === 'near' ? 'near' : fieldLabel(col)} ${col === 'near' ? '' : sym} ${val}`, h('a', { href: `/records/${k.name}?${q}`, 'aria-label': `Remove the filter on ${fieldLabel(col)}`, class: 'x' }, '×')));
+    }
+    const fsel = select(
+      'col',
+      k.fields.map((f) => [f.name, fieldLabel(f.name) + (f.derived ? ' (derived)' : '')]),
+      k.date || k.key[0],
+      { id: 'flt-col' },
+    );
+    const osel = select('op', OPS.map(([p, s]) => [p, s]), '', { id: 'flt-op' });
+    const valBox = h('span', { class: 'flt-val' });
+    const mkValue = () => {
+      const f = k.byName.get(fsel.value);
+      let ctl;
+      if (f.type === 'vocabulary') ctl = select('val', f.vocabulary.map((v) => [v, vocabLabel(v)]), '', { id: 'flt-val' });
+      else if (f.type === 'yes/no') ctl = select('val', ['yes', 'no'], 'yes', { id: 'flt-val' });
+      else if (f.type === 'date') ctl = h('input', { type: 'date', name: 'val', id: 'flt-val' });
+      else if (NUMBER_TYPES.has(f.type)) ctl = h('input', { type: 'number', step: 'any', name: 'val', id: 'flt-val' });
+      else ctl = h('input', { type: 'text', name: 'val', id: 'flt-val', placeholder: 'exact value; a,b for either' });
+      valBox.replaceChildren(h('label', { for: 'flt-val', class: 'sr-only' }, 'Value'), ctl);
+    };
+    fsel.addEventListener('change', mkValue);
+    mkValue();
+    const addForm = h(
+      'form',
+      { class: 'filter-add', 'aria-label': 'Add a filter' },
+      h('label', { for: 'flt-col' }, 'Filter'),
+      fsel,
+      h('label', { for: 'flt-op', class: 'sr-only' }, 'Comparison'),
+      osel,
+      valBox,
+      h('button', { type: 'submit' }, 'Add'),
+    );
+    addForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const v = addForm.querySelector('[name=val]').value;
+      const q = new URLSearchParams(query);
+      q.append(fsel.value, osel.value + v);
+      q.delete('after');
+      q.delete('back');
+      navigate(`/records/${k.name}?${q}`);
+    });
+    main.append(h('div', { class: 'filters' }, filters.toString() ? chips : null, addForm));
+  }
+
+  const status = h('p', { class: 'muted list-status', role: 'status' });
+  const tableBox = h('div', { class: 'scroll table-box' }, spinner());
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+  const tools = h('div', { class: 'list-tools' });
+  main.append(status, tools, tableBox, pager);
+
+  // Load: by ids, all (small kinds: sorted over everything), or a page.
+  let items;
+  let next = null;
+  let whole = false;
+  try {
+    if (idList) {
+      items = await byIds(k, idList, { signal });
+      whole = true;
+    } else {
+      const total = await count(k.name, filters, signal);
+      status.textContent = `${fmtNum(total)} record${total === 1 ? '' : 's'}${filters.toString() ? ' match the filters' : ''}.`;
+      if (total <= 1000 && !after) {
+        items = (await listAll(k, filters, { signal })).items;
+        whole = true;
+      } else {
+        const page = await listPage(k, filters, limit, after, signal);
+        items = page.items;
+        next = page.next;
+      }
+    }
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    tableBox.replaceChildren(errorBox(e));
+    return;
+  }
+  if (idList) status.textContent = `${items.length} record${items.length === 1 ? '' : 's'}${items.length < idList.length ? ` (${idList.length - items.length} not visible to you or gone)` : ''}.`;
+
+  // Sort (over everything when all is loaded, else within the page).
+  if (!whole && !explicitSort) sortParam = '';
+  const desc = sortParam.startsWith('-');
+  const sortCol = sortParam.replace(/^-/, '');
+  if (k.byName.has(sortCol)) {
+    items.sort((a, b) => compare(a[sortCol], b[sortCol]) * (desc ? -1 : 1) || compare(a[k.key[0]], b[k.key[0]]));
+  }
+  let shown = items;
+  let pageNo = 0;
+  if (whole) {
+    pageNo = Math.max(0, Number(query.get('p') || 0));
+    shown = items.slice(pageNo * limit, pageNo * limit + limit);
+  }
+
+  const places = await placeNames(shown, cols.map((c) => k.byName.get(c)), signal);
+  const table = h(
+    'table',
+    { class: 'list' },
+    h('caption', { class: 'sr-only' }, `${kindLabel(k.name)}${whole ? '' : ', sorted within this page'}`),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        cols.map((c) => {
+          const is = sortCol === c;
+          const nextSort = is && !desc ? '-' + c : c;
+          return h(
+            'th',
+            { scope: 'col', 'aria-sort': is ? (desc ? 'descending' : 'ascending') : null },
+            h('a', { href: here({ sort: nextSort, p: null }), class: 'sort', title: `Sort by ${fieldLabel(c)}` }, fieldLabel(c), is ? h('span', { 'aria-hidden': 'true' }, desc ? ' ▼' : ' ▲') : null),
+          );
+        }),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      shown.map((r) =>
+        h(
+          'tr',
+          {},
+          cols.map((c, i) => {
+            const f = k.byName.get(c);
+            if (i === 0) return h('th', { scope: 'row' }, h('a', { href: recordHref(k.name, r) }, valueText(r[c]) || '(open)'));
+            return h('td', { class: NUMBER_TYPES.has(f.type) ? 'num' : null }, cellValue(f, r[c], places));
+          }),
+        ),
+      ),
+    ),
+  );
+  tableBox.replaceChildren(shown.length ? table : h('p', { class: 'empty' }, 'No records.'));
+  if (!whole)
+    tableBox.before(
+      h('p', { class: 'note' }, sortCol ? `Sorted within this page of ${items.length}: with more than 1,000 records the pages follow the ${fieldLabel(k.key[0]).toLowerCase()} order. Filter to 1,000 or fewer to sort them all.` : `In ${fieldLabel(k.key[0]).toLowerCase()} order, ${limit} a page. Filter to 1,000 or fewer records to sort them all.`),
+    );
+
+  // Pager.
+  const limits = h(
+    'label',
+    {},
+    'Per page ',
+    select('limit', ['25', '50', '100', '500'], String(limit), {
+      onchange: (e) => navigate(here({ limit: e.target.value, after: null, back: null, p: null })),
+    }),
+  );
+  if (whole) {
+    const pages = Math.ceil(items.length / limit);
+    if (pageNo > 0) pager.append(h('a', { href: here({ p: pageNo - 1 || null }), rel: 'prev' }, '← Previous'));
+    if (pages > 1) pager.append(h('span', {}, `Page ${pageNo + 1} of ${pages}`));
+    if (pageNo + 1 < pages) pager.append(h('a', { href: here({ p: pageNo + 1 }), rel: 'next' }, 'Next →'));
+  } else {
+    if (after) pager.append(h('a', { href: here({ after: back.length ? back[back.length - 1] : null, back: back.length > 1 ? JSON.stringify(back.slice(0, -1)) : null }), rel: 'prev' }, '← Previous'));
+    if (next) pager.append(h('a', { href: here({ after: next, back: after ? JSON.stringify([...back, after]) : JSON.stringify([]) }), rel: 'next' }, 'Next →'));
+    if (after && !back.length) {
+      /* the previous page is the first */
+    }
+  }
+  pager.append(limits);
+
+  // Columns and export.
+  const colBoxes = h(
+    'fieldset',
+    { class: 'cols' },
+    h('legend', {}, 'Columns'),
+    k.fields.map((f) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: f.name, checked: cols.includes(f.name) }), fieldLabel(f.name))),
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          const chosen = [...colBoxes.querySelectorAll('input:checked')].map((i) => i.value);
+          if (!chosen.length) return;
+          localStorage.setItem(colsKey, chosen.join(','));
+          navigate(here({ cols: null }));
+        },
+      },
+      'Show these columns',
+    ),
+  );
+  const exportBtn = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
+  exportBtn.addEventListener('click', async () => {
+    exportBtn.disabled = true;
+    exportBtn.textContent = 'Exporting…';
+    try {
+      const all = idList ? items : (await listAll(k, filters, { max: 200000 })).items;
+      download(`${k.name}.csv`, csvOf(k, all), 'text/csv');
+      announce(`${all.length} records exported to ${k.name}.csv.`);
+    } catch (e) {
+      announce(`Export failed: ${e.message}`, 'error');
+    } finally {
+      exportBtn.disabled = false;
+      exportBtn.textContent = 'Export CSV';
+    }
+  });
+  tools.append(exportBtn, h('details', { class: 'col-pick' }, h('summary', {}, 'Choose columns'), colBoxes));
+}
+
+// ------------------------------------------------------------------ one record
+export async function recordPage(ctx) {
+  const { main, params, signal } = ctx;
+  const k = kindMeta(params[0]);
+  if (!k) {
+    main.append(pageHeading('No such kind of record'));
+    return;
+  }
+  const segs = params[1].split('/');
+  if (segs.length === 1 && segs[0] === 'new') return editPage(ctx, k, null);
+  const edit = segs[segs.length - 1] === 'edit' && segs.length === k.key.length + 1;
+  const keyVals = segs.slice(0, k.key.length);
+  if (keyVals.length !== k.key.length) {
+    main.append(pageHeading('No such record'));
+    return;
+  }
+  let rec;
+  try {
+    rec = await api(`${k.name}/${keyVals.map(encodeURIComponent).join('/')}`, { signal });
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    main.append(
+      pageHeading(e.status === 404 ? 'No such record' : 'This record cannot be shown'),
+      h('p', {}, e.status === 404 ? `There is no ${kindLabel(k.name).toLowerCase()} record ${keyVals.join(' / ')} that you may see.` : e.message),
+      h('p', {}, h('a', { href: `/records/${k.name}` }, `All ${kindLabel(k.name).toLowerCase()}`)),
+    );
+    return;
+  }
+  if (edit) return editPage(ctx, k, rec);
+
+  const sp = specialPage(k.name, rec);
+  const actions = h('div', { class: 'actions' });
+  if (sp) actions.append(h('a', { class: 'button secondary', href: sp.href }, sp.text));
+  if (canWrite()) {
+    if (k.name === 'events') actions.append(h('a', { class: 'button secondary', href: `/incident/new?id=${encodeURIComponent(rec.event_id_cnty)}` }, 'Edit in the incident form'));
+    actions.append(h('a', { class: 'button', href: `${recordHref(k.name, rec)}/edit` }, 'Edit'));
+    actions.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'danger',
+          onclick: async () => {
+            if (!confirm(`Delete ${kindLabel(k.name).toLowerCase()} record ${keyVals.join(' / ')}? The audit log keeps what it was.`)) return;
+            try {
+              await api(`${k.name}/${keyVals.map(encodeURIComponent).join('/')}`, { method: 'DELETE' });
+              announce('Deleted.');
+              navigate(`/records/${k.name}`);
+            } catch (e) {
+              announce(e.message, 'error');
+            }
+          },
+        },
+        'Delete',
+      ),
+    );
+  }
+  main.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '/records' }, 'Records'), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))),
+    pageHeading(recordTitle(k, rec) || keyVals.join(' / ')),
+    rec.classification ? h('p', {}, h('span', { class: ['level', 'lvl-' + rec.classification] }, rec.classification.toUpperCase())) : null,
+    actions,
+  );
+  const places = await placeNames([rec], k.fields, signal);
+  const dl = h('dl', { class: 'record' });
+  for (const f of k.fields) {
+    const v = rec[f.name];
+    if (v == null || v === '' || (Array.isArray(v) && !v.length)) continue;
+    let shown = cellValue(f, v, places);
+    if (f.type === 'date') shown = `${fmtDate(v)} (${v})`;
+    dl.append(h('div', {}, h('dt', {}, fieldLabel(f.name), f.derived ? h('span', { class: 'muted' }, ' (derived)') : null), h('dd', {}, shown)));
+  }
+  const empty = k.fields.filter((f) => rec[f.name] == null || rec[f.name] === '' || (Array.isArray(rec[f.name]) && !rec[f.name].length)).map((f) => fieldLabel(f.name));
+  main.append(h('section', { class: 'card' }, dl, empty.length ? h('p', { class: 'muted' }, `No value: ${empty.join(', ')}.`) : null));
+
+  // Records that refer to this one.
+  const refs = reverseRefs(k.name);
+  if (refs.length && k.key.length === 1) {
+    const id = rec[k.key[0]];
+    const box = h('section', { class: 'related' }, h('h2', {}, 'Records that refer to it'));
+    main.append(box);
+    const results = await Promise.all(
+      refs.map(({ kind, field: fname }) =>
+        listPage(kindMeta(kind), { [fname]: id }, 20, null, signal)
+          .then((p) => ({ kind, fname, items: p.items, more: !!p.next }))
+          .catch(() => null),
+      ),
+    );
+    let any = false;
+    for (const r of results) {
+      if (!r || !r.items.length) continue;
+      any = true;
+      const rk = kindMeta(r.kind);
+      box.append(
+        h(
+          'div',
+          { class: 'card' },
+          h('h3', {}, `${kindLabel(r.kind)} (by ${fieldLabel(r.fname).toLowerCase()})`),
+          h('ul', {}, r.items.map((x) => h('li', {}, h('a', { href: recordHref(r.kind, x) }, recordTitle(rk, x) || x[rk.key[0]])))),
+          r.more ? h('p', {}, h('a', { href: `/records/${r.kind}?${qs({ [r.fname]: id })}` }, 'All of them')) : null,
+        ),
+      );
+    }
+    if (!any) box.append(h('p', { class: 'muted' }, 'None.'));
+  }
+}
+
+// ------------------------------------------------------------------ edit
+async function optionsFor(kind, signal) {
+  const k = kindMeta(kind);
+  const n = await count(kind, {}, signal).catch(() => 9999);
+  if (n > 1000) return null;
+  const { items } = await listAll(k, {}, { signal });
+  return items.map((r) => [r[k.key[0]], `${recordTitle(k, r) || r[k.key[0]]}${recordTitle(k, r) && recordTitle(k, r) !== r[k.key[0]] ? ` (${r[k.key[0]]})` : ''}`]);
+}
+
+export function controlFor(f, value, { isNew, optionLists, places }) {
+  const name = f.name;
+  const id = `e-${name}`;
+  const v = value;
+  if (f.type === 'place') {
+    const p = v && places.get(v);
+    const pk = placePicker({ name, id, value: v || '', display: p ? placeLabel(p) : v || '' });
+    return { input: pk.input, wrap: pk.el };
+  }
+  if (f.type === 'places') {
+    const list = h('ul', { class: 'chips' });
+    const hidden = h('input', { type: 'hidden', name, value: (v || []).join('\n'), dataset: { list: '1' } });
+    const render = () => {
+      const vals = hidden.value ? hidden.value.split('\n') : [];
+      list.replaceChildren(
+        ...vals.map((x) =>
+          h(
+            'li',
+            { class: 'chip' },
+            places.get(x)?.name || x,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'x',
+                'aria-label': `Remove ${places.get(x)?.name || x}`,
+                onclick: () => {
+                  hidden.value = vals.filter((y) => y !== x).join('\n');
+                  render();
+                },
+              },
+              '×',
+            ),
+          ),
+        ),
+      );
+    };
+    const pk = placePicker({
+      name: `${name}__add`,
+      id,
+      onPick: (p) => {
+        if (!p) return;
+        places.set(p.place_id, p);
+        const vals = hidden.value ? hidden.value.split('\n') : [];
+        if (!vals.includes(p.place_id)) vals.push(p.place_id);
+        hidden.value = vals.join('\n');
+        pk.set(null);
+        render();
+      },
+    });
+    pk.input.dataset.placeInput = name;
+    render();
+    return { input: pk.input, wrap: h('div', {}, list, pk.el, hidden) };
+  }
+  if ((f.type === 'reference' || f.type === 'references') && optionLists[f.references]) {
+    const opts = optionLists[f.references];
+    if (f.type === 'reference') return { input: select(name, [['', '—'], ...opts], v || '', { id }) };
+    const s = select(name, opts, '', { id, multiple: true, size: Math.min(6, opts.length) });
+    [...s.options].forEach((o) => (o.selected = (v || []).includes(o.value)));
+    return { input: s };
+  }
+  if (f.type === 'vocabulary') return { input: select(name, [['', '—'], ...f.vocabulary.map((x) => [x, vocabLabel(x)])], v || '', { id }) };
+  if (f.type === 'yes/no') return { input: select(name, [['', '—'], ['yes', 'yes'], ['no', 'no']], v === true ? 'yes' : v === false ? 'no' : '', { id }) };
+  if (f.type === 'date') return { input: h('input', { type: 'date', name, id, value: v || '' }) };
+  if (NUMBER_TYPES.has(f.type)) return { input: h('input', { type: 'number', step: f.type === 'count' || f.type === 'integer' ? '1' : 'any', name, id, value: v ?? '' }) };
+  if (f.type === 'list' || f.type === 'references') return { input: h('input', { type: 'text', name, id, value: (v || []).join('; '), dataset: { semi: '1' } }) };
+  if (LONG_TEXT.has(name)) return { input: h('textarea', { name, id, rows: '3', value: v || '' }) };
+  return { input: h('input', { type: 'text', name, id, value: v ?? '', readonly: f.type === 'id' && !isNew, maxlength: f.type === 'code' ? '3' : null, autocomplete: 'off' }) };
+}
+
+// The form's values as the API's JSON (null for what was emptied).
+export function formBody(k, form, isNew) {
+  const b = {};
+  for (const f of k.fields) {
+    if (f.derived) continue;
+    const el = form.elements.namedItem(f.name);
+    if (!el) continue;
+    let v;
+    if (el instanceof HTMLSelectElement && el.multiple) v = [...el.selectedOptions].map((o) => o.value);
+    else if (el.dataset && el.dataset.list) v = el.value ? el.value.split('\n') : [];
+    else if (el.dataset && el.dataset.semi) v = el.value.split(';').map((s) => s.trim()).filter(Boolean);
+    else v = el.value;
+    if (v === '' || (Array.isArray(v) && !v.length)) {
+      if (!isNew) b[f.name] = null;
+      continue;
+    }
+    if (f.type === 'yes/no') v = v === 'yes';
+    else if (NUMBER_TYPES.has(f.type)) v = Number(v);
+    b[f.name] = v;
+  }
+  return b;
+}
+
+async function editPage({ main, signal }, k, rec) {
+  const isNew = !rec;
+  const title = isNew ? `New ${kindLabel(k.name).toLowerCase()} record` : `Edit ${recordTitle(k, rec)}`;
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/records' }, 'Records'), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))), pageHeading(title));
+  if (!canWrite()) {
+    main.append(h('p', { class: 'alert' }, 'Your role may read records but not write them.'));
+    return;
+  }
+  main.append(spinner('Preparing the form…'));
+  const refKinds = [...new Set(k.fields.filter((f) => (f.type === 'reference' || f.type === 'references') && f.references).map((f) => f.references))];
+  const optionLists = {};
+  await Promise.all(refKinds.map(async (rk) => (optionLists[rk] = await optionsFor(rk, signal))));
+  const places = rec ? await placeNames([rec], k.fields, signal) : new Map();
+  main.querySelector('.loading')?.remove();
+  const errSummary = h('div', { class: 'alert error', role: 'alert', hidden: true, tabindex: '-1' });
+  const form = h('form', { class: 'record-form', novalidate: true }, errSummary);
+  const grid = h('div', { class: 'grid' });
+  for (const f of k.fields) {
+    if (f.derived) continue;
+    const { input, wrap } = controlFor(f, rec ? rec[f.name] : null, { isNew, optionLists, places });
+    const hint =
+      f.type === 'list' || (f.type === 'references' && !optionLists[f.references])
+        ? 'Separate items with ;'
+        : f.type === 'vocabulary' || f.type === 'date' || f.type === 'yes/no'
+          ? null
+          : f.type === 'code'
+            ? 'Three capital letters (ISO 3166 alpha-3)'
+            : null;
+    grid.append(field(fieldLabel(f.name) + (f.required ? ' *' : ''), input, { name: f.name, hint, wrap, wide: LONG_TEXT.has(f.name) || f.type === 'places' || f.type === 'references' }));
+  }
+  const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create' : 'Save');
+  form.append(grid, h('div', { class: 'actions' }, submit, h('a', { class: 'button secondary', href: rec ? recordHref(k.name, rec) : `/records/${k.name}` }, 'Cancel')));
+  main.append(form);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    errSummary.hidden = true;
+    const b = formBody(k, form, isNew);
+    submit.disabled = true;
+    try {
+      const path = isNew ? k.name : `${k.name}/${k.key.map((x) => encodeURIComponent(rec[x])).join('/')}`;
+      const saved = await api(path, { method: isNew ? 'POST' : 'PUT', body: b });
+      announce(isNew ? 'Created.' : 'Saved.');
+      navigate(recordHref(k.name, saved));
+    } catch (err) {
+      const left = showFieldErrors(form, err.status === 409 ? [{ field: k.key[0], reason: err.message }] : err.fields);
+      errSummary.replaceChildren(h('p', {}, h('strong', {}, 'Not saved: '), err.message), left.length ? h('ul', {}, left.map((f) => h('li', {}, `${f.field}: ${f.reason}`))) : null);
+      errSummary.hidden = false;
+      if (!err.fields || !err.fields.length) errSummary.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 #define IND_PARAMS_MAX 64
-#define IND_FIGURES_MAX 256
+#define IND_FIGURES_MAX 4096
 
 typedef struct ind_param {
   const char *key, *value;

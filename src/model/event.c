@@ -27,10 +27,30 @@ static int set_place_fields(record *r, const place_match *m, arena *a) {
   return 0;
 }
 
+/* A given poc or classification equal to its default is stored as "no value",
+ * so it stays a default: an export imported back, then a later change of
+ * event type, still moves poc. The rules mirror the generated columns of
+ * 001_init.sql (poc: yes for Violence against civilians or when
+ * civilian_targeting is set; classification: restricted). */
+static void keep_defaults(record *r) {
+  const kind *k = r->k;
+  int ipoc = kind_field_index(k, "poc"), icls = kind_field_index(k, "classification");
+  int ityp = kind_field_index(k, "event_type"), iciv = kind_field_index(k, "civilian_targeting");
+  if (r->v[icls].set && !strcmp(r->v[icls].s, "restricted")) r->v[icls].set = 0;
+  /* A record without civilian_targeting is taken as having none (true of
+   * every new event; an update of one that has it would keep the default). */
+  if (r->v[ipoc].set && r->present[ityp]) {
+    int rule = (r->v[ityp].set && !strcmp(r->v[ityp].s, "Violence against civilians")) ||
+               (r->present[iciv] && r->v[iciv].set);
+    if (r->v[ipoc].i == rule) r->v[ipoc].set = 0;
+  }
+}
+
 int event_prepare(store *s, record *r, err *e) {
   static arena scratch; /* holds looked-up place strings until the next call */
   arena_free(&scratch);
   const kind *k = r->k;
+  keep_defaults(r);
   int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
   int ipid = kind_field_index(k, "place_id"), iloc = kind_field_index(k, "location");
   int has_lat = r->v[ilat].set, has_lon = r->v[ilon].set;

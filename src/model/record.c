@@ -346,13 +346,50 @@ static int check_rules(writer *w, record *r, err_list *errs) {
           if ((ts && strcmp(a->s, ts) < 0) || (te && strcmp(end, te) > 0)) {
             err_set(&e, ERR_VALIDATION, "%s (%s %s..%s, %s %s..%s)", ch->message, k->name,
                     a->s, b->set ? b->s : "", ref->s, ts ? ts : "", te ? te : "");
-            add_error(errs, r, strcmp(a->s, ts ? ts : "") < 0 ? ch->a : ch->b, &e);
+            add_error(errs, r, ts && strcmp(a->s, ts) < 0 ? ch->a : b->set ? ch->b : ch->a, &e);
             bad = 1;
           }
         }
         sqlite3_reset(st);
         break;
       }
+    }
+  }
+  return bad;
+}
+
+/* After a record changed: the records of other kinds whose WITHIN check
+ * points at it (activities within their operation's dates) must still fit
+ * its stored dates. */
+static int check_dependents(writer *w, record *r, err_list *errs) {
+  int n;
+  const kind *all = kind_all(&n);
+  const char *id = r->v[w->k->key[0]].s;
+  int bad = 0;
+  for (int i = 0; i < n; i++) {
+    const kind *dk = &all[i];
+    for (int c = 0; c < dk->nchecks; c++) {
+      const kind_check *ch = &dk->checks[c];
+      if (ch->type != CHECK_WITHIN) continue;
+      const field *ref = kind_field(dk, ch->ref);
+      if (!ref || strcmp(ref->arg, w->k->name) != 0) continue;
+      char sql[512];
+      snprintf(sql, sizeof sql,
+               "SELECT d.\"%s\" FROM \"%s\" d JOIN \"%s\" t ON t.\"%s\" = d.\"%s\" WHERE t.\"%s\" = ? "
+               "AND (d.\"%s\" < t.\"start\" OR (t.\"end\" IS NOT NULL AND COALESCE(d.\"%s\", d.\"%s\") > t.\"end\")) LIMIT 5",
+               kind_key_name(dk), dk->name, w->k->name, kind_key_name(w->k), ch->ref, kind_key_name(w->k),
+               ch->a, ch->b, ch->a);
+      sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+      if (!st) continue;
+      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        err e;
+        err_set(&e, ERR_VALIDATION, "%s %s would lie outside these dates: change it first",
+                dk->name, (const char *)sqlite3_column_text(st, 0));
+        add_error(errs, r, "start", &e);
+        bad = 1;
+      }
+      sqlite3_reset(st);
     }
   }
   return bad;
@@ -422,6 +459,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     add_error(errs, r, "-", &e);
     return e.code;
   }
+  if (sqlite3_changes(db) && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = sqlite3_changes(db) == 0                     ? WRITE_UNCHANGED
                 : !u->partial && sqlite3_last_insert_rowid(db) != 0 ? WRITE_INSERTED
                                                                      : WRITE_UPDATED;

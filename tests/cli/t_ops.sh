@@ -398,12 +398,13 @@ fails dup-bad-filter "unknown column 'colour'" bh duplicates events colour=red
 # sample, 2018-2020 (2,711 events: 2,613 ACLED, 98 UCDP), --km 10 --days 1.
 # Reviewed by eye (bluehelm at the commit of issue 4): 51 pairs, 37 of the 98
 # UCDP events paired.
-# - The 25 best (score >= 0.88) are the same incident: same day, within 4 km,
+# - The 25 best (score >= 0.88) are the same incident: same day, within ~4 km,
 #   the same victims and nearly always the same death toll, e.g. Inekar West
 #   2019-01-15, 18 killed (MLI2581 ~ ucdp:276718), Sokolo 2018-02-21, 7 killed
-#   (MLI1868 ~ ucdp:253395), Ogossagou-style army killings in Mopti as
-#   "Military Forces of Mali" ~ "Government of Mali" against civilians,
-#   ISGS ~ "IS" in Ménaka. Most are Violence against civilians on both sides.
+#   (MLI1868 ~ ucdp:253395); killings of civilians in Mopti and Ségou regions
+#   that ACLED gives to "Military Forces of Mali" and UCDP to "Government of
+#   Mali"; ISGS ~ "IS" attacks in Ménaka. Most are Violence against civilians
+#   on both sides.
 # - UCDP sometimes sums two ACLED events (ucdp:258375 "Nantaka and Kobaka",
 #   25 dead = MLI2088 13 + MLI2089 12): both pairs are listed, the weaker one
 #   marked "one of them pairs better above"; an analyst merges one and keeps

@@ -293,7 +293,9 @@ CREATE INDEX units_parent ON units("parent_unit") WHERE "parent_unit" IS NOT NUL
 CREATE INDEX events_date ON events("event_date");
 CREATE INDEX events_admin1 ON events("admin1", "event_type", "event_date");
 CREATE INDEX events_cell ON events("_cell");
-CREATE INDEX events_place ON events("place_id") WHERE "place_id" IS NOT NULL;
+-- By place and date: the place filters of rate, change and operation-effect
+-- read only the period's events at the place.
+CREATE INDEX events_place ON events("place_id", "event_date") WHERE "place_id" IS NOT NULL;
 CREATE INDEX events_operation ON events("operation_id") WHERE "operation_id" IS NOT NULL;
 CREATE INDEX equipment_unit ON equipment("unit_id");
 CREATE INDEX equipment_status_event ON equipment_status("event_id") WHERE "event_id" IS NOT NULL;

@@ -210,12 +210,16 @@ static void svg_text(buf *out, const char *s) {
   }
 }
 
+/* The top of the axis: four ticks of a round step (1, 2, 3 or 5 times a
+ * power of ten, at least 1, since most charts count records). */
 static double nice_max(double v) {
-  if (v <= 0) return 1;
-  double p = pow(10, floor(log10(v)));
-  for (int m = 1; m <= 10; m++)
-    if (m * p >= v) return m * p;
-  return 10 * p;
+  double raw = v / 4;
+  if (raw <= 1) return 4;
+  double p = pow(10, floor(log10(raw)));
+  static const double steps[] = {1, 2, 3, 5, 10};
+  for (int i = 0; i < 5; i++)
+    if (steps[i] * p >= raw) return 4 * steps[i] * p;
+  return 40 * p;
 }
 
 static void bars_svg(const char *title, json_t *data, buf *out) {

@@ -544,6 +544,29 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     else buf_printf(out, "%d %s %d", dd, months[m - 1], y);
     return 0;
   }
+  if (!strcmp(fmt, "words")) {
+    /* vocabulary words read as words: combat_convoy_company -> combat convoy company */
+    const char *t = scalar_text(ev, v);
+    char *copy = arena_strdup(ev->a, t);
+    for (char *q = copy; *q; q++)
+      if (*q == '_') *q = ' ';
+    md_escape(out, copy);
+    return 0;
+  }
+  if (!strcmp(fmt, "places")) {
+    const char *items[256];
+    size_t n = 0, i;
+    json_t *x;
+    json_array_foreach(v, i, x) {
+      const char *id = json_string_value(x);
+      place_match m;
+      err pe;
+      if (n < 256 && id) items[n++] = place_resolve(ev->s, id, &m, ev->a, &pe) == 1 ? m.name : id;
+    }
+    if (!n) buf_puts(out, "none");
+    human_list(out, items, n);
+    return 0;
+  }
   if (!strcmp(fmt, "place")) {
     const char *id = json_string_value(v);
     place_match m;
@@ -552,7 +575,7 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     else md_escape(out, id ? id : "n/a");
     return 0;
   }
-  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, place)", fmt);
+  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, place, places, words)", fmt);
 }
 
 /* ------------------------------------------------------------- figures */

@@ -57,9 +57,12 @@ static int check_id(const char *s, err *e) {
   if (n > 200) return err_set(e, ERR_VALIDATION, "identifier longer than 200 bytes");
   if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
     return err_set(e, ERR_VALIDATION, "identifier starts or ends with a space");
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
     if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
       return err_set(e, ERR_VALIDATION, "identifier holds a control character");
+    if (s[i] == '/') /* ids are path segments of the API's URLs */
+      return err_set(e, ERR_VALIDATION, "identifier holds a '/'");
+  }
   return 0;
 }
 

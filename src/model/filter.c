@@ -16,6 +16,7 @@
 void filter_init(filter_set *fs, const kind *k) {
   fs->k = k;
   fs->order = NULL;
+  fs->walk_key = 0;
   buf_init(&fs->where, 1u << 20);
   fs->nbinds = 0;
 }

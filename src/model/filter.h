@@ -31,6 +31,7 @@ typedef struct filter_set {
   filter_bind binds[FILTER_BINDS_MAX];
   int nbinds;
   const char *order; /* ORDER BY written by bluehelm (NULL: key order) */
+  int walk_key;      /* read in key order through the key's index (many matches) */
 } filter_set;
 
 /* filter_init: an empty filter set over kind k (matches every record). */

@@ -29,7 +29,13 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
   buf_init(&sql, 0);
   buf_puts(&sql, "SELECT ");
   for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
-  buf_printf(&sql, " FROM \"%s\" WHERE %s ORDER BY ", k->name, filter_where(fs));
+  /* With many matches, walking the key's own index (the first unique index
+   * SQLite made for the table) and stopping at the limit beats sorting them all. */
+  if (fs->walk_key && !fs->order)
+    buf_printf(&sql, " FROM \"%s\" INDEXED BY \"sqlite_autoindex_%s_1\" WHERE %s ORDER BY ", k->name, k->name,
+               filter_where(fs));
+  else
+    buf_printf(&sql, " FROM \"%s\" WHERE %s ORDER BY ", k->name, filter_where(fs));
   if (fs->order) buf_printf(&sql, "%s, ", fs->order);
   for (int i = 0; i < k->nkey; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
   if (limit >= 0) buf_printf(&sql, " LIMIT %ld", limit);
@@ -37,6 +43,21 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
   buf_free(&sql);
   if (!rc) filter_bind_all(fs, *out, 1);
   return rc;
+}
+
+int query_many(store *s, filter_set *fs, long n, int *out, err *e) {
+  buf sql;
+  buf_init(&sql, 0);
+  buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE %s LIMIT %ld)", fs->k->name,
+             filter_where(fs), n);
+  sqlite3_stmt *st;
+  int rc = store_prepare(s, buf_cstr(&sql), &st, e);
+  buf_free(&sql);
+  if (rc) return rc;
+  filter_bind_all(fs, st, 1);
+  *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= n;
+  sqlite3_finalize(st);
+  return 0;
 }
 
 int query_select(store *s, filter_set *fs, const char *columns, const char *order,

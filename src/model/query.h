@@ -17,6 +17,10 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e);
  * caller steps and finalizes it. Returns 0 or ERR_DB. */
 int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e);
 
+/* query_many: sets *out to 1 when at least n records match fs (counting no
+ * further). Returns 0 or ERR_DB. */
+int query_many(store *s, filter_set *fs, long n, int *out, err *e);
+
 /* query_select: a statement selecting columns (SQL written by bluehelm,
  * never from input) of the records matching fs, ordered by order (or NULL).
  * The caller steps and finalizes it. Returns 0 or ERR_DB. */

@@ -28,6 +28,7 @@
 
 #define LIST_LIMIT_DEFAULT 50
 #define LIST_LIMIT_MAX 1000
+#define LIST_SORT_MAX 2000 /* matches worth sorting; past this, walk the key */
 #define AUDIT_LIMIT_MAX 1000
 
 typedef enum access { ACCESS_PUBLIC, ACCESS_READ, ACCESS_WRITE, ACCESS_ADMIN } access;
@@ -328,6 +329,8 @@ static void h_list(http_req *r) {
     rc = filter_add_after(&fs, k1, k2, r->a, &e);
   }
   visible_only(r, &fs);
+  /* Thousands of matches: read them in key order and stop at the page. */
+  if (!rc && fs.nbinds && !q) rc = query_many(r->s, &fs, LIST_SORT_MAX, &fs.walk_key, &e);
   sqlite3_stmt *st = NULL;
   if (!rc) rc = query_open(r->s, &fs, limit + 1, &st, &e);
   if (rc) {
@@ -819,7 +822,8 @@ static const route routes[] = {
 };
 
 static int route_matches(const route *rt, const http_req *r) {
-  if (strcmp(rt->method, r->method) != 0) return 0;
+  const char *m = strcmp(r->method, "HEAD") ? r->method : "GET"; /* the server drops HEAD's body */
+  if (strcmp(rt->method, m) != 0) return 0;
   const char *p = rt->pattern;
   for (int i = 0; i < r->nseg; i++) {
     const char *slash = strchr(p, '/');
@@ -843,6 +847,10 @@ static int same_token(const char *a, const char *b) {
 
 void api_handle(http_req *r) {
   r->out_type = "application/json";
+  if (r->too_many_params) {
+    http_error(r, ERR_VALIDATION, "more than %d query parameters", HTTP_QUERY_MAX);
+    return;
+  }
   if (!str_has_prefix(r->path, "/api/")) {
     assets_serve(r);
     return;

@@ -25,6 +25,7 @@ typedef struct http_req {
     const char *key, *value;
   } query[HTTP_QUERY_MAX];
   int nquery;
+  int too_many_params;                   /* the query string had more than HTTP_QUERY_MAX */
   const char *body;
   size_t body_len;
   const char *content_type;

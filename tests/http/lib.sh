@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # lib.sh: helpers for the HTTP tests in tests/http/t_*.sh, on top of
 # tests/cli/lib.sh (ok/fail/skip, bh, $WORK, $BLUEHELM_DB). They start a real
 # `bluehelm serve` on a free loopback port, send requests with curl and check

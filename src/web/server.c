@@ -412,6 +412,9 @@ int server_run(const server_opts *o, err *e) {
   for (int i = 0; !rc && i < threads; i++) {
     rc = store_open(&srv.pool.stores[i], o->db_path, 0, e);
     if (!rc) rc = sqlfn_attach(srv.pool.stores[i], e);
+    /* Many connections share the machine's memory: a smaller page cache each
+     * (the operating system caches the file for all of them). */
+    if (!rc) rc = store_exec(srv.pool.stores[i], "PRAGMA cache_size = -6144", e);
     if (!rc) {
       srv.pool.free[i] = 1;
       srv.pool.n++;

@@ -194,46 +194,21 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
 
 void field_format(const field *f, const fval *v, buf *out) {
   if (!v->set) return;
-  switch (f->type) {
-    case FT_INT:
-    case FT_COUNT:
-      buf_printf(out, "%lld", (long long)v->i);
-      break;
-    case FT_BOOL:
-      buf_puts(out, v->i ? "yes" : "no");
-      break;
-    case FT_REAL:
-    case FT_AREA:
-    case FT_PCT:
-    case FT_LAT:
-    case FT_LON: {
-      char tmp[32];
-      buf_puts(out, str_fmt_double(v->d, tmp));
-      break;
-    }
-    default:
-      buf_puts(out, v->s);
-  }
+  char tmp[32];
+  if (f->type == FT_BOOL) buf_puts(out, v->i ? "yes" : "no");
+  else if (field_storage_of(f) == FS_INT) buf_printf(out, "%lld", (long long)v->i);
+  else if (field_storage_of(f) == FS_REAL) buf_puts(out, str_fmt_double(v->d, tmp));
+  else buf_puts(out, v->s);
 }
 
 void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out) {
   *out = (fval){0};
   if (sqlite3_column_type(st, col) == SQLITE_NULL) return;
   out->set = 1;
-  switch (f->type) {
-    case FT_INT:
-    case FT_COUNT:
-    case FT_BOOL:
-      out->i = sqlite3_column_int64(st, col);
-      break;
-    case FT_REAL:
-    case FT_AREA:
-    case FT_PCT:
-    case FT_LAT:
-    case FT_LON:
-      out->d = sqlite3_column_double(st, col);
-      break;
-    default:
+  switch (field_storage_of(f)) {
+    case FS_INT: out->i = sqlite3_column_int64(st, col); break;
+    case FS_REAL: out->d = sqlite3_column_double(st, col); break;
+    case FS_TEXT:
       out->s = (const char *)sqlite3_column_text(st, col);
       if (!out->s) out->set = 0;
   }
@@ -241,18 +216,10 @@ void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out) {
 
 int field_bind(const field *f, const fval *v, sqlite3_stmt *st, int idx) {
   if (!v->set) return sqlite3_bind_null(st, idx);
-  switch (f->type) {
-    case FT_INT:
-    case FT_COUNT:
-    case FT_BOOL:
-      return sqlite3_bind_int64(st, idx, v->i);
-    case FT_REAL:
-    case FT_AREA:
-    case FT_PCT:
-    case FT_LAT:
-    case FT_LON:
-      return sqlite3_bind_double(st, idx, v->d);
-    default:
-      return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
+  switch (field_storage_of(f)) {
+    case FS_INT: return sqlite3_bind_int64(st, idx, v->i);
+    case FS_REAL: return sqlite3_bind_double(st, idx, v->d);
+    case FS_TEXT: break;
   }
+  return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
 }

@@ -85,26 +85,8 @@ static int split_values(const char *value, char **out, int max, arena *a) {
 }
 
 static int bind_value(filter_set *fs, const field *f, const fval *v, err *e) {
-  filter_bind b = {0};
-  switch (f->type) {
-    case FT_INT:
-    case FT_COUNT:
-    case FT_BOOL:
-      b.type = SQLITE_INTEGER;
-      b.i = v->i;
-      break;
-    case FT_REAL:
-    case FT_AREA:
-    case FT_PCT:
-    case FT_LAT:
-    case FT_LON:
-      b.type = SQLITE_FLOAT;
-      b.d = v->d;
-      break;
-    default:
-      b.type = SQLITE_TEXT;
-      b.s = v->s;
-  }
+  static const int types[] = {SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT};
+  filter_bind b = {.type = types[field_storage_of(f)], .i = v->i, .d = v->d, .s = v->s};
   return add_bind(fs, b, e);
 }
 

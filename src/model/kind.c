@@ -129,18 +129,23 @@ int vocab_has(const char *vocab, const char *word, size_t n) {
   return 0;
 }
 
-const char *field_sql_type(const field *f) {
+field_storage field_storage_of(const field *f) {
   switch (f->type) {
     case FT_INT:
     case FT_COUNT:
-    case FT_BOOL: return "INTEGER";
+    case FT_BOOL: return FS_INT;
     case FT_REAL:
     case FT_AREA:
     case FT_PCT:
     case FT_LAT:
-    case FT_LON: return "REAL";
-    default: return "TEXT";
+    case FT_LON: return FS_REAL;
+    default: return FS_TEXT;
   }
+}
+
+const char *field_sql_type(const field *f) {
+  static const char *const names[] = {"INTEGER", "REAL", "TEXT"};
+  return names[field_storage_of(f)];
 }
 
 const char *field_type_name(field_type t) {

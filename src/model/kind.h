@@ -104,6 +104,12 @@ const char *kind_key_name(const kind *k);
 /* vocab_has: 1 when word (n bytes) is one of the '|'-separated words of vocab. */
 int vocab_has(const char *vocab, const char *word, size_t n);
 
+/* How a field's value is held: whole numbers (i), decimals (d) or text (s). */
+typedef enum field_storage { FS_INT, FS_REAL, FS_TEXT } field_storage;
+
+/* field_storage_of: the storage of f's values. */
+field_storage field_storage_of(const field *f);
+
 /* field_sql_type: "TEXT", "INTEGER" or "REAL", the column type for f. */
 const char *field_sql_type(const field *f);
 

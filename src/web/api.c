@@ -53,23 +53,28 @@ static int is_confidential(const record *rec) {
   return c && c->set && !strcmp(c->s, "confidential");
 }
 
-/* Query parameters as FILTERs: column=value, column=ne:V, ge:, le:, gt:, lt:,
- * eq: (a value that itself starts with a prefix), near=PLACE:KM. */
-static int add_query_filters(http_req *r, filter_set *fs, const char *const *skip, err *e) {
+/* The operator a query value's prefix names (API.md: ne:, ge:, le:, gt:, lt:;
+ * eq: for a value that itself starts with a prefix), and the value after it. */
+static const char *query_op(const char **value) {
   static const struct {
     const char *prefix, *op;
   } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
+  for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
+    if (str_has_prefix(*value, ops[j].prefix)) {
+      *value += strlen(ops[j].prefix);
+      return ops[j].op;
+    }
+  return "=";
+}
+
+/* Query parameters as FILTERs (column=value with query_op's prefixes, near=PLACE:KM). */
+static int add_query_filters(http_req *r, filter_set *fs, const char *const *skip, err *e) {
   for (int i = 0; i < r->nquery; i++) {
     int skipped = 0;
     for (int j = 0; skip && skip[j]; j++) skipped |= !strcmp(skip[j], r->query[i].key);
     if (skipped) continue;
-    const char *op = "=", *v = r->query[i].value;
-    for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
-      if (str_has_prefix(v, ops[j].prefix)) {
-        op = ops[j].op;
-        v += strlen(ops[j].prefix);
-        break;
-      }
+    const char *v = r->query[i].value;
+    const char *op = query_op(&v);
     int rc = filter_add_op(fs, r->s, r->query[i].key, op, v, r->a, e);
     if (rc) return rc;
   }
@@ -639,18 +644,10 @@ static void h_count(http_req *r) {
 /* Query parameters as indicator arguments: KEY=VALUE, comparisons from the
  * ne:/ge:/... prefixes. */
 static int indicator_args(http_req *r, const char **args, int max) {
-  static const struct {
-    const char *prefix, *op;
-  } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
   int n = 0;
   for (int i = 0; i < r->nquery && n < max; i++) {
-    const char *op = "=", *v = r->query[i].value;
-    for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
-      if (str_has_prefix(v, ops[j].prefix)) {
-        op = ops[j].op;
-        v += strlen(ops[j].prefix);
-        break;
-      }
+    const char *v = r->query[i].value;
+    const char *op = query_op(&v);
     args[n++] = arena_printf(r->a, "%s%s%s", r->query[i].key, op, v);
   }
   return n;

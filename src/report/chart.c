@@ -292,6 +292,7 @@ static void bars_svg(const char *title, json_t *data, buf *out) {
 /* The map: Mali's admin-1 regions (geoBoundaries) and the events as dots,
  * in an equirectangular projection. */
 #define MAP_W 600.0
+#define MAP_POINTS_MAX 4000 /* more events are drawn as counts per cell */
 #define LON0 -12.4
 #define LON1 4.4
 #define LAT0 10.0
@@ -351,14 +352,33 @@ static void map_svg(const char *title, json_t *data, buf *out) {
     buf_puts(out, "</title></path>");
   }
   json_decref(gj);
-  json_t *pt;
-  json_array_foreach(json_object_get(data, "points"), i, pt) {
-    double x, y;
-    map_xy(json_number_value(json_array_get(pt, 0)), json_number_value(json_array_get(pt, 1)), &x, &y);
-    const char *t = json_string_value(json_array_get(pt, 2));
-    buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" fill-opacity=\"0.75\"><title>", x, y, colour_of(t, 0));
-    svg_text(out, t ? t : "");
-    buf_puts(out, "</title></circle>");
+  json_t *pt, *points = json_object_get(data, "points");
+  if (json_array_size(points) <= MAP_POINTS_MAX) {
+    json_array_foreach(points, i, pt) {
+      double x, y;
+      map_xy(json_number_value(json_array_get(pt, 0)), json_number_value(json_array_get(pt, 1)), &x, &y);
+      const char *t = json_string_value(json_array_get(pt, 2));
+      buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" fill-opacity=\"0.75\"><title>", x, y,
+                 colour_of(t, 0));
+      svg_text(out, t ? t : "");
+      buf_puts(out, "</title></circle>");
+    }
+  } else {
+    /* Many events: one circle per 6-pixel cell, its area by the count. */
+    enum { CW = 101, CH = 160 };
+    static _Thread_local int cells[CH][CW];
+    memset(cells, 0, sizeof cells);
+    json_array_foreach(points, i, pt) {
+      double x, y;
+      map_xy(json_number_value(json_array_get(pt, 0)), json_number_value(json_array_get(pt, 1)), &x, &y);
+      int cx = (int)(x / 6), cy = (int)(y / 6);
+      if (cx >= 0 && cx < CW && cy >= 0 && cy < CH) cells[cy][cx]++;
+    }
+    for (int cy = 0; cy < CH; cy++)
+      for (int cx = 0; cx < CW; cx++)
+        if (cells[cy][cx])
+          buf_printf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"%.1f\" fill=\"#2166ac\" fill-opacity=\"0.6\"><title>%d events</title></circle>",
+                     cx * 6 + 3, cy * 6 + 3, 1.5 + sqrt((double)cells[cy][cx]) * 0.6, cells[cy][cx]);
   }
   buf_printf(out, "<text x=\"4\" y=\"%.0f\" class=\"ax\">Boundaries: geoBoundaries (Runfola et al. 2020), CC BY 4.0; DNCT/DNP Mali, UN OCHA Mali.</text>", h + 16);
   buf_puts(out, "</svg>");

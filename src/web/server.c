@@ -4,7 +4,6 @@
 #include "web/server.h"
 
 #include <arpa/inet.h>
-#include <sys/socket.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,82 +31,11 @@ typedef struct pool {
   pthread_cond_t cv;
 } pool;
 
-/* Every open connection, watched: a client that takes longer than the
- * timeout to send a request (a slowloris trickling header bytes, which
- * libmicrohttpd's idle timeout never catches) has its socket shut down. */
-typedef struct watch {
-  struct watch *next;
-  int fd;
-  struct timespec since; /* when the current request began (or the last ended) */
-  int in_request;        /* the request's headers arrived: the handler has it */
-} watch;
-
 typedef struct server {
   const server_opts *o;
   pool pool;
   pthread_mutex_t log_mu;
-  pthread_mutex_t watch_mu;
-  watch *watches;
-  int stopping;
-  pthread_t watchdog;
 } server;
-
-static void *watchdog_run(void *arg) {
-  server *srv = arg;
-  for (;;) {
-    struct timespec ts = {0, 250 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    pthread_mutex_lock(&srv->watch_mu);
-    if (srv->stopping) {
-      pthread_mutex_unlock(&srv->watch_mu);
-      return NULL;
-    }
-    for (watch *w = srv->watches; w; w = w->next)
-      if (!w->in_request && w->fd >= 0 && now.tv_sec - w->since.tv_sec > srv->o->timeout_s) {
-        shutdown(w->fd, SHUT_RDWR); /* libmicrohttpd sees the end and closes it */
-        w->fd = -1;
-      }
-    pthread_mutex_unlock(&srv->watch_mu);
-  }
-}
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code) {
-  server *srv = cls;
-  pthread_mutex_lock(&srv->watch_mu);
-  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    watch *w = xcalloc(1, sizeof *w);
-    w->fd = ci ? ci->connect_fd : -1;
-    clock_gettime(CLOCK_MONOTONIC, &w->since);
-    w->next = srv->watches;
-    srv->watches = w;
-    *socket_context = w;
-  } else if (*socket_context) {
-    for (watch **pw = &srv->watches; *pw; pw = &(*pw)->next)
-      if (*pw == *socket_context) {
-        watch *w = *pw;
-        *pw = w->next;
-        free(w);
-        break;
-      }
-    *socket_context = NULL;
-  }
-  pthread_mutex_unlock(&srv->watch_mu);
-}
-
-/* Marks the connection's request as begun (1) or done (0). */
-static void watch_request(server *srv, struct MHD_Connection *conn, int in_request) {
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  if (!ci || !ci->socket_context) return;
-  pthread_mutex_lock(&srv->watch_mu);
-  watch *w = ci->socket_context;
-  w->in_request = in_request;
-  clock_gettime(CLOCK_MONOTONIC, &w->since);
-  pthread_mutex_unlock(&srv->watch_mu);
-}
 
 typedef struct request {
   http_req r;
@@ -261,7 +189,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     int import = !strcmp(method, "POST") && str_has_prefix(url, "/api/v1/import/");
     q->limit = import ? srv->o->import_max : srv->o->body_max;
     buf_init(&q->body, q->limit + 1);
-    watch_request(srv, conn, 1);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     int64_t n;
     if (cl && !str_to_int64(cl, &n) && (n < 0 || (uint64_t)n > q->limit)) q->too_large = 1;
@@ -314,10 +241,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
+  (void)conn;
   server *srv = cls;
   request *q = *con_cls;
   if (!q) return;
-  watch_request(srv, conn, 0);
   if (srv->o->log && q->r.path) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -402,7 +329,6 @@ int server_run(const server_opts *o, err *e) {
   memset(&srv, 0, sizeof srv);
   srv.o = o;
   pthread_mutex_init(&srv.log_mu, NULL);
-  pthread_mutex_init(&srv.watch_mu, NULL);
   pthread_mutex_init(&srv.pool.mu, NULL);
   pthread_cond_init(&srv.pool.cv, NULL);
   struct sockaddr_storage ss;
@@ -437,12 +363,10 @@ int server_run(const server_opts *o, err *e) {
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-                         MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
                          MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
                          MHD_OPTION_END);
     if (!d) rc = err_set(e, ERR_IO, "cannot listen on %s (address in use or not allowed?)", o->listen);
   }
-  int watching = !rc && pthread_create(&srv.watchdog, NULL, watchdog_run, &srv) == 0;
   if (!rc) {
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[128];
@@ -464,18 +388,6 @@ int server_run(const server_opts *o, err *e) {
     MHD_stop_daemon(d);
     if (fd != MHD_INVALID_SOCKET) close(fd);
   }
-  if (watching) {
-    pthread_mutex_lock(&srv.watch_mu);
-    srv.stopping = 1;
-    pthread_mutex_unlock(&srv.watch_mu);
-    pthread_join(srv.watchdog, NULL);
-  }
-  while (srv.watches) {
-    watch *w = srv.watches;
-    srv.watches = w->next;
-    free(w);
-  }
-  pthread_mutex_destroy(&srv.watch_mu);
   for (int i = 0; i < srv.pool.n; i++) store_close(srv.pool.stores[i]);
   pthread_mutex_destroy(&srv.log_mu);
   pthread_mutex_destroy(&srv.pool.mu);

@@ -142,7 +142,8 @@ static long login_wait(const char *client) {
   pthread_mutex_lock(&logins_mu);
   for (int i = 0; i < LOGIN_TRACK; i++)
     if (!strcmp(logins[i].client, client) && logins[i].failures >= 3) {
-      long delay = 1L << (logins[i].failures - 3 < 6 ? logins[i].failures - 3 : 6);
+      /* 5 s after the third failure, doubling, at most about 5 minutes. */
+      long delay = 5L << (logins[i].failures - 3 < 6 ? logins[i].failures - 3 : 6);
       long left = (long)(logins[i].last + delay - time(NULL));
       wait = left > 0 ? left : 0;
     }

@@ -326,7 +326,8 @@ try {
     await page.click('form.report-form button[type=submit]');
     await page.waitForURL(/from=2021-05-01/);
     const frame = page.frameLocator('iframe.report-frame');
-    await frame.locator('body').waitFor();
+    // The frame starts blank: wait for the report's own heading.
+    await frame.locator('h1').first().waitFor({ timeout: 90000 });
     const text = await frame.locator('body').innerText({ timeout: 60000 });
     assert(text.length > 500 && /IED/i.test(text), `preview: ${text.slice(0, 120)}`);
     await shot(page, 'report.png', false);

@@ -111,7 +111,8 @@ check: build/bluehelm build/asan/bluehelm build/asan/unit build/fuzz/fuzz_csv li
 lint:
 	@scripts/lint.sh
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory build/bluehelm
 	bench/import.sh
 

@@ -292,7 +292,9 @@ CREATE INDEX places_parent ON places("parent_place") WHERE "parent_place" IS NOT
 CREATE INDEX units_parent ON units("parent_unit") WHERE "parent_unit" IS NOT NULL;
 CREATE INDEX events_date ON events("event_date");
 CREATE INDEX events_admin1 ON events("admin1", "event_type", "event_date");
-CREATE INDEX events_cell ON events("_cell");
+-- The grid cell with the coordinates: near= reads only this index (the
+-- exact distance needs latitude and longitude, not the table's rows).
+CREATE INDEX events_cell ON events("_cell", "latitude", "longitude");
 -- By place and date: the place filters of rate, change and operation-effect
 -- read only the period's events at the place.
 CREATE INDEX events_place ON events("place_id", "event_date") WHERE "place_id" IS NOT NULL;

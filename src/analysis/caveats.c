@@ -59,12 +59,9 @@ int ind_caveats(ind_ctx *c) {
   if (rc) goto done;
   jw_key(c->w, "as_of");
   ind_date_json(c, as_of);
-  jw_key(c->w, "total");
-  jw_int(c->w, total);
-  jw_key(c->w, "declared");
-  jw_int(c->w, declared);
-  jw_key(c->w, "undeclared");
-  jw_int(c->w, undeclared);
+  jw_kint(c->w, "total", total);
+  jw_kint(c->w, "declared", declared);
+  jw_kint(c->w, "undeclared", undeclared);
   tally_write(c, &by_kind, CAVEAT_KINDS);
 done:
   sqlite3_finalize(st);

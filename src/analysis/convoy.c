@@ -165,17 +165,13 @@ int ind_convoy_compliance(ind_ctx *c) {
   ind_date_json(c, from);
   jw_key(c->w, "to");
   ind_date_json(c, to);
-  jw_key(c->w, "sightings");
-  jw_int(c->w, sightings);
-  jw_key(c->w, "requiring_notification");
-  jw_int(c->w, requiring);
-  jw_key(c->w, "notified");
-  jw_int(c->w, notified);
+  jw_kint(c->w, "sightings", sightings);
+  jw_kint(c->w, "requiring_notification", requiring);
+  jw_kint(c->w, "notified", notified);
   jw_key(c->w, "compliance_pct");
   if (requiring) ind_json_1dp(c, (double)notified / (double)requiring * 100.0);
   else jw_null(c->w);
-  jw_key(c->w, "notifications");
-  jw_int(c->w, notifications);
+  jw_kint(c->w, "notifications", notifications);
   jw_key(c->w, "notifications_by_month");
   jw_obj(c->w);
   for (long i = 0; i < nmonths; i++) {

@@ -27,9 +27,7 @@ int ind_count(ind_ctx *c) {
   if (st) sqlite3_finalize(st);
   filter_free(&fs);
   if (rc) return rc;
-  jw_key(c->w, "of");
-  jw_str(c->w, k->name);
-  jw_key(c->w, "count");
-  jw_int(c->w, n);
+  jw_kstr(c->w, "of", k->name);
+  jw_kint(c->w, "count", n);
   return 0;
 }

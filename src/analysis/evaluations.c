@@ -84,16 +84,11 @@ static void write_findings(ind_ctx *c, const finding_row *f, long n) {
   for (long i = 0; i < n; i++) {
     ind_prov(c, "findings", f[i].id);
     jw_obj(c->w);
-    jw_key(c->w, "evaluation_id");
-    jw_str(c->w, f[i].evaluation_id);
-    jw_key(c->w, "unit_id");
-    jw_str(c->w, f[i].unit_id);
-    jw_key(c->w, "sub_unit");
-    jw_str(c->w, f[i].sub_unit);
-    jw_key(c->w, "area");
-    jw_str(c->w, f[i].area);
-    jw_key(c->w, "rating");
-    jw_str(c->w, f[i].rating);
+    jw_kstr(c->w, "evaluation_id", f[i].evaluation_id);
+    jw_kstr(c->w, "unit_id", f[i].unit_id);
+    jw_kstr(c->w, "sub_unit", f[i].sub_unit);
+    jw_kstr(c->w, "area", f[i].area);
+    jw_kstr(c->w, "rating", f[i].rating);
     jw_obj_end(c->w);
   }
   jw_arr_end(c->w);
@@ -153,10 +148,8 @@ int ind_evaluations(ind_ctx *c) {
   ind_date_json(c, from);
   jw_key(c->w, "to");
   ind_date_json(c, to);
-  jw_key(c->w, "count");
-  jw_int(c->w, n);
-  jw_key(c->w, "satisfactory");
-  jw_int(c->w, satisfactory);
+  jw_kint(c->w, "count", n);
+  jw_kint(c->w, "satisfactory", satisfactory);
   tally_write(c, &by_type, UNIT_TYPES);
   /* Strengths ascending, the evaluations that give one behind them. */
   sorted = xmalloc((size_t)(n ? n : 1) * sizeof *sorted);

@@ -52,16 +52,12 @@ int ind_capability_gaps(ind_ctx *c) {
     const char *id = (const char *)sqlite3_column_text(st, 0);
     ind_prov(c, cap_lists[list][1], id);
     jw_obj(c->w);
-    jw_key(c->w, "capability_id");
-    jw_str(c->w, id);
-    jw_key(c->w, "capability");
-    jw_str(c->w, (const char *)sqlite3_column_text(st, 1));
-    jw_key(c->w, "sector");
-    jw_str(c->w, (const char *)sqlite3_column_text(st, 2));
+    jw_kstr(c->w, "capability_id", id);
+    jw_kstr(c->w, "capability", (const char *)sqlite3_column_text(st, 1));
+    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 2));
     jw_key(c->w, "quantity");
     json_int_or_null(c->w, st, 3);
-    jw_key(c->w, "source");
-    jw_str(c->w, (const char *)sqlite3_column_text(st, 4));
+    jw_kstr(c->w, "source", (const char *)sqlite3_column_text(st, 4));
     jw_obj_end(c->w);
   }
   if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "capabilities");
@@ -111,16 +107,13 @@ int ind_deployment(ind_ctx *c) {
     const char *since = (const char *)sqlite3_column_text(st, 4);
     ind_prov(c, "units", id);
     jw_obj(c->w);
-    jw_key(c->w, "unit_id");
-    jw_str(c->w, id);
-    jw_key(c->w, "status");
-    jw_str(c->w, status);
+    jw_kstr(c->w, "unit_id", id);
+    jw_kstr(c->w, "status", status);
     jw_key(c->w, "deployed_strength");
     json_int_or_null(c->w, st, 2);
     jw_key(c->w, "authorized_strength");
     json_int_or_null(c->w, st, 3);
-    jw_key(c->w, "since");
-    jw_str(c->w, since);
+    jw_kstr(c->w, "since", since);
     jw_obj_end(c->w);
     if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
       deployed += sqlite3_column_int64(st, 2);
@@ -151,21 +144,17 @@ int ind_deployment(ind_ctx *c) {
   for (long i = 0; i < nadv; i++) {
     ind_prov(c, "advance_team", adv[i].unit_id);
     jw_obj(c->w);
-    jw_key(c->w, "unit_id");
-    jw_str(c->w, adv[i].unit_id);
+    jw_kstr(c->w, "unit_id", adv[i].unit_id);
     jw_key(c->w, "deployed_strength");
     if (adv[i].has_strength) jw_int(c->w, adv[i].strength);
     else jw_null(c->w);
-    jw_key(c->w, "since");
-    jw_str(c->w, adv[i].since);
+    jw_kstr(c->w, "since", adv[i].since);
     jw_obj_end(c->w);
   }
   jw_arr_end(c->w);
   tally_write(c, &by_status, UNIT_STATUSES);
-  jw_key(c->w, "deployed_strength_total");
-  jw_int(c->w, deployed);
-  jw_key(c->w, "authorized_strength_total");
-  jw_int(c->w, authorized);
+  jw_kint(c->w, "deployed_strength_total", deployed);
+  jw_kint(c->w, "authorized_strength_total", authorized);
 done:
   free(adv);
   sqlite3_finalize(st);

@@ -67,14 +67,10 @@ int ind_ied(ind_ctx *c) {
   ind_date_json(c, from);
   jw_key(c->w, "to");
   ind_date_json(c, to);
-  jw_key(c->w, "used");
-  jw_int(c->w, used);
-  jw_key(c->w, "against_mission");
-  jw_int(c->w, against);
-  jw_key(c->w, "neutralized");
-  jw_int(c->w, neutralized);
-  jw_key(c->w, "detonated");
-  jw_int(c->w, detonated);
+  jw_kint(c->w, "used", used);
+  jw_kint(c->w, "against_mission", against);
+  jw_kint(c->w, "neutralized", neutralized);
+  jw_kint(c->w, "detonated", detonated);
   jw_key(c->w, "casualties");
   jw_obj(c->w);
   for (int i = 0; i < NCAS; i++) {

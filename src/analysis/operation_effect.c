@@ -147,10 +147,8 @@ static void write_phase(ind_ctx *c, int phase, int from, int to, long count, con
   jw_key(w, "to");
   ind_date_json(c, to);
   long days = to >= from ? (long)to - from + 1 : 0;
-  jw_key(w, "days");
-  jw_int(w, days);
-  jw_key(w, "count");
-  jw_int(w, count);
+  jw_kint(w, "days", days);
+  jw_kint(w, "count", count);
   jw_key(w, "per_week");
   if (days) ind_json_1dp(c, (double)count * 7.0 / (double)days);
   else jw_null(w);
@@ -250,21 +248,16 @@ int ind_operation_effect(ind_ctx *c) {
   jw *w = c->w;
   jw_key(w, "operation");
   jw_obj(w);
-  jw_key(w, "operation_id");
-  jw_str(w, opid);
-  jw_key(w, "name");
-  jw_str(w, name);
+  jw_kstr(w, "operation_id", opid);
+  jw_kstr(w, "name", name);
   jw_key(w, "start");
   ind_date_json(c, start);
   jw_key(w, "end");
   ind_date_json(c, end);
-  jw_key(w, "ongoing");
-  jw_bool(w, ongoing);
+  jw_kbool(w, "ongoing", ongoing);
   jw_obj_end(w);
-  jw_key(w, "radius_km");
-  jw_real(w, km);
-  jw_key(w, "weeks");
-  jw_int(w, weeks);
+  jw_kreal(w, "radius_km", km);
+  jw_kint(w, "weeks", weeks);
   if (ongoing) {
     jw_key(w, "as_of");
     ind_date_json(c, as_of);
@@ -273,22 +266,17 @@ int ind_operation_effect(ind_ctx *c) {
   jw_arr(w);
   for (int i = 0; i < nplaces; i++) {
     jw_obj(w);
-    jw_key(w, "place_id");
-    jw_str(w, places[i].id);
-    jw_key(w, "name");
-    jw_str(w, places[i].name);
-    jw_key(w, "latitude");
-    jw_real(w, places[i].lat);
-    jw_key(w, "longitude");
-    jw_real(w, places[i].lon);
+    jw_kstr(w, "place_id", places[i].id);
+    jw_kstr(w, "name", places[i].name);
+    jw_kreal(w, "latitude", places[i].lat);
+    jw_kreal(w, "longitude", places[i].lon);
     jw_obj_end(w);
   }
   jw_arr_end(w);
   write_phase(c, 0, first, start - 1, count[0], by_type[0]);
   write_phase(c, 1, start, during_to, count[1], by_type[1]);
   if (ongoing) {
-    jw_key(w, "after");
-    jw_null(w);
+    jw_knull(w, "after");
   } else {
     write_phase(c, 2, end + 1, end + 7 * (int)weeks, count[2], by_type[2]);
   }
@@ -298,12 +286,9 @@ int ind_operation_effect(ind_ctx *c) {
     jw_obj(w);
     jw_key(w, "week_start");
     ind_date_json(c, b[i].from);
-    jw_key(w, "phase");
-    jw_str(w, phase_names[b[i].phase]);
-    jw_key(w, "days");
-    jw_int(w, (long)b[i].to - b[i].from + 1);
-    jw_key(w, "count");
-    jw_int(w, b[i].count);
+    jw_kstr(w, "phase", phase_names[b[i].phase]);
+    jw_kint(w, "days", (long)b[i].to - b[i].from + 1);
+    jw_kint(w, "count", b[i].count);
     write_by_type(w, b[i].by_type);
     jw_obj_end(w);
   }

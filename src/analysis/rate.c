@@ -106,12 +106,10 @@ int ind_rate(ind_ctx *c) {
   ind_json_1dp(c, (double)nbefore / (double)weeks);
   jw_key(c->w, "after");
   ind_json_1dp(c, (double)nafter / (double)weeks);
-  jw_key(c->w, "weeks");
-  jw_int(c->w, weeks);
+  jw_kint(c->w, "weeks", weeks);
   jw_key(c->w, "split");
   ind_date_json(c, split);
-  jw_key(c->w, "of");
-  jw_str(c->w, k->name);
+  jw_kstr(c->w, "of", k->name);
   jw_key(c->w, "periods");
   jw_obj(c->w);
   jw_key(c->w, "before");
@@ -298,8 +296,7 @@ int ind_change(ind_ctx *c) {
   jw_key(c->w, "change_pct");
   if (prev == 0) jw_null(c->w);
   else ind_json_1dp(c, (cur - prev) / prev * 100.0);
-  jw_key(c->w, "of");
-  jw_str(c->w, k->name);
+  jw_kstr(c->w, "of", k->name);
   jw_key(c->w, "field");
   if (nf) {
     jw_arr(c->w);

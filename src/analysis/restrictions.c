@@ -37,18 +37,15 @@ static void write_list(ind_ctx *c, const restriction_row *rows, long n, int lift
     const restriction_row *r = &rows[i];
     if (r->lifted != lifted) continue;
     jw_obj(w);
-    jw_key(w, "restriction_id");
-    jw_str(w, r->id);
+    jw_kstr(w, "restriction_id", r->id);
     str_or_null(w, "place", r->place);
     str_or_null(w, "place_name", r->place_name);
     str_or_null(w, "kind", r->kind);
     str_or_null(w, "actor", r->actor);
     str_or_null(w, "response", r->response);
-    jw_key(w, "start");
-    jw_str(w, r->start);
+    jw_kstr(w, "start", r->start);
     if (lifted) str_or_null(w, "end", r->end);
-    jw_key(w, "days");
-    jw_int(w, r->days);
+    jw_kint(w, "days", r->days);
     jw_obj_end(w);
   }
   jw_arr_end(w);

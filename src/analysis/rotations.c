@@ -287,20 +287,16 @@ int ind_rotation_conflicts(ind_ctx *c) {
     jw_str(c->w, ov[i].a->id);
     jw_str(c->w, ov[i].b->id);
     jw_arr_end(c->w);
-    jw_key(c->w, "sector");
-    jw_str(c->w, ov[i].a->sector);
-    jw_key(c->w, "from");
-    jw_str(c->w, date_format(ov[i].from, d));
-    jw_key(c->w, "to");
-    jw_str(c->w, date_format(ov[i].to, d));
+    jw_kstr(c->w, "sector", ov[i].a->sector);
+    jw_kstr(c->w, "from", date_format(ov[i].from, d));
+    jw_kstr(c->w, "to", date_format(ov[i].to, d));
     jw_obj_end(c->w);
     mark_prov(c, "overlaps", ov[i].a, 1);
     mark_prov(c, "overlaps", ov[i].b, 1);
   }
   jw_arr_end(c->w);
   if (truncated) {
-    jw_key(c->w, "overlaps_truncated");
-    jw_bool(c->w, 1);
+    jw_kbool(c->w, "overlaps_truncated", 1);
   }
 
   if (n > 1) qsort(v, (size_t)n, sizeof *v, by_start);
@@ -315,12 +311,9 @@ int ind_rotation_conflicts(ind_ctx *c) {
       int a = max_i(max_i(r->start, w->start), from), b = min_i(min_i(r->end, w->end), to);
       if (a > b) continue;
       jw_obj(c->w);
-      jw_key(c->w, "unit_id");
-      jw_str(c->w, r->unit);
-      jw_key(c->w, "rotation_id");
-      jw_str(c->w, r->id);
-      jw_key(c->w, "window_id");
-      jw_str(c->w, w->id);
+      jw_kstr(c->w, "unit_id", r->unit);
+      jw_kstr(c->w, "rotation_id", r->id);
+      jw_kstr(c->w, "window_id", w->id);
       jw_obj_end(c->w);
       mark_prov(c, "in_high_tempo", r, 2);
     }
@@ -334,12 +327,9 @@ int ind_rotation_conflicts(ind_ctx *c) {
     rot *r = v[i];
     if (r->actual_start == INT_MIN || r->actual_start <= r->planned_start) continue;
     jw_obj(c->w);
-    jw_key(c->w, "unit_id");
-    jw_str(c->w, r->unit);
-    jw_key(c->w, "rotation_id");
-    jw_str(c->w, r->id);
-    jw_key(c->w, "delay_days");
-    jw_int(c->w, r->actual_start - r->planned_start);
+    jw_kstr(c->w, "unit_id", r->unit);
+    jw_kstr(c->w, "rotation_id", r->id);
+    jw_kint(c->w, "delay_days", r->actual_start - r->planned_start);
     jw_obj_end(c->w);
     ind_prov(c, "late", r->id);
   }
@@ -347,8 +337,7 @@ int ind_rotation_conflicts(ind_ctx *c) {
 
   ind_prov_figure(c, "rotations");
   for (long i = 0; i < n; i++) ind_prov(c, "rotations", v[i]->id);
-  jw_key(c->w, "rotations");
-  jw_int(c->w, n);
+  jw_kint(c->w, "rotations", n);
 done:
   free(rows);
   free(v);

@@ -83,12 +83,9 @@ static int count_item(ind_ctx *c, svc_counts *n, int prov, const char *id, const
 }
 
 static void write_counts(ind_ctx *c, svc_counts *n) {
-  jw_key(c->w, "total");
-  jw_int(c->w, n->total);
-  jw_key(c->w, "serviceable");
-  jw_int(c->w, n->serviceable);
-  jw_key(c->w, "unserviceable");
-  jw_int(c->w, n->unserviceable);
+  jw_kint(c->w, "total", n->total);
+  jw_kint(c->w, "serviceable", n->serviceable);
+  jw_kint(c->w, "unserviceable", n->unserviceable);
   tally_write(c, &n->by_cause, CAUSES);
   tally_write(c, &n->by_year, NULL);
 }
@@ -286,10 +283,8 @@ int ind_serviceability(ind_ctx *c) {
   jw_key(c->w, "as_of");
   ind_date_json(c, as_of);
   write_counts(c, &all);
-  jw_key(c->w, "written_off");
-  jw_int(c->w, written_off);
-  jw_key(c->w, "no_status");
-  jw_int(c->w, no_status);
+  jw_kint(c->w, "written_off", written_off);
+  jw_kint(c->w, "no_status", no_status);
   if (ncols) write_groups(c, groups, ngroups, gcols, ncols);
 done:
   for (long i = 0; i < ngroups; i++) free(groups[i].n);

@@ -68,14 +68,12 @@ int ind_weekly(ind_ctx *c) {
   }
   sqlite3_finalize(st);
   char d[11];
-  jw_key(c->w, "of");
-  jw_str(c->w, k->name);
+  jw_kstr(c->w, "of", k->name);
   jw_key(c->w, "from");
   ind_date_json(c, from);
   jw_key(c->w, "to");
   ind_date_json(c, to);
-  jw_key(c->w, "by");
-  jw_str(c->w, bf ? bf->name : NULL);
+  jw_kstr(c->w, "by", bf ? bf->name : NULL);
   jw_key(c->w, "weeks");
   jw_arr(c->w);
   for (int w = 0; w < weeks; w++) jw_str(c->w, date_format(from + 7 * w, d));

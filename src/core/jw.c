@@ -125,3 +125,28 @@ void jw_raw(jw *w, const char *text) {
   before_item(w);
   buf_puts(w->out, text);
 }
+
+void jw_kstr(jw *w, const char *k, const char *s) {
+  jw_key(w, k);
+  jw_str(w, s);
+}
+
+void jw_kint(jw *w, const char *k, int64_t v) {
+  jw_key(w, k);
+  jw_int(w, v);
+}
+
+void jw_kreal(jw *w, const char *k, double v) {
+  jw_key(w, k);
+  jw_real(w, v);
+}
+
+void jw_kbool(jw *w, const char *k, int v) {
+  jw_key(w, k);
+  jw_bool(w, v);
+}
+
+void jw_knull(jw *w, const char *k) {
+  jw_key(w, k);
+  jw_null(w);
+}

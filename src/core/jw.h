@@ -42,6 +42,14 @@ void jw_real(jw *w, double v);
 void jw_bool(jw *w, int v);
 void jw_null(jw *w);
 
+/* jw_kstr, jw_kint, jw_kreal, jw_kbool, jw_knull: a key and its value in
+ * one call (jw_key followed by the value). */
+void jw_kstr(jw *w, const char *k, const char *s);
+void jw_kint(jw *w, const char *k, int64_t v);
+void jw_kreal(jw *w, const char *k, double v);
+void jw_kbool(jw *w, const char *k, int v);
+void jw_knull(jw *w, const char *k);
+
 /* jw_raw: appends already-valid JSON text as one value. */
 void jw_raw(jw *w, const char *text);
 

@@ -86,8 +86,7 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
       jw_init(&w, &b, 0);
       if (r.v[ilat].set && r.v[ilon].set) {
         jw_obj(&w);
-        jw_key(&w, "type");
-        jw_str(&w, "Point");
+        jw_kstr(&w, "type", "Point");
         jw_key(&w, "coordinates");
         jw_arr(&w);
         jw_real(&w, r.v[ilon].d);

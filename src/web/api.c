@@ -204,16 +204,11 @@ static void h_login(http_req *r) {
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
-  jw_key(&w, "token");
-  jw_str(&w, token);
-  jw_key(&w, "csrf");
-  jw_str(&w, csrf);
-  jw_key(&w, "user");
-  jw_str(&w, r->who.user);
-  jw_key(&w, "role");
-  jw_str(&w, role_name(r->who.role));
-  jw_key(&w, "sector");
-  jw_str(&w, r->who.sector[0] ? r->who.sector : NULL);
+  jw_kstr(&w, "token", token);
+  jw_kstr(&w, "csrf", csrf);
+  jw_kstr(&w, "user", r->who.user);
+  jw_kstr(&w, "role", role_name(r->who.role));
+  jw_kstr(&w, "sector", r->who.sector[0] ? r->who.sector : NULL);
   jw_obj_end(&w);
   http_json(r, 200);
 }
@@ -233,16 +228,11 @@ static void h_me(http_req *r) {
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
-  jw_key(&w, "user");
-  jw_str(&w, r->who.user);
-  jw_key(&w, "role");
-  jw_str(&w, role_name(r->who.role));
-  jw_key(&w, "sector");
-  jw_str(&w, r->who.sector[0] ? r->who.sector : NULL);
-  jw_key(&w, "classification");
-  jw_str(&w, r->who.role == ROLE_VIEWER ? "restricted" : "confidential");
-  jw_key(&w, "csrf");
-  jw_str(&w, r->who.session ? r->who.csrf : NULL);
+  jw_kstr(&w, "user", r->who.user);
+  jw_kstr(&w, "role", role_name(r->who.role));
+  jw_kstr(&w, "sector", r->who.sector[0] ? r->who.sector : NULL);
+  jw_kstr(&w, "classification", r->who.role == ROLE_VIEWER ? "restricted" : "confidential");
+  jw_kstr(&w, "csrf", r->who.session ? r->who.csrf : NULL);
   jw_obj_end(&w);
   http_json(r, 200);
 }
@@ -256,27 +246,21 @@ static void h_kinds(http_req *r) {
   for (int i = 0; i < n; i++) {
     const kind *k = &kinds[i];
     jw_obj(&w);
-    jw_key(&w, "name");
-    jw_str(&w, k->name);
+    jw_kstr(&w, "name", k->name);
     jw_key(&w, "key");
     jw_arr(&w);
     for (int j = 0; j < k->nkey; j++) jw_str(&w, k->fields[k->key[j]].name);
     jw_arr_end(&w);
-    jw_key(&w, "date");
-    jw_str(&w, k->date_field);
+    jw_kstr(&w, "date", k->date_field);
     jw_key(&w, "fields");
     jw_arr(&w);
     for (int f = 0; f < k->nfields; f++) {
       const field *fd = &k->fields[f];
       jw_obj(&w);
-      jw_key(&w, "name");
-      jw_str(&w, fd->name);
-      jw_key(&w, "type");
-      jw_str(&w, field_type_name(fd->type));
-      jw_key(&w, "required");
-      jw_bool(&w, (fd->flags & F_REQUIRED) != 0);
-      jw_key(&w, "derived");
-      jw_bool(&w, (fd->flags & F_DERIVED) != 0);
+      jw_kstr(&w, "name", fd->name);
+      jw_kstr(&w, "type", field_type_name(fd->type));
+      jw_kbool(&w, "required", (fd->flags & F_REQUIRED) != 0);
+      jw_kbool(&w, "derived", (fd->flags & F_DERIVED) != 0);
       if (fd->type == FT_VOCAB) {
         jw_key(&w, "vocabulary");
         jw_arr(&w);
@@ -288,11 +272,9 @@ static void h_kinds(http_req *r) {
         }
         jw_arr_end(&w);
       } else if (fd->type == FT_REF || fd->type == FT_REFLIST) {
-        jw_key(&w, "references");
-        jw_str(&w, fd->arg);
+        jw_kstr(&w, "references", fd->arg);
       } else if (fd->type == FT_PLACE || fd->type == FT_PLACELIST) {
-        jw_key(&w, "references");
-        jw_str(&w, "places");
+        jw_kstr(&w, "references", "places");
       }
       jw_obj_end(&w);
     }
@@ -608,14 +590,10 @@ static void h_import(http_req *r) {
     jw w;
     jw_init(&w, &r->out, 0);
     jw_obj(&w);
-    jw_key(&w, "kind");
-    jw_str(&w, k->name);
-    jw_key(&w, "inserted");
-    jw_int(&w, res.inserted);
-    jw_key(&w, "updated");
-    jw_int(&w, res.updated);
-    jw_key(&w, "unchanged");
-    jw_int(&w, res.unchanged);
+    jw_kstr(&w, "kind", k->name);
+    jw_kint(&w, "inserted", res.inserted);
+    jw_kint(&w, "updated", res.updated);
+    jw_kint(&w, "unchanged", res.unchanged);
     jw_obj_end(&w);
     http_json(r, 200);
   }

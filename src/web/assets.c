@@ -54,10 +54,8 @@ static void serve_config(http_req *r) {
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
-  jw_key(&w, "tile_url");
-  jw_str(&w, url);
-  jw_key(&w, "tile_attribution");
-  jw_str(&w, url ? attr : NULL);
+  jw_kstr(&w, "tile_url", url);
+  jw_kstr(&w, "tile_attribution", url ? attr : NULL);
   jw_key(&w, "tile_max_zoom");
   if (url && z) jw_int(&w, z);
   else jw_null(&w);

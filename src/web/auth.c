@@ -115,12 +115,9 @@ int auth_user_add(store *s, const char *actor, const char *name, role r, const c
   jw w;
   jw_init(&w, &after, 0);
   jw_obj(&w);
-  jw_key(&w, "name");
-  jw_str(&w, name);
-  jw_key(&w, "role");
-  jw_str(&w, role_name(r));
-  jw_key(&w, "sector");
-  jw_str(&w, sector && *sector ? sector : NULL);
+  jw_kstr(&w, "name", name);
+  jw_kstr(&w, "role", role_name(r));
+  jw_kstr(&w, "sector", sector && *sector ? sector : NULL);
   jw_obj_end(&w);
   int rc = audited(s, actor, "user_add", name, buf_cstr(&after), do_add, &u, e);
   buf_free(&after);

@@ -21,24 +21,19 @@ static void envelope(http_req *r, int code, const char *message, const err_list 
   jw_obj(&w);
   jw_key(&w, "error");
   jw_obj(&w);
-  jw_key(&w, "code");
-  jw_str(&w, err_name(code));
-  jw_key(&w, "message");
-  jw_str(&w, message);
+  jw_kstr(&w, "code", err_name(code));
+  jw_kstr(&w, "message", message);
   if (errs && errs->n) {
     jw_key(&w, "fields");
     jw_arr(&w);
     for (int i = 0; i < errs->n; i++) {
       const err *fe = &errs->items[i];
       jw_obj(&w);
-      jw_key(&w, "field");
-      jw_str(&w, fe->field[0] ? fe->field : "-");
+      jw_kstr(&w, "field", fe->field[0] ? fe->field : "-");
       if (fe->line > 0) {
-        jw_key(&w, "line");
-        jw_int(&w, fe->line);
+        jw_kint(&w, "line", fe->line);
       }
-      jw_key(&w, "reason");
-      jw_str(&w, fe->msg);
+      jw_kstr(&w, "reason", fe->msg);
       jw_obj_end(&w);
     }
     jw_arr_end(&w);

@@ -260,25 +260,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    jw_key(&w, "at");
-    jw_str(&w, at);
-    jw_key(&w, "client");
-    jw_str(&w, q->client);
-    jw_key(&w, "method");
-    jw_str(&w, q->r.method);
-    jw_key(&w, "path");
-    jw_str(&w, q->r.path);
-    jw_key(&w, "status");
-    jw_int(&w, q->r.status);
-    jw_key(&w, "ms");
-    jw_real(&w, (double)(long)(ms * 100) / 100);
-    jw_key(&w, "bytes");
-    jw_int(&w, (int64_t)q->r.out.len);
-    jw_key(&w, "user");
-    jw_str(&w, q->r.signed_in ? q->r.who.user : NULL);
+    jw_kstr(&w, "at", at);
+    jw_kstr(&w, "client", q->client);
+    jw_kstr(&w, "method", q->r.method);
+    jw_kstr(&w, "path", q->r.path);
+    jw_kint(&w, "status", q->r.status);
+    jw_kreal(&w, "ms", (double)(long)(ms * 100) / 100);
+    jw_kint(&w, "bytes", (int64_t)q->r.out.len);
+    jw_kstr(&w, "user", q->r.signed_in ? q->r.who.user : NULL);
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
-      jw_key(&w, "aborted");
-      jw_bool(&w, 1);
+      jw_kbool(&w, "aborted", 1);
     }
     jw_obj_end(&w);
     buf_putc(&line, '\n');

@@ -363,6 +363,11 @@ get "$AN" "/api/v1/indicators/change?period=garbage"
 expect indicator-bad-args-400 400 validation
 
 # ---------------------------------------------------------------- 200 concurrent writers
+# With the production timeout (30 s): a worker waiting for the write lock
+# does not read its other connections meanwhile, and a 3 s idle timeout
+# would close requests queued behind it on a loaded machine.
+stop_server
+start_server --timeout 30 || { fail concurrent-server-starts "see above"; exit 1; }
 n0=$(events_count)
 a0=$(sqlite3 "$BLUEHELM_DB" "select count(*) from _audit")
 export URL ED
@@ -397,6 +402,10 @@ else fail backup-passes-check "$(cat "$WORK/check.out")"; fi
 nbk=$(sqlite3 "$WORK/copy.db" "select count(*) from events where event_id_cnty like 'bk-%'")
 expect_eq backup-writer-was-running "$( [[ -s "$WORK/writer.codes" ]] && ! grep -qv '^201$' "$WORK/writer.codes" && echo yes)" yes
 [[ $nbk =~ ^[0-9]+$ ]] && ok "backup-consistent ($nbk of the writer's events)" || fail backup-consistent "$nbk"
+
+# Back to the 3 s timeout for the slow clients.
+stop_server
+start_server || { fail slow-server-starts "see above"; exit 1; }
 
 # ---------------------------------------------------------------- slow clients
 # slow_conn MODE OUT: opens a connection, sends half a request, then (trickle)

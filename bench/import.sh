@@ -2,7 +2,7 @@
 # import.sh: bluehelm's ACLED import against the sqlite3 shell's .import, and
 # two count queries against the same queries in the sqlite3 shell.
 #
-#   bench/import.sh                 1,000,000 rows (a few minutes)
+#   bench/import.sh                 1,000,000 rows (2-3 minutes on a quiet machine)
 #   ROWS=100000 bench/import.sh     a quick run
 #
 # Environment:
@@ -56,7 +56,7 @@ if [[ ! -s "$csv" ]]; then
   mv "$csv.tmp" "$csv"
   echo "  $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s" >&2
 fi
-csv_bytes=$(stat -c %s "$csv")
+csv_bytes=$(stat -L -c %s "$csv")
 cat "$csv" >/dev/null # into the page cache, for both sides alike
 
 printf 'place_id,name,latitude,longitude\ngao,Gao,16.27167,-0.04472\n' >places.csv
@@ -83,11 +83,24 @@ run_a() {
 # ------------------------------------------ (b) the sqlite3 shell's .import
 # The same columns (the file's 31: bluehelm drops data_id, event_id_no_cnty
 # and iso3 but has 20 empty extension columns), the same primary key, the
-# same indexes (events_place and events_operation index columns an ACLED file
-# leaves empty), the same durability. .import runs in one transaction, as
-# bluehelm's import does; the indexes are built afterwards. _cell is added
-# after the import because .import cannot fill a table with a generated
-# column (it counts it as a value to supply).
+# same indexes, the same durability. .import runs in one transaction, as
+# bluehelm's import does; the indexes are built afterwards. The _cell
+# column and the events indexes are read from a database bluehelm has just
+# created, so (b) follows bluehelm's schema; events_place and
+# events_operation are left out (partial indexes on place_id and
+# operation_id, columns an ACLED file does not have). _cell is added after
+# the import because .import cannot fill a table with a generated column (it
+# counts it as a value to supply).
+rm -f schema.db schema.db-wal schema.db-shm
+"$BLUEHELM" --db schema.db init --no-gazetteer >/dev/null
+cell_def=$(sqlite3 -readonly schema.db "SELECT sql FROM sqlite_schema WHERE name = 'events'" |
+  grep -o '"_cell" INTEGER GENERATED ALWAYS AS .* VIRTUAL' || true)
+[[ -n "$cell_def" ]] || die "no _cell column in bluehelm's events table"
+index_sql=$(sqlite3 -readonly schema.db "SELECT sql || ';' FROM sqlite_schema
+  WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL
+    AND sql NOT LIKE '%place_id%' AND sql NOT LIKE '%operation_id%' ORDER BY name")
+[[ -n "$index_sql" ]] || die "no events index in bluehelm's schema"
+rm -f schema.db schema.db-wal schema.db-shm
 cat >b.sql <<EOF
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
@@ -102,11 +115,9 @@ CREATE TABLE events (
   source_scale TEXT, notes TEXT, fatalities INTEGER, timestamp INTEGER,
   iso3 TEXT
 );
-.import --csv --skip 1 $csv events
-ALTER TABLE events ADD COLUMN _cell INTEGER GENERATED ALWAYS AS (CASE WHEN latitude IS NULL OR longitude IS NULL THEN NULL ELSE MIN(719, CAST((latitude + 90) / 0.25 AS INTEGER)) * 1440 + MIN(1439, CAST((longitude + 180) / 0.25 AS INTEGER)) END) VIRTUAL;
-CREATE INDEX events_date ON events(event_date);
-CREATE INDEX events_admin1 ON events(admin1, event_type, event_date);
-CREATE INDEX events_cell ON events(_cell);
+.import --csv --skip 1 "$csv" events
+ALTER TABLE events ADD COLUMN $cell_def;
+$index_sql
 EOF
 
 run_b() {
@@ -207,6 +218,7 @@ r_import=$(ratio "$a_sec" "$b_sec")
   echo "  ROWS=$ROWS SEED=$SEED REPEAT=$REPEAT; file $(awk -v b="$csv_bytes" 'BEGIN {printf "%.0f MB", b / 1e6}'), $csv"
   echo "  $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), SQLite $(sqlite3 --version | cut -d' ' -f1)"
   echo "  databases: a.db $(du -m a.db | cut -f1) MB, b.db $(du -m b.db | cut -f1) MB, in $BENCH_DIR"
+  echo "  (b)'s indexes, from bluehelm's schema: $(grep -o 'CREATE INDEX [a-z_0-9]* ON events([^;]*)' b.sql | sed 's/CREATE INDEX //; s/ ON events//' | tr -d '"' | paste -sd' ')"
   echo
   printf '%-46s %12s %12s %8s  %-10s %s\n' "" "bluehelm (a)" "sqlite3 (b)" "(a)/(b)" "target" "met"
   printf '%-46s %12s %12s %8s  %-10s %s\n' "import, wall time (median of $REPEAT)" "$a_sec s" "$b_sec s" "$r_import" "<= 1.0" "$(yesno "$r_import" 1.0)"

@@ -104,7 +104,7 @@ CREATE TABLE events (
   "_classification" TEXT,
   "poc" INTEGER GENERATED ALWAYS AS (COALESCE("_poc", CASE WHEN "civilian_targeting" IS NOT NULL OR "event_type" = 'Violence against civilians' THEN 1 ELSE 0 END)) VIRTUAL,
   "classification" TEXT GENERATED ALWAYS AS (COALESCE("_classification", 'restricted')) VIRTUAL,
-  "explosive" INTEGER GENERATED ALWAYS AS (CASE WHEN "weapon" IN ('ied', 'vbied', 'mine', 'suicide') OR "event_type" = 'Explosions/Remote violence' THEN 1 ELSE 0 END) VIRTUAL,
+  "explosive" INTEGER GENERATED ALWAYS AS (CASE WHEN "weapon" = 'ied' OR "weapon" = 'vbied' OR "weapon" = 'mine' OR "weapon" = 'suicide' OR "event_type" = 'Explosions/Remote violence' THEN 1 ELSE 0 END) VIRTUAL,
   "sector" TEXT,
   "_cell" INTEGER GENERATED ALWAYS AS (CASE WHEN "latitude" IS NULL OR "longitude" IS NULL THEN NULL ELSE MIN(719, CAST(("latitude" + 90) / 0.25 AS INTEGER)) * 1440 + MIN(1439, CAST(("longitude" + 180) / 0.25 AS INTEGER)) END) VIRTUAL
 );

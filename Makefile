@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libmicrohttpd libcmark-gfm zlib
+PKGS    := sqlite3 libpq libsodium jansson libmicrohttpd libcmark-gfm zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -23,7 +23,7 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_SRC  := $(filter-out src/cli/%,$(SRC))
-EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
+EMBED    := $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
             data/boundaries/geoboundaries_mli_adm1_simplified.geojson
 # The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh: the whole test suite: unit tests (C, under ASan+UBSan), end-to-end
-# tests (tests/cli/t_*.sh running build/asan/bluehelm), and a short fuzz run
-# of the CSV reader. Ends with "N passed, N failed, N skipped".
+# tests (tests/cli, tests/http, tests/browser running build/asan/bluehelm)
+# on SQLite and again on a throwaway PostgreSQL cluster, and a short fuzz
+# run of the CSV reader. Ends with "N passed, N failed, N skipped".
 set -u
 shopt -s nullglob
 cd "$(dirname "$0")/.."
@@ -16,25 +17,52 @@ tally() { # reads "ok/FAIL/skip" lines from $log
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-echo "== unit tests"
-build/asan/unit >"$log" 2>&1
-rc=$?
-grep -E '^(FAIL|  )' "$log"
-tally
-if [[ $rc -ne 0 && $(grep -c '^FAIL' "$log") -eq 0 ]]; then
-  echo "FAIL unit: the unit test binary crashed (exit $rc)"; tail -20 "$log"; failed=$((failed + 1))
-fi
-
-for t in tests/cli/t_*.sh tests/http/t_*.sh tests/browser/t_*.sh; do
-  echo "== $t"
-  bash "$t" >"$log" 2>&1
-  rc=$?
-  grep -E '^(FAIL|skip)' "$log"
+# unit [FILTER]: the unit test binary (the tests whose name holds FILTER).
+unit() {
+  build/asan/unit "$@" >"$log" 2>&1
+  local rc=$?
+  grep -E '^(FAIL|skip|  )' "$log"
   tally
-  if [[ $rc -ne 0 ]]; then
-    echo "FAIL $t: exited $rc"; tail -20 "$log"; failed=$((failed + 1))
+  if [[ $rc -ne 0 && $(grep -c '^FAIL' "$log") -eq 0 ]]; then
+    echo "FAIL unit: the unit test binary crashed (exit $rc)"; tail -20 "$log"; failed=$((failed + 1))
   fi
-done
+}
+
+# suites LABEL: the end-to-end CLI, HTTP and browser scripts on one backend.
+suites() {
+  local t rc
+  for t in tests/cli/t_*.sh tests/http/t_*.sh tests/browser/t_*.sh; do
+    echo "== $1 $t"
+    bash "$t" >"$log" 2>&1
+    rc=$?
+    grep -E '^(FAIL|skip)' "$log"
+    tally
+    if [[ $rc -ne 0 ]]; then
+      echo "FAIL $1 $t: exited $rc"; tail -20 "$log"; failed=$((failed + 1))
+    fi
+  done
+}
+
+echo "== unit tests"
+unit
+
+# The same suites on SQLite, then on a throwaway PostgreSQL cluster
+# (tests/pg_cluster.sh), which the PostgreSQL-only unit tests use too.
+suites sqlite
+source tests/pg_cluster.sh
+if pg_start; then
+  trap pg_stop EXIT
+  echo "== unit tests on PostgreSQL"
+  psql -X -q -h "$BLUEHELM_TEST_PG" -U "$BLUEHELM_TEST_PG_USER" -d postgres -c "CREATE DATABASE bh_unit"
+  BLUEHELM_TEST_PG_UNIT="postgresql:///bh_unit?host=$BLUEHELM_TEST_PG&user=$BLUEHELM_TEST_PG_USER" unit pg
+  suites postgresql
+  pg_stop
+  trap - EXIT
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "FAIL postgresql: $PG_SKIP_REASON"; failed=$((failed + 1))
+else
+  echo "skip postgresql: the PostgreSQL half of the suite: $PG_SKIP_REASON"; skipped=$((skipped + 1))
+fi
 
 echo "== fuzz (CSV reader, ${FUZZ_SECONDS:-5} s)"
 mkdir -p build/fuzz/corpus

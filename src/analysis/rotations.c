@@ -103,8 +103,9 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n) {
              "SELECT r.rotation_id, r.unit_id, r.planned_start, r.planned_end, r.actual_start, "
              "r.actual_end, u.sector, u.location FROM (SELECT rotation_id, unit_id, planned_start, "
              "planned_end, actual_start, actual_end FROM rotations WHERE %s AND "
-             "COALESCE(actual_start, planned_start) <= ? AND max(COALESCE(actual_end, planned_end), "
-             "COALESCE(actual_start, planned_start)) >= ?) r LEFT JOIN units u ON u.unit_id = r.unit_id",
+             "COALESCE(actual_start, planned_start) <= ? AND CASE WHEN COALESCE(actual_end, planned_end) > "
+             "COALESCE(actual_start, planned_start) THEN COALESCE(actual_end, planned_end) ELSE "
+             "COALESCE(actual_start, planned_start) END >= ?) r LEFT JOIN units u ON u.unit_id = r.unit_id",
              filter_where(&fs));
   if (!rc) rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e);
   buf_free(&sql);

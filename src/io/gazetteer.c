@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/embed.h"
+#include "model/place.h"
 
 #define GAZETTEER_FILE "data/gazetteer/mali_places.tsv"
 #define GAZ_COLS 9
@@ -76,7 +77,7 @@ int gazetteer_load(store *s, long *count, err *e) {
   arena_free(&a);
   err_list_free(&errs);
   writer_close(w);
-  if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE place_id GLOB 'gn-[0-9]*'", e);
+  if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE " PLACE_IS_GAZETTEER_ID("place_id"), e);
   if (count) *count = n;
   return rc;
 }

@@ -29,9 +29,10 @@ static void fill_match(stmt *st, place_match *m, arena *a) {
 #define PLACE_COLS "p.place_id, p.name, p.latitude, p.longitude, p.admin1, p.admin2, p.population"
 #define BY_NAME_SQL                                                              \
   "SELECT " PLACE_COLS " FROM _place_names n JOIN places p USING (place_id) "    \
-  "WHERE n.key = ?1 ORDER BY (p.place_id GLOB 'gn-[0-9]*'), "                    \
-  "COALESCE(p.population, 0) DESC, "                                            \
-  "CASE WHEN p.place_id GLOB 'gn-[0-9]*' THEN CAST(substr(p.place_id, 4) AS INTEGER) END, " \
+  "WHERE n.key = ?1 ORDER BY CASE WHEN " PLACE_IS_GAZETTEER_ID("p.place_id") " THEN 1 ELSE 0 END, " \
+  "COALESCE(p.population, 0) DESC, "                                             \
+  /* the lowest geonameid: digits compare as numbers by length, then bytes */  \
+  "CASE WHEN " PLACE_IS_GAZETTEER_ID("p.place_id") " THEN length(p.place_id) END, " \
   "p.place_id LIMIT ?2"
 
 int place_candidates(store *s, const char *name, place_match *out, int max, arena *a, err *e) {

@@ -136,7 +136,8 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     if (f->flags & F_KEY) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
-    buf_printf(&differs, "%s\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", col);
+    /* Qualified: in PostgreSQL's DO UPDATE a bare column could be excluded's. */
+    buf_printf(&differs, "%s\"%s\".\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", k->name, col);
     new_value(&differs, u, f, i);
   }
   for (int c = 0; c < k->ncomputed; c++) {
@@ -154,7 +155,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
         new_value(&sets, u, &k->fields[fi], fi);
       } else {
         buf_printf(&vals, "%sNULL", sep);
-        buf_printf(&sets, "%s\"%s\"", sep, args[a]);
+        buf_printf(&sets, "%s\"%s\".\"%s\"", sep, k->name, args[a]);
       }
     }
     buf_puts(&vals, ")");

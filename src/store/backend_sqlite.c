@@ -411,6 +411,3 @@ const backend_ops backend_sqlite = {
     .backup = lite_backup,
     .check = lite_check,
 };
-
-/* Until the PostgreSQL backend is built in. */
-const backend_ops *const backend_pg = NULL;

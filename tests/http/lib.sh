@@ -16,7 +16,7 @@ cleanup() {
     kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
   done
   wait 2>/dev/null
-  rm -rf "$WORK"
+  db_cleanup
 }
 trap cleanup EXIT
 

@@ -1,0 +1,947 @@
+/* backend_pg.c: the PostgreSQL backend of the storage seam, over libpq.
+ *
+ * bluehelm's SQL comes with parameters written `?`, `?N` or `:name`; they
+ * are rewritten to PostgreSQL's $N (outside string literals, quoted
+ * identifiers and comments). Values travel as text with a type: integers as
+ * int8, reals as float8, text and NULL untyped, so PostgreSQL takes the
+ * column's type from the context. A statement runs first as an unnamed
+ * statement and, from its second run, as a named prepared statement.
+ *
+ * Rows arrive one at a time (libpq's single-row mode), so a large result
+ * is never held whole. One connection runs one query at a time: when
+ * another statement needs the connection while a result is still
+ * arriving, the rest of that result is read into memory first.
+ *
+ * Time budgets (store_set_deadline) are kept on this side: a query past its
+ * deadline is cancelled. A lost connection is ERR_UNAVAILABLE; the server
+ * rolls back whatever transaction was open. */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "store/backend.h"
+
+/* Type oids (pg_type.h is a server header). */
+#define OID_BOOL 16
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_OID 26
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+#define DEALLOC_BATCH 32
+
+typedef struct pgc {
+  PGconn *c;
+  struct timespec deadline; /* tv_sec 0: none */
+  stmt *streaming;          /* the statement whose rows are still arriving */
+  unsigned long names;      /* counter for prepared statement names */
+  char *dealloc[DEALLOC_BATCH];
+  int ndealloc;
+  int lost; /* the connection broke */
+} pgc;
+
+typedef struct pg_stmt {
+  char *sql;     /* with $N parameters */
+  int nparams;   /* the highest parameter index */
+  char **pnames; /* [nparams + 1]: ":name" of a named parameter, or NULL */
+  store_type *btype;
+  char **bval; /* [nparams + 1]: the bound value as text (owned), NULL for NULL */
+  /* prepared form */
+  char pname[32];
+  int prepared;
+  Oid *ptypes; /* the types it was prepared with */
+  long runs;
+  /* results: the current row is the single row of cur */
+  int streaming; /* rows still arriving on the connection */
+  int done;      /* the last run ended (STMT_DONE given) */
+  PGresult *cur;
+  PGresult **queue; /* rows read ahead when another statement needed the connection */
+  int qhead, qlen, qcap;
+  PGresult *final; /* the result that ended a drained run (command status or error) */
+  int upsert;      /* INSERT .. ON CONFLICT: RETURNING (xmax = 0) added, rows consumed here */
+  long changes;
+  int inserted;
+} pg_stmt;
+
+static pgc *conn_of(store *s) { return s->conn; }
+
+/* ---- messages ---- */
+
+/* The first line of a libpq message, without "ERROR:  " or "FATAL:  ". */
+static void first_line(const char *msg, char *out, size_t cap) {
+  if (!msg) msg = "";
+  const char *p = msg;
+  for (;;) {
+    const char *q = strstr(p, "FATAL:  ");
+    const char *r = strstr(p, "ERROR:  ");
+    if (!q || (r && r < q)) q = r;
+    if (!q) break;
+    p = q + 8;
+  }
+  size_t n = strcspn(p, "\n");
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\r')) n--;
+  if (n >= cap) n = cap - 1;
+  memcpy(out, p, n);
+  out[n] = 0;
+}
+
+/* A URI without its password (user:secret@ or ?password=...). */
+static void redact_uri(const char *uri, char *out, size_t cap) {
+  buf b;
+  buf_init(&b, 0);
+  const char *scheme = strstr(uri, "://");
+  const char *rest = uri;
+  if (scheme) {
+    buf_append(&b, uri, (size_t)(scheme + 3 - uri));
+    rest = scheme + 3;
+    const char *at = NULL;
+    for (const char *p = rest; *p && *p != '/' && *p != '?'; p++)
+      if (*p == '@') at = p;
+    if (at) {
+      const char *colon = memchr(rest, ':', (size_t)(at - rest));
+      buf_append(&b, rest, (size_t)((colon ? colon : at) - rest));
+      rest = at;
+    }
+  }
+  /* Query parameters: drop password=... */
+  const char *q = strchr(rest, '?');
+  if (!q) {
+    buf_puts(&b, rest);
+  } else {
+    buf_append(&b, rest, (size_t)(q - rest));
+    int first = 1;
+    for (const char *p = q + 1; *p;) {
+      size_t n = strcspn(p, "&");
+      if (!(n >= 9 && !strncmp(p, "password=", 9))) {
+        buf_putc(&b, first ? '?' : '&');
+        buf_append(&b, p, n);
+        first = 0;
+      }
+      p += n;
+      if (*p == '&') p++;
+    }
+  }
+  str_copy(out, cap, buf_cstr(&b));
+  buf_free(&b);
+}
+
+static int lost_error(store *s, err *e) {
+  pgc *p = conn_of(s);
+  char why[300];
+  first_line(p && p->c ? PQerrorMessage(p->c) : "", why, sizeof why);
+  if (p) p->lost = 1;
+  if (s->in_tx)
+    return err_set(e, ERR_UNAVAILABLE,
+                   "the connection to %s was lost (%s): the transaction was rolled back, nothing of it "
+                   "was stored",
+                   s->path, why[0] ? why : "no answer");
+  return err_set(e, ERR_UNAVAILABLE, "the connection to %s was lost (%s)", s->path, why[0] ? why : "no answer");
+}
+
+/* Maps a failed result onto a bluehelm error in e. */
+static int result_error(store *s, const PGresult *r, err *e) {
+  pgc *p = conn_of(s);
+  if (!r || PQstatus(p->c) == CONNECTION_BAD) return lost_error(s, e);
+  const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  char msg[400];
+  if (primary) str_copy(msg, sizeof msg, primary);
+  else first_line(PQresultErrorMessage(r), msg, sizeof msg);
+  if (!state) state = "";
+  if (!strcmp(state, "23502")) return err_set(e, ERR_VALIDATION, "a required value is missing (%s)", msg);
+  if (!strcmp(state, "23503"))
+    return err_set(e, ERR_VALIDATION, "a reference names a record that does not exist");
+  if (!strcmp(state, "23505")) return err_set(e, ERR_CONFLICT, "a record with that key already exists (%s)", msg);
+  if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+    return err_set(e, ERR_BUSY, "the database is busy with another write; try again shortly");
+  if (!strcmp(state, "25006")) return err_set(e, ERR_READONLY, "the database is read-only (%s)", s->path);
+  if (!strcmp(state, "53100")) return err_set(e, ERR_FULL, "the disk holding %s is full: nothing was stored", s->path);
+  if (!strcmp(state, "57014"))
+    return err_set(e, ERR_TIMEOUT, "the query took longer than its time budget and was stopped");
+  if (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3)) return lost_error(s, e);
+  if (!strcmp(state, "25P02"))
+    return err_set(e, ERR_DB, "database: an earlier statement of this transaction failed");
+  return err_set(e, ERR_DB, "database: %s", msg);
+}
+
+/* ---- waiting for results, with the deadline ---- */
+
+static long ms_left(const struct timespec *d) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long)(d->tv_sec - now.tv_sec) * 1000 + (d->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void cancel_query(pgc *p) {
+  PGcancel *c = PQgetCancel(p->c);
+  if (!c) return;
+  char errbuf[256];
+  PQcancel(c, errbuf, sizeof errbuf);
+  PQfreeCancel(c);
+}
+
+/* The next result of the running query (NULL at its end); cancels the
+ * query once past the deadline. *broken is set when the connection fails. */
+static PGresult *next_result(pgc *p, int *broken) {
+  int cancelled = 0;
+  *broken = 0;
+  while (PQisBusy(p->c)) {
+    int timeout = -1;
+    if (p->deadline.tv_sec && !cancelled) {
+      long left = ms_left(&p->deadline);
+      if (left <= 0) {
+        cancel_query(p);
+        cancelled = 1;
+      } else {
+        timeout = left > 60000 ? 60000 : (int)left;
+      }
+    }
+    struct pollfd pfd = {.fd = PQsocket(p->c), .events = POLLIN};
+    if (pfd.fd < 0) {
+      *broken = 1;
+      return NULL;
+    }
+    int n = poll(&pfd, 1, timeout);
+    if (n < 0 && errno != EINTR) {
+      *broken = 1;
+      return NULL;
+    }
+    if (n > 0 && !PQconsumeInput(p->c)) {
+      *broken = 1;
+      return NULL;
+    }
+  }
+  return PQgetResult(p->c);
+}
+
+/* Reads what remains of the streaming statement's results into its queue. */
+static void drain(store *s) {
+  pgc *p = conn_of(s);
+  stmt *st = p->streaming;
+  if (!st) return;
+  pg_stmt *ps = st->impl;
+  p->streaming = NULL;
+  ps->streaming = 0;
+  for (;;) {
+    int broken;
+    PGresult *r = next_result(p, &broken);
+    if (!r) break;
+    if (PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+      if (ps->qlen == ps->qcap) {
+        /* Compact, then grow. */
+        if (ps->qhead) {
+          memmove(ps->queue, ps->queue + ps->qhead, (size_t)(ps->qlen - ps->qhead) * sizeof *ps->queue);
+          ps->qlen -= ps->qhead;
+          ps->qhead = 0;
+        }
+        if (ps->qlen == ps->qcap) {
+          ps->qcap = ps->qcap ? ps->qcap * 2 : 64;
+          ps->queue = xrealloc(ps->queue, (size_t)ps->qcap * sizeof *ps->queue);
+        }
+      }
+      ps->queue[ps->qlen++] = r;
+    } else if (!ps->final) {
+      ps->final = r;
+    } else {
+      PQclear(r);
+    }
+  }
+  if (!ps->final) ps->final = PQmakeEmptyPGresult(p->c, PGRES_FATAL_ERROR);
+}
+
+/* Makes the connection free for a new query. */
+static void conn_free_for(store *s, stmt *st) {
+  pgc *p = conn_of(s);
+  if (p->streaming && p->streaming != st) drain(s);
+}
+
+/* Runs sql (no parameters, one or more statements) and waits for its end.
+ * Returns 0 or an error code. */
+static int run_simple(store *s, const char *sql, err *e) {
+  pgc *p = conn_of(s);
+  if (p->lost) return lost_error(s, e);
+  conn_free_for(s, NULL);
+  if (!PQsendQuery(p->c, sql)) return lost_error(s, e);
+  int rc = 0;
+  for (;;) {
+    int broken;
+    PGresult *r = next_result(p, &broken);
+    if (!r) {
+      if (broken && !rc) rc = lost_error(s, e);
+      break;
+    }
+    ExecStatusType t = PQresultStatus(r);
+    if (!rc && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
+      rc = result_error(s, r, e);
+    PQclear(r);
+  }
+  return rc;
+}
+
+static void flush_dealloc(store *s) {
+  pgc *p = conn_of(s);
+  if (!p->ndealloc) return;
+  if (!p->lost && PQtransactionStatus(p->c) != PQTRANS_INERROR) {
+    buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < p->ndealloc; i++) buf_printf(&b, "DEALLOCATE %s;", p->dealloc[i]);
+    run_simple(s, buf_cstr(&b), NULL);
+    buf_free(&b);
+  }
+  for (int i = 0; i < p->ndealloc; i++) free(p->dealloc[i]);
+  p->ndealloc = 0;
+}
+
+/* ---- opening ---- */
+
+static void quiet_notices(void *arg, const char *message) {
+  (void)arg;
+  (void)message;
+}
+
+static int pg_exec(store *s, const char *sql, err *e) { return run_simple(s, sql, e); }
+
+static int pg_open(store *s, const char *target, int flags, err *e) {
+  char shown[sizeof s->path];
+  redact_uri(target, shown, sizeof shown);
+  str_copy(s->path, sizeof s->path, shown);
+  /* Defaults first: the URI's own settings override them. */
+  const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+  const char *vals[] = {"10", "bluehelm", target, NULL};
+  PGconn *c = PQconnectdbParams(keys, vals, 1);
+  if (!c || PQstatus(c) != CONNECTION_OK) {
+    char why[400];
+    first_line(c ? PQerrorMessage(c) : "out of memory", why, sizeof why);
+    PQfinish(c);
+    return err_set(e, ERR_UNAVAILABLE, "cannot connect to %s: %s", shown, why);
+  }
+  PQsetNoticeProcessor(c, quiet_notices, NULL);
+  if (PQsetClientEncoding(c, "UTF8") != 0) {
+    PQfinish(c);
+    return err_set(e, ERR_UNAVAILABLE, "%s: the server does not accept UTF-8", shown);
+  }
+  pgc *p = xcalloc(1, sizeof *p);
+  p->c = c;
+  s->conn = p;
+  char setup[256];
+  snprintf(setup, sizeof setup,
+           "SET lock_timeout = %d; SET statement_timeout = 0; SET TIME ZONE 'UTC';"
+           "SET standard_conforming_strings = on;%s",
+           s->busy_ms, (flags & STORE_READONLY) ? " SET default_transaction_read_only = on;" : "");
+  int rc = run_simple(s, setup, e);
+  if (rc) {
+    PQfinish(c);
+    free(p);
+    s->conn = NULL;
+  }
+  return rc;
+}
+
+static void pg_close(store *s) {
+  pgc *p = conn_of(s);
+  for (int i = 0; i < p->ndealloc; i++) free(p->dealloc[i]);
+  PQfinish(p->c);
+  free(p);
+  s->conn = NULL;
+}
+
+/* ---- schema version: one row in _schema_version ---- */
+
+static int one_value(store *s, const char *sql, char *out, size_t cap, err *e) {
+  pgc *p = conn_of(s);
+  conn_free_for(s, NULL);
+  PGresult *r = PQexec(p->c, sql);
+  int rc = 0;
+  out[0] = 0;
+  if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) rc = result_error(s, r, e);
+  else if (PQntuples(r) > 0) str_copy(out, cap, PQgetvalue(r, 0, 0));
+  PQclear(r);
+  return rc;
+}
+
+static int pg_version_get(store *s, int *v, err *e) {
+  char val[64];
+  *v = -1;
+  int rc = one_value(s, "SELECT to_regclass('_schema_version') IS NOT NULL", val, sizeof val, e);
+  if (rc) return rc;
+  if (!strcmp(val, "t")) {
+    if ((rc = one_value(s, "SELECT max(version) FROM _schema_version", val, sizeof val, e))) return rc;
+    *v = val[0] ? (int)strtol(val, NULL, 10) : 0;
+    return 0;
+  }
+  /* No version table: an empty database is new; anything else is not ours. */
+  rc = one_value(s,
+                 "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                 "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                 "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+                 val, sizeof val, e);
+  if (rc) return rc;
+  if (strcmp(val, "0") != 0)
+    return err_set(e, ERR_IO, "%s is not a bluehelm database: it holds tables but no _schema_version", s->path);
+  *v = 0;
+  return 0;
+}
+
+static int pg_version_set(store *s, int v, err *e) {
+  char sql[200];
+  snprintf(sql, sizeof sql,
+           "CREATE TABLE IF NOT EXISTS _schema_version (version integer NOT NULL);"
+           "DELETE FROM _schema_version; INSERT INTO _schema_version VALUES (%d)",
+           v);
+  return run_simple(s, sql, e);
+}
+
+/* ---- transactions ---- */
+
+static int pg_begin(store *s, err *e) {
+  flush_dealloc(s);
+  return run_simple(s, "BEGIN", e);
+}
+
+static int pg_commit(store *s, err *e) {
+  pgc *p = conn_of(s);
+  if (p->lost) return lost_error(s, e);
+  conn_free_for(s, NULL);
+  PGresult *r = PQexec(p->c, "COMMIT");
+  int rc = 0;
+  if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) rc = result_error(s, r, e);
+  else if (!strcmp(PQcmdStatus(r), "ROLLBACK"))
+    rc = err_set(e, ERR_DB, "a statement of the transaction failed: it was rolled back");
+  PQclear(r);
+  return rc;
+}
+
+static void pg_rollback(store *s) {
+  pgc *p = conn_of(s);
+  if (p->lost) return;
+  conn_free_for(s, NULL);
+  if (PQtransactionStatus(p->c) != PQTRANS_IDLE) run_simple(s, "ROLLBACK", NULL);
+}
+
+/* ---- statements ---- */
+
+static int is_ident(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+/* Rewrites ?, ?N and :name to $N as SQLite numbers them: ? takes the next
+ * number after the largest so far, :name keeps one number for all its uses. */
+static int rewrite_params(pg_stmt *ps, const char *sql, err *e) {
+  buf out;
+  buf_init(&out, 0);
+  int max = 0, cap = 8;
+  char **names = xcalloc((size_t)cap + 1, sizeof *names);
+  const char *p = sql;
+  while (*p) {
+    char c = *p;
+    if (c == '\'' || c == '"') {
+      const char *q = p + 1;
+      for (;;) {
+        if (!*q) break;
+        if (*q == c) {
+          if (q[1] == c) q += 2;
+          else {
+            q++;
+            break;
+          }
+        } else q++;
+      }
+      buf_append(&out, p, (size_t)(q - p));
+      p = q;
+    } else if (c == '-' && p[1] == '-') {
+      size_t n = strcspn(p, "\n");
+      buf_append(&out, p, n);
+      p += n;
+    } else if (c == '/' && p[1] == '*') {
+      const char *q = strstr(p + 2, "*/");
+      q = q ? q + 2 : p + strlen(p);
+      buf_append(&out, p, (size_t)(q - p));
+      p = q;
+    } else if (c == '?' || (c == ':' && p[1] != ':' && (p == sql || p[-1] != ':') && is_ident((unsigned char)p[1]) &&
+                            !(p[1] >= '0' && p[1] <= '9'))) {
+      int idx;
+      const char *q = p + 1;
+      if (c == '?') {
+        if (*q >= '0' && *q <= '9') {
+          long v = 0;
+          while (*q >= '0' && *q <= '9') v = v * 10 + (*q++ - '0');
+          if (v < 1 || v > 32766) {
+            buf_free(&out);
+            for (int i = 0; i <= cap; i++) free(names[i]);
+            free(names);
+            return err_set(e, ERR_DB, "database: parameter ?%ld out of range", v);
+          }
+          idx = (int)v;
+        } else {
+          idx = max + 1;
+        }
+      } else {
+        while (is_ident((unsigned char)*q)) q++;
+        idx = 0;
+        for (int i = 1; i <= max && i <= cap; i++)
+          if (names[i] && strlen(names[i]) == (size_t)(q - p) && !strncmp(names[i], p, (size_t)(q - p))) idx = i;
+        if (!idx) idx = max + 1;
+      }
+      if (idx > cap) {
+        int ncap = cap;
+        while (ncap < idx) ncap *= 2;
+        names = xrealloc(names, ((size_t)ncap + 1) * sizeof *names);
+        memset(names + cap + 1, 0, (size_t)(ncap - cap) * sizeof *names);
+        cap = ncap;
+      }
+      if (c == ':' && !names[idx]) names[idx] = strndup(p, (size_t)(q - p));
+      if (idx > max) max = idx;
+      buf_printf(&out, "$%d", idx);
+      p = q;
+    } else {
+      buf_putc(&out, c);
+      p++;
+    }
+  }
+  ps->sql = xstrdup(buf_cstr(&out));
+  buf_free(&out);
+  ps->nparams = max;
+  ps->pnames = xcalloc((size_t)max + 1, sizeof *ps->pnames);
+  for (int i = 1; i <= max && i <= cap; i++) ps->pnames[i] = names[i];
+  for (int i = max + 1; i <= cap; i++) free(names[i]);
+  free(names);
+  ps->btype = xcalloc((size_t)max + 1, sizeof *ps->btype);
+  ps->bval = xcalloc((size_t)max + 1, sizeof *ps->bval);
+  ps->ptypes = xcalloc((size_t)max + 1, sizeof *ps->ptypes);
+  return 0;
+}
+
+/* An upsert whose outcome the writer asks for: INSERT .. ON CONFLICT
+ * without RETURNING. RETURNING (xmax = 0) tells an inserted row (true) from
+ * an updated one; the rows are consumed by step. */
+static int wants_returning(const char *sql) {
+  while (*sql == ' ' || *sql == '\n') sql++;
+  if (strncmp(sql, "INSERT", 6) != 0) return 0;
+  return strstr(sql, " ON CONFLICT ") && !strstr(sql, "RETURNING") && !strstr(sql, "DO NOTHING");
+}
+
+static int pg_prepare(stmt *st, err *e) {
+  pg_stmt *ps = xcalloc(1, sizeof *ps);
+  if (rewrite_params(ps, st->sql, e)) {
+    free(ps);
+    return e ? e->code : ERR_DB;
+  }
+  if (wants_returning(ps->sql)) {
+    size_t n = strlen(ps->sql);
+    char *sql = xmalloc(n + 32);
+    memcpy(sql, ps->sql, n);
+    memcpy(sql + n, " RETURNING (xmax = 0)", 22);
+    free(ps->sql);
+    ps->sql = sql;
+    ps->upsert = 1;
+  }
+  st->impl = ps;
+  return 0;
+}
+
+static void clear_results(store *s, stmt *st) {
+  pg_stmt *ps = st->impl;
+  pgc *p = conn_of(s);
+  if (p->streaming == st) drain(s);
+  PQclear(ps->cur);
+  ps->cur = NULL;
+  for (int i = ps->qhead; i < ps->qlen; i++) PQclear(ps->queue[i]);
+  ps->qhead = ps->qlen = 0;
+  PQclear(ps->final);
+  ps->final = NULL;
+  ps->streaming = 0;
+}
+
+static Oid type_oid(store_type t) {
+  switch (t) {
+  case STORE_INT: return OID_INT8;
+  case STORE_REAL: return OID_FLOAT8;
+  default: return 0; /* text and NULL: PostgreSQL takes the context's type */
+  }
+}
+
+/* Sends st's query with its bindings. Returns 0 or an error code. */
+static int send_query(stmt *st, err *e) {
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  pg_stmt *ps = st->impl;
+  if (p->lost) return lost_error(s, e);
+  conn_free_for(s, st);
+  Oid *types = xcalloc((size_t)ps->nparams + 1, sizeof *types);
+  for (int i = 1; i <= ps->nparams; i++) {
+    types[i] = type_oid(ps->btype[i]);
+    /* A NULL fits any type: keep the prepared one. */
+    if (ps->btype[i] == STORE_NULL && ps->prepared) types[i] = ps->ptypes[i];
+  }
+  if (ps->prepared)
+    for (int i = 1; i <= ps->nparams; i++)
+      if (types[i] != ps->ptypes[i]) {
+        /* Another type at some parameter: prepare again. */
+        if (p->ndealloc == DEALLOC_BATCH) flush_dealloc(s);
+        p->dealloc[p->ndealloc++] = xstrdup(ps->pname);
+        ps->prepared = 0;
+        break;
+      }
+  const char *const *vals = (const char *const *)(ps->bval + 1);
+  int ok;
+  if (!ps->prepared && ps->runs >= 1) {
+    snprintf(ps->pname, sizeof ps->pname, "bh_%lu", ++p->names);
+    PGresult *r = PQprepare(p->c, ps->pname, ps->sql, ps->nparams, types + 1);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+      int rc = result_error(s, r, e);
+      PQclear(r);
+      free(types);
+      return rc;
+    }
+    PQclear(r);
+    ps->prepared = 1;
+    memcpy(ps->ptypes, types, (size_t)(ps->nparams + 1) * sizeof *types);
+  }
+  if (ps->prepared) ok = PQsendQueryPrepared(p->c, ps->pname, ps->nparams, vals, NULL, NULL, 0);
+  else ok = PQsendQueryParams(p->c, ps->sql, ps->nparams, types + 1, vals, NULL, NULL, 0);
+  free(types);
+  if (!ok) return lost_error(s, e);
+  PQsetSingleRowMode(p->c);
+  ps->runs++;
+  ps->streaming = 1;
+  p->streaming = st;
+  return 0;
+}
+
+/* The next result of st: from its queue, or from the connection. */
+static PGresult *take_result(stmt *st, int *broken) {
+  pg_stmt *ps = st->impl;
+  *broken = 0;
+  if (ps->qhead < ps->qlen) return ps->queue[ps->qhead++];
+  if (ps->final) {
+    PGresult *r = ps->final;
+    ps->final = NULL;
+    return r;
+  }
+  if (!ps->streaming) return NULL;
+  pgc *p = conn_of(st->s);
+  PGresult *r = next_result(p, broken);
+  if (!r || PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+    /* The end of the rows: read up to the query's end, freeing the connection. */
+    for (;;) {
+      int b2;
+      PGresult *x = next_result(p, &b2);
+      if (!x) break;
+      PQclear(x);
+    }
+    ps->streaming = 0;
+    if (p->streaming == st) p->streaming = NULL;
+  }
+  return r;
+}
+
+static int pg_step(stmt *st, err *e) {
+  pg_stmt *ps = st->impl;
+  store *s = st->s;
+  if (ps->done) {
+    /* As SQLite: a step after the end runs the statement again. */
+    clear_results(s, st);
+    ps->done = 0;
+  }
+  if (!ps->streaming && !ps->cur && ps->qhead == ps->qlen && !ps->final) {
+    int rc = send_query(st, e);
+    if (rc) return rc;
+    ps->changes = 0;
+    ps->inserted = 0;
+  }
+  for (;;) {
+    PQclear(ps->cur);
+    ps->cur = NULL;
+    int broken;
+    PGresult *r = take_result(st, &broken);
+    if (!r) {
+      ps->done = 1;
+      if (broken) return lost_error(s, e);
+      return err_set(e, ERR_DB, "database: the query ended without a result");
+    }
+    ExecStatusType t = PQresultStatus(r);
+    if (t == PGRES_SINGLE_TUPLE) {
+      if (ps->upsert) {
+        ps->changes++;
+        if (!strcmp(PQgetvalue(r, 0, 0), "t")) ps->inserted = 1;
+        PQclear(r);
+        continue;
+      }
+      ps->cur = r;
+      return STMT_ROW;
+    }
+    ps->done = 1;
+    if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY) {
+      if (!ps->upsert) {
+        const char *n = PQcmdTuples(r);
+        ps->changes = n && *n ? strtol(n, NULL, 10) : 0;
+      }
+      PQclear(r);
+      return STMT_DONE;
+    }
+    int rc = result_error(s, r, e);
+    PQclear(r);
+    return rc;
+  }
+}
+
+static void pg_reset(stmt *st) {
+  pg_stmt *ps = st->impl;
+  clear_results(st->s, st);
+  ps->done = 0;
+}
+
+static void unbind_all(pg_stmt *ps) {
+  for (int i = 1; i <= ps->nparams; i++) {
+    free(ps->bval[i]);
+    ps->bval[i] = NULL;
+    ps->btype[i] = STORE_NULL;
+  }
+}
+
+static void pg_clear(stmt *st) {
+  pg_reset(st);
+  unbind_all(st->impl);
+}
+
+static void pg_finalize(stmt *st) {
+  pg_stmt *ps = st->impl;
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  clear_results(s, st);
+  if (ps->prepared && !p->lost) {
+    if (p->ndealloc == DEALLOC_BATCH) flush_dealloc(s);
+    p->dealloc[p->ndealloc++] = xstrdup(ps->pname);
+  }
+  unbind_all(ps);
+  for (int i = 1; i <= ps->nparams; i++) free(ps->pnames[i]);
+  free(ps->pnames);
+  free(ps->btype);
+  free(ps->bval);
+  free(ps->ptypes);
+  free(ps->queue);
+  free(ps->sql);
+  free(ps);
+}
+
+static int pg_bind(stmt *st, int i, const store_value *v) {
+  pg_stmt *ps = st->impl;
+  if (i < 1 || i > ps->nparams) return 1;
+  free(ps->bval[i]);
+  ps->bval[i] = NULL;
+  ps->btype[i] = v->type;
+  char tmp[40];
+  switch (v->type) {
+  case STORE_INT:
+    snprintf(tmp, sizeof tmp, "%lld", (long long)v->i);
+    ps->bval[i] = xstrdup(tmp);
+    break;
+  case STORE_REAL:
+    snprintf(tmp, sizeof tmp, "%.17g", v->d);
+    ps->bval[i] = xstrdup(tmp);
+    break;
+  case STORE_TEXT: ps->bval[i] = xstrdup(v->s); break;
+  default: ps->btype[i] = STORE_NULL; break;
+  }
+  return 0;
+}
+
+static int pg_param(stmt *st, const char *name) {
+  pg_stmt *ps = st->impl;
+  for (int i = 1; i <= ps->nparams; i++)
+    if (ps->pnames[i] && !strcmp(ps->pnames[i], name)) return i;
+  return 0;
+}
+
+static int pg_columns(stmt *st) {
+  pg_stmt *ps = st->impl;
+  return ps->cur ? PQnfields(ps->cur) : 0;
+}
+
+static int has_col(stmt *st, int col) {
+  pg_stmt *ps = st->impl;
+  return ps->cur && col >= 0 && col < PQnfields(ps->cur) && !PQgetisnull(ps->cur, 0, col);
+}
+
+static store_type pg_type(stmt *st, int col) {
+  if (!has_col(st, col)) return STORE_NULL;
+  PGresult *r = ((pg_stmt *)st->impl)->cur;
+  switch (PQftype(r, col)) {
+  case OID_BOOL:
+  case OID_INT2:
+  case OID_INT4:
+  case OID_INT8:
+  case OID_OID: return STORE_INT;
+  case OID_FLOAT4:
+  case OID_FLOAT8: return STORE_REAL;
+  case OID_NUMERIC: return strpbrk(PQgetvalue(r, 0, col), ".eEN") ? STORE_REAL : STORE_INT;
+  default: return STORE_TEXT;
+  }
+}
+
+static const char *pg_text(stmt *st, int col) {
+  if (!has_col(st, col)) return NULL;
+  PGresult *r = ((pg_stmt *)st->impl)->cur;
+  char *v = PQgetvalue(r, 0, col);
+  Oid t = PQftype(r, col);
+  if (t == OID_BOOL) return v[0] == 't' ? "1" : "0";
+  if (t == OID_NUMERIC && strchr(v, '.') && !strpbrk(v, "eE")) {
+    /* As SQLite writes numbers: no trailing zeros after the point. */
+    size_t n = strlen(v);
+    while (n && v[n - 1] == '0') v[--n] = 0;
+    if (n && v[n - 1] == '.') v[--n] = 0;
+  }
+  return v;
+}
+
+static int64_t pg_integer(stmt *st, int col) {
+  const char *v = pg_text(st, col);
+  if (!v) return 0;
+  if (strpbrk(v, ".eEnN")) {
+    double d = strtod(v, NULL);
+    if (d != d) return 0;
+    if (d >= 9.2233720368547758e18) return INT64_MAX;
+    if (d <= -9.2233720368547758e18) return INT64_MIN;
+    return (int64_t)d;
+  }
+  return strtoll(v, NULL, 10);
+}
+
+static double pg_real(stmt *st, int col) {
+  const char *v = pg_text(st, col);
+  return v ? strtod(v, NULL) : 0.0;
+}
+
+static long pg_changes(stmt *st) { return ((pg_stmt *)st->impl)->changes; }
+static int pg_inserted(stmt *st) { return ((pg_stmt *)st->impl)->inserted; }
+
+static void pg_set_busy(store *s, int ms) {
+  char sql[64];
+  snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
+  run_simple(s, sql, NULL);
+}
+
+static void pg_set_deadline(store *s, long ms) {
+  pgc *p = conn_of(s);
+  if (ms <= 0) {
+    p->deadline.tv_sec = 0;
+    return;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &p->deadline);
+  p->deadline.tv_sec += ms / 1000;
+  p->deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (p->deadline.tv_nsec >= 1000000000L) {
+    p->deadline.tv_sec++;
+    p->deadline.tv_nsec -= 1000000000L;
+  }
+}
+
+static int pg_set_cache(store *s, long kib, err *e) {
+  (void)s;
+  (void)kib;
+  (void)e;
+  return 0; /* the server's shared buffers serve every connection */
+}
+
+static int64_t pg_data_version(store *s) {
+  /* The snapshot's xmax moves whenever a transaction that wrote ends. */
+  char val[64];
+  if (one_value(s, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text", val, sizeof val, NULL)) return -1;
+  return strtoll(val, NULL, 10);
+}
+
+static int pg_function(store *s, const char *name, int nargs, int det, store_fn fn, void *ud, err *e) {
+  (void)s, (void)name, (void)nargs, (void)det, (void)fn, (void)ud, (void)e;
+  return 0; /* the PostgreSQL schema defines bh_sector and bh_distance in SQL */
+}
+
+static int pg_backup(store *s, const char *dest, err *e) {
+  (void)dest;
+  return err_set(e, ERR_USAGE,
+                 "backup copies SQLite files; for %s use PostgreSQL's pg_dump, or `bluehelm copy --to FILE`",
+                 s->path);
+}
+
+/* PostgreSQL keeps its own pages (no integrity pragma); the references are
+ * counted for each foreign key from the catalogue. */
+static int pg_check(store *s, long *bad_pages, long *bad_refs, err *e) {
+  *bad_pages = 0;
+  *bad_refs = 0;
+  stmt *st;
+  int rc = store_prepare(
+      s,
+      "SELECT format('SELECT count(*) FROM %I c WHERE c.%I IS NOT NULL AND NOT EXISTS "
+      "(SELECT 1 FROM %I p WHERE p.%I = c.%I)', cl.relname, a.attname, pl.relname, pa.attname, a.attname) "
+      "FROM pg_catalog.pg_constraint k "
+      "JOIN pg_catalog.pg_class cl ON cl.oid = k.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = cl.relnamespace "
+      "JOIN pg_catalog.pg_class pl ON pl.oid = k.confrelid "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+      "JOIN pg_catalog.pg_attribute pa ON pa.attrelid = k.confrelid AND pa.attnum = k.confkey[1] "
+      "WHERE k.contype = 'f' AND n.nspname = current_schema() ORDER BY 1",
+      &st, e);
+  if (rc) return rc;
+  char **checks = NULL;
+  int n = 0;
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+    checks = xrealloc(checks, (size_t)(n + 1) * sizeof *checks);
+    checks[n++] = xstrdup(stmt_text(st, 0));
+  }
+  stmt_finalize(st);
+  for (int i = 0; i < n; i++) {
+    if (rc >= 0) {
+      char val[64];
+      rc = one_value(s, checks[i], val, sizeof val, e);
+      if (!rc) *bad_refs += strtol(val, NULL, 10);
+    }
+    free(checks[i]);
+  }
+  free(checks);
+  return rc < 0 ? rc : 0;
+}
+
+static const backend_ops pg_ops = {
+    .dialect = STORE_POSTGRES,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .version_get = pg_version_get,
+    .version_set = pg_version_set,
+    .schema_dir = "src/store/schema/pg/",
+    .prepare = pg_prepare,
+    .step = pg_step,
+    .reset = pg_reset,
+    .clear = pg_clear,
+    .finalize = pg_finalize,
+    .bind = pg_bind,
+    .param = pg_param,
+    .columns = pg_columns,
+    .type = pg_type,
+    .text = pg_text,
+    .integer = pg_integer,
+    .real = pg_real,
+    .changes = pg_changes,
+    .inserted = pg_inserted,
+    .set_busy = pg_set_busy,
+    .set_deadline = pg_set_deadline,
+    .set_cache = pg_set_cache,
+    .data_version = pg_data_version,
+    .function = pg_function,
+    .backup = pg_backup,
+    .check = pg_check,
+};
+
+const backend_ops *const backend_pg = &pg_ops;

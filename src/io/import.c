@@ -17,7 +17,7 @@
 #define DIR_FILES_MAX 64
 
 typedef struct stats {
-  long inserted, updated, unchanged, refused;
+  long inserted, updated, unchanged, refused, queued;
 } stats;
 
 typedef struct file_import {
@@ -139,6 +139,7 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
+    else if (rc == WRITE_QUEUED) fi->st.queued++;
   }
   if (row_errs->n) refuse(fi, raw, row_errs);
 }
@@ -365,6 +366,9 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     err_list_add(errs, &e);
     goto done;
   }
+  /* A file holds each key once (duplicates are refused): rows may be
+   * written in batches where the backend does that (PostgreSQL). */
+  writer_batch(fi.w);
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
@@ -400,6 +404,17 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   }
   flush_held(&fi);
   arena_free(&row_arena);
+  if (!fi.failed) {
+    long ins = 0, upd = 0;
+    if (writer_flush(fi.w, &ins, &upd, &e)) {
+      err_at(&e, fi.fname, 0, "-");
+      err_list_add(errs, &e);
+      fi.failed = 1;
+    }
+    fi.st.inserted += ins;
+    fi.st.updated += upd;
+    fi.st.unchanged += fi.st.queued - ins - upd;
+  }
   show_progress(&fi, 1);
   if (errs->total > errors_before) rc = ERR_VALIDATION;
 done:

@@ -27,6 +27,8 @@ struct writer {
   pending *p;
   upsert stmts[WRITER_STMTS];
   int nstmts;
+  int batch;         /* rows may be queued (writer_batch) */
+  long ins, upd;     /* outcome of queued rows of statements already closed */
 };
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
@@ -91,6 +93,34 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   w->p = p;
   *out = w;
   return 0;
+}
+
+void writer_batch(writer *w) {
+  const kind *k = w->k;
+  if (k->after_write) return;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    if ((f->type == FT_REF || f->type == FT_REFLIST) && !strcmp(f->arg, k->name)) return;
+    if ((f->type == FT_PLACE || f->type == FT_PLACELIST) && !strcmp(k->name, "places")) return;
+  }
+  int n;
+  const kind *all = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < all[i].nchecks; c++) {
+      const kind_check *ch = &all[i].checks[c];
+      const field *ref = ch->type == CHECK_WITHIN ? kind_field(&all[i], ch->ref) : NULL;
+      if (ref && !strcmp(ref->arg, k->name)) return;
+    }
+  w->batch = 1;
+}
+
+int writer_flush(writer *w, long *inserted, long *updated, err *e) {
+  int rc = 0;
+  for (int i = 0; i < w->nstmts && !rc; i++) rc = stmt_flush(w->stmts[i].st, &w->ins, &w->upd, e);
+  *inserted += w->ins;
+  *updated += w->upd;
+  w->ins = w->upd = 0;
+  return rc;
 }
 
 void writer_close(writer *w) {
@@ -191,6 +221,7 @@ static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
   for (int i = 0; i < w->nstmts; i++)
     if (w->stmts[i].mask == mask) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
+    if (stmt_flush(w->stmts[0].st, &w->ins, &w->upd, e)) return NULL;
     stmt_finalize(w->stmts[0].st);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
@@ -466,11 +497,12 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
     return ERR_VALIDATION;
   }
-  int rc = stmt_run(u->st, &e);
+  int rc = w->batch && !u->partial ? stmt_defer(u->st, &e) : stmt_run(u->st, &e);
   if (rc < 0) {
     add_error(errs, r, "-", &e);
     return rc;
   }
+  if (rc == 1) return WRITE_QUEUED;
   long changes = stmt_changes(u->st);
   if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = changes == 0                                 ? WRITE_UNCHANGED

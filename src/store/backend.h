@@ -73,6 +73,9 @@ struct backend_ops {
   int (*function)(store *s, const char *name, int nargs, int det, store_fn fn, void *ud, err *e);
   int (*backup)(store *s, const char *dest, err *e);
   int (*check)(store *s, long *bad_pages, long *bad_refs, err *e);
+  /* Batched upserts (NULL: stmt_defer runs the statement at once). */
+  int (*defer)(stmt *st, err *e);
+  int (*flush)(stmt *st, long *inserted, long *updated, err *e);
 };
 
 /* backend_sqlite: the SQLite backend's operations. */

@@ -39,6 +39,8 @@
 #define OID_NUMERIC 1700
 
 #define DEALLOC_BATCH 32
+#define QUEUED_MAX 16
+#define STAGE_FLUSH_BYTES (8u << 20)
 
 typedef struct pgc {
   PGconn *c;
@@ -48,6 +50,10 @@ typedef struct pgc {
   char *dealloc[DEALLOC_BATCH];
   int ndealloc;
   int lost; /* the connection broke */
+  unsigned long tx;        /* counts transactions (staging tables live in one) */
+  stmt *queued[QUEUED_MAX]; /* statements with rows queued by stmt_defer */
+  int nqueued;
+  int flushing;
 } pgc;
 
 typedef struct pg_stmt {
@@ -71,6 +77,17 @@ typedef struct pg_stmt {
   int upsert;      /* INSERT .. ON CONFLICT: RETURNING (xmax = 0) added, rows consumed here */
   long changes;
   int inserted;
+  /* rows queued by stmt_defer */
+  char *base_sql;  /* the $N form, without the RETURNING added */
+  int stage_plan;  /* 0 not looked at, 1 can be staged, -1 cannot */
+  char *table;     /* the table written, for the flush rule */
+  char *stage_sql; /* INSERT .. SELECT from the staging table, counting the outcome */
+  char stage[32];  /* the staging table */
+  char *stage_cols; /* its column definitions */
+  unsigned long stage_tx;
+  buf rows; /* the queued rows in COPY's text format */
+  long nrows;
+  long ins, upd; /* outcome of the batches written since the last stmt_flush */
 } pg_stmt;
 
 static pgc *conn_of(store *s) { return s->conn; }
@@ -265,11 +282,17 @@ static void conn_free_for(store *s, stmt *st) {
   if (p->streaming && p->streaming != st) drain(s);
 }
 
+static int flush_queued(store *s, const char *sql, err *e);
+
 /* Runs sql (no parameters, one or more statements) and waits for its end.
  * Returns 0 or an error code. */
 static int run_simple(store *s, const char *sql, err *e) {
   pgc *p = conn_of(s);
   if (p->lost) return lost_error(s, e);
+  if (!p->flushing) {
+    int rc = flush_queued(s, sql, e);
+    if (rc) return rc;
+  }
   conn_free_for(s, NULL);
   if (!PQsendQuery(p->c, sql)) return lost_error(s, e);
   int rc = 0;
@@ -300,6 +323,276 @@ static void flush_dealloc(store *s) {
   }
   for (int i = 0; i < p->ndealloc; i++) free(p->dealloc[i]);
   p->ndealloc = 0;
+}
+
+/* ---- rows queued by stmt_defer ---- */
+
+static int ident_char(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* 1 when sql names the table (as a whole word, quoted or not). */
+static int names_table(const char *sql, const char *table) {
+  size_t n = strlen(table);
+  for (const char *p = strstr(sql, table); p; p = strstr(p + 1, table))
+    if ((p == sql || !ident_char((unsigned char)p[-1])) && !ident_char((unsigned char)p[n])) return 1;
+  return 0;
+}
+
+static void unqueue(pgc *p, stmt *st) {
+  for (int i = 0; i < p->nqueued; i++)
+    if (p->queued[i] == st) {
+      p->queued[i] = p->queued[--p->nqueued];
+      return;
+    }
+}
+
+/* Runs one statement of the flush; 0 or an error code. Reads the outcome
+ * counts when ps is given. */
+static int flush_step(store *s, const char *sql, pg_stmt *ps, err *e) {
+  pgc *p = conn_of(s);
+  if (!PQsendQuery(p->c, sql)) return lost_error(s, e);
+  int rc = 0;
+  for (;;) {
+    int broken;
+    PGresult *r = next_result(p, &broken);
+    if (!r) {
+      if (broken && !rc) rc = lost_error(s, e);
+      break;
+    }
+    ExecStatusType t = PQresultStatus(r);
+    if (!rc && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) rc = result_error(s, r, e);
+    if (!rc && ps && t == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+      ps->ins += strtol(PQgetvalue(r, 0, 0), NULL, 10);
+      ps->upd += strtol(PQgetvalue(r, 0, 1), NULL, 10);
+    }
+    PQclear(r);
+  }
+  return rc;
+}
+
+/* Writes st's queued rows: COPY into the staging table, one INSERT ..
+ * SELECT, and the staging table emptied. The rows are dropped either way
+ * (a failure has aborted the transaction). */
+static int flush_rows(stmt *st, err *e) {
+  pg_stmt *ps = st->impl;
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  unqueue(p, st);
+  if (!ps->nrows) return 0;
+  int rc = 0;
+  p->flushing = 1;
+  conn_free_for(s, NULL);
+  char sql[96];
+  snprintf(sql, sizeof sql, "COPY %s FROM STDIN", ps->stage);
+  PGresult *r = PQexec(p->c, sql);
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+    rc = result_error(s, r, e);
+    PQclear(r);
+  } else {
+    PQclear(r);
+    int ok = PQputCopyData(p->c, ps->rows.data, (int)ps->rows.len) == 1;
+    ok = PQputCopyEnd(p->c, ok ? NULL : "bluehelm could not send the rows") == 1 && ok;
+    for (;;) {
+      int broken;
+      PGresult *x = next_result(p, &broken);
+      if (!x) {
+        if (broken && !rc) rc = lost_error(s, e);
+        break;
+      }
+      if (!rc && PQresultStatus(x) != PGRES_COMMAND_OK) rc = result_error(s, x, e);
+      PQclear(x);
+    }
+    if (!rc && !ok) rc = lost_error(s, e);
+  }
+  if (!rc) rc = flush_step(s, ps->stage_sql, ps, e);
+  if (!rc) {
+    snprintf(sql, sizeof sql, "TRUNCATE %s", ps->stage);
+    rc = flush_step(s, sql, NULL, e);
+  }
+  p->flushing = 0;
+  buf_reset(&ps->rows);
+  ps->nrows = 0;
+  return rc;
+}
+
+/* Before sql runs: the queued rows of the tables it names (all when sql is
+ * NULL) are written. */
+static int flush_queued(store *s, const char *sql, err *e) {
+  pgc *p = conn_of(s);
+  for (int i = 0; i < p->nqueued;) {
+    stmt *st = p->queued[i];
+    pg_stmt *ps = st->impl;
+    if (sql && !names_table(sql, ps->table)) {
+      i++;
+      continue;
+    }
+    int rc = flush_rows(st, e); /* takes st off the list */
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* The end of the quoted or parenthesized text that starts at p. */
+static const char *skip_group(const char *p) {
+  int depth = 0;
+  for (; *p; p++) {
+    if (*p == '\'' || *p == '"') {
+      char q = *p;
+      for (p++; *p && !(*p == q && p[1] != q); p++)
+        if (*p == q) p++;
+      if (!*p) return NULL;
+    } else if (*p == '(') {
+      depth++;
+    } else if (*p == ')') {
+      if (--depth == 0) return p + 1;
+    }
+  }
+  return NULL;
+}
+
+/* Whether st can be staged, and its staging SQL: INSERT INTO t (cols)
+ * VALUES (vals) ON CONFLICT ... becomes INSERT INTO t (cols) SELECT vals
+ * FROM <stage> _s ON CONFLICT ..., each $N read from the column pN. */
+static int plan_stage(store *s, pg_stmt *ps) {
+  const char *sql = ps->base_sql;
+  if (strncmp(sql, "INSERT INTO ", 12) != 0) return -1;
+  const char *t = sql + 12, *te;
+  if (*t == '"') {
+    te = strchr(t + 1, '"');
+    if (!te) return -1;
+    ps->table = strndup(t + 1, (size_t)(te - t - 1));
+    te++;
+  } else {
+    for (te = t; ident_char((unsigned char)*te); te++) {
+    }
+    ps->table = strndup(t, (size_t)(te - t));
+  }
+  if (!ps->table) abort();
+  if (strncmp(te, " (", 2) != 0) return -1;
+  const char *cols_end = skip_group(te + 1);
+  if (!cols_end || strncmp(cols_end, " VALUES (", 9) != 0) return -1;
+  const char *vals = cols_end + 8, *vals_end = skip_group(vals);
+  if (!vals_end || strncmp(vals_end, " ON CONFLICT ", 13) != 0 || strchr(vals_end, '$')) return -1;
+  snprintf(ps->stage, sizeof ps->stage, "bh_stage_%lu", ++conn_of(s)->names);
+  buf b;
+  buf_init(&b, 0);
+  buf_puts(&b, "WITH _w AS (");
+  buf_append(&b, sql, (size_t)(cols_end - sql));
+  buf_puts(&b, " SELECT ");
+  for (const char *p = vals + 1; p < vals_end - 1; p++) {
+    if (*p == '$') {
+      buf_puts(&b, "_s.p");
+    } else if (*p == '\'' || *p == '"') {
+      /* a literal or a quoted name, as it is */
+      const char *q = p + 1;
+      while (*q && !(*q == *p && q[1] != *p)) q += *q == *p ? 2 : 1;
+      buf_append(&b, p, (size_t)(q - p + (*q ? 1 : 0)));
+      p = *q ? q : q - 1;
+    } else {
+      buf_putc(&b, *p);
+    }
+  }
+  buf_printf(&b, " FROM %s _s", ps->stage);
+  buf_puts(&b, vals_end);
+  buf_puts(&b, " RETURNING (xmax = 0) AS _ins) SELECT count(*) FILTER (WHERE _ins), "
+               "count(*) FILTER (WHERE NOT _ins) FROM _w");
+  ps->stage_sql = xstrdup(buf_cstr(&b));
+  buf_free(&b);
+  return 1;
+}
+
+static const char *type_name(Oid t) {
+  switch (t) {
+  case OID_INT8: return "bigint";
+  case OID_INT4: return "integer";
+  case OID_INT2: return "smallint";
+  case OID_FLOAT8: return "double precision";
+  case OID_FLOAT4: return "real";
+  case OID_NUMERIC: return "numeric";
+  case OID_BOOL: return "boolean";
+  default: return "text";
+  }
+}
+
+/* COPY's text format: backslash, tab, newline and carriage return escaped. */
+static void copy_value(buf *b, const char *v) {
+  if (!v) {
+    buf_puts(b, "\\N");
+    return;
+  }
+  for (const char *p = v; *p; p++) {
+    switch (*p) {
+    case '\\': buf_puts(b, "\\\\"); break;
+    case '\t': buf_puts(b, "\\t"); break;
+    case '\n': buf_puts(b, "\\n"); break;
+    case '\r': buf_puts(b, "\\r"); break;
+    default: buf_putc(b, *p); break;
+    }
+  }
+}
+
+static int run_now(stmt *st, err *e);
+static int ensure_prepared(stmt *st, err *e);
+
+static int pg_defer(stmt *st, err *e) {
+  pg_stmt *ps = st->impl;
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  if (p->lost) return lost_error(s, e);
+  if (!ps->stage_plan) ps->stage_plan = plan_stage(s, ps);
+  if (ps->stage_plan < 0) return run_now(st, e);
+  if (!ps->stage_cols) {
+    /* The types PostgreSQL gives the parameters are the staging columns'. */
+    int rc = ensure_prepared(st, e);
+    if (rc) return rc;
+    PGresult *d = PQdescribePrepared(p->c, ps->pname);
+    if (!d || PQresultStatus(d) != PGRES_COMMAND_OK) {
+      rc = result_error(s, d, e);
+      PQclear(d);
+      return rc;
+    }
+    buf b;
+    buf_init(&b, 0);
+    for (int i = 1; i <= ps->nparams; i++)
+      buf_printf(&b, "%sp%d %s", i > 1 ? ", " : "", i, type_name(i <= PQnparams(d) ? PQparamtype(d, i - 1) : 0));
+    PQclear(d);
+    ps->stage_cols = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+  }
+  if (ps->stage_tx != p->tx || !ps->stage_tx) {
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "CREATE TEMP TABLE %s (%s) ON COMMIT DROP", ps->stage, ps->stage_cols);
+    int rc = run_simple(s, buf_cstr(&b), e);
+    buf_free(&b);
+    if (rc) return rc;
+    ps->stage_tx = p->tx;
+  }
+  for (int i = 1; i <= ps->nparams; i++) {
+    if (i > 1) buf_putc(&ps->rows, '\t');
+    copy_value(&ps->rows, ps->bval[i]);
+  }
+  buf_putc(&ps->rows, '\n');
+  if (ps->rows.overflow) return err_set(e, ERR_TOO_LARGE, "a row is too large to queue");
+  if (!ps->nrows++) {
+    if (p->nqueued == QUEUED_MAX) {
+      int rc = flush_rows(p->queued[0], e);
+      if (rc) return rc;
+    }
+    p->queued[p->nqueued++] = st;
+  }
+  if (ps->rows.len >= STAGE_FLUSH_BYTES) return flush_rows(st, e) ? (e ? e->code : ERR_DB) : 1;
+  return 1;
+}
+
+static int pg_flush(stmt *st, long *inserted, long *updated, err *e) {
+  pg_stmt *ps = st->impl;
+  int rc = flush_rows(st, e);
+  *inserted += ps->ins;
+  *updated += ps->upd;
+  ps->ins = ps->upd = 0;
+  return rc;
 }
 
 /* ---- opening ---- */
@@ -405,15 +698,17 @@ static int pg_version_set(store *s, int v, err *e) {
 
 static int pg_begin(store *s, err *e) {
   flush_dealloc(s);
+  conn_of(s)->tx++;
   return run_simple(s, "BEGIN", e);
 }
 
 static int pg_commit(store *s, err *e) {
   pgc *p = conn_of(s);
   if (p->lost) return lost_error(s, e);
+  int rc = flush_queued(s, NULL, e);
+  if (rc) return rc;
   conn_free_for(s, NULL);
   PGresult *r = PQexec(p->c, "COMMIT");
-  int rc = 0;
   if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) rc = result_error(s, r, e);
   else if (!strcmp(PQcmdStatus(r), "ROLLBACK"))
     rc = err_set(e, ERR_DB, "a statement of the transaction failed: it was rolled back");
@@ -423,6 +718,13 @@ static int pg_commit(store *s, err *e) {
 
 static void pg_rollback(store *s) {
   pgc *p = conn_of(s);
+  /* Queued rows go with the transaction. */
+  while (p->nqueued) {
+    pg_stmt *ps = p->queued[0]->impl;
+    buf_reset(&ps->rows);
+    ps->nrows = 0;
+    unqueue(p, p->queued[0]);
+  }
   if (p->lost) return;
   conn_free_for(s, NULL);
   if (PQtransactionStatus(p->c) != PQTRANS_IDLE) run_simple(s, "ROLLBACK", NULL);
@@ -541,10 +843,13 @@ static int pg_prepare(stmt *st, err *e) {
     char *sql = xmalloc(n + 32);
     memcpy(sql, ps->sql, n);
     memcpy(sql + n, " RETURNING (xmax = 0)", 22);
-    free(ps->sql);
+    ps->base_sql = ps->sql;
     ps->sql = sql;
     ps->upsert = 1;
+  } else {
+    ps->base_sql = xstrdup(ps->sql);
   }
+  buf_init(&ps->rows, 0);
   st->impl = ps;
   return 0;
 }
@@ -570,43 +875,72 @@ static Oid type_oid(store_type t) {
   }
 }
 
+/* The parameter types of st's current bindings (a NULL keeps the type it
+ * was prepared with); the caller frees the array ([0] unused). */
+static Oid *binding_types(pg_stmt *ps) {
+  Oid *types = xcalloc((size_t)ps->nparams + 1, sizeof *types);
+  for (int i = 1; i <= ps->nparams; i++) {
+    types[i] = type_oid(ps->btype[i]);
+    if (ps->btype[i] == STORE_NULL && ps->prepared) types[i] = ps->ptypes[i];
+  }
+  return types;
+}
+
+/* Prepares st as a named statement for its bindings' types (again when
+ * they changed). Returns 0 or an error code. */
+static int prepare_named(stmt *st, const Oid *types, err *e) {
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  pg_stmt *ps = st->impl;
+  if (ps->prepared) {
+    int same = 1;
+    for (int i = 1; i <= ps->nparams; i++)
+      if (types[i] != ps->ptypes[i]) same = 0;
+    if (same) return 0;
+    /* Another type at some parameter: prepare again. */
+    if (p->ndealloc == DEALLOC_BATCH) flush_dealloc(s);
+    p->dealloc[p->ndealloc++] = xstrdup(ps->pname);
+    ps->prepared = 0;
+  }
+  conn_free_for(s, st);
+  snprintf(ps->pname, sizeof ps->pname, "bh_%lu", ++p->names);
+  PGresult *r = PQprepare(p->c, ps->pname, ps->sql, ps->nparams, types + 1);
+  if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+    int rc = result_error(s, r, e);
+    PQclear(r);
+    return rc;
+  }
+  PQclear(r);
+  ps->prepared = 1;
+  memcpy(ps->ptypes, types, (size_t)(ps->nparams + 1) * sizeof *types);
+  return 0;
+}
+
+static int ensure_prepared(stmt *st, err *e) {
+  Oid *types = binding_types(st->impl);
+  int rc = prepare_named(st, types, e);
+  free(types);
+  return rc;
+}
+
 /* Sends st's query with its bindings. Returns 0 or an error code. */
 static int send_query(stmt *st, err *e) {
   store *s = st->s;
   pgc *p = conn_of(s);
   pg_stmt *ps = st->impl;
   if (p->lost) return lost_error(s, e);
+  int rc = flush_queued(s, ps->sql, e);
+  if (rc) return rc;
   conn_free_for(s, st);
-  Oid *types = xcalloc((size_t)ps->nparams + 1, sizeof *types);
-  for (int i = 1; i <= ps->nparams; i++) {
-    types[i] = type_oid(ps->btype[i]);
-    /* A NULL fits any type: keep the prepared one. */
-    if (ps->btype[i] == STORE_NULL && ps->prepared) types[i] = ps->ptypes[i];
+  Oid *types = binding_types(ps);
+  /* From its second run, a statement is prepared once and reused. */
+  if (ps->runs >= 1 || ps->prepared) rc = prepare_named(st, types, e);
+  if (rc) {
+    free(types);
+    return rc;
   }
-  if (ps->prepared)
-    for (int i = 1; i <= ps->nparams; i++)
-      if (types[i] != ps->ptypes[i]) {
-        /* Another type at some parameter: prepare again. */
-        if (p->ndealloc == DEALLOC_BATCH) flush_dealloc(s);
-        p->dealloc[p->ndealloc++] = xstrdup(ps->pname);
-        ps->prepared = 0;
-        break;
-      }
   const char *const *vals = (const char *const *)(ps->bval + 1);
   int ok;
-  if (!ps->prepared && ps->runs >= 1) {
-    snprintf(ps->pname, sizeof ps->pname, "bh_%lu", ++p->names);
-    PGresult *r = PQprepare(p->c, ps->pname, ps->sql, ps->nparams, types + 1);
-    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-      int rc = result_error(s, r, e);
-      PQclear(r);
-      free(types);
-      return rc;
-    }
-    PQclear(r);
-    ps->prepared = 1;
-    memcpy(ps->ptypes, types, (size_t)(ps->nparams + 1) * sizeof *types);
-  }
   if (ps->prepared) ok = PQsendQueryPrepared(p->c, ps->pname, ps->nparams, vals, NULL, NULL, 0);
   else ok = PQsendQueryParams(p->c, ps->sql, ps->nparams, types + 1, vals, NULL, NULL, 0);
   free(types);
@@ -718,6 +1052,7 @@ static void pg_finalize(stmt *st) {
   pg_stmt *ps = st->impl;
   store *s = st->s;
   pgc *p = conn_of(s);
+  if (ps->nrows) flush_rows(st, NULL); /* a failure has aborted the transaction: its commit fails */
   clear_results(s, st);
   if (ps->prepared && !p->lost) {
     if (p->ndealloc == DEALLOC_BATCH) flush_dealloc(s);
@@ -731,7 +1066,21 @@ static void pg_finalize(stmt *st) {
   free(ps->ptypes);
   free(ps->queue);
   free(ps->sql);
+  free(ps->base_sql);
+  free(ps->table);
+  free(ps->stage_sql);
+  free(ps->stage_cols);
+  buf_free(&ps->rows);
   free(ps);
+}
+
+/* Runs st to its end now (a statement stmt_defer cannot queue). */
+static int run_now(stmt *st, err *e) {
+  int rc;
+  while ((rc = pg_step(st, e)) == STMT_ROW) {
+  }
+  pg_reset(st);
+  return rc < 0 ? rc : 0;
 }
 
 static int pg_bind(stmt *st, int i, const store_value *v) {
@@ -942,6 +1291,8 @@ static const backend_ops pg_ops = {
     .function = pg_function,
     .backup = pg_backup,
     .check = pg_check,
+    .defer = pg_defer,
+    .flush = pg_flush,
 };
 
 const backend_ops *const backend_pg = &pg_ops;

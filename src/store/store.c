@@ -301,3 +301,20 @@ double stmt_double(stmt *st, int col) { return st->s->ops->real(st, col); }
 long stmt_changes(stmt *st) { return st->s->ops->changes(st); }
 int stmt_inserted(stmt *st) { return st->s->ops->inserted(st); }
 const char *stmt_sql(const stmt *st) { return st->sql; }
+
+int stmt_defer(stmt *st, err *e) {
+  if (st->s->ops->defer && st->s->in_tx) {
+    if (st->bind_error) {
+      st->bind_error = 0;
+      return err_set(e, ERR_INTERNAL, "a value could not be bound to the statement: %.200s", st->sql);
+    }
+    return st->s->ops->defer(st, e);
+  }
+  int rc = stmt_run(st, e);
+  return rc < 0 ? rc : 0;
+}
+
+int stmt_flush(stmt *st, long *inserted, long *updated, err *e) {
+  if (!st->s->ops->flush) return 0;
+  return st->s->ops->flush(st, inserted, updated, e);
+}

@@ -192,6 +192,21 @@ long stmt_changes(stmt *st);
  * inserted a new row rather than updating one. */
 int stmt_inserted(stmt *st);
 
+/* stmt_defer: runs st, an upsert of one row written `INSERT INTO t (...)
+ * VALUES (...) ON CONFLICT ...`, inside a transaction, or queues the row
+ * where the backend writes rows in batches (PostgreSQL: COPY into a
+ * staging table, then one INSERT .. SELECT). Returns 1 when the row was
+ * queued, 0 when it ran now (read stmt_changes and stmt_inserted as after
+ * stmt_run), or a negative code. Queued rows are written before any other
+ * statement that names the table runs, at stmt_flush, at stmt_finalize and
+ * at commit; a failure there is that statement's (or the commit's). */
+int stmt_defer(stmt *st, err *e);
+
+/* stmt_flush: writes st's queued rows now; adds how many rows st's batches
+ * inserted and updated since the last stmt_flush to *inserted and *updated
+ * (the other queued rows were unchanged). Returns 0 or a negative code. */
+int stmt_flush(stmt *st, long *inserted, long *updated, err *e);
+
 /* stmt_sql: the statement's SQL as given (for messages). */
 const char *stmt_sql(const stmt *st);
 

@@ -62,6 +62,31 @@ int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
+/* store_snapshot: begins a read-only transaction that sees the database
+ * as of one moment (for a copy), ended by store_commit or store_rollback.
+ * Returns 0 or an error code. */
+int store_snapshot(store *s, err *e);
+
+/* store_serialize: inside a write transaction, waits for (and holds until
+ * the transaction ends) the lock named key, so that the parts of
+ * concurrent transactions that take it run one after the other (the audit
+ * chain's append). SQLite runs one writer at a time already: nothing to do.
+ * Returns 0 or an error code (ERR_BUSY after the busy timeout). */
+int store_serialize(store *s, long key, err *e);
+
+/* store_tables: the database's tables (bluehelm's own, internal ones
+ * included; the backend's bookkeeping excluded), each after the tables its
+ * foreign keys name, into *names (*n of them; free with store_names_free).
+ * Returns 0 or an error code. */
+int store_tables(store *s, char ***names, int *n, err *e);
+
+/* store_columns: the stored (not generated) columns of table, in order,
+ * as store_tables gives them. Returns 0 or an error code. */
+int store_columns(store *s, const char *table, char ***names, int *n, err *e);
+
+/* store_names_free: frees what store_tables or store_columns gave. */
+void store_names_free(char **names, int n);
+
 /* store_in_transaction: 1 inside store_begin .. commit/rollback. */
 int store_in_transaction(store *s);
 

@@ -36,6 +36,7 @@ typedef struct file_import {
   stats st;
   FILE *skip;
   int failed; /* a bad row was seen: stop writing */
+  int lost;   /* the database went away: stop reading */
   /* progress */
   struct timespec start;
   double last_progress;
@@ -101,6 +102,13 @@ static void raw_row(file_import *fi, buf *out) {
 
 /* A refused row: to the skip file with its reasons, or to the import's errors. */
 static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
+  for (int i = 0; i < row_errs->n; i++)
+    if (row_errs->items[i].code == ERR_UNAVAILABLE) {
+      /* Not the row's fault: the import ends here, all of it refused. */
+      err_list_add(fi->errs, &row_errs->items[i]);
+      fi->lost = fi->failed = 1;
+      return;
+    }
   if (fi->skip) {
     buf reasons;
     buf_init(&reasons, 1 << 16);
@@ -372,7 +380,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
-    if (!o->skip_bad && errs->total >= IMPORT_ERRORS_MAX) break;
+    if ((!o->skip_bad && errs->total >= IMPORT_ERRORS_MAX) || fi.lost) break;
     got = csv_next(csv, &e);
     if (got == CSV_EOF) break;
     if (got < 0) {
@@ -416,7 +424,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     fi.st.unchanged += fi.st.queued - ins - upd;
   }
   show_progress(&fi, 1);
-  if (errs->total > errors_before) rc = ERR_VALIDATION;
+  if (errs->total > errors_before) rc = fi.lost ? ERR_UNAVAILABLE : ERR_VALIDATION;
 done:
   if (fi.skip && fclose(fi.skip) != 0 && !rc) {
     err_set(&e, ERR_IO, "cannot write %s", o->skip_bad);

@@ -9,6 +9,9 @@
 #include "core/buf.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+/* The lock that makes concurrent writers append one after the other
+ * (store_serialize; PostgreSQL's writers do not otherwise wait for each other). */
+#define AUDIT_APPEND_LOCK 0x626c7565L
 
 char *audit_now(char *out) {
   struct timespec ts;
@@ -38,6 +41,8 @@ static void entry_hash(const char *prev, long long seq, const char *fields[7], c
 
 int audit_append(store *s, const char *user, const char *action, const char *kind,
                  const char *record_id, const char *before, const char *after, err *e) {
+  int lrc = store_serialize(s, AUDIT_APPEND_LOCK, e);
+  if (lrc) return lrc;
   stmt *last = store_cached(s, "SELECT seq, hash FROM _audit ORDER BY seq DESC LIMIT 1", e);
   if (!last) return ERR_DB;
   long long seq = 1;

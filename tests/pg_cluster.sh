@@ -13,7 +13,8 @@
 #              installed or does not start.
 #   pg_stop    stops the server and removes the folder.
 #
-# The cluster trades durability for speed (fsync off): it lives for one run.
+# The test cluster trades durability for speed (fsync off): it lives for one
+# run. PG_SETTINGS replaces those settings (the benchmarks keep fsync on).
 
 pg_bindir() {
   local d
@@ -56,8 +57,8 @@ pg_start() {
   { echo "local all bhpw scram-sha-256"; cat "$PG_DIR/data/pg_hba.conf"; } >"$PG_DIR/hba.tmp"
   pg_as cp "$PG_DIR/hba.tmp" "$PG_DIR/data/pg_hba.conf"
   if ! pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
-      -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null 2>&1; then
+      -o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -c max_connections=200 \
+          ${PG_SETTINGS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" >/dev/null 2>&1; then
     PG_SKIP_REASON="the server did not start: $(tail -3 "$PG_DIR/server.log" | tr '\n' ' ')"
     rm -rf "$PG_DIR"
     return 1

@@ -64,6 +64,8 @@ typedef struct kind_computed {
   const char *column, *function, *arg1, *arg2;
 } kind_computed;
 
+#define KIND_COMPUTED_MAX 4 /* computed columns of one kind, at most */
+
 struct record;
 struct store;
 struct err;

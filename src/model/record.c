@@ -10,6 +10,7 @@
 #include "core/geo.h"
 #include "core/utf8.h"
 #include "model/place.h"
+#include "model/sqlfn.h"
 
 #define WRITER_STMTS 8
 #define CYCLE_DEPTH_MAX 10000
@@ -19,6 +20,7 @@ typedef struct upsert {
   int partial;   /* a required column is missing: update an existing record only */
   stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
+  int cparam[KIND_COMPUTED_MAX]; /* an inserted row's computed columns, bound from C */
 } upsert;
 
 struct writer {
@@ -173,22 +175,32 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
   for (int c = 0; c < k->ncomputed; c++) {
     const kind_computed *kc = &k->computed[c];
     const char *args[2] = {kc->arg1, kc->arg2};
+    if (c >= KIND_COMPUTED_MAX) abort(); /* a kind declares more than KIND_COMPUTED_MAX */
     buf_printf(&cols, ", \"%s\"", kc->column);
-    buf_printf(&vals, ", %s(", kc->function);
+    /* A new row's value is computed in C (the function SQL calls, with
+     * NULL for absent columns) and bound: no SQL function per inserted row
+     * (PostgreSQL runs it in PL/pgSQL). An update computes it in SQL, from
+     * the stored values of absent columns. */
+    if (!u->partial) {
+      u->cparam[c] = ++np;
+      buf_printf(&vals, ", ?%d", u->cparam[c]);
+    } else {
+      buf_printf(&vals, ", %s(", kc->function);
+    }
     buf_printf(&sets, "%s\"%s\" = %s(", sets.len ? ", " : "", kc->column, kc->function);
     for (int a = 0; a < 2; a++) {
       int fi = kind_field_index(k, args[a]);
       const char *sep = a ? ", " : "";
       if (fi >= 0 && u->param[fi]) {
-        buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+        if (u->partial) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
         buf_puts(&sets, sep);
         new_value(&sets, u, &k->fields[fi], fi);
       } else {
-        buf_printf(&vals, "%sNULL", sep);
+        if (u->partial) buf_printf(&vals, "%sNULL", sep);
         buf_printf(&sets, "%s\"%s\".\"%s\"", sep, k->name, args[a]);
       }
     }
-    buf_puts(&vals, ")");
+    if (u->partial) buf_puts(&vals, ")");
     buf_puts(&sets, ")");
   }
   if (u->partial) {
@@ -488,6 +500,30 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   }
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
+  for (int c = 0; c < k->ncomputed; c++) {
+    if (!u->cparam[c]) continue;
+    const kind_computed *kc = &k->computed[c];
+    const char *names[2] = {kc->arg1, kc->arg2};
+    store_value args[2], out;
+    for (int a = 0; a < 2; a++) {
+      int fi = kind_field_index(k, names[a]);
+      args[a] = (store_value){.type = STORE_NULL};
+      if (fi < 0 || !u->param[fi] || !r->v[fi].set) continue;
+      switch (field_storage_of(&k->fields[fi])) {
+      case FS_INT: args[a] = (store_value){.type = STORE_INT, .i = r->v[fi].i, .d = (double)r->v[fi].i}; break;
+      case FS_REAL: args[a] = (store_value){.type = STORE_REAL, .d = r->v[fi].d}; break;
+      default: args[a] = (store_value){.type = STORE_TEXT, .s = r->v[fi].s}; break;
+      }
+    }
+    char tmp[1024];
+    int frc = sqlfn_call(w->s, kc->function, 2, args, &out, tmp, sizeof tmp);
+    if (frc < 0) {
+      err_set(&e, frc, "%s could not be computed", kc->column);
+      add_error(errs, r, "-", &e);
+      return frc;
+    }
+    stmt_bind_value(u->st, u->cparam[c], &out);
+  }
   if (u->partial && record_exists(w->s, k, r->v[k->key[0]].s) != 1) {
     for (int i = 0; i < k->nfields; i++)
       if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&

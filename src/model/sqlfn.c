@@ -3,6 +3,8 @@
  * On PostgreSQL the schema defines the same functions in SQL. */
 #include "model/sqlfn.h"
 
+#include <string.h>
+
 #include "core/geo.h"
 #include "core/utf8.h"
 #include "model/sector.h"
@@ -38,6 +40,15 @@ static int fn_distance(void *ud, int argc, const store_value *argv, store_value 
   *out = (store_value){.type = STORE_REAL,
                        .d = geo_distance_km(argv[0].d, argv[1].d, argv[2].d, argv[3].d)};
   return 0;
+}
+
+int sqlfn_call(store *s, const char *name, int argc, const store_value *argv, store_value *out, char *tmp,
+               size_t cap) {
+  *out = (store_value){.type = STORE_NULL};
+  if (!strcmp(name, "bh_sector") && argc == 2) return fn_sector(s, argc, argv, out, tmp, cap);
+  if (!strcmp(name, "bh_fold") && argc == 1) return fn_fold(NULL, argc, argv, out, tmp, cap);
+  if (!strcmp(name, "bh_distance") && argc == 4) return fn_distance(NULL, argc, argv, out, tmp, cap);
+  return ERR_INTERNAL;
 }
 
 int sqlfn_attach(store *s, err *e) {

@@ -41,6 +41,9 @@
 #define DEALLOC_BATCH 32
 #define QUEUED_MAX 16
 #define STAGE_FLUSH_BYTES (8u << 20)
+/* A first batch this large into an empty table is a bulk load: the table's
+ * secondary indexes are dropped and built again at its end. */
+#define BULK_ROWS 10000
 
 typedef struct pgc {
   PGconn *c;
@@ -54,6 +57,7 @@ typedef struct pgc {
   stmt *queued[QUEUED_MAX]; /* statements with rows queued by stmt_defer */
   int nqueued;
   int flushing;
+  buf rebuild; /* CREATE INDEX and ANALYZE statements owed after a bulk load */
 } pgc;
 
 typedef struct pg_stmt {
@@ -85,6 +89,7 @@ typedef struct pg_stmt {
   char stage[32];  /* the staging table */
   char *stage_cols; /* its column definitions */
   unsigned long stage_tx;
+  unsigned long bulk_tx; /* the transaction whose first flush was looked at */
   buf rows; /* the queued rows in COPY's text format */
   long nrows;
   long ins, upd; /* outcome of the batches written since the last stmt_flush */
@@ -283,6 +288,7 @@ static void conn_free_for(store *s, stmt *st) {
 }
 
 static int flush_queued(store *s, const char *sql, err *e);
+static int one_value(store *s, const char *sql, char *out, size_t cap, err *e);
 
 /* Runs sql (no parameters, one or more statements) and waits for its end.
  * Returns 0 or an error code. */
@@ -371,6 +377,71 @@ static int flush_step(store *s, const char *sql, pg_stmt *ps, err *e) {
   return rc;
 }
 
+/* Builds the indexes a bulk load dropped, and gives the planner the
+ * table's new statistics. Returns 0 or an error code. */
+static int rebuild_indexes(store *s, err *e) {
+  pgc *p = conn_of(s);
+  if (!p->rebuild.len) return 0;
+  /* The references queued for the commit are checked now: an index cannot
+   * be built on a table with pending trigger events. */
+  buf b;
+  buf_init(&b, 0);
+  buf_printf(&b, "SET CONSTRAINTS ALL IMMEDIATE; %s SET CONSTRAINTS ALL DEFERRED;", buf_cstr(&p->rebuild));
+  char *sql = xstrdup(buf_cstr(&b));
+  buf_free(&b);
+  buf_reset(&p->rebuild);
+  int rc = run_simple(s, sql, e);
+  free(sql);
+  return rc;
+}
+
+/* The first batch of a transaction into an empty table, BULK_ROWS rows or
+ * more: its secondary indexes (not the unique ones an upsert needs) are
+ * dropped and owed in p->rebuild; building them once at the end is several
+ * times faster than row by row. The transaction holds the table meanwhile. */
+static int maybe_bulk(stmt *st, err *e) {
+  pg_stmt *ps = st->impl;
+  store *s = st->s;
+  pgc *p = conn_of(s);
+  if (ps->bulk_tx == p->tx) return 0;
+  ps->bulk_tx = p->tx;
+  if (ps->nrows < BULK_ROWS) return 0;
+  stmt *q;
+  int rc = store_prepare(s,
+                         "SELECT string_agg(pg_get_indexdef(x.indexrelid), '; '), "
+                         "string_agg(quote_ident(i.relname), ', ') "
+                         "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+                         "WHERE x.indrelid = to_regclass(quote_ident(?1)) AND NOT x.indisunique AND NOT x.indisprimary",
+                         &q, e);
+  if (rc) return rc;
+  stmt_bind_text(q, 1, ps->table);
+  char *defs = NULL, *names = NULL;
+  if ((rc = stmt_step(q, e)) == STMT_ROW) {
+    defs = xstrdup(stmt_text(q, 0));
+    names = xstrdup(stmt_text(q, 1));
+  }
+  stmt_finalize(q);
+  if (rc < 0) return rc;
+  rc = 0;
+  if (names && defs) {
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "SELECT 1 FROM \"%s\" LIMIT 1", ps->table);
+    char one[8];
+    rc = one_value(s, buf_cstr(&b), one, sizeof one, e);
+    if (!rc && !one[0]) {
+      buf_reset(&b);
+      buf_printf(&b, "DROP INDEX %s", names);
+      rc = run_simple(s, buf_cstr(&b), e);
+      if (!rc) buf_printf(&p->rebuild, "%s; ANALYZE \"%s\";", defs, ps->table);
+    }
+    buf_free(&b);
+  }
+  free(defs);
+  free(names);
+  return rc;
+}
+
 /* Writes st's queued rows: COPY into the staging table, one INSERT ..
  * SELECT, and the staging table emptied. The rows are dropped either way
  * (a failure has aborted the transaction). */
@@ -380,7 +451,12 @@ static int flush_rows(stmt *st, err *e) {
   pgc *p = conn_of(s);
   unqueue(p, st);
   if (!ps->nrows) return 0;
-  int rc = 0;
+  int rc = maybe_bulk(st, e);
+  if (rc) {
+    buf_reset(&ps->rows);
+    ps->nrows = 0;
+    return rc;
+  }
   p->flushing = 1;
   conn_free_for(s, NULL);
   char sql[96];
@@ -589,6 +665,7 @@ static int pg_defer(stmt *st, err *e) {
 static int pg_flush(stmt *st, long *inserted, long *updated, err *e) {
   pg_stmt *ps = st->impl;
   int rc = flush_rows(st, e);
+  if (!rc) rc = rebuild_indexes(st->s, e);
   *inserted += ps->ins;
   *updated += ps->upd;
   ps->ins = ps->upd = 0;
@@ -625,6 +702,7 @@ static int pg_open(store *s, const char *target, int flags, err *e) {
   }
   pgc *p = xcalloc(1, sizeof *p);
   p->c = c;
+  buf_init(&p->rebuild, 0);
   s->conn = p;
   char setup[256];
   snprintf(setup, sizeof setup,
@@ -643,6 +721,7 @@ static int pg_open(store *s, const char *target, int flags, err *e) {
 static void pg_close(store *s) {
   pgc *p = conn_of(s);
   for (int i = 0; i < p->ndealloc; i++) free(p->dealloc[i]);
+  buf_free(&p->rebuild);
   PQfinish(p->c);
   free(p);
   s->conn = NULL;
@@ -706,6 +785,7 @@ static int pg_commit(store *s, err *e) {
   pgc *p = conn_of(s);
   if (p->lost) return lost_error(s, e);
   int rc = flush_queued(s, NULL, e);
+  if (!rc) rc = rebuild_indexes(s, e);
   if (rc) return rc;
   conn_free_for(s, NULL);
   PGresult *r = PQexec(p->c, "COMMIT");
@@ -725,6 +805,7 @@ static void pg_rollback(store *s) {
     ps->nrows = 0;
     unqueue(p, p->queued[0]);
   }
+  buf_reset(&p->rebuild); /* the dropped indexes come back with the rollback */
   if (p->lost) return;
   conn_free_for(s, NULL);
   if (PQtransactionStatus(p->c) != PQTRANS_IDLE) run_simple(s, "ROLLBACK", NULL);

@@ -198,9 +198,9 @@ for ((i = 1; i <= REPEAT; i++)); do
   # Alternate which side goes first, so neither always runs on a warmer machine.
   if ((i % 2)); then
     echo "run $i/$REPEAT: (a) bluehelm import" >&2; run_a >>a.runs
-    echo "run $i/$REPEAT: (b) sqlite3 .import" >&2; run_b >>b.runs
+    echo "run $i/$REPEAT: (b) $([[ $BACKEND == postgresql ]] && echo "psql \\copy" || echo "sqlite3 .import")" >&2; run_b >>b.runs
   else
-    echo "run $i/$REPEAT: (b) sqlite3 .import" >&2; run_b >>b.runs
+    echo "run $i/$REPEAT: (b) $([[ $BACKEND == postgresql ]] && echo "psql \\copy" || echo "sqlite3 .import")" >&2; run_b >>b.runs
     echo "run $i/$REPEAT: (a) bluehelm import" >&2; run_a >>a.runs
   fi
 done

@@ -57,7 +57,7 @@ typedef struct pgc {
   stmt *queued[QUEUED_MAX]; /* statements with rows queued by stmt_defer */
   int nqueued;
   int flushing;
-  buf rebuild; /* CREATE INDEX and ANALYZE statements owed after a bulk load */
+  buf rebuild; /* CREATE INDEX statements owed after a bulk load */
 } pgc;
 
 typedef struct pg_stmt {
@@ -377,8 +377,8 @@ static int flush_step(store *s, const char *sql, pg_stmt *ps, err *e) {
   return rc;
 }
 
-/* Builds the indexes a bulk load dropped, and gives the planner the
- * table's new statistics. Returns 0 or an error code. */
+/* Builds the indexes a bulk load dropped (the statistics are left to
+ * autovacuum, as after any COPY). Returns 0 or an error code. */
 static int rebuild_indexes(store *s, err *e) {
   pgc *p = conn_of(s);
   if (!p->rebuild.len) return 0;
@@ -433,7 +433,7 @@ static int maybe_bulk(stmt *st, err *e) {
       buf_reset(&b);
       buf_printf(&b, "DROP INDEX %s", names);
       rc = run_simple(s, buf_cstr(&b), e);
-      if (!rc) buf_printf(&p->rebuild, "%s; ANALYZE \"%s\";", defs, ps->table);
+      if (!rc) buf_printf(&p->rebuild, "%s;", defs);
     }
     buf_free(&b);
   }

@@ -118,7 +118,8 @@ int place_filter_search(filter_set *fs, const char *text, arena *a, err *e) {
   /* Every key that starts with the folded text sorts within [key, key + 0xF4]. */
   char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", key);
   const char *texts[2] = {key, hi};
-  fs->order = "CASE WHEN \"place_id\" LIKE 'gn-%' THEN 1 ELSE 0 END, COALESCE(\"population\", 0) DESC";
+  /* (LIKE would differ: SQLite's ignores ASCII case, PostgreSQL's does not) */
+  fs->order = "CASE WHEN " PLACE_IS_GAZETTEER_ID("\"place_id\"") " THEN 1 ELSE 0 END, COALESCE(\"population\", 0) DESC";
   return filter_add_bound(fs, "\"place_id\" IN (SELECT place_id FROM _place_names WHERE key >= ? AND key < ?)", 2,
                           texts, a, e);
 }

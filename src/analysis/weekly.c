@@ -45,7 +45,8 @@ int ind_weekly(ind_ctx *c) {
   char fig[200];
   while (sqlite3_step(st) == SQLITE_ROW) {
     int day;
-    if (date_parse_iso((const char *)sqlite3_column_text(st, 1), &day)) continue;
+    const char *ds = (const char *)sqlite3_column_text(st, 1);
+    if (!ds || date_parse_day(ds, &day)) continue;
     int w = (day - from) / 7;
     if (w < 0 || w >= weeks) continue;
     const char *v = sqlite3_column_type(st, 2) == SQLITE_NULL ? "unspecified" : (const char *)sqlite3_column_text(st, 2);

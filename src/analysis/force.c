@@ -3,8 +3,9 @@
  * stand) and the `deployment` indicator (every unit's deployment status,
  * strength, location and sector as of a day, the units held at advance-team
  * strength, and with group_by=contributor the units present that day by
- * contributor). Keys other than their own are FILTERs on capabilities and on
- * units (their values as of the day) respectively. */
+ * contributor); and the `unit-positions` indicator (where each unit was on a
+ * day, with its place's coordinates, for the map). Keys other than their own
+ * are FILTERs on capabilities and on units (their values as of the day). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,70 @@ static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, sqlite3_stmt
   return 0;
 }
 
+/* Prepares into *st the SELECT of columns (of the view unit_states) for
+ * every unit as it stood on day as_of (unit.h) that matches fs, whose
+ * FILTERs read those values too; in unit_id order. Returns 0 or ERR_DB. */
+static int units_as_of(ind_ctx *c, int as_of, filter_set *fs, const char *columns, sqlite3_stmt **st) {
+  buf sql;
+  buf_init(&sql, 0);
+  buf_printf(&sql,
+             "SELECT %s FROM (SELECT * FROM unit_states u WHERE " UNIT_STATE_ON("u", "?") ") AS units "
+             "WHERE %s ORDER BY unit_id",
+             columns, filter_where(fs));
+  int rc = store_prepare(c->s, buf_cstr(&sql), st, c->e);
+  buf_free(&sql);
+  if (rc) return rc;
+  char day[11];
+  date_format(as_of, day);
+  sqlite3_bind_text(*st, 1, day, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(*st, 2, day, -1, SQLITE_TRANSIENT);
+  filter_bind_all(fs, *st, 3);
+  return 0;
+}
+
+int ind_unit_positions(ind_ctx *c) {
+  int as_of;
+  int rc = ind_date(c, "as_of", date_today(), &as_of);
+  if (rc < 0) return rc;
+  filter_set fs;
+  sqlite3_stmt *st = NULL;
+  if ((rc = ind_filters(c, kind_find("units"), &fs))) goto done;
+  rc = units_as_of(c, as_of, &fs,
+                   "unit_id, name, unit_type, contributor, status, status_since, deployed_strength, location, "
+                   "sector, (SELECT latitude FROM places p WHERE p.place_id = units.location), "
+                   "(SELECT longitude FROM places p WHERE p.place_id = units.location)",
+                   &st);
+  if (rc) goto done;
+  jw_key(c->w, "as_of");
+  ind_date_json(c, as_of);
+  ind_prov_figure(c, "units");
+  jw_key(c->w, "units");
+  jw_arr(c->w);
+  static const char *const text_cols[] = {"unit_id", "name", "unit_type", "contributor", "status", "since"};
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    ind_prov(c, "units", (const char *)sqlite3_column_text(st, 0));
+    jw_obj(c->w);
+    for (int i = 0; i < 6; i++) jw_kstr(c->w, text_cols[i], (const char *)sqlite3_column_text(st, i));
+    jw_key(c->w, "deployed_strength");
+    json_int_or_null(c->w, st, 6);
+    jw_kstr(c->w, "location", (const char *)sqlite3_column_text(st, 7));
+    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 8));
+    for (int i = 0; i < 2; i++) {
+      jw_key(c->w, i ? "longitude" : "latitude");
+      if (sqlite3_column_type(st, 9 + i) == SQLITE_NULL) jw_null(c->w);
+      else jw_real(c->w, sqlite3_column_double(st, 9 + i));
+    }
+    jw_obj_end(c->w);
+  }
+  jw_arr_end(c->w);
+  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "units");
+done:
+  sqlite3_finalize(st);
+  filter_free(&fs);
+  return rc;
+}
+
 int ind_deployment(ind_ctx *c) {
   filter_set fs;
   sqlite3_stmt *st = NULL;
@@ -142,23 +207,9 @@ int ind_deployment(ind_ctx *c) {
     return err_set(c->e, ERR_USAGE, "group_by=%.60s: deployment groups by contributor only", group_by);
   rc = ind_filters(c, kind_find("units"), &fs);
   if (rc) goto done;
-  /* Every unit as it stood on as_of (the view unit_states, unit.h); the
-   * FILTERs read those values too. */
-  buf sql;
-  buf_init(&sql, 0);
-  buf_printf(&sql,
-             "SELECT unit_id, status, deployed_strength, authorized_strength, status_since, contributor, "
-             "location, sector FROM (SELECT * FROM unit_states u WHERE " UNIT_STATE_ON("u", "?") ") AS units "
-             "WHERE %s ORDER BY unit_id",
-             filter_where(&fs));
-  rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e);
-  buf_free(&sql);
+  rc = units_as_of(c, as_of, &fs,
+                   "unit_id, status, deployed_strength, authorized_strength, status_since, contributor", &st);
   if (rc) goto done;
-  char day[11];
-  date_format(as_of, day);
-  sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-  filter_bind_all(&fs, st, 3);
   if (group_by) contrib = xmalloc(CONTRIBUTORS_MAX * sizeof *contrib);
   tally by_status;
   tally_init(&by_status, "by_status");
@@ -185,8 +236,6 @@ int ind_deployment(ind_ctx *c) {
     jw_key(c->w, "authorized_strength");
     json_int_or_null(c->w, st, 3);
     jw_kstr(c->w, "since", since);
-    jw_kstr(c->w, "location", (const char *)sqlite3_column_text(st, 6));
-    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 7));
     jw_obj_end(c->w);
     if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
       deployed += sqlite3_column_int64(st, 2);

@@ -27,7 +27,8 @@ refuses() {
   if bh "$@" >/dev/null; then fail "$name" "$* exited 0"
   else expect_grep "$name" "$pattern" "$WORK/stderr"; fi
 }
-# unit_row FILE ID: "status|location|sector|deployed_strength|since" of a unit in deployment's units.
+# unit_row FILE ID: "status|location|sector|deployed_strength|since" of a
+# unit in the units of unit-positions.
 unit_row() {
   sqlite3 :memory: "select json_extract(u.value, '\$.status') || '|' || ifnull(json_extract(u.value, '\$.location'), '') || '|' ||
     ifnull(json_extract(u.value, '\$.sector'), '') || '|' || ifnull(json_extract(u.value, '\$.deployed_strength'), '') || '|' ||
@@ -176,29 +177,34 @@ bad bad-change-date unit_changes.csv 2 date 'is not a date' \
   "$UCH"$'\nu1,2021-02-30,,,,,\n'
 
 ########################################################################
-# As of a date: deployment's units.
+# As of a date: unit-positions (the map's) and deployment.
 ########################################################################
 # No change yet (2021-02-28): every unit as its units row.
-if ind asof-before dep deployment as_of=2021-02-28; then
+if ind asof-before dep unit-positions as_of=2021-02-28; then
   expect_eq asof-before-as-of "$(jv "$WORK/dep.json" '$.as_of')" 2021-02-28
   expect_eq asof-no-change-yet-u1 "$(unit_row "$WORK/dep.json" u1)" "deployed|p-east|east|600|"
   expect_eq asof-never-changed-u2 "$(unit_row "$WORK/dep.json" u2)" "deploying|p-east|east|150|"
 fi
 # A change on the date itself (2021-03-01) is in force that day.
-if ind asof-on-the-day dep deployment as_of=2021-03-01; then
+if ind asof-on-the-day dep unit-positions as_of=2021-03-01; then
   expect_eq asof-change-on-the-day "$(unit_row "$WORK/dep.json" u1)" "deployed|p-north|north|640|"
 fi
 # A field left empty in a change keeps the earlier value: on 2021-04-10 u1
 # is rotating (since 2021-04-01) at p-north, north, 640 (all from 2021-03-01).
-if ind asof-empty-field dep deployment as_of=2021-04-10; then
+if ind asof-empty-field dep unit-positions as_of=2021-04-10; then
   expect_eq asof-empty-field-kept "$(unit_row "$WORK/dep.json" u1)" "rotating|p-north|north|640|2021-04-01"
   expect_eq asof-status-since-units-row "$(unit_row "$WORK/dep.json" u4)" "advance_team|p-centre|centre|20|2020-03-01"
 fi
 # u3's repatriation on 2021-05-31 itself; u5's sector west (from a sector area).
-if ind asof-late dep deployment as_of=2021-05-31; then
+if ind asof-late dep unit-positions as_of=2021-05-31; then
   expect_eq asof-repatriated-on-the-day "$(unit_row "$WORK/dep.json" u3)" "repatriated|p-north|north|0|2021-05-31"
   expect_eq asof-u5-west "$(unit_row "$WORK/dep.json" u5)" "deploying|p-centre|west|100|2021-04-15"
+  expect_eq asof-coordinates "$(sqlite3 :memory: "select json_extract(u.value, '\$.latitude') || ',' || json_extract(u.value, '\$.longitude') from json_each(json_extract(readfile('$WORK/dep.json'), '\$.units')) u where json_extract(u.value, '\$.unit_id') = 'u1'")" "18,1"
+fi
+if ind asof-deployment dep deployment as_of=2021-05-31; then
   expect_eq asof-advance-team "$(jv "$WORK/dep.json" '$.advance_team')" '[{"unit_id":"u4","deployed_strength":20,"since":"2020-03-01"}]'
+  expect_eq asof-deployment-item "$(sqlite3 :memory: "select u.value from json_each(json_extract(readfile('$WORK/dep.json'), '\$.units')) u where json_extract(u.value, '\$.unit_id') = 'u3'")" '{"unit_id":"u3","status":"repatriated","deployed_strength":0,"authorized_strength":850,"since":"2021-05-31"}'
+  expect_eq asof-deployment-total "$(jv "$WORK/dep.json" '$.deployed_strength_total')" $((700 + 150 + 0 + 20 + 100))
 fi
 # Filters read the values of the day: sector=north holds u3 only before the
 # move, u1 and u3 from it; location= likewise.

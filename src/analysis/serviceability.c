@@ -6,8 +6,8 @@
  * of the row that began their current unserviceable spell.
  *
  * Keys: as_of (default today); units=ID,... (those units and all their
- * sub-units), unit_type= and location= (the holding unit's location on
- * as_of, or a place inside it); group_by=COL,... (the same figures for each
+ * sub-units), unit_type=, contributor= (empty: units without one) and
+ * location= (the holding unit's location on as_of, or a place inside it); group_by=COL,... (the same figures for each
  * group of items whose holding units share those columns, the units' values
  * on as_of: group_by=contributor gives the contributor table); other keys
  * are FILTERs on equipment. A unit's values on a day follow unit.h.
@@ -164,8 +164,10 @@ int ind_serviceability(ind_ctx *c) {
   rc = 0;
   const char *units = ind_get(c, "units");
   const char *unit_type = ind_get(c, "unit_type");
+  const char *contributor = ind_get(c, "contributor");
   const char *location = ind_get(c, "location");
   const char *group_by = ind_get(c, "group_by");
+  int by_unit = unit_type || location || contributor;
   char *unit_ids[SVC_UNITS_MAX];
   const char *gcols[SVC_GROUP_COLS];
   int nunits = 0, ncols = 0;
@@ -186,6 +188,9 @@ int ind_serviceability(ind_ctx *c) {
     goto done;
   }
   if (unit_type && (rc = filter_add_op(&ufs, c->s, "unit_type", "=", unit_type, c->a, c->e)))
+    goto done;
+  /* contributor= (empty: the units without one) */
+  if (contributor && (rc = filter_add_op(&ufs, c->s, "contributor", "=", contributor, c->a, c->e)))
     goto done;
   if (location) {
     place_match m;
@@ -208,7 +213,7 @@ int ind_serviceability(ind_ctx *c) {
   buf_puts(&sql, "SELECT x.equipment_id, s.date, s.status, s.cause, " SPELL_START_SQL);
   for (int j = 0; j < ncols; j++) buf_printf(&sql, ", u.\"%s\"", gcols[j]);
   buf_printf(&sql, " FROM (SELECT equipment_id, unit_id FROM equipment WHERE %s", filter_where(&fs));
-  if (unit_type || location)
+  if (by_unit)
     buf_printf(&sql,
                " AND unit_id IN (SELECT unit_id FROM unit_states AS units WHERE " UNIT_STATE_ON("units", "?")
                " AND %s)",
@@ -233,7 +238,7 @@ int ind_serviceability(ind_ctx *c) {
   char as_of_text[11];
   date_format(as_of, as_of_text);
   int next = filter_bind_all(&fs, st, 1);
-  if (unit_type || location) {
+  if (by_unit) {
     sqlite3_bind_text(st, next++, as_of_text, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, next++, as_of_text, -1, SQLITE_TRANSIENT);
     next = filter_bind_all(&ufs, st, next);

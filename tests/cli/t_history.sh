@@ -446,3 +446,36 @@ if ind demo-casevac cv casevac from=2020-06-01 to=2021-05-31; then
   expect_eq demo-casevac-2h "$(jv "$F" '$.within_2h')" "$n2"
   expect_eq demo-casevac-sectors-sum "$(sqlite3 :memory: "select sum(json_extract(value, '\$.evacuations')) from json_each(json_extract(readfile('$F'), '\$.by_sector'))")" "$(jv "$F" '$.evacuations')"
 fi
+# The contributors indicator: the three indicators' figures, line by line.
+if ind demo-contributors ct contributors as_of=2021-05-31 from=2021-01-01 to=2021-05-31; then
+  F=$WORK/ct.json
+  bgd=$(sqlite3 :memory: "select json_extract(value, '\$.name') || ':' || json_extract(value, '\$.units') || ':' || json_extract(value, '\$.deployed_strength') || ':' || json_extract(value, '\$.armoured_unserviceable') || '/' || json_extract(value, '\$.armoured_vehicles') || ':' || json_extract(value, '\$.evaluations') from json_each(json_extract(readfile('$F'), '\$.contributors')) where json_extract(value, '\$.contributor') = 'BGD'")
+  svc_bgd=$(bh indicator serviceability as_of=2021-05-31 category=apc,mpv contributor=BGD >"$WORK/sb.json" && echo "$(jv "$WORK/sb.json" '$.unserviceable')/$(jv "$WORK/sb.json" '$.total')")
+  ev_bgd=$(bh indicator evaluations from=2021-01-01 to=2021-05-31 group_by=contributor >"$WORK/eb.json" && jv "$WORK/eb.json" '$.by_contributor.BGD.count')
+  # Bangladesh's units have no change of status or strength: the units rows.
+  units_bgd=$(sqlite3 "$BLUEHELM_DB" "select count(*) || ':' || sum(deployed_strength) from units where contributor = 'BGD'")
+  expect_eq demo-contributors-bgd "$bgd" "Bangladesh:$units_bgd:$svc_bgd:$ev_bgd"
+  expect_eq demo-contributors-iso-name "$(sqlite3 :memory: "select json_extract(value, '\$.name') from json_each(json_extract(readfile('$F'), '\$.contributors')) where json_extract(value, '\$.contributor') = 'LKA'")" "Sri Lanka"
+  expect_eq demo-contributors-unspecified-last "$(sqlite3 :memory: "select json_extract(value, '\$.contributor') || ':' || ifnull(json_extract(value, '\$.name'), 'null') from json_each(json_extract(readfile('$F'), '\$.contributors')) order by key desc limit 1")" "unspecified:null"
+  expect_eq demo-contributors-records "$(jids "$F" contributors.BGD.units)" ccc-gao-2,fpu-gao,fpu-gao-ansongo
+fi
+# The default report's contributor table and casualty-evacuation section,
+# and the sitrep's evacuations of the day, with the indicators' figures.
+if bh report from=2021-01-01 to=2021-05-31 >"$WORK/r.md"; then
+  expect_grep report-contributors-heading '^### The force by contributor' "$WORK/r.md"
+  expect_grep report-contributors-row '^\| Bangladesh \| 3 \| 375 \| 365 \| 11 of 22 \| 12 \(9 satisfactory\) \|' "$WORK/r.md"
+  expect_grep report-contributors-not-named '^\| Not named \|' "$WORK/r.md"
+  ind demo-casevac-2021 cv casevac from=2021-01-01 to=2021-05-31
+  F=$WORK/cv.json
+  pct1=$(printf '%.0f' "$(jv "$F" '$.within_1h_pct')")
+  expect_grep report-casevac "^Between 1 January 2021 and 31 May 2021, $(jv "$F" '$.evacuations') casualty evacuations carried $(jv "$F" '$.patients') patients\. Against the 10-1-2 standard, $(jv "$F" '$.within_1h') reached damage-control resuscitation within one hour of injury \($pct1 per cent" "$WORK/r.md"
+  expect_grep report-casevac-median "The median time from the request to take-off was $(jv "$F" '$.median_request_to_airborne_min') minutes" "$WORK/r.md"
+  expect_grep report-casevac-sector "^- Sector north: $(jv "$F" '$.by_sector.north.evacuations') evacuations" "$WORK/r.md"
+else fail report-default "$(head -c 300 "$WORK/stderr")"; fi
+if bh report to=2021-04-02 --template sitrep >"$WORK/s.md"; then
+  expect_grep sitrep-casevac-day '4 casualty evacuations carried 19 patients' "$WORK/s.md"
+  expect_grep sitrep-casevac-item '^- 6 patients \(urgent\) from MINUSMA camp Aguelhok \(inf-bn-tcd-agk\), injured at 05:40' "$WORK/s.md"
+else fail report-sitrep "$(head -c 300 "$WORK/stderr")"; fi
+if bh report from=1990-01-01 to=1990-01-31 >"$WORK/empty.md"; then
+  expect_grep report-casevac-none 'No casualty evacuation was recorded between' "$WORK/empty.md"
+fi

@@ -36,8 +36,8 @@ typedef struct sector_row {
 
 /* Minutes since 1970-01-01T00:00 of column col, or LONG_MIN without a
  * (valid) datetime. */
-static long minutes_of(sqlite3_stmt *st, int col) {
-  const char *t = (const char *)sqlite3_column_text(st, col);
+static long minutes_of(stmt *st, int col) {
+  const char *t = stmt_text(st, col);
   int d, m;
   if (!t || date_parse_datetime(t, &d, &m)) return LONG_MIN;
   return (long)d * 1440 + m;
@@ -57,14 +57,14 @@ static int by_sector_name(const void *a, const void *b) {
 }
 
 /* The evacuation's sector (see the header) into out; "unspecified" when none. */
-static int casevac_sector(ind_ctx *c, sqlite3_stmt *st, char *out, size_t cap) {
-  const char *place = (const char *)sqlite3_column_text(st, 7);
-  const char *unit = (const char *)sqlite3_column_text(st, 8);
-  const char *injured = (const char *)sqlite3_column_text(st, 2);
+static int casevac_sector(ind_ctx *c, stmt *st, char *out, size_t cap) {
+  const char *place = stmt_text(st, 7);
+  const char *unit = stmt_text(st, 8);
+  const char *injured = stmt_text(st, 2);
   int rc = 0, day;
   if (place) rc = sector_of(c->s, place, NULL, out, cap);
   if (!rc && unit && injured && !date_parse_day(injured, &day)) rc = unit_sector_at(c->s, unit, day, out, cap);
-  if (rc < 0) return store_error(c->s, c->e, "the sector of an evacuation");
+  if (rc < 0) return err_set(c->e, rc, "could not find the sector of an evacuation");
   if (!rc || !out[0]) snprintf(out, cap, "unspecified");
   return 0;
 }
@@ -79,7 +79,7 @@ int ind_casevac(ind_ctx *c) {
   int from, to, rc;
   if ((rc = ind_from_to(c, &from, &to))) return rc;
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   long *delays = NULL;
   long ndelays = 0, capdelays = 0;
   sector_row *sectors = xmalloc(CASEVAC_SECTORS_MAX * sizeof *sectors);
@@ -97,15 +97,15 @@ int ind_casevac(ind_ctx *c) {
   long evacuations = 0, with_resus = 0, within_1h = 0, with_surgery = 0, within_2h = 0;
   long long patients = 0;
   char sector[128], fig[256];
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
     long injured = minutes_of(st, 2), requested = minutes_of(st, 3), airborne = minutes_of(st, 4);
     long resus = minutes_of(st, 5), surgery = minutes_of(st, 6);
     evacuations++;
     ind_prov(c, "evacuations", id);
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-      patients += sqlite3_column_int64(st, 1);
+    if (!stmt_is_null(st, 1)) {
+      patients += stmt_int(st, 1);
       ind_prov(c, "patients", id);
     }
     int in1 = 0, in2 = 0;
@@ -159,7 +159,7 @@ int ind_casevac(ind_ctx *c) {
       ind_prov(c, fig, id);
     }
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "casevac");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   jw_kint(c->w, "evacuations", evacuations);
   jw_kint(c->w, "patients", patients);
@@ -187,7 +187,7 @@ int ind_casevac(ind_ctx *c) {
   }
   jw_obj_end(c->w);
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   free(delays);
   free(sectors);
   filter_free(&fs);

@@ -24,14 +24,14 @@ static const char *const cap_lists[][2] = {
 #define NCAP_LISTS (int)(sizeof cap_lists / sizeof cap_lists[0])
 
 /* Writes column col of st as a JSON integer, or null when it has no value. */
-static void json_int_or_null(jw *w, sqlite3_stmt *st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) jw_null(w);
-  else jw_int(w, sqlite3_column_int64(st, col));
+static void json_int_or_null(jw *w, stmt *st, int col) {
+  if (stmt_is_null(st, col)) jw_null(w);
+  else jw_int(w, stmt_int(st, col));
 }
 
 int ind_capability_gaps(ind_ctx *c) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   int rc = ind_filters(c, kind_find("capabilities"), &fs);
   if (rc) goto done;
   /* One pass, the rows grouped by list in the order of cap_lists. */
@@ -43,8 +43,8 @@ int ind_capability_gaps(ind_ctx *c) {
   for (int i = 0; i < NCAP_LISTS; i++) ind_prov_figure(c, cap_lists[i][1]);
   int list = -1; /* the list open in the JSON, or -1 */
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *status = (const char *)sqlite3_column_text(st, 5);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *status = stmt_text(st, 5);
     int want = 0;
     while (want < NCAP_LISTS && strcmp(cap_lists[want][0], status ? status : "") != 0) want++;
     if (want == NCAP_LISTS) continue;
@@ -54,18 +54,18 @@ int ind_capability_gaps(ind_ctx *c) {
       jw_key(c->w, cap_lists[list][1]);
       jw_arr(c->w);
     }
-    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *id = stmt_text(st, 0);
     ind_prov(c, cap_lists[list][1], id);
     jw_obj(c->w);
     jw_kstr(c->w, "capability_id", id);
-    jw_kstr(c->w, "capability", (const char *)sqlite3_column_text(st, 1));
-    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 2));
+    jw_kstr(c->w, "capability", stmt_text(st, 1));
+    jw_kstr(c->w, "sector", stmt_text(st, 2));
     jw_key(c->w, "quantity");
     json_int_or_null(c->w, st, 3);
-    jw_kstr(c->w, "source", (const char *)sqlite3_column_text(st, 4));
+    jw_kstr(c->w, "source", stmt_text(st, 4));
     jw_obj_end(c->w);
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "capabilities");
+  if (step < 0) rc = step;
   /* Close the open list and write the empty ones after it. */
   while (list < NCAP_LISTS) {
     if (list >= 0) jw_arr_end(c->w);
@@ -74,7 +74,7 @@ int ind_capability_gaps(ind_ctx *c) {
     jw_arr(c->w);
   }
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }
@@ -100,8 +100,8 @@ static int by_code(const void *a, const void *b) {
 }
 
 /* Counts a unit present on the day into its contributor's row. */
-static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, sqlite3_stmt *st, const char *id) {
-  const char *code = (const char *)sqlite3_column_text(st, 5);
+static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, stmt *st, const char *id) {
+  const char *code = stmt_text(st, 5);
   if (!code || !*code) code = "unspecified";
   int i = 0;
   while (i < *n && strcmp(rows[i].code, code)) i++;
@@ -115,13 +115,13 @@ static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, sqlite3_stmt
   rows[i].units++;
   snprintf(fig, sizeof fig, "by_contributor.%s.units", code);
   ind_prov(c, fig, id);
-  if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-    rows[i].authorized += sqlite3_column_int64(st, 3);
+  if (!stmt_is_null(st, 3)) {
+    rows[i].authorized += stmt_int(st, 3);
     snprintf(fig, sizeof fig, "by_contributor.%s.authorized_strength", code);
     ind_prov(c, fig, id);
   }
-  if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-    rows[i].deployed += sqlite3_column_int64(st, 2);
+  if (!stmt_is_null(st, 2)) {
+    rows[i].deployed += stmt_int(st, 2);
     snprintf(fig, sizeof fig, "by_contributor.%s.deployed_strength", code);
     ind_prov(c, fig, id);
   }
@@ -131,7 +131,7 @@ static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, sqlite3_stmt
 /* Prepares into *st the SELECT of columns (of the view unit_states) for
  * every unit as it stood on day as_of (unit.h) that matches fs, whose
  * FILTERs read those values too; in unit_id order. Returns 0 or ERR_DB. */
-static int units_as_of(ind_ctx *c, int as_of, filter_set *fs, const char *columns, sqlite3_stmt **st) {
+static int units_as_of(ind_ctx *c, int as_of, filter_set *fs, const char *columns, stmt **st) {
   buf sql;
   buf_init(&sql, 0);
   buf_printf(&sql,
@@ -143,8 +143,8 @@ static int units_as_of(ind_ctx *c, int as_of, filter_set *fs, const char *column
   if (rc) return rc;
   char day[11];
   date_format(as_of, day);
-  sqlite3_bind_text(*st, 1, day, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(*st, 2, day, -1, SQLITE_TRANSIENT);
+  stmt_bind_text(*st, 1, day);
+  stmt_bind_text(*st, 2, day);
   filter_bind_all(fs, *st, 3);
   return 0;
 }
@@ -154,7 +154,7 @@ int ind_unit_positions(ind_ctx *c) {
   int rc = ind_date(c, "as_of", date_today(), &as_of);
   if (rc < 0) return rc;
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if ((rc = ind_filters(c, kind_find("units"), &fs))) goto done;
   rc = units_as_of(c, as_of, &fs,
                    "unit_id, name, unit_type, contributor, status, status_since, deployed_strength, location, "
@@ -169,32 +169,32 @@ int ind_unit_positions(ind_ctx *c) {
   jw_arr(c->w);
   static const char *const text_cols[] = {"unit_id", "name", "unit_type", "contributor", "status", "since"};
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    ind_prov(c, "units", (const char *)sqlite3_column_text(st, 0));
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    ind_prov(c, "units", stmt_text(st, 0));
     jw_obj(c->w);
-    for (int i = 0; i < 6; i++) jw_kstr(c->w, text_cols[i], (const char *)sqlite3_column_text(st, i));
+    for (int i = 0; i < 6; i++) jw_kstr(c->w, text_cols[i], stmt_text(st, i));
     jw_key(c->w, "deployed_strength");
     json_int_or_null(c->w, st, 6);
-    jw_kstr(c->w, "location", (const char *)sqlite3_column_text(st, 7));
-    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 8));
+    jw_kstr(c->w, "location", stmt_text(st, 7));
+    jw_kstr(c->w, "sector", stmt_text(st, 8));
     for (int i = 0; i < 2; i++) {
       jw_key(c->w, i ? "longitude" : "latitude");
-      if (sqlite3_column_type(st, 9 + i) == SQLITE_NULL) jw_null(c->w);
-      else jw_real(c->w, sqlite3_column_double(st, 9 + i));
+      if (stmt_is_null(st, 9 + i)) jw_null(c->w);
+      else jw_real(c->w, stmt_double(st, 9 + i));
     }
     jw_obj_end(c->w);
   }
   jw_arr_end(c->w);
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "units");
+  if (step < 0) rc = step;
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }
 
 int ind_deployment(ind_ctx *c) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   advance_row *adv = NULL;
   contrib_row *contrib = NULL;
   int ncontrib = 0;
@@ -223,10 +223,10 @@ int ind_deployment(ind_ctx *c) {
   jw_key(c->w, "units");
   jw_arr(c->w);
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *status = (const char *)sqlite3_column_text(st, 1);
-    const char *since = (const char *)sqlite3_column_text(st, 4);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *status = stmt_text(st, 1);
+    const char *since = stmt_text(st, 4);
     ind_prov(c, "units", id);
     jw_obj(c->w);
     jw_kstr(c->w, "unit_id", id);
@@ -237,12 +237,12 @@ int ind_deployment(ind_ctx *c) {
     json_int_or_null(c->w, st, 3);
     jw_kstr(c->w, "since", since);
     jw_obj_end(c->w);
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-      deployed += sqlite3_column_int64(st, 2);
+    if (!stmt_is_null(st, 2)) {
+      deployed += stmt_int(st, 2);
       ind_prov(c, "deployed_strength_total", id);
     }
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-      authorized += sqlite3_column_int64(st, 3);
+    if (!stmt_is_null(st, 3)) {
+      authorized += stmt_int(st, 3);
       ind_prov(c, "authorized_strength_total", id);
     }
     if ((rc = tally_add(c, &by_status, status, id))) break;
@@ -257,12 +257,12 @@ int ind_deployment(ind_ctx *c) {
       advance_row *a = &adv[nadv++];
       a->unit_id = arena_strdup(c->a, id);
       a->since = arena_strdup(c->a, since);
-      a->has_strength = sqlite3_column_type(st, 2) != SQLITE_NULL;
-      a->strength = sqlite3_column_int64(st, 2);
+      a->has_strength = !stmt_is_null(st, 2);
+      a->strength = stmt_int(st, 2);
     }
   }
   jw_arr_end(c->w);
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "units");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   jw_key(c->w, "advance_team");
   jw_arr(c->w);
@@ -298,7 +298,7 @@ int ind_deployment(ind_ctx *c) {
 done:
   free(adv);
   free(contrib);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

@@ -60,8 +60,8 @@ typedef struct overlap {
   int from, to;
 } overlap;
 
-static int day_of(sqlite3_stmt *st, int col, int dflt) {
-  const char *t = (const char *)sqlite3_column_text(st, col);
+static int day_of(stmt *st, int col, int dflt) {
+  const char *t = stmt_text(st, col);
   int d;
   if (!t || date_parse_iso(t, &d)) return dflt;
   return d;
@@ -108,7 +108,7 @@ static int min_i(int a, int b) { return a < b ? a : b; }
  * not yet filled from locations nor merged). Both malloc'd (caller frees). */
 static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n, seg **segs, long *nseg) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   long cap = 0, segcap = 0;
   buf sql;
   buf_init(&sql, 0);
@@ -130,15 +130,13 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n, seg 
   if (!rc) {
     char d[11];
     int next = filter_bind_all(&fs, st, 1);
-    sqlite3_bind_text(st, next, to == INT_MAX ? "9999-12-31" : date_format(to, d), -1,
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, next + 1, from == INT_MIN ? "0000-01-01" : date_format(from, d), -1,
-                      SQLITE_TRANSIENT);
+    stmt_bind_text(st, next, to == INT_MAX ? "9999-12-31" : date_format(to, d));
+    stmt_bind_text(st, next + 1, from == INT_MIN ? "0000-01-01" : date_format(from, d));
   }
-  int step = SQLITE_DONE;
+  int step = STMT_DONE;
   long cur = -1; /* the rotation the last rows belong to */
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
     if (cur < 0 || strcmp((*out)[cur].id, id) != 0) {
       int ps = day_of(st, 2, 0), pe = day_of(st, 3, 0);
       int as = day_of(st, 4, INT_MIN), ae = day_of(st, 5, INT_MIN);
@@ -156,7 +154,7 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n, seg 
       cur = (*n)++;
       rot *r = &(*out)[cur];
       r->id = arena_strdup(c->a, id);
-      r->unit = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
+      r->unit = arena_strdup(c->a, stmt_text(st, 1));
       r->start = start;
       r->end = end;
       r->planned_start = ps;
@@ -179,16 +177,16 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n, seg 
     }
     seg *g = &(*segs)[(*nseg)++];
     g->r = (rot *)(intptr_t)cur; /* an index until the rotations stop moving */
-    const char *sector = (const char *)sqlite3_column_text(st, 6);
-    const char *location = (const char *)sqlite3_column_text(st, 7);
+    const char *sector = stmt_text(st, 6);
+    const char *location = stmt_text(st, 7);
     g->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
     g->location = !g->sector && location ? arena_strdup(c->a, location) : NULL;
     g->start = ss;
     g->end = se;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "rotations");
+  if (!rc && step < 0) rc = step;
   for (long i = 0; i < *nseg; i++) (*segs)[i].r = &(*out)[(intptr_t)(*segs)[i].r];
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }
@@ -208,7 +206,7 @@ static int fill_sectors(ind_ctx *c, seg *v, long n) {
     if (i == 0 || strcmp(need[i]->location, need[i - 1]->location) != 0) {
       int got = sector_of(c->s, need[i]->location, NULL, sector, sizeof sector);
       if (got < 0) {
-        rc = store_error(c->s, c->e, "the sector of a unit's location");
+        rc = err_set(c->e, got, "the sector of a unit's location could not be read (%s)", err_name(got));
         break;
       }
       found = got > 0 ? arena_strdup(c->a, sector) : NULL;
@@ -239,12 +237,12 @@ static int read_windows(ind_ctx *c, window **out, long *n) {
   filter_set fs;
   filter_init(&fs, kind_find("windows"));
   filter_add_sql(&fs, "\"tempo\" = 'high'");
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   long cap = 0;
   int rc = query_select(c->s, &fs, "window_id, start, \"end\", sector", "start, window_id", &st,
                         c->e);
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
     if (*n == WINDOWS_MAX) {
       rc = err_set(c->e, ERR_TOO_LARGE, "more than %ld high-tempo windows", WINDOWS_MAX);
       break;
@@ -254,14 +252,14 @@ static int read_windows(ind_ctx *c, window **out, long *n) {
       *out = xrealloc(*out, (size_t)cap * sizeof **out);
     }
     window *w = &(*out)[(*n)++];
-    w->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    w->id = arena_strdup(c->a, stmt_text(st, 0));
     w->start = day_of(st, 1, 0);
     w->end = day_of(st, 2, 0);
-    const char *sector = (const char *)sqlite3_column_text(st, 3);
+    const char *sector = stmt_text(st, 3);
     w->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "windows");
-  sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

@@ -7,13 +7,13 @@
 #include "core/str.h"
 #include "model/sector.h"
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap) {
-  const char *t = (const char *)sqlite3_column_text(st, col);
+static void copy_col(stmt *st, int col, char *out, size_t cap) {
+  const char *t = stmt_text(st, col);
   str_copy(out, cap, t ? t : "");
 }
 
 int unit_state_at(store *s, const char *unit_id, int day, unit_state *out, err *e) {
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       s,
       "SELECT u.location, u.sector, u.status, u.status_since, u.contributor, u.unit_type, "
       "u.deployed_strength, u.authorized_strength FROM unit_states u "
@@ -21,28 +21,26 @@ int unit_state_at(store *s, const char *unit_id, int day, unit_state *out, err *
       e);
   if (!st) return ERR_DB;
   char d[11];
-  sqlite3_bind_text(st, 1, unit_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, date_format(day, d), -1, SQLITE_TRANSIENT);
+  stmt_bind_text(st, 1, unit_id);
+  stmt_bind_text(st, 2, date_format(day, d));
   memset(out, 0, sizeof *out);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  int rc = stmt_step(st, e);
+  if (rc == STMT_ROW) {
     copy_col(st, 0, out->location, sizeof out->location);
     copy_col(st, 1, out->sector, sizeof out->sector);
     copy_col(st, 2, out->status, sizeof out->status);
     copy_col(st, 3, out->status_since, sizeof out->status_since);
     copy_col(st, 4, out->contributor, sizeof out->contributor);
     copy_col(st, 5, out->unit_type, sizeof out->unit_type);
-    out->has_deployed = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    out->deployed_strength = sqlite3_column_int64(st, 6);
-    out->has_authorized = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    out->authorized_strength = sqlite3_column_int64(st, 7);
+    out->has_deployed = !stmt_is_null(st, 6);
+    out->deployed_strength = stmt_int(st, 6);
+    out->has_authorized = !stmt_is_null(st, 7);
+    out->authorized_strength = stmt_int(st, 7);
     rc = 1;
-  } else if (rc == SQLITE_DONE) {
+  } else if (rc == STMT_DONE) {
     rc = 0;
-  } else {
-    rc = e ? store_error(s, e, "unit state") : ERR_DB;
   }
-  sqlite3_reset(st);
+  stmt_reset(st);
   return rc;
 }
 

@@ -78,6 +78,9 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
+$(ISO3166):
+	@echo "$@ is missing: install Debian's iso-codes (scripts/deps.sh build)" >&2; exit 1
+
 build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
 	@mkdir -p $(dir $@)
 	build/tools/embed $@ $(EMBED)

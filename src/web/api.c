@@ -192,7 +192,9 @@ static void h_login(http_req *r) {
   err e;
   int rc = auth_login(r->s, user, pw, token, csrf, &r->who, &e);
   json_decref(j);
-  login_result(r->client, rc == 0);
+  /* Only a wrong name or password counts against the address (a busy or
+   * read-only database is not the client's failure). */
+  if (rc == 0 || rc == ERR_UNAUTHORIZED) login_result(r->client, rc == 0);
   if (rc) {
     http_error_from(r, &e, NULL);
     return;

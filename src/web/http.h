@@ -49,8 +49,13 @@ typedef struct http_req {
 /* http_query: the value of query parameter key, or NULL. */
 const char *http_query(const http_req *r, const char *key);
 
-/* Seconds a client is asked to wait (Retry-After) when another writer, such
- * as a command-line import, holds the database past the busy timeout. */
+/* How long a request's write waits for another writer (a command-line
+ * import, another request) before it answers 503 busy: long enough for any
+ * request's transaction, short enough not to hold a worker (and the
+ * connections queued behind it) through a long import. */
+#define HTTP_BUSY_WAIT_MS 3000
+
+/* Seconds a client is asked to wait (Retry-After) with that 503. */
 #define HTTP_BUSY_RETRY_S 5
 
 /* http_header: adds the response header "name: value" in a free

@@ -144,10 +144,17 @@ else
   chmod 755 "$WORK"
   # ubh ARGS...: bluehelm as that user.
   ubh() { as_user "$BLUEHELM" "$@" 2>"$WORK/stderr"; }
+  # copy_digest DB: db_digest of a copy of the file alone (it has no -wal
+  # content), which leaves no -shm or -wal beside DB.
+  copy_digest() {
+    cp "$1" "$WORK/copy.db"
+    BLUEHELM_DB=$WORK/copy.db db_digest
+    rm -f "$WORK/copy.db"*
+  }
   # read_only_case NAME DIR REASON: the database DIR/t.db can be read, not written.
   read_only_case() {
     local name=$1 db=$2/t.db why=$3 digest
-    digest=$(BLUEHELM_DB=$db db_digest)
+    digest=$(copy_digest "$db")
     export BLUEHELM_DB=$db
     case $name in
       ro-file) chmod 444 "$db" ;;
@@ -172,7 +179,7 @@ else
     one_line "$name-user-add-says-so" "$ro"
     chmod 755 "$2"
     chmod 644 "$db"
-    expect_eq "$name-unchanged" "$(db_digest)" "$digest"
+    expect_eq "$name-unchanged" "$(copy_digest "$db")" "$digest"
     export BLUEHELM_DB=$WORK/test.db
   }
 
@@ -181,6 +188,27 @@ else
   demo_at "$WORK/rofile/t.db"
   ((EUID == 0)) && chown -R 65534 "$WORK/rofile"
   read_only_case ro-file "$WORK/rofile" "the file is not writable"
+  # Reading it left -shm and -wal files with its mode (SQLite makes them
+  # so); once the file is writable again, a write names the one in the way.
+  shm=$WORK/rofile/t.db-shm
+  if [[ -e $shm ]] && ! as_user test -w "$shm"; then
+    BLUEHELM_DB=$WORK/rofile/t.db ubh user disable ed
+    expect_eq ro-file-leftover-shm-fails "$?" 1
+    one_line ro-file-leftover-shm-named 'its -shm file is not writable: remove it while no bluehelm uses the database'
+    rm -f "$shm"
+    echo "correct horse battery staple" | BLUEHELM_DB=$WORK/rofile/t.db ubh user add bob --role admin >/dev/null
+    expect_eq ro-file-writable-again "$?" 0
+  else
+    skip ro-file-leftover-shm "SQLite left no read-only -shm file behind"
+  fi
+  # A read-only database made by an older bluehelm cannot be migrated: a
+  # command that would migrate it says so (one that only reads still reads).
+  cp "$WORK/demo.db" "$WORK/rofile/old.db"
+  sqlite3 "$WORK/rofile/old.db" "PRAGMA user_version = 2"
+  chmod 444 "$WORK/rofile/old.db"
+  BLUEHELM_DB=$WORK/rofile/old.db ubh export events -o /dev/null
+  expect_eq ro-old-schema-refused "$?" 1
+  one_line ro-old-schema-says-so '^bluehelm: the database is read-only \(.*old\.db: the file is not writable\) and was made by an older bluehelm \(schema version 2; this one needs [0-9]+\)'
 
   # The folder's mode (the file writable by the user): the -wal and -shm
   # files cannot be made, so the file is read as it is.

@@ -700,6 +700,10 @@ static int pg_open(store *s, const char *target, int flags, err *e) {
     PQfinish(c);
     return err_set(e, ERR_UNAVAILABLE, "%s: the server does not accept UTF-8", shown);
   }
+  if (flags & STORE_READONLY) {
+    s->readonly = 1;
+    str_copy(s->ro_reason, sizeof s->ro_reason, "it was opened for reading only");
+  }
   pgc *p = xcalloc(1, sizeof *p);
   p->c = c;
   buf_init(&p->rebuild, 0);
@@ -794,6 +798,15 @@ static int pg_commit(store *s, err *e) {
     rc = err_set(e, ERR_DB, "a statement of the transaction failed: it was rolled back");
   PQclear(r);
   return rc;
+}
+
+/* PostgreSQL keeps a failed transaction open but refuses everything until
+ * ROLLBACK: it is no longer the transaction store_begin opened. */
+static int pg_tx_active(store *s) {
+  pgc *p = conn_of(s);
+  if (p->lost || PQstatus(p->c) != CONNECTION_OK) return 0;
+  PGTransactionStatusType t = PQtransactionStatus(p->c);
+  return t == PQTRANS_INTRANS || t == PQTRANS_ACTIVE;
 }
 
 static void pg_rollback(store *s) {
@@ -1348,6 +1361,7 @@ static const backend_ops pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .tx_active = pg_tx_active,
     .version_get = pg_version_get,
     .version_set = pg_version_set,
     .schema_dir = "src/store/schema/pg/",

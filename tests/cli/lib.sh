@@ -7,6 +7,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BLUEHELM=${BLUEHELM:-$ROOT/build/asan/bluehelm}
 SHARED=${SHARED:-$ROOT/../shared/data}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bluehelm-test.XXXXXX")
+MOUNTS=()
+# unmount_all: unmounts what small_fs mounted (before $WORK is removed).
+unmount_all() {
+  local m
+  for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  MOUNTS=()
+}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
 # The backend under test: SQLite files in $WORK, or, when tests/run.sh has
@@ -72,6 +79,16 @@ db_sql() {
   else psql_ "$(db_name "$target")" -c "$1"; fi
 }
 
+# db_sqlite: a SQLite file holding the database's records, for checks that
+# recompute figures with the sqlite3 shell's own functions: the database
+# itself, or on PostgreSQL a `bluehelm copy` of it (made anew each call).
+db_sqlite() {
+  if [[ $BACKEND == sqlite ]]; then echo "$BLUEHELM_DB"; return; fi
+  rm -f "$WORK/pgcopy.db"
+  "$BLUEHELM" copy --to "$WORK/pgcopy.db" >/dev/null 2>"$WORK/copy.err" || { cat "$WORK/copy.err" >&2; return 1; }
+  echo "$WORK/pgcopy.db"
+}
+
 # db_set_version TARGET N: marks the database as made by schema version N.
 db_set_version() {
   if [[ $BACKEND == sqlite ]]; then sqlite3 "$1" "PRAGMA user_version=$2"
@@ -79,6 +96,7 @@ db_set_version() {
 }
 
 db_cleanup() {
+  unmount_all
   if [[ $BACKEND == postgresql ]]; then
     local d
     for d in $(psql_ postgres -c "select datname from pg_database where datname like '${PG_PREFIX}%'" 2>/dev/null); do
@@ -149,4 +167,37 @@ need_shared() {
   if [[ "${CI:-}" == "true" ]]; then fail "$1" "../shared/data is missing (CI must have it)"
   else skip "$1" "../shared/data is not beside the repository"; fi
   return 1
+}
+
+# small_fs NAME DIR SIZE: mounts a tmpfs of SIZE (such as 8m) on DIR, to
+# fill up; it is unmounted when the script exits. Where mounting is not
+# permitted (not root), reports a skip with the reason and returns 1.
+small_fs() {
+  local why
+  mkdir -p "$2"
+  if why=$(mount -t tmpfs -o "size=$3,mode=0755" bluehelm-test "$2" 2>&1); then
+    MOUNTS+=("$2")
+    return 0
+  fi
+  skip "$1" "cannot mount a small filesystem here (${why:-not permitted}): run the tests as root"
+  return 1
+}
+
+# fill_fs DIR [KIB]: fills the filesystem of DIR with a file DIR/filler,
+# leaving about KIB KiB free (default 0).
+fill_fs() {
+  local free
+  rm -f "$1/filler"
+  free=$(df -k --output=avail "$1" | tail -1 | tr -d ' ')
+  if ((free > ${2:-0})); then
+    head -c $(((free - ${2:-0}) * 1024)) /dev/zero >"$1/filler" 2>/dev/null
+  fi
+  return 0
+}
+
+# as_user CMD...: runs CMD as an unprivileged user (nobody) when the tests
+# run as root, who may write any file whatever its mode; else as is.
+as_user() {
+  if ((EUID == 0)); then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+  else "$@"; fi
 }

@@ -16,6 +16,7 @@ cleanup() {
     kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
   done
   wait 2>/dev/null
+  unmount_all
   db_cleanup
 }
 trap cleanup EXIT

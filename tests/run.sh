@@ -32,9 +32,10 @@ unit() {
 suites() {
   local t rc
   for t in tests/cli/t_*.sh tests/http/t_*.sh tests/browser/t_*.sh; do
-    echo "== $1 $t"
+    local t0=$SECONDS
     bash "$t" >"$log" 2>&1
     rc=$?
+    echo "== $1 $t ($((SECONDS - t0)) s)"
     grep -E '^(FAIL|skip)' "$log"
     tally
     if [[ $rc -ne 0 ]]; then
@@ -43,6 +44,7 @@ suites() {
   done
 }
 
+start=$SECONDS
 echo "== unit tests"
 unit
 
@@ -73,5 +75,6 @@ else
   echo "FAIL fuzz_csv"; tail -30 "$log"; failed=$((failed + 1))
 fi
 rm -f "$log"
+echo "== $((SECONDS - start)) s in all; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 ]]

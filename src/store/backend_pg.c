@@ -90,6 +90,8 @@ typedef struct pg_stmt {
   char *stage_cols; /* its column definitions */
   unsigned long stage_tx;
   unsigned long bulk_tx; /* the transaction whose first flush was looked at */
+  unsigned long direct_tx; /* the transaction in which rows are copied straight into the table */
+  char *direct_sql;        /* COPY t (cols) FROM STDIN, when VALUES is ($1, ..., $n) */
   buf rows; /* the queued rows in COPY's text format */
   long nrows;
   long ins, upd; /* outcome of the batches written since the last stmt_flush */
@@ -434,6 +436,9 @@ static int maybe_bulk(stmt *st, err *e) {
       buf_printf(&b, "DROP INDEX %s", names);
       rc = run_simple(s, buf_cstr(&b), e);
       if (!rc) buf_printf(&p->rebuild, "%s;", defs);
+      /* The table was empty and this file's keys are distinct: no upsert is
+       * needed, the rows can go straight in. */
+      if (!rc && ps->direct_sql) ps->direct_tx = p->tx;
     }
     buf_free(&b);
   }
@@ -460,8 +465,9 @@ static int flush_rows(stmt *st, err *e) {
   p->flushing = 1;
   conn_free_for(s, NULL);
   char sql[96];
+  int direct = ps->direct_tx == p->tx && ps->direct_sql;
   snprintf(sql, sizeof sql, "COPY %s FROM STDIN", ps->stage);
-  PGresult *r = PQexec(p->c, sql);
+  PGresult *r = PQexec(p->c, direct ? ps->direct_sql : sql);
   if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
     rc = result_error(s, r, e);
     PQclear(r);
@@ -481,8 +487,12 @@ static int flush_rows(stmt *st, err *e) {
     }
     if (!rc && !ok) rc = lost_error(s, e);
   }
-  if (!rc) rc = flush_step(s, ps->stage_sql, ps, e);
-  if (!rc) {
+  if (direct) {
+    if (!rc) ps->ins += ps->nrows;
+  } else {
+    if (!rc) rc = flush_step(s, ps->stage_sql, ps, e);
+  }
+  if (!rc && !direct) {
     snprintf(sql, sizeof sql, "TRUNCATE %s", ps->stage);
     rc = flush_step(s, sql, NULL, e);
   }
@@ -574,6 +584,17 @@ static int plan_stage(store *s, pg_stmt *ps) {
   buf_puts(&b, " RETURNING (xmax = 0) AS _ins) SELECT count(*) FILTER (WHERE _ins), "
                "count(*) FILTER (WHERE NOT _ins) FROM _w");
   ps->stage_sql = xstrdup(buf_cstr(&b));
+  /* VALUES ($1, $2, ..., $n) in the columns' order: rows can also be copied
+   * into the table itself (a bulk load into an empty table). */
+  buf_reset(&b);
+  for (int i = 1; i <= ps->nparams; i++) buf_printf(&b, "%s$%d", i > 1 ? ", " : "", i);
+  if ((size_t)(vals_end - vals - 2) == b.len && !strncmp(vals + 1, buf_cstr(&b), b.len)) {
+    buf_reset(&b);
+    buf_puts(&b, "COPY ");
+    buf_append(&b, sql + 12, (size_t)(cols_end - sql - 12));
+    buf_puts(&b, " FROM STDIN");
+    ps->direct_sql = xstrdup(buf_cstr(&b));
+  }
   buf_free(&b);
   return 1;
 }
@@ -1163,6 +1184,7 @@ static void pg_finalize(stmt *st) {
   free(ps->base_sql);
   free(ps->table);
   free(ps->stage_sql);
+  free(ps->direct_sql);
   free(ps->stage_cols);
   buf_free(&ps->rows);
   free(ps);

@@ -362,13 +362,17 @@ $$;
 
 -- bh_distance (src/core/geo.c, geo_distance_km): the haversine distance in
 -- km, with the same operations in the same order; NULL when any is NULL.
+-- One expression and not STRICT (LEAST is not strict), so that PostgreSQL
+-- inlines it into the query instead of calling it per row.
 CREATE FUNCTION bh_distance(lat1 double precision, lon1 double precision,
                             lat2 double precision, lon2 double precision) RETURNS double precision
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT 2::double precision * 6371.0088::double precision * asin(sqrt(LEAST(1::double precision,
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN $1 IS NULL OR $2 IS NULL OR $3 IS NULL OR $4 IS NULL THEN NULL::double precision ELSE
+    2::double precision * 6371.0088::double precision * asin(sqrt(LEAST(1::double precision,
     sin((($3 - $1) * (pi() / 180::double precision)) / 2) * sin((($3 - $1) * (pi() / 180::double precision)) / 2) +
     cos($1 * (pi() / 180::double precision)) * cos($3 * (pi() / 180::double precision)) *
     sin((($4 - $2) * (pi() / 180::double precision)) / 2) * sin((($4 - $2) * (pi() / 180::double precision)) / 2))))
+  END
 $$;
 
 -- SQLite's instr(haystack, needle): the 1-based position, 0 when absent.

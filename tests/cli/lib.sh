@@ -157,7 +157,7 @@ fresh_db() {
 # changed); on PostgreSQL pg_dump's lines, sorted (rows have no fixed order).
 db_digest() {
   if [[ $BACKEND == sqlite ]]; then sqlite3 "$BLUEHELM_DB" .dump | sha256sum | cut -c1-16; return; fi
-  pg_dump -h "$BLUEHELM_TEST_PG" -U "$PG_USER" "$(db_name "$BLUEHELM_DB")" | grep -vE '^(--|\\(un)?restrict )' | sort | sha256sum | cut -c1-16
+  pg_dump -h "$BLUEHELM_TEST_PG" -U "$PG_USER" "$(db_name "$BLUEHELM_DB")" | grep -vE '^(--|\\(un)?restrict |$)' | sort | sha256sum | cut -c1-16
 }
 
 # need_shared NAME: returns 0 when ../shared/data exists; otherwise reports a

@@ -151,6 +151,29 @@ int auth_user_passwd(store *s, const char *actor, const char *name, const char *
   return audited(s, actor, "user_passwd", name, NULL, do_passwd, &u, e);
 }
 
+int auth_user_lang(store *s, const char *name, lang *out, err *e) {
+  sqlite3_stmt *st = store_cached(s, "SELECT lang FROM _users WHERE name = ?1", e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), chosen = 0;
+  if (rc == SQLITE_ROW) chosen = !lang_parse((const char *)sqlite3_column_text(st, 0), out);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_error(s, e, "users");
+  return chosen;
+}
+
+static int do_set_lang(store *s, void *ctx, err *e) {
+  user_args *u = ctx;
+  return run_update(s, "UPDATE _users SET lang = ?2 WHERE name = ?1", u->name, u->sector, e, 1);
+}
+
+int auth_user_set_lang(store *s, const char *name, lang l, err *e) {
+  user_args u = {name, lang_code(l), NULL, ROLE_VIEWER};
+  char after[32];
+  snprintf(after, sizeof after, "{\"lang\":\"%s\"}", lang_code(l));
+  return audited(s, name, "user_lang", name, after, do_set_lang, &u, e);
+}
+
 static int do_revoke(store *s, void *ctx, err *e) {
   const char *name = ctx;
   return run_update(s, "UPDATE _tokens SET revoked = 1 WHERE user = ?1", name, NULL, e, 0);

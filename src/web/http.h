@@ -34,6 +34,7 @@ typedef struct http_req {
   const char *bearer;                    /* Authorization: Bearer token, or NULL */
   const char *csrf_header;               /* X-CSRF-Token, or NULL */
   int accept_gzip;                       /* Accept-Encoding names gzip */
+  const char *accept_language;           /* Accept-Language, or NULL */
   store *s;
   arena *a;
   principal who;

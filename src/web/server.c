@@ -223,6 +223,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->accept_gzip = strstr(v, "gzip") != NULL;
   if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type")))
     r->content_type = arena_strdup(&q->a, v);
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language")))
+    r->accept_language = arena_strdup(&q->a, v);
   r->body = q->body.data ? q->body.data : "";
   r->body_len = q->body.len;
   r->s = pool_take(&srv->pool);

@@ -88,6 +88,23 @@ expect_eq kinds-every-field-labelled "$missing" 0
 pairs=$(k "(select count(*) from json_each(k.value, '\$.pairs[0].allowed'))" events)
 expect_eq kinds-event-type-pairs "$pairs" 25
 
+# ---------------------------------------------------------------- field rules
+# A refused value names the rule it breaks with a stable word, so that an
+# interface can say it in its own language (never from the English reason).
+rule_of() { sqlite3 :memory: "select group_concat(json_extract(value, '\$.field') || ':' || json_extract(value, '\$.rule'), ' ')
+  from json_each(cast(readfile('$WORK/body') as text), '\$.error.fields')"; }
+post "$ED" /api/v1/events '{"event_id_cnty": "r-1", "event_date": "2021-02-30", "event_type": "Battles", "sub_event_type": "Attack", "latitude": 123, "longitude": 1, "civilians_killed": -2, "weapon": "spear", "poc": "maybe"}'
+expect rules-refused 400 validation
+expect_eq rules-words "$(rule_of)" "event_date:date latitude:latitude civilians_killed:count weapon:vocabulary poc:json_type"
+post "$ED" /api/v1/rotations '{"rotation_id": "r-2", "unit_id": "no-such-unit", "planned_start": "2021-05-01", "planned_end": "2021-04-01"}'
+expect_eq rules-order "$(rule_of)" "planned_end:order"
+post "$ED" /api/v1/rotations '{"rotation_id": "r-2", "unit_id": "no-such-unit", "planned_start": "2021-05-01", "planned_end": "2021-06-01"}'
+expect_eq rules-reference "$(rule_of)" "unit_id:reference"
+post "$ED" /api/v1/units '{"unit_id": "u-x", "name": null, "component": "military", "unit_type": "other", "colour": "blue"}'
+expect_eq rules-required-unknown "$(rule_of)" "colour:unknown_column"
+post "$ED" /api/v1/units '{"unit_id": "u-x", "name": null, "component": "military", "unit_type": "other"}'
+expect_eq rules-required "$(rule_of)" "name:required"
+
 # ---------------------------------------------------------------- report
 get "$AN" "/api/v1/report?from=2021-01-01&to=2021-05-31&format=json"
 cp "$WORK/body" "$WORK/en.json"

@@ -143,10 +143,13 @@ static kind kinds[] = {
 static const struct {
   const char *word;
   const char *text[LANG_COUNT];
+  int sector;
 } words[] = {
-#define WORD(w, en, fr) {w, {en, fr}},
+#define WORD(w, en, fr) {w, {en, fr}, 0},
+#define SECTOR_WORD(w, en, fr) {w, {en, fr}, 1},
 #include "model/kinds/words.def"
 #undef WORD
+#undef SECTOR_WORD
 };
 
 static void kinds_init(void) {
@@ -203,9 +206,9 @@ const char *vocab_label(const char *word, size_t n, lang l) {
   return NULL;
 }
 
-void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr), void *ctx) {
+void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr, int sector), void *ctx) {
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-    fn(ctx, words[i].word, words[i].text[LANG_EN], words[i].text[LANG_FR]);
+    fn(ctx, words[i].word, words[i].text[LANG_EN], words[i].text[LANG_FR], words[i].sector);
 }
 
 int vocab_has(const char *vocab, const char *word, size_t n) {

@@ -125,8 +125,9 @@ const char *kind_field_label(const kind *k, const char *column, lang l);
 const char *vocab_label(const char *word, size_t n, lang l);
 
 /* vocab_words: every labelled word in words.def order: calls fn for each
- * with its English and French labels. */
-void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr), void *ctx);
+ * with its English and French labels, and 1 for a sector's name
+ * (SECTOR_WORD), else 0. */
+void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr, int sector), void *ctx);
 
 /* vocab_has: 1 when word (n bytes) is one of the '|'-separated words of vocab. */
 int vocab_has(const char *vocab, const char *word, size_t n);

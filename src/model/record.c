@@ -410,7 +410,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
     if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
-      err_rule((err_set(&e, ERR_VALIDATION, "a value is required"), &e), "required");
+      err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
       add_error(errs, r, f->name, &e);
       bad = 1;
     }
@@ -418,7 +418,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nkey; i++)
     if (!r->present[k->key[i]] || !r->v[k->key[i]].set) {
       if (!r->present[k->key[i]]) {
-        err_rule((err_set(&e, ERR_VALIDATION, "a value is required"), &e), "required");
+        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
         add_error(errs, r, k->fields[k->key[i]].name, &e);
       }
       return ERR_VALIDATION;
@@ -450,7 +450,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     for (int i = 0; i < k->nfields; i++)
       if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
           !r->present[i]) {
-        err_rule((err_set(&e, ERR_VALIDATION, "a value is required"), &e), "required");
+        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
         add_error(errs, r, k->fields[i].name, &e);
       }
     return ERR_VALIDATION;
@@ -461,7 +461,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   if (rc != SQLITE_DONE) {
     int ext = sqlite3_extended_errcode(db);
     if (ext == SQLITE_CONSTRAINT_NOTNULL)
-      err_rule((err_set(&e, ERR_VALIDATION, "a required value is missing (%s)", sqlite3_errmsg(db)), &e), "required");
+      err_set(&e, ERR_VALIDATION, "a required value is missing (%s)", sqlite3_errmsg(db)), err_rule(&e, "required");
     else
       store_error(w->s, &e, "write");
     add_error(errs, r, "-", &e);

@@ -151,7 +151,9 @@ static void html(const report_doc *doc, buf *out) {
              lang_code(doc->lang));
   buf_printf(out, "%s%s%s%s", w->title_from, buf_cstr(&d1), w->title_to, buf_cstr(&d2));
   buf_printf(out, "</title><style>%s</style></head><body><header><p>%s", STYLE, w->header);
+  if (doc->lang == LANG_FR) buf_puts(out, "\xc2\xab\xc2\xa0"); /* « */
   html_text(out, doc->name);
+  if (doc->lang == LANG_FR) buf_puts(out, "\xc2\xa0\xc2\xbb"); /* » */
   buf_printf(out, "%s%s%s%s%s</p></header><main>\n", w->period_from, buf_cstr(&d1), w->period_to, buf_cstr(&d2),
              w->links);
   buf_free(&d1);

@@ -301,6 +301,18 @@ static void labels_json(jw *w, const char *key, const kind *k, const char *colum
   jw_obj_end(w);
 }
 
+/* The labels of the sectors' names (SECTOR_WORD in words.def), for the
+ * `sector` columns. */
+static void sector_word_json(void *ctx, const char *word, const char *en, const char *fr, int sector) {
+  jw *w = ctx;
+  if (!sector) return;
+  jw_key(w, word);
+  jw_obj(w);
+  jw_kstr(w, "en", en);
+  jw_kstr(w, "fr", fr);
+  jw_obj_end(w);
+}
+
 /* A '|'-separated list as a JSON array. */
 static void bar_list_json(jw *w, const char *list) {
   jw_arr(w);
@@ -364,6 +376,11 @@ static void h_kinds(http_req *r) {
         jw_kstr(&w, "references", fd->arg);
       } else if (fd->type == FT_PLACE || fd->type == FT_PLACELIST) {
         jw_kstr(&w, "references", "places");
+      } else if (!strcmp(fd->name, "sector")) {
+        jw_key(&w, "value_labels");
+        jw_obj(&w);
+        vocab_words(sector_word_json, &w);
+        jw_obj_end(&w);
       }
       jw_obj_end(&w);
     }

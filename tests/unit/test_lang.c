@@ -106,8 +106,9 @@ TEST(kinds_labelled) {
   }
 }
 
-static void count_word(void *ctx, const char *word, const char *en, const char *fr) {
+static void count_word(void *ctx, const char *word, const char *en, const char *fr, int sector) {
   int *dups = ctx;
+  (void)sector;
   if (!en[0] || !fr[0]) {
     fprintf(stderr, "  words.def: %s has an empty label\n", word);
     (*dups)++;

@@ -1,8 +1,9 @@
 // map.js: events as clustered points over Mali's boundaries, coloured by
 // type, filtered by period, type, sector and actor; a point opens the event.
 import { api, listAll, qs } from '../api.js';
-import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
+import { kindMeta, TYPE_COLORS, typeColor, vocabLabel, sectorLabel } from '../kinds.js';
 import { h, fmtDate, pageHeading, errorBox, announce } from '../ui.js';
+import { t, fmtNum } from '../i18n.js';
 import { periodFrom, rememberPeriod, navigate } from '../session.js';
 
 let sectorsCache = null;
@@ -26,36 +27,36 @@ export async function mapPage({ main, query, signal }) {
   const adm2 = query.get('adm2') === '1';
   const focus = query.get('focus');
 
-  const typeBoxes = Object.keys(TYPE_COLORS).map((t) =>
+  const typeBoxes = Object.keys(TYPE_COLORS).map((ty) =>
     h(
       'label',
       { class: 'check' },
-      h('input', { type: 'checkbox', name: 'type', value: t, checked: !types.length || types.includes(t) }),
-      h('span', { class: 'swatch', style: `background:${typeColor(t)}` }),
-      t,
-      h('span', { class: 'type-count', dataset: { type: t } }),
+      h('input', { type: 'checkbox', name: 'type', value: ty, checked: !types.length || types.includes(ty) }),
+      h('span', { class: 'swatch', style: `background:${typeColor(ty)}` }),
+      vocabLabel(ty),
+      h('span', { class: 'type-count', dataset: { type: ty } }),
     ),
   );
-  const sectorSel = h('select', { name: 'sector', id: 'm-sector' }, h('option', { value: '' }, 'All sectors'));
-  const actorIn = h('input', { name: 'actor', id: 'm-actor', type: 'search', value: actor, list: 'm-actors', placeholder: 'e.g. JNIM' });
+  const sectorSel = h('select', { name: 'sector', id: 'm-sector' }, h('option', { value: '' }, t('common.all_sectors')));
+  const actorIn = h('input', { name: 'actor', id: 'm-actor', type: 'search', value: actor, list: 'm-actors', placeholder: t('map.actor_example') });
   const actorList = h('datalist', { id: 'm-actors' });
   const adm2Box = h('input', { type: 'checkbox', name: 'adm2', value: '1', checked: adm2 });
-  const summary = h('p', { class: 'map-summary', role: 'status' }, 'Loading events…');
+  const summary = h('p', { class: 'map-summary', role: 'status' }, t('map.loading'));
   const form = h(
     'form',
-    { class: 'map-filters', 'aria-label': 'Map filters' },
-    h('div', { class: 'field' }, h('label', { for: 'm-from' }, 'From'), h('input', { type: 'date', id: 'm-from', name: 'from', value: p.from })),
-    h('div', { class: 'field' }, h('label', { for: 'm-to' }, 'To'), h('input', { type: 'date', id: 'm-to', name: 'to', value: p.to })),
-    h('fieldset', { class: 'types' }, h('legend', {}, 'Type'), typeBoxes),
-    h('div', { class: 'field' }, h('label', { for: 'm-sector' }, 'Sector'), sectorSel),
-    h('div', { class: 'field' }, h('label', { for: 'm-actor' }, 'Actor (any part of the name)'), actorIn, actorList),
-    h('label', { class: 'check' }, adm2Box, 'Show cercles (admin 2)'),
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'map-filters', 'aria-label': t('map.filters') },
+    h('div', { class: 'field' }, h('label', { for: 'm-from' }, t('period.from')), h('input', { type: 'date', id: 'm-from', name: 'from', value: p.from })),
+    h('div', { class: 'field' }, h('label', { for: 'm-to' }, t('period.to')), h('input', { type: 'date', id: 'm-to', name: 'to', value: p.to })),
+    h('fieldset', { class: 'types' }, h('legend', {}, t('map.type')), typeBoxes),
+    h('div', { class: 'field' }, h('label', { for: 'm-sector' }, t('common.sector')), sectorSel),
+    h('div', { class: 'field' }, h('label', { for: 'm-actor' }, t('map.actor')), actorIn, actorList),
+    h('label', { class: 'check' }, adm2Box, t('map.show_cercles')),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
     summary,
   );
-  const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of events' });
-  const listBox = h('details', { class: 'map-list' }, h('summary', {}, 'The events on the map, as a list'));
-  main.append(pageHeading('Map'), h('div', { class: 'map-layout' }, form, h('div', { class: 'map-col' }, mapEl, listBox)));
+  const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.region') });
+  const listBox = h('details', { class: 'map-list' }, h('summary', {}, t('map.as_list')));
+  main.append(pageHeading(t('nav.map')), h('div', { class: 'map-layout' }, form, h('div', { class: 'map-col' }, mapEl, listBox)));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -73,7 +74,7 @@ export async function mapPage({ main, query, signal }) {
   });
 
   sectors(signal).then((list) => {
-    for (const s of list) sectorSel.append(h('option', { value: s, selected: s === sector }, s));
+    for (const s of list) sectorSel.append(h('option', { value: s, selected: s === sector }, sectorLabel(s)));
   });
 
   const mv = await import('../mapview.js');
@@ -111,8 +112,12 @@ export async function mapPage({ main, query, signal }) {
     cluster.addLayer(m);
   }
   view.map.addLayer(cluster);
-  form.querySelectorAll('.type-count').forEach((s) => (s.textContent = counts[s.dataset.type] ? ` (${counts[s.dataset.type]})` : ''));
-  summary.textContent = `${feats.length} event${feats.length === 1 ? '' : 's'} from ${fmtDate(p.from)} to ${fmtDate(p.to)}${needle ? `, actor “${actor}”` : ''}${sector ? `, sector ${sector}` : ''}.`;
+  form.querySelectorAll('.type-count').forEach((s) => (s.textContent = counts[s.dataset.type] ? ` (${fmtNum(counts[s.dataset.type])})` : ''));
+  summary.textContent =
+    t('map.summary', { n: feats.length, from: fmtDate(p.from), to: fmtDate(p.to) }) +
+    (needle ? t('map.summary_actor', { actor }) : '') +
+    (sector ? t('map.summary_sector', { sector: sectorLabel(sector) }) : '') +
+    '.';
 
   // The list: the same events, newest first, for keyboard and screen reader users.
   const sorted = feats.map((f) => f.properties).sort((a, b) => (a.event_date < b.event_date ? 1 : a.event_date > b.event_date ? -1 : 0));
@@ -123,7 +128,7 @@ export async function mapPage({ main, query, signal }) {
       h(
         'table',
         { class: 'list' },
-        h('thead', {}, h('tr', {}, ['Date', 'Type', 'Place', 'Event'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, [t('map.col_date'), t('map.col_type'), t('map.col_place'), t('map.col_event')].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},
@@ -131,8 +136,8 @@ export async function mapPage({ main, query, signal }) {
             h(
               'tr',
               {},
-              h('td', {}, e.event_date),
-              h('td', {}, h('span', { class: 'swatch', style: `background:${typeColor(e.event_type)}` }), e.event_type),
+              h('td', {}, fmtDate(e.event_date)),
+              h('td', {}, h('span', { class: 'swatch', style: `background:${typeColor(e.event_type)}` }), vocabLabel(e.event_type)),
               h('td', {}, e.location || ''),
               h(
                 'td',
@@ -146,14 +151,14 @@ export async function mapPage({ main, query, signal }) {
                     class: 'link',
                     onclick: () => showOnMap(e.event_id_cnty),
                   },
-                  'show on map',
+                  t('map.show_on_map'),
                 ),
               ),
             ),
           ),
         ),
       ),
-      sorted.length > 500 ? h('p', { class: 'muted' }, `The first 500 of ${sorted.length}.`) : null,
+      sorted.length > 500 ? h('p', { class: 'muted' }, t('map.first_500', { n: sorted.length })) : null,
     ),
   );
 
@@ -169,7 +174,7 @@ export async function mapPage({ main, query, signal }) {
   }
   if (focus) {
     if (markers.has(focus)) showOnMap(focus);
-    else announce(`Event ${focus} is not on the map with these filters.`, 'warn');
+    else announce(t('map.not_on_map', { id: focus }), 'warn');
   } else if (feats.length) {
     const b = cluster.getBounds();
     if (b.isValid()) view.map.fitBounds(b.pad(0.2), { maxZoom: 9 });

@@ -4,8 +4,11 @@
  * those evaluations: all of them listed, those rated needs_improvement or
  * unsatisfactory counted by area.
  *
- * Keys: from, to (on the evaluation's date); other keys are FILTERs on
- * evaluations (kind=unit_evaluation, unit_id=...). */
+ * Keys: from, to (on the evaluation's date); group_by=contributor adds
+ * by_contributor (count and satisfactory by the evaluated unit's
+ * contributor); other keys are FILTERs on evaluations (kind=unit_evaluation,
+ * unit_id=...). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +45,7 @@ typedef struct finding_row {
  * needs_improvement or unsatisfactory into by_area. */
 static int read_findings(ind_ctx *c, const eval_row *rows, long n, tally *by_area,
                          finding_row **out, long *nout) {
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       c->s,
       "SELECT finding_id, sub_unit, area, rating FROM findings WHERE evaluation_id = ? "
       "ORDER BY finding_id",
@@ -51,28 +54,28 @@ static int read_findings(ind_ctx *c, const eval_row *rows, long n, tally *by_are
   int rc = 0;
   long cap = 0;
   for (long i = 0; i < n && !rc; i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
+    stmt_reset(st);
+    stmt_bind_text(st, 1, rows[i].id);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = stmt_step(st, c->e)) == STMT_ROW) {
       if (*nout == cap) {
         cap = cap ? cap * 2 : 64;
         *out = xrealloc(*out, (size_t)cap * sizeof **out);
       }
       finding_row *f = &(*out)[(*nout)++];
-      f->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+      f->id = arena_strdup(c->a, stmt_text(st, 0));
       f->evaluation_id = rows[i].id;
       f->unit_id = rows[i].unit_id;
-      f->sub_unit = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-      f->area = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
-      f->rating = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 3));
+      f->sub_unit = arena_strdup(c->a, stmt_text(st, 1));
+      f->area = arena_strdup(c->a, stmt_text(st, 2));
+      f->rating = arena_strdup(c->a, stmt_text(st, 3));
       if (f->rating && (!strcmp(f->rating, "needs_improvement") || !strcmp(f->rating, "unsatisfactory")) &&
           (rc = tally_add(c, by_area, f->area, f->id)))
         break;
     }
-    if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "findings");
+    if (!rc && step < 0) rc = step;
   }
-  sqlite3_reset(st);
+  stmt_reset(st);
   return rc;
 }
 
@@ -94,11 +97,51 @@ static void write_findings(ind_ctx *c, const finding_row *f, long n) {
   jw_arr_end(c->w);
 }
 
+/* One contributor's line of by_contributor. */
+typedef struct eval_contrib {
+  char *code;
+  long count, satisfactory;
+} eval_contrib;
+
+#define EVAL_CONTRIBUTORS_MAX 512
+
+static int by_code(const void *a, const void *b) {
+  return strcmp(((const eval_contrib *)a)->code, ((const eval_contrib *)b)->code);
+}
+
+/* Counts evaluation id of a unit of contributor code (NULL: "unspecified"). */
+static int count_contributor(ind_ctx *c, eval_contrib *rows, int *n, const char *code, const char *id,
+                             int satisfactory) {
+  if (!code || !*code) code = "unspecified";
+  int i = 0;
+  while (i < *n && strcmp(rows[i].code, code)) i++;
+  if (i == *n) {
+    if (*n == EVAL_CONTRIBUTORS_MAX)
+      return err_set(c->e, ERR_TOO_LARGE, "more than %d contributors", EVAL_CONTRIBUTORS_MAX);
+    rows[(*n)++] = (eval_contrib){arena_strdup(c->a, code), 0, 0};
+  }
+  char fig[160];
+  rows[i].count++;
+  snprintf(fig, sizeof fig, "by_contributor.%s.count", code);
+  ind_prov(c, fig, id);
+  if (satisfactory) {
+    rows[i].satisfactory++;
+    snprintf(fig, sizeof fig, "by_contributor.%s.satisfactory", code);
+    ind_prov(c, fig, id);
+  }
+  return 0;
+}
+
 int ind_evaluations(ind_ctx *c) {
   int from, to, rc;
   if ((rc = ind_from_to(c, &from, &to))) return rc;
+  const char *group_by = ind_get(c, "group_by");
+  if (group_by && strcmp(group_by, "contributor"))
+    return err_set(c->e, ERR_USAGE, "group_by=%.60s: evaluations group by contributor only", group_by);
+  eval_contrib *contrib = group_by ? xmalloc(EVAL_CONTRIBUTORS_MAX * sizeof *contrib) : NULL;
+  int ncontrib = 0;
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   eval_row *rows = NULL;
   eval_row **sorted = NULL;
   finding_row *findings = NULL;
@@ -107,7 +150,8 @@ int ind_evaluations(ind_ctx *c) {
   if ((rc = ind_period_filter(c, &fs, "date", from, to))) goto done;
   rc = query_select(c->s, &fs,
                     "evaluation_id, unit_id, kind, result, strength, "
-                    "(SELECT u.unit_type FROM units u WHERE u.unit_id = evaluations.unit_id)",
+                    "(SELECT u.unit_type FROM units u WHERE u.unit_id = evaluations.unit_id), "
+                    "(SELECT u.contributor FROM units u WHERE u.unit_id = evaluations.unit_id)",
                     "date, evaluation_id", &st, c->e);
   if (rc) goto done;
   long satisfactory = 0;
@@ -118,30 +162,33 @@ int ind_evaluations(ind_ctx *c) {
   tally_init(&by_area, "findings_by_area");
   ind_prov_figure(c, "count");
   ind_prov_figure(c, "satisfactory");
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *result = (const char *)sqlite3_column_text(st, 3);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *result = stmt_text(st, 3);
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       rows = xrealloc(rows, (size_t)cap * sizeof *rows);
     }
     eval_row *r = &rows[n++];
     r->id = arena_strdup(c->a, id);
-    r->unit_id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-    r->has_strength = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    r->strength = sqlite3_column_int64(st, 4);
+    r->unit_id = arena_strdup(c->a, stmt_text(st, 1));
+    r->has_strength = !stmt_is_null(st, 4);
+    r->strength = stmt_int(st, 4);
     ind_prov(c, "count", id);
     if (result && !strcmp(result, "satisfactory")) {
       satisfactory++;
       ind_prov(c, "satisfactory", id);
     }
-    if ((rc = tally_add(c, &by_type, (const char *)sqlite3_column_text(st, 5), id)) ||
-        (rc = tally_add(c, &by_kind, (const char *)sqlite3_column_text(st, 2), id)) ||
+    if ((rc = tally_add(c, &by_type, stmt_text(st, 5), id)) ||
+        (rc = tally_add(c, &by_kind, stmt_text(st, 2), id)) ||
         (rc = tally_add(c, &by_result, result, id)))
       break;
+    if (contrib && (rc = count_contributor(c, contrib, &ncontrib, stmt_text(st, 6), id,
+                                           result && !strcmp(result, "satisfactory"))))
+      break;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "evaluations");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
 
   jw_key(c->w, "from");
@@ -170,8 +217,22 @@ int ind_evaluations(ind_ctx *c) {
   if ((rc = read_findings(c, rows, n, &by_area, &findings, &nfindings))) goto done;
   tally_write(c, &by_area, FINDING_AREAS);
   write_findings(c, findings, nfindings);
+  if (contrib) {
+    if (ncontrib > 1) qsort(contrib, (size_t)ncontrib, sizeof *contrib, by_code);
+    jw_key(c->w, "by_contributor");
+    jw_obj(c->w);
+    for (int i = 0; i < ncontrib; i++) {
+      jw_key(c->w, contrib[i].code);
+      jw_obj(c->w);
+      jw_kint(c->w, "count", contrib[i].count);
+      jw_kint(c->w, "satisfactory", contrib[i].satisfactory);
+      jw_obj_end(c->w);
+    }
+    jw_obj_end(c->w);
+  }
 done:
-  sqlite3_finalize(st);
+  free(contrib);
+  stmt_finalize(st);
   free(rows);
   free(findings);
   free(sorted);

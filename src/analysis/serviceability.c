@@ -6,10 +6,11 @@
  * of the row that began their current unserviceable spell.
  *
  * Keys: as_of (default today); units=ID,... (those units and all their
- * sub-units), unit_type= and location= (the holding unit's location or a
- * place inside it); group_by=COL,... (the same figures for each group of
- * items whose holding units share those columns); other keys are FILTERs on
- * equipment.
+ * sub-units), unit_type=, contributor= (empty: units without one) and
+ * location= (the holding unit's location on as_of, or a place inside it); group_by=COL,... (the same figures for each
+ * group of items whose holding units share those columns, the units' values
+ * on as_of: group_by=contributor gives the contributor table); other keys
+ * are FILTERs on equipment. A unit's values on a day follow unit.h.
  *
  * One SQL statement: the matching items, and for each one index seek on
  * UNIQUE (equipment_id, date) for its latest row on or before as_of. */
@@ -23,6 +24,7 @@
 #include "model/kind.h"
 #include "model/place.h"
 #include "model/query.h"
+#include "model/unit.h"
 
 #define SVC_UNITS_MAX 256   /* ids in units= */
 #define SVC_GROUP_COLS 4    /* columns in group_by= */
@@ -103,7 +105,7 @@ static int parse_units(ind_ctx *c, const char *value, char **ids) {
                        SVC_UNITS_MAX);
       ids[n] = arena_strndup(c->a, p, len);
       int found = record_exists(c->s, units, ids[n]);
-      if (found < 0) return store_error(c->s, c->e, "units=");
+      if (found < 0) return err_set(c->e, found, "units=: the units could not be read (%s)", err_name(found));
       if (!found) return err_set(c->e, ERR_USAGE, "units=: no unit has the id '%.60s'", ids[n]);
       n++;
     }
@@ -162,8 +164,10 @@ int ind_serviceability(ind_ctx *c) {
   rc = 0;
   const char *units = ind_get(c, "units");
   const char *unit_type = ind_get(c, "unit_type");
+  const char *contributor = ind_get(c, "contributor");
   const char *location = ind_get(c, "location");
   const char *group_by = ind_get(c, "group_by");
+  int by_unit = unit_type || location || contributor;
   char *unit_ids[SVC_UNITS_MAX];
   const char *gcols[SVC_GROUP_COLS];
   int nunits = 0, ncols = 0;
@@ -172,7 +176,7 @@ int ind_serviceability(ind_ctx *c) {
   filter_init(&fs, kind_find("equipment"));
   buf sql;
   buf_init(&sql, 0);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   svc_group *groups = NULL;
   long ngroups = 0, capgroups = 0;
   if (units && (nunits = parse_units(c, units, unit_ids)) < 0) {
@@ -184,6 +188,9 @@ int ind_serviceability(ind_ctx *c) {
     goto done;
   }
   if (unit_type && (rc = filter_add_op(&ufs, c->s, "unit_type", "=", unit_type, c->a, c->e)))
+    goto done;
+  /* contributor= (empty: the units without one) */
+  if (contributor && (rc = filter_add_op(&ufs, c->s, "contributor", "=", contributor, c->a, c->e)))
     goto done;
   if (location) {
     place_match m;
@@ -201,11 +208,16 @@ int ind_serviceability(ind_ctx *c) {
   filter_free(&fs);
   if ((rc = ind_filters(c, kind_find("equipment"), &fs))) goto done;
 
+  /* The holding unit's type, location and group columns as of as_of (the
+   * view unit_states; unit.h). */
   buf_puts(&sql, "SELECT x.equipment_id, s.date, s.status, s.cause, " SPELL_START_SQL);
   for (int j = 0; j < ncols; j++) buf_printf(&sql, ", u.\"%s\"", gcols[j]);
   buf_printf(&sql, " FROM (SELECT equipment_id, unit_id FROM equipment WHERE %s", filter_where(&fs));
-  if (unit_type || location)
-    buf_printf(&sql, " AND unit_id IN (SELECT unit_id FROM units WHERE %s)", filter_where(&ufs));
+  if (by_unit)
+    buf_printf(&sql,
+               " AND unit_id IN (SELECT unit_id FROM unit_states AS units WHERE " UNIT_STATE_ON("units", "?")
+               " AND %s)",
+               filter_where(&ufs));
   if (nunits) {
     buf_puts(&sql,
              " AND unit_id IN (WITH RECURSIVE _sub(id) AS (SELECT unit_id FROM units WHERE "
@@ -218,16 +230,25 @@ int ind_serviceability(ind_ctx *c) {
   buf_puts(&sql,
            ") x LEFT JOIN equipment_status s ON s.rowid = (SELECT l.rowid FROM equipment_status l "
            "WHERE l.equipment_id = x.equipment_id AND l.date <= ? ORDER BY l.date DESC LIMIT 1)");
-  if (ncols) buf_puts(&sql, " LEFT JOIN units u ON u.unit_id = x.unit_id");
+  if (ncols) buf_puts(&sql, " LEFT JOIN unit_states u ON u.unit_id = x.unit_id AND " UNIT_STATE_ON("u", "?"));
   buf_puts(&sql, " ORDER BY ");
   for (int j = 0; j < ncols; j++) buf_printf(&sql, "u.\"%s\" IS NULL, u.\"%s\", ", gcols[j], gcols[j]);
   buf_puts(&sql, "x.equipment_id");
   if ((rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e))) goto done;
-  int next = filter_bind_all(&fs, st, 1);
-  if (unit_type || location) next = filter_bind_all(&ufs, st, next);
-  for (int i = 0; i < nunits; i++) sqlite3_bind_text(st, next++, unit_ids[i], -1, SQLITE_STATIC);
   char as_of_text[11];
-  sqlite3_bind_text(st, next, date_format(as_of, as_of_text), -1, SQLITE_TRANSIENT);
+  date_format(as_of, as_of_text);
+  int next = filter_bind_all(&fs, st, 1);
+  if (by_unit) {
+    stmt_bind_text(st, next++, as_of_text);
+    stmt_bind_text(st, next++, as_of_text);
+    next = filter_bind_all(&ufs, st, next);
+  }
+  for (int i = 0; i < nunits; i++) stmt_bind_text(st, next++, unit_ids[i]);
+  stmt_bind_text(st, next++, as_of_text);
+  if (ncols) {
+    stmt_bind_text(st, next++, as_of_text);
+    stmt_bind_text(st, next++, as_of_text);
+  }
 
   long written_off = 0, no_status = 0;
   svc_counts all;
@@ -236,10 +257,10 @@ int ind_serviceability(ind_ctx *c) {
   ind_prov_figure(c, "serviceable");
   ind_prov_figure(c, "unserviceable");
   if (ncols) ind_prov_figure(c, "groups");
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *status = (const char *)sqlite3_column_text(st, 2);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *status = stmt_text(st, 2);
     if (!status) {
       no_status++;
       ind_prov(c, "no_status", id);
@@ -250,14 +271,14 @@ int ind_serviceability(ind_ctx *c) {
       ind_prov(c, "written_off", id);
       continue;
     }
-    const char *cause = (const char *)sqlite3_column_text(st, 3);
-    const char *began = (const char *)sqlite3_column_text(st, 4);
+    const char *cause = stmt_text(st, 3);
+    const char *began = stmt_text(st, 4);
     if ((rc = count_item(c, &all, 1, id, status, cause, began))) break;
     if (!ncols) continue;
     /* Rows come ordered by the group columns: a group is a run of rows. */
     svc_group *g = ngroups ? &groups[ngroups - 1] : NULL;
     for (int j = 0; g && j < ncols; j++)
-      if (!same(g->vals[j], (const char *)sqlite3_column_text(st, 5 + j))) g = NULL;
+      if (!same(g->vals[j], stmt_text(st, 5 + j))) g = NULL;
     if (!g) {
       if (ngroups == SVC_GROUPS_MAX) {
         rc = err_set(c->e, ERR_TOO_LARGE, "group_by: more than %ld groups", SVC_GROUPS_MAX);
@@ -269,14 +290,14 @@ int ind_serviceability(ind_ctx *c) {
       }
       g = &groups[ngroups++];
       for (int j = 0; j < ncols; j++)
-        g->vals[j] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 5 + j));
+        g->vals[j] = arena_strdup(c->a, stmt_text(st, 5 + j));
       g->n = xmalloc(sizeof *g->n);
       counts_init(g->n, 0);
     }
     ind_prov(c, "groups", id);
     rc = count_item(c, g->n, 0, id, status, cause, began);
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "serviceability");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   ind_prov_figure(c, "written_off");
   ind_prov_figure(c, "no_status");
@@ -289,7 +310,7 @@ int ind_serviceability(ind_ctx *c) {
 done:
   for (long i = 0; i < ngroups; i++) free(groups[i].n);
   free(groups);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   buf_free(&sql);
   filter_free(&fs);
   filter_free(&ufs);

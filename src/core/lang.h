@@ -12,6 +12,7 @@ typedef enum lang { LANG_EN, LANG_FR } lang;
 
 #define LANG_COUNT 2
 #define LANG_NNBSP "\xe2\x80\xaf" /* U+202F NARROW NO-BREAK SPACE */
+#define LANG_NBSP "\xc2\xa0"      /* U+00A0 NO-BREAK SPACE */
 
 /* lang_parse: "en" or "fr" into *out; returns 0, or -1 for anything else. */
 int lang_parse(const char *s, lang *out);

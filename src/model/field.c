@@ -10,6 +10,7 @@
 #include "core/utf8.h"
 #include "model/place.h"
 #include "model/record.h"
+#include "model/sector.h"
 
 void err_list_init(err_list *l, int max) {
   l->items = NULL;
@@ -158,6 +159,29 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
       out->s = raw;
       break;
     }
+    case FT_DATETIME: {
+      int d, m;
+      if (date_parse_datetime(raw, &d, &m) == 0) {
+        out->s = raw;
+        break;
+      }
+      size_t n = strlen(raw);
+      if (n >= 16 && raw[10] == ' ')
+        return RULE("datetime", "'%.40s': write a T between the day and the time (YYYY-MM-DDTHH:MM)", raw);
+      if (n > 16 && raw[10] == 'T' && raw[16] == ':')
+        return RULE("datetime", "'%.40s': give hours and minutes only, without seconds (YYYY-MM-DDTHH:MM)", raw);
+      return RULE("datetime", "'%.40s' is not a date and time (YYYY-MM-DDTHH:MM, a real day, 00:00 to 23:59)", raw);
+    }
+    case FT_SECTOR: {
+      int known = sector_known(s, raw);
+      if (known < 0) return err_set(e, known, "could not check the sector '%.60s'", raw);
+      if (!known)
+        return RULE("sector",
+                    "no place or sector area uses the sector '%.60s' (sectors are named by "
+                    "places.sector and sector_areas.sector)", raw);
+      out->s = raw;
+      break;
+    }
     case FT_BOOL:
       if (strcmp(raw, "yes") == 0) out->i = 1;
       else if (strcmp(raw, "no") == 0) out->i = 0;
@@ -204,25 +228,22 @@ void field_format(const field *f, const fval *v, buf *out) {
   else buf_puts(out, v->s);
 }
 
-void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out) {
+void field_from_column(const field *f, stmt *st, int col, fval *out) {
   *out = (fval){0};
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return;
+  if (stmt_is_null(st, col)) return;
   out->set = 1;
   switch (field_storage_of(f)) {
-    case FS_INT: out->i = sqlite3_column_int64(st, col); break;
-    case FS_REAL: out->d = sqlite3_column_double(st, col); break;
+    case FS_INT: out->i = stmt_int(st, col); break;
+    case FS_REAL: out->d = stmt_double(st, col); break;
     case FS_TEXT:
-      out->s = (const char *)sqlite3_column_text(st, col);
+      out->s = stmt_text(st, col);
       if (!out->s) out->set = 0;
   }
 }
 
-int field_bind(const field *f, const fval *v, sqlite3_stmt *st, int idx) {
-  if (!v->set) return sqlite3_bind_null(st, idx);
-  switch (field_storage_of(f)) {
-    case FS_INT: return sqlite3_bind_int64(st, idx, v->i);
-    case FS_REAL: return sqlite3_bind_double(st, idx, v->d);
-    case FS_TEXT: break;
-  }
-  return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
+void field_bind(const field *f, const fval *v, stmt *st, int idx) {
+  if (!v->set) stmt_bind_null(st, idx);
+  else if (field_storage_of(f) == FS_INT) stmt_bind_int(st, idx, v->i);
+  else if (field_storage_of(f) == FS_REAL) stmt_bind_double(st, idx, v->d);
+  else stmt_bind_text(st, idx, v->s);
 }

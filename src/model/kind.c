@@ -18,6 +18,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
@@ -29,6 +31,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
@@ -40,6 +44,8 @@
 #define ORDER(a, b, msg) {CHECK_ORDER, NULL, #a, #b, NULL, msg},
 #define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
 #define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
+#define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
+#define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
@@ -52,6 +58,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
@@ -63,6 +71,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
@@ -75,6 +85,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
@@ -87,6 +99,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define KIND_LABEL(en, fr) {"", {en, fr}},
 #define LIST_COLUMNS(cols)
@@ -112,6 +126,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
@@ -124,6 +140,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
@@ -247,7 +265,7 @@ const char *field_type_name(field_type t) {
                                 "area", "percent", "latitude", "longitude",
                                 "date", "yes/no", "vocabulary", "code",
                                 "reference", "place", "list", "references",
-                                "places"};
+                                "places", "datetime", "sector"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 

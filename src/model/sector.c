@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/date.h"
 #include "core/geo.h"
 #include "core/str.h"
 #include "core/utf8.h"
 #include "model/place.h"
 #include "model/query.h"
 #include "model/record.h"
+#include "model/unit.h"
 
 #define PARENT_DEPTH_MAX 32
 
@@ -49,16 +51,18 @@ static int area_sector(store *s, const char *admin1, char *out, size_t cap) {
   if (!c) return 0;
   if (!c->loaded || c->generation != store_generation(s)) {
     c->n = 0;
-    sqlite3_stmt *st = store_cached(s, "SELECT admin1, sector FROM sector_areas", NULL);
+    stmt *st = store_cached(s, "SELECT admin1, sector FROM sector_areas", NULL);
     if (!st) return ERR_DB;
-    while (sqlite3_step(st) == SQLITE_ROW && c->n < 256) {
-      place_fold_key((const char *)sqlite3_column_text(st, 0), c->rows[c->n].key,
+    int rc = 0;
+    while (c->n < 256 && (rc = stmt_step(st, NULL)) == STMT_ROW) {
+      place_fold_key(stmt_text(st, 0), c->rows[c->n].key,
                      sizeof c->rows[c->n].key);
       str_copy(c->rows[c->n].sector, sizeof c->rows[c->n].sector,
-               (const char *)sqlite3_column_text(st, 1));
+               stmt_text(st, 1));
       c->n++;
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
+    if (rc < 0) return rc;
     c->loaded = 1;
     c->generation = store_generation(s);
   }
@@ -75,28 +79,30 @@ static int area_sector(store *s, const char *admin1, char *out, size_t cap) {
 int sector_of(store *s, const char *place_id, const char *admin1, char *out, size_t cap) {
   char place_admin1[128] = "";
   if (place_id) {
-    sqlite3_stmt *st = store_cached(
+    stmt *st = store_cached(
         s, "SELECT sector, parent_place, admin1 FROM places WHERE place_id = ?", NULL);
     if (!st) return ERR_DB;
     char cur[256];
     str_copy(cur, sizeof cur, place_id);
     for (int depth = 0; depth < PARENT_DEPTH_MAX; depth++) {
-      sqlite3_reset(st);
-      sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_ROW) break;
-      const char *sec = (const char *)sqlite3_column_text(st, 0);
+      stmt_reset(st);
+      stmt_bind_text(st, 1, cur);
+      int step = stmt_step(st, NULL);
+      if (step < 0) return step;
+      if (step != STMT_ROW) break;
+      const char *sec = stmt_text(st, 0);
       if (sec && *sec) {
         str_copy(out, cap, sec);
-        sqlite3_reset(st);
+        stmt_reset(st);
         return 1;
       }
-      const char *a1 = (const char *)sqlite3_column_text(st, 2);
+      const char *a1 = stmt_text(st, 2);
       if (!place_admin1[0] && a1) str_copy(place_admin1, sizeof place_admin1, a1);
-      const char *parent = (const char *)sqlite3_column_text(st, 1);
+      const char *parent = stmt_text(st, 1);
       if (!parent) break;
       str_copy(cur, sizeof cur, parent);
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
   }
   if (place_admin1[0]) {
     int rc = area_sector(s, place_admin1, out, cap);
@@ -106,17 +112,41 @@ int sector_of(store *s, const char *place_id, const char *admin1, char *out, siz
   return 0;
 }
 
+int sector_known(store *s, const char *sector) {
+  stmt *st = store_cached(s,
+                                  "SELECT EXISTS (SELECT 1 FROM places WHERE sector = ?1) OR "
+                                  "EXISTS (SELECT 1 FROM sector_areas WHERE sector = ?1)",
+                                  NULL);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, sector);
+  int step = stmt_step(st, NULL);
+  int rc = step == STMT_ROW ? stmt_int(st, 0) != 0 : step < 0 ? step : ERR_DB;
+  stmt_reset(st);
+  return rc;
+}
+
 int sector_refresh_events(store *s, err *e) {
   return store_exec(s,
                     "UPDATE events SET sector = bh_sector(place_id, admin1) "
-                    "WHERE sector IS NOT bh_sector(place_id, admin1)",
+                    "WHERE sector IS DISTINCT FROM bh_sector(place_id, admin1)",
                     e);
 }
 
-/* The sector of the record of kind k with this id (depth bounds recursion). */
-static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth);
+/* The sector of the record of kind k with this id (depth bounds recursion;
+ * day: the date of the record that names it). */
+static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth,
+                         int day);
 
-static int sector_rule(store *s, const record *r, char *out, size_t cap, int depth) {
+/* The day a record speaks of: its main date (the day of a datetime), else
+ * the day of the record that named it (dflt). */
+static int record_day(const record *r, int dflt) {
+  int fi = r->k->date_field ? kind_field_index(r->k, r->k->date_field) : -1;
+  int d;
+  if (fi >= 0 && r->v[fi].set && r->v[fi].s && !date_parse_day(r->v[fi].s, &d)) return d;
+  return dflt;
+}
+
+static int sector_rule(store *s, const record *r, char *out, size_t cap, int depth, int day) {
   const kind *k = r->k;
   out[0] = 0;
   int fi = kind_field_index(k, "sector");
@@ -136,25 +166,33 @@ static int sector_rule(store *s, const record *r, char *out, size_t cap, int dep
     if (rc) return rc;
   }
   if (depth >= 3) return 0;
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    if (f->type != FT_REF || !r->v[i].set || !strcmp(f->arg, k->name)) continue;
-    int rc = sector_by_ref(s, kind_find(f->arg), r->v[i].s, out, cap, depth + 1);
-    if (rc) return rc;
-  }
+  day = record_day(r, day);
+  /* The unit the record names, as it stood on the record's day; then the
+   * records it belongs to. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < k->nfields; i++) {
+      const field *f = &k->fields[i];
+      if (f->type != FT_REF || !r->v[i].set || !strcmp(f->arg, k->name)) continue;
+      int to_units = !strcmp(f->arg, "units");
+      if (to_units != (pass == 0)) continue;
+      int rc = to_units ? unit_sector_at(s, r->v[i].s, day, out, cap)
+                        : sector_by_ref(s, kind_find(f->arg), r->v[i].s, out, cap, depth + 1, day);
+      if (rc) return rc;
+    }
   return 0;
 }
 
-static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth) {
-  sqlite3_stmt *st;
+static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth,
+                         int day) {
+  stmt *st;
   record r;
   int found = query_get(s, k, id, NULL, &st, &r, NULL);
   if (found <= 0) return found;
-  int rc = sector_rule(s, &r, out, cap, depth);
-  sqlite3_finalize(st);
+  int rc = sector_rule(s, &r, out, cap, depth, day);
+  stmt_finalize(st);
   return rc;
 }
 
 int record_sector(store *s, const record *r, char *out, size_t cap) {
-  return sector_rule(s, r, out, cap, 0);
+  return sector_rule(s, r, out, cap, 0, date_today());
 }

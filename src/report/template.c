@@ -11,6 +11,7 @@
 
 #include "analysis/indicator.h"
 #include "core/arena.h"
+#include "core/country.h"
 #include "core/date.h"
 #include "core/embed.h"
 #include "core/jw.h"
@@ -598,10 +599,23 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
       lang_month(out, y, m, l);
       return 0;
     }
-    if (date_parse_iso(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
+    if (date_parse_day(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
     date_to_ymd(d, &y, &m, &dd);
     if (!strcmp(fmt, "month")) lang_month(out, y, m, l);
     else lang_date(out, d, l);
+    return 0;
+  }
+  if (!strcmp(fmt, "time")) {
+    /* the time of a datetime: 2021-04-02T05:40 -> 05:40, in French 5 h 40 */
+    const char *t = json_string_value(v);
+    int d, minute;
+    if (!t) {
+      buf_puts(out, lang_na(l));
+      return 0;
+    }
+    if (date_parse_datetime(t, &d, &minute)) return fail(ev, line, "| time needs a date and time, not '%s'", t);
+    if (l == LANG_FR) buf_printf(out, "%d" LANG_NBSP "h" LANG_NBSP "%02d", minute / 60, minute % 60);
+    else buf_printf(out, "%02d:%02d", minute / 60, minute % 60);
     return 0;
   }
   if (!strcmp(fmt, "words") || !strcmp(fmt, "label")) {
@@ -618,6 +632,13 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     md_escape(out, copy);
     return 0;
   }
+  if (!strcmp(fmt, "country")) {
+    /* an ISO 3166-1 alpha-3 code as the country's name in the report's language */
+    const char *code = json_string_value(v);
+    const char *name = code ? country_name_lang(code, l) : NULL;
+    md_escape(out, name ? name : code ? code : lang_na(l));
+    return 0;
+  }
   if (!strcmp(fmt, "place")) {
     const char *id = json_string_value(v);
     place_match m;
@@ -628,7 +649,7 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
   }
   return fail(ev, line,
               "unknown format | %s (1dp, pct, percent, abs, abspct, abspercent, count, sum, list, keys, table, "
-              "date, month, place, places, words, label, plural, form)",
+              "date, month, time, place, places, country, words, label, plural, form)",
               fmt);
 }
 
@@ -675,7 +696,7 @@ static report_figure *add_figure(eval *ev, long line, const char *source) {
   memset(f, 0, sizeof *f);
   f->id = d->nfigs++;
   f->line = line;
-  f->source = strdup(source);
+  f->source = xstrdup(source);
   return f;
 }
 
@@ -685,7 +706,7 @@ static void add_ids(report_figure *f, json_t *arr) {
   json_array_foreach(arr, i, x) {
     if (!json_is_string(x)) continue;
     if ((f->nids & (f->nids - 1)) == 0) f->ids = xrealloc(f->ids, (size_t)(f->nids ? f->nids * 2 : 1) * sizeof *f->ids);
-    f->ids[f->nids++] = strdup(json_string_value(x));
+    f->ids[f->nids++] = xstrdup(json_string_value(x));
   }
 }
 
@@ -883,16 +904,16 @@ static int eval_placeholder(eval *ev, node *nd) {
   }
   if (!rc) {
     report_figure *f = add_figure(ev, nd->line, nd->text);
-    f->display = strdup(buf_cstr(&text));
+    f->display = xstrdup(buf_cstr(&text));
     f->value = json_incref(v);
     if (x.indicator) {
-      f->indicator = strdup(x.indicator);
+      f->indicator = xstrdup(x.indicator);
       buf params;
       buf_init(&params, 1 << 16);
       for (int i = 0; i < x.nargs; i++) buf_printf(&params, "%s%s", i ? " " : "", x.args[i]);
-      f->params = strdup(buf_cstr(&params));
+      f->params = xstrdup(buf_cstr(&params));
       buf_free(&params);
-      f->path = strdup(x.path);
+      f->path = xstrdup(x.path);
       collect_ids(f, res, x.path);
     }
     if (x.fmt && !strcmp(x.fmt, "table")) buf_puts(&ev->doc->md, f->display); /* tables stay Markdown */
@@ -968,12 +989,13 @@ static int eval_each(eval *ev, node *nd, int depth) {
       err fe;
       if (filter_add(&fs, ev->s, arg, ev->a, &fe)) rc = fail(ev, nd->line, "%s", fe.msg);
     }
-    sqlite3_stmt *st = NULL;
+    stmt *st = NULL;
     err qe;
     if (!rc && query_open(ev->s, &fs, REPORT_EACH_MAX + 1, &st, &qe)) rc = fail(ev, nd->line, "%s", qe.msg);
     record r;
     record_init(&r, k);
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    int step = STMT_DONE;
+    while (!rc && (step = stmt_step(st, &qe)) == STMT_ROW) {
       if (json_array_size(items) == REPORT_EACH_MAX) {
         rc = fail(ev, nd->line, "more than %d %s records: narrow the filters", REPORT_EACH_MAX, k->name);
         break;
@@ -991,7 +1013,8 @@ static int eval_each(eval *ev, node *nd, int depth) {
         json_array_append_new(items, obj);
       }
     }
-    if (st) sqlite3_finalize(st);
+    if (!rc && step < 0) rc = fail(ev, nd->line, "%s", qe.msg);
+    if (st) stmt_finalize(st);
     filter_free(&fs);
     if (!rc && sort) {
       int desc = sort[0] == '-';
@@ -1081,13 +1104,13 @@ static int eval_chart(eval *ev, node *nd) {
   report_chart *c = &d->charts[d->ncharts];
   c->id = d->ncharts++;
   c->line = nd->line;
-  c->name = strdup(tok[0]);
+  c->name = xstrdup(tok[0]);
   c->title = title;
   c->data = data;
   report_figure *f = add_figure(ev, nd->line, nd->text);
-  f->display = strdup(title);
-  f->indicator = strdup("chart");
-  f->path = strdup(tok[0]);
+  f->display = xstrdup(title);
+  f->indicator = xstrdup("chart");
+  f->path = xstrdup(tok[0]);
   f->value = json_null();
   json_t *recs = json_object_get(data, "records");
   if (recs) add_ids(f, recs);

@@ -31,7 +31,7 @@ rc=$?
 if [[ $rc -ne 0 && $rc -ne 1 ]]; then
   fail browser-run "node exited $rc: $(tail -c 600 "$WORK/node.err")"
 fi
-for s in dashboard map incident-form rotation-timeline fr-dashboard fr-report; do
+for s in dashboard map incident-form casevac-form rotation-timeline fr-dashboard fr-report; do
   if [[ -s "$ROOT/build/screenshots/$s.png" ]]; then ok "screenshot-$s"; else fail "screenshot-$s" "build/screenshots/$s.png was not written"; fi
 done
 stop_server

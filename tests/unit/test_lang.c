@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/country.h"
 #include "core/date.h"
 #include "core/lang.h"
 #include "model/kind.h"
@@ -147,4 +148,13 @@ TEST(vocab_words_labelled) {
   CHECK_INT(bad, 0);
   CHECK_STR(vocab_label("ied", 3, LANG_FR), "EEI");
   CHECK(vocab_label("no_such_word", 12, LANG_EN) == NULL);
+}
+
+/* Country names in both languages (iso-codes and its French translation). */
+TEST(country_names_by_language) {
+  CHECK_STR(country_name_lang("EGY", LANG_EN), "Egypt");
+  CHECK_STR(country_name_lang("EGY", LANG_FR), "\xc3\x89gypte");
+  CHECK_STR(country_name_lang("TCD", LANG_FR), "Tchad");
+  CHECK_STR(country_name_lang("BGD", LANG_FR), "Bangladesh");
+  CHECK(country_name_lang("XXX", LANG_FR) == NULL);
 }

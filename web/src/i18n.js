@@ -113,7 +113,11 @@ export function fmtDayMonth(iso) {
 // "Jun" / "juin" (month m, 1-12): for timeline ticks.
 export const monthShort = (m) => MONTHS_SHORT[lang][m - 1];
 // A moment (a draft's time), in the language's usual form.
-export const fmtDateTime = (d) => new Date(d).toLocaleString(LOCALE[lang], { dateStyle: 'medium', timeStyle: 'short' });
+export const fmtMoment = (d) => new Date(d).toLocaleString(LOCALE[lang], { dateStyle: 'medium', timeStyle: 'short' });
+// A time of day "HH:MM" as the language writes it: "23:30" / "23 h 30".
+export const fmtTime = (hm) => (lang === 'fr' && /^\d\d:\d\d$/.test(hm || '') ? `${Number(hm.slice(0, 2))}\u00a0h\u00a0${hm.slice(3)}` : hm || '');
+// A day and a time: "12 Mar 2021, 23:30" / "12 mars 2021 à 23 h 30".
+export const fmtDayTime = (iso, hm) => (lang === 'fr' ? `${fmtDate(iso)} à ${fmtTime(hm)}` : `${fmtDate(iso)}, ${hm}`);
 
 // ------------------------------------------------------------------ errors
 // A message for an API error, from its stable code (never from the

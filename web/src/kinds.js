@@ -10,6 +10,8 @@ let kinds = null;
 // Labels of vocabulary words and sectors' names: word -> {en, fr}.
 const words = new Map();
 const sectorWords = new Map();
+// Countries' names by ISO 3166 alpha-3 code: code -> {en, fr}.
+const countries = new Map();
 // ACLED's event types and the sub-event types of each (the PAIR check).
 let eventTypes = new Map();
 
@@ -20,7 +22,7 @@ export async function loadKinds() {
     for (const k of list)
       for (const f of k.fields) {
         for (const [w, l] of Object.entries(f.vocabulary_labels || {})) if (!words.has(w)) words.set(w, l);
-        for (const [w, l] of Object.entries(f.value_labels || {})) sectorWords.set(w, l);
+        for (const [w, l] of Object.entries(f.value_labels || {})) (f.type === 'code' ? countries : sectorWords).set(w, l);
       }
     const ev = kinds.get('events');
     const pair = ev && (ev.pairs || []).find((p) => p.a === 'event_type' && p.b === 'sub_event_type');
@@ -64,6 +66,8 @@ export function vocabWords(v) {
 }
 // A sector's name ("Nord"); a sector the server has no label for as written.
 export const sectorLabel = (s) => (s == null ? '' : pick(sectorWords.get(s), s));
+// A country's name from its ISO 3166 alpha-3 code ("TCD": "Chad", "Tchad").
+export const countryLabel = (code) => (code == null ? '' : pick(countries.get(code), code));
 
 // ACLED's event types, and the sub-types of one.
 export const eventTypeList = () => [...eventTypes.keys()];

@@ -11,8 +11,9 @@ import { loginPage } from './pages/login.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { mapPage } from './pages/map.js';
 import { incidentPage } from './pages/incident.js';
+import { casevacPage } from './pages/casevac.js';
 import { recordsIndexPage, recordsListPage, recordPage } from './pages/records.js';
-import { forcePage, unitPage } from './pages/force.js';
+import { forcePage, unitPage, contributorsPage } from './pages/force.js';
 import { rotationsPage } from './pages/rotations.js';
 import { operationsPage, operationPage } from './pages/operations.js';
 import { reportPage } from './pages/report.js';
@@ -22,11 +23,13 @@ const routes = [
   [/^\/$/, dashboardPage, 'nav.dashboard'],
   [/^\/map$/, mapPage, 'nav.map'],
   [/^\/incident\/new$/, incidentPage, 'nav.new_incident'],
+  [/^\/casevac\/new$/, casevacPage, 'nav.casevac_title'],
   [/^\/records$/, recordsIndexPage, 'nav.records'],
   [/^\/records\/([^/]+)$/, recordsListPage, 'nav.records'],
   [/^\/records\/([^/]+)\/(.+)$/, recordPage, 'nav.records'],
   [/^\/force$/, forcePage, 'nav.force'],
   [/^\/force\/rotations$/, rotationsPage, 'nav.rotations'],
+  [/^\/force\/contributors$/, contributorsPage, 'nav.contributors'],
   [/^\/force\/([^/]+)$/, unitPage, 'nav.force'],
   [/^\/operations$/, operationsPage, 'nav.operations'],
   [/^\/operations\/([^/]+)$/, operationPage, 'nav.operations'],
@@ -37,6 +40,7 @@ const NAV = [
   ['/', 'nav.dashboard'],
   ['/map', 'nav.map'],
   ['/incident/new', 'nav.new_incident', () => canWrite()],
+  ['/casevac/new', 'nav.casevac', () => canWrite()],
   ['/records', 'nav.records'],
   ['/force', 'nav.force'],
   ['/force/rotations', 'nav.rotations'],

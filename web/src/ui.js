@@ -1,7 +1,7 @@
 // ui.js: small DOM helpers. Every text goes in through textContent or
 // attributes set one by one, never through innerHTML, so no record value can
 // become markup. Words come from the message catalogues (i18n.js).
-import { t, errorMessage, hasMessage, fmtNum as fmtNumber } from './i18n.js';
+import { t, errorMessage, hasMessage, fmtNum as fmtNumber, fmtDayTime } from './i18n.js';
 import { fieldLabel, kindLabel, vocabLabel } from './kinds.js';
 
 // h(tag, attrs, ...children): an element. attrs: class, text, on<event>
@@ -67,6 +67,24 @@ export const dayNum = (iso) => Math.round(Date.parse(iso + 'T00:00:00Z') / 86400
 export const isoOfDay = (n) => new Date(n * 86400000).toISOString().slice(0, 10);
 export const addDays = (iso, n) => isoOfDay(dayNum(iso) + n);
 export const validDate = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '') && !Number.isNaN(Date.parse(s + 'T00:00:00Z'));
+// A local date and time to the minute, as datetimes are written
+// (YYYY-MM-DDTHH:MM, the mission's local time).
+export function nowLocal() {
+  const d = new Date();
+  return `${isoOf(d)}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+export const validDateTime = (s) => /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/.test(s || '') && validDate(s.slice(0, 10));
+// "12 Mar 2021, 23:30" / "12 mars 2021 à 23 h 30"
+export function fmtDateTime(v) {
+  if (!v) return '—';
+  if (!validDateTime(v)) return v;
+  return fmtDayTime(v.slice(0, 10), v.slice(11));
+}
+// Minutes from one datetime to another (both YYYY-MM-DDTHH:MM), or null.
+export function minutesBetween(a, b) {
+  if (!validDateTime(a) || !validDateTime(b)) return null;
+  return Math.round((Date.parse(b + ':00Z') - Date.parse(a + ':00Z')) / 60000);
+}
 
 // A value as text for tables (lists joined, booleans as yes/no, numbers
 // in the language's digits).

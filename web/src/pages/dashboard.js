@@ -102,7 +102,7 @@ export async function dashboardPage({ main, query, signal }) {
 
   const safe = (pr) => pr.catch((e) => (e.name === 'AbortError' ? Promise.reject(e) : { error: e }));
   const typeNames = Object.keys(TYPE_COLORS);
-  const [byType, ied, cas, poc, serv, restr, gaps] = await Promise.all([
+  const [byType, ied, cas, poc, serv, restr, gaps, cv] = await Promise.all([
     safe(Promise.all(typeNames.map((ty) => indicator('count', { of: 'events', event_type: ty, ...range }, signal)))),
     safe(indicator('ied', { from: p.from, to: p.to }, signal)),
     safe(
@@ -116,6 +116,7 @@ export async function dashboardPage({ main, query, signal }) {
     safe(indicator('serviceability', { as_of: p.to, category: 'apc,mpv' }, signal)),
     safe(indicator('restrictions', { as_of: p.to }, signal)),
     safe(indicator('capability-gaps', {}, signal)),
+    safe(indicator('casevac', { from: p.from, to: p.to }, signal)),
   ]);
   if (signal.aborted) return;
   tiles.replaceChildren();
@@ -222,6 +223,27 @@ export async function dashboardPage({ main, query, signal }) {
         note: t('dash.current_state'),
       }),
     );
+
+  if (cv.error) tiles.append(errorBox(cv.error));
+  else {
+    const pct = (v) => (v == null ? t('dash.na') : fmtPct(v));
+    tiles.append(
+      tile({
+        id: 't-casevac',
+        title: t('dash.casevac'),
+        value: fmtNum(cv.evacuations),
+        href: idsHref('casevac', cv.records.evacuations, t('dash.casevac')),
+        sub: cv.evacuations
+          ? [
+              { text: t('dash.casevac_1h', { n: cv.within_1h, pct: pct(cv.within_1h_pct) }), href: idsHref('casevac', cv.records.within_1h, t('dash.casevac_1h_list')) },
+              { text: t('dash.casevac_2h', { n: cv.within_2h, pct: pct(cv.within_2h_pct) }), href: idsHref('casevac', cv.records.within_2h, t('dash.casevac_2h_list')) },
+              cv.median_request_to_airborne_min != null ? { text: t('dash.casevac_median', { n: cv.median_request_to_airborne_min }) } : null,
+            ].filter(Boolean)
+          : [],
+        note: `${t('dash.patients', { n: cv.patients })} ${t('dash.casevac_standard')}`,
+      }),
+    );
+  }
 
   // Weekly trends over the weeks ending on `to`: from the events themselves
   // when they are few, else from one count per week and type (small answers,

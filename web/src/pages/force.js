@@ -1,8 +1,11 @@
-// force.js: the units with their strength and status, and a unit's page:
-// equipment serviceability, evaluations and findings, caveats, rotations.
+// force.js: the units with their strength and status as of a day, a unit's
+// page (its history, equipment serviceability, evaluations and findings,
+// caveats, rotations) and the contributors page. A unit's location, sector,
+// status and strength on a day come from the server (the unit-positions and
+// deployment indicators), never worked out here.
 import { api, indicator, listAll, byIds, qs } from '../api.js';
-import { kindMeta, fieldLabel, sectorLabel } from '../kinds.js';
-import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select } from '../ui.js';
+import { kindMeta, fieldLabel, sectorLabel, countryLabel } from '../kinds.js';
+import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select, addDays } from '../ui.js';
 import { t, fmtPct, errorMessage, colon } from '../i18n.js';
 import { navigate, storedPeriod, canWrite } from '../session.js';
 import { hbars } from '../charts.js';
@@ -23,17 +26,35 @@ function strength(u) {
   );
 }
 
+// Each unit with its location, sector, status and strength as of the day.
+function asOfUnits(units, positions) {
+  const pos = new Map((positions.units || []).map((p) => [p.unit_id, p]));
+  return units.map((u) => {
+    const p = pos.get(u.unit_id);
+    return p ? { ...u, location: p.location, sector: p.sector, status: p.status, status_since: p.since, deployed_strength: p.deployed_strength } : u;
+  });
+}
+
 export async function forcePage({ main, query, signal }) {
-  main.append(pageHeading(t('nav.force'), h('a', { class: 'button secondary', href: '/force/rotations' }, t('rotations.title'))));
-  const [units, dep, gaps] = await Promise.all([
+  let asOf = query.get('as_of');
+  if (!validDate(asOf)) asOf = todayIso();
+  main.append(
+    pageHeading(
+      t('nav.force'),
+      h('a', { class: 'button secondary', href: `/force/contributors?as_of=${asOf}` }, t('force.by_contributor')),
+      h('a', { class: 'button secondary', href: '/force/rotations' }, t('rotations.title')),
+    ),
+  );
+  const [units, dep, gaps, positions] = await Promise.all([
     listAll(kindMeta('units'), {}, { signal }),
-    indicator('deployment', {}, signal).catch((e) => ({ error: e })),
+    indicator('deployment', { as_of: asOf }, signal).catch((e) => ({ error: e })),
     indicator('capability-gaps', {}, signal).catch((e) => ({ error: e })),
+    indicator('unit-positions', { as_of: asOf }, signal).catch(() => ({ units: [] })),
   ]);
   const sector = query.get('sector') || '';
   const status = query.get('status') || '';
   const component = query.get('component') || '';
-  const all = units.items;
+  const all = asOfUnits(units.items, positions);
   const shown = all.filter((u) => (!sector || u.sector === sector) && (!status || u.status === status) && (!component || u.component === component));
   const locIds = [...new Set(shown.map((u) => u.location).filter(Boolean))];
   const placeMap = new Map((await byIds(kindMeta('places'), locIds, { signal }).catch(() => [])).map((p) => [p.place_id, p]));
@@ -44,7 +65,7 @@ export async function forcePage({ main, query, signal }) {
         'ul',
         { class: 'facts' },
         h('li', {}, h('strong', {}, fmtNum(dep.deployed_strength_total)), ' ', t('force.deployed_of'), ' ', h('strong', {}, fmtNum(dep.authorized_strength_total)), ' ', t('force.authorized')),
-        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s })}` }, vocabLabel(s), colon(), h('strong', {}, fmtNum(n))))),
+        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s, as_of: asOf })}` }, vocabLabel(s), colon(), h('strong', {}, fmtNum(n))))),
         dep.advance_team && dep.advance_team.length
           ? h('li', { class: 'warn' }, h('a', { href: idsHref('units', dep.records.advance_team, t('force.advance_team_units')) }, h('strong', {}, fmtNum(dep.advance_team.length)), ' ', t('force.at_advance_team')))
           : null,
@@ -56,6 +77,7 @@ export async function forcePage({ main, query, signal }) {
   const form = h(
     'form',
     { class: 'period', 'aria-label': t('force.filter') },
+    h('div', { class: 'field' }, h('label', { for: 'u-as-of' }, t('force.as_of')), h('input', { type: 'date', id: 'u-as-of', name: 'as_of', value: asOf })),
     h('div', { class: 'field' }, h('label', { for: 'u-sector' }, t('common.sector')), select('sector', [['', t('common.all')], ...sectors.map((x) => [x, sectorLabel(x)])], sector, { id: 'u-sector' })),
     h('div', { class: 'field' }, h('label', { for: 'u-status' }, fieldLabel('units', 'status')), select('status', [['', t('common.all')], ...fk.byName.get('status').vocabulary], status, { id: 'u-status' })),
     h('div', { class: 'field' }, h('label', { for: 'u-comp' }, fieldLabel('units', 'component')), select('component', [['', t('common.all')], ...fk.byName.get('component').vocabulary], component, { id: 'u-comp' })),
@@ -88,7 +110,7 @@ export async function forcePage({ main, query, signal }) {
               {},
               h('th', { scope: 'row' }, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), u.parent_unit ? h('span', { class: 'muted small' }, ` (${t('force.part_of', { unit: u.parent_unit })})`) : null),
               h('td', {}, vocabLabel(u.unit_type)),
-              h('td', {}, u.contributor || ''),
+              h('td', {}, countryLabel(u.contributor)),
               h('td', {}, sectorLabel(u.sector)),
               h('td', {}, u.location ? placeMap.get(u.location)?.name || u.location : ''),
               h('td', {}, strength(u)),
@@ -98,7 +120,126 @@ export async function forcePage({ main, query, signal }) {
         ),
       ),
     ),
-    h('p', { class: 'muted' }, t('force.n_of_units', { shown: fmtNum(shown.length), n: all.length })),
+    h('p', { class: 'muted' }, t('force.n_of_units_as_of', { shown: fmtNum(shown.length), n: all.length, date: fmtDate(asOf) })),
+  );
+}
+
+// The force by contributing country: units present, strengths, armoured
+// vehicles and evaluations (the contributors indicator).
+export async function contributorsPage({ main, query, signal }) {
+  const p = storedPeriod();
+  let to = query.get('to');
+  if (!validDate(to)) to = p ? p.to : todayIso();
+  let from = query.get('from');
+  if (!validDate(from) || from > to) from = p && p.from <= to ? p.from : addDays(to, -364);
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/force' }, t('nav.force')), ' › ', t('force.by_contributor')), pageHeading(t('nav.contributors')));
+  const form = h(
+    'form',
+    { class: 'period', 'aria-label': t('period.label') },
+    h('div', { class: 'field' }, h('label', { for: 'ct-from' }, t('contrib.from')), h('input', { type: 'date', id: 'ct-from', name: 'from', value: from })),
+    h('div', { class: 'field' }, h('label', { for: 'ct-to' }, t('contrib.to')), h('input', { type: 'date', id: 'ct-to', name: 'to', value: to })),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate('/force/contributors?' + qs(Object.fromEntries(new FormData(form))));
+  });
+  main.append(form);
+  let r;
+  try {
+    r = await indicator('contributors', { as_of: to, from, to }, signal);
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    main.append(errorBox(e));
+    return;
+  }
+  const ids = (code, col) => r.records[`contributors.${code}.${col}`] || [];
+  const cell = (code, col, kind, value, label) => h('td', { class: 'num' }, value ? h('a', { href: idsHref(kind, ids(code, col), label) }, fmtNum(value)) : fmtNum(value));
+  const sum = (col) => r.contributors.reduce((s, c) => s + (c[col] || 0), 0);
+  main.append(
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'list contributors' },
+        h('caption', {}, t('contrib.caption', { to: fmtDate(to), from: fmtDate(from) })),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['contrib.col_contributor', 'contrib.col_units', 'contrib.col_authorized', 'contrib.col_deployed', 'contrib.col_vehicles', 'contrib.col_unserviceable', 'contrib.col_evaluations', 'contrib.col_satisfactory'].map((c) =>
+              h('th', { scope: 'col' }, t(c)),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          r.contributors.map((c) => {
+            const cn = c.name ? countryLabel(c.contributor) || c.name : '';
+            const name = cn ? `${cn}${cn !== c.contributor ? ` (${c.contributor})` : ''}` : t('contrib.not_named');
+            return h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, name),
+              cell(c.contributor, 'units', 'units', c.units, t('contrib.units_of', { name })),
+              h('td', { class: 'num' }, fmtNum(c.authorized_strength)),
+              h('td', { class: 'num' }, fmtNum(c.deployed_strength)),
+              cell(c.contributor, 'armoured_vehicles', 'equipment', c.armoured_vehicles, t('contrib.vehicles_of', { name })),
+              cell(c.contributor, 'armoured_unserviceable', 'equipment', c.armoured_unserviceable, t('contrib.unserviceable_of', { name })),
+              cell(c.contributor, 'evaluations', 'evaluations', c.evaluations, t('contrib.evaluations_of', { name })),
+              h('td', { class: 'num' }, fmtNum(c.evaluations_satisfactory)),
+            );
+          }),
+        ),
+        h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, t('chart.all')),
+            ...['units', 'authorized_strength', 'deployed_strength', 'armoured_vehicles', 'armoured_unserviceable', 'evaluations', 'evaluations_satisfactory'].map((col) => h('td', { class: 'num' }, fmtNum(sum(col)))),
+          ),
+        ),
+      ),
+    ),
+    h('p', { class: 'muted' }, t('contrib.note')),
+  );
+}
+
+// The unit's history: the units row, then each change (what it changed).
+function historyTimeline(u, changes, placeMap) {
+  const place = (id) => (id ? placeMap.get(id)?.name || id : null);
+  const items = [...changes].sort((a, b) => (a.date < b.date ? -1 : 1));
+  const what = (c) =>
+    [
+      c.location ? t('history.at', { place: place(c.location) }) : null,
+      c.sector ? t('map.sector_lower', { sector: sectorLabel(c.sector) }) : null,
+      c.status ? vocabLabel(c.status) : null,
+      c.deployed_strength != null ? t('history.deployed', { n: c.deployed_strength }) : null,
+    ].filter(Boolean);
+  return h(
+    'ol',
+    { class: 'history' },
+    h(
+      'li',
+      { class: 'first' },
+      h('span', { class: 'when' }, items.length ? t('history.before', { date: fmtDate(items[0].date) }) : t('history.throughout')),
+      h('span', { class: 'what' }, [t('history.as_recorded'), ...what({ location: u.location, sector: u.sector, status: u.status, deployed_strength: u.deployed_strength })].join(' ')),
+    ),
+    items.map((c) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'when' }, h('a', { href: recordHref('unit_changes', c) }, fmtDate(c.date))),
+        h('span', { class: 'what' }, what(c).join(', ') || t('history.no_change')),
+        c.note ? h('span', { class: 'note' }, c.note) : null,
+      ),
+    ),
   );
 }
 
@@ -116,7 +257,17 @@ export async function unitPage({ main, params, query, signal }) {
   let asOf = query.get('as_of');
   if (!validDate(asOf)) asOf = p ? p.to : todayIso();
   const ask = (kind, params2) => listAll(kindMeta(kind), params2, { signal }).then((r) => r.items);
-  const [loc, parent, subs, equipment, evals, caveatsU, caveatsC, rots, wins, serv] = await Promise.all([
+  const [changes, pos] = await Promise.all([
+    ask('unit_changes', { unit_id: id }).catch(() => []),
+    indicator('unit-positions', { as_of: asOf, unit_id: id }, signal).catch(() => ({ units: [] })),
+  ]);
+  const unitRow = { ...u };
+  if (pos.units && pos.units[0]) {
+    const p0 = pos.units[0];
+    Object.assign(u, { location: p0.location, sector: p0.sector, status: p0.status, status_since: p0.since, deployed_strength: p0.deployed_strength });
+  }
+  const histPlaces = [...new Set([unitRow.location, ...changes.map((c) => c.location)].filter(Boolean))];
+  const [loc, parent, subs, equipment, evals, caveatsU, caveatsC, rots, wins, serv, histPlaceList] = await Promise.all([
     u.location ? api(`places/${encodeURIComponent(u.location)}`, { signal }).catch(() => null) : null,
     u.parent_unit ? api(`units/${encodeURIComponent(u.parent_unit)}`, { signal }).catch(() => null) : null,
     ask('units', { parent_unit: id }),
@@ -127,6 +278,7 @@ export async function unitPage({ main, params, query, signal }) {
     ask('rotations', { unit_id: id }),
     ask('windows', {}),
     indicator('serviceability', { as_of: asOf, units: id }, signal).catch((e) => ({ error: e })),
+    byIds(kindMeta('places'), histPlaces, { signal }).catch(() => []),
   ]);
   main.append(
     h('p', { class: 'crumbs' }, h('a', { href: '/force' }, t('nav.force')), ' › ', u.name),
@@ -142,7 +294,7 @@ export async function unitPage({ main, params, query, signal }) {
         [fieldLabel('units', 'unit_id'), u.unit_id],
         [fieldLabel('units', 'unit_type'), vocabLabel(u.unit_type)],
         [fieldLabel('units', 'component'), vocabLabel(u.component)],
-        [fieldLabel('units', 'contributor'), u.contributor],
+        [fieldLabel('units', 'contributor'), u.contributor ? `${countryLabel(u.contributor)} (${u.contributor})` : null],
         [fieldLabel('units', 'sector'), sectorLabel(u.sector)],
         [fieldLabel('units', 'location'), loc ? h('a', { href: `/records/places/${encodeURIComponent(loc.place_id)}` }, loc.name) : u.location],
         [t('force.part_of_label'), parent ? h('a', { href: `/force/${encodeURIComponent(parent.unit_id)}` }, parent.name) : u.parent_unit],
@@ -153,6 +305,19 @@ export async function unitPage({ main, params, query, signal }) {
       ]
         .filter(([, v]) => v != null && v !== '' && !(Array.isArray(v) && !v.length))
         .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+    ),
+    h('p', { class: 'muted small' }, t('force.as_they_stood', { date: fmtDate(asOf) })),
+  );
+
+  // History: where the unit was, with what status and strength.
+  const placeMap = new Map(histPlaceList.map((pl) => [pl.place_id, pl]));
+  main.append(
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'h-hist' },
+      h('h2', { id: 'h-hist' }, t('history.title')),
+      historyTimeline(unitRow, changes, placeMap),
+      canWrite() ? h('p', {}, h('a', { href: `/records/unit_changes/new?unit_id=${encodeURIComponent(id)}` }, t('history.record_change'))) : null,
     ),
   );
 
@@ -288,7 +453,7 @@ export async function unitPage({ main, params, query, signal }) {
             `${colon()}${c.description} `,
             h('span', { class: ['badge', c.declared_on ? 'ok' : 'warn'] }, c.declared_on ? t('force.declared', { date: fmtDate(c.declared_on) }) : t('force.undeclared')),
             c.lifted_on ? h('span', { class: 'badge' }, t('force.lifted', { date: fmtDate(c.lifted_on) })) : null,
-            !c.unit_id ? h('span', { class: 'muted small' }, ` (${t('force.all_units_of', { country: c.contributor })})`) : null,
+            !c.unit_id ? h('span', { class: 'muted small' }, ` (${t('force.all_units_of', { country: countryLabel(c.contributor) })})`) : null,
           ),
         ),
       ),

@@ -7,7 +7,7 @@
 import { api, listAll } from '../api.js';
 import { kindMeta, eventTypeList, subTypesOf, fieldLabel } from '../kinds.js';
 import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, fmtDate, fieldReason } from '../ui.js';
-import { t, getLang, errorMessage, fmtDateTime, colon } from '../i18n.js';
+import { t, getLang, errorMessage, fmtMoment, colon } from '../i18n.js';
 import { canWrite } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
 import * as outbox from '../outbox.js';
@@ -382,7 +382,7 @@ export async function incidentPage({ main, query, signal }) {
   if (draft && draft.values) {
     setValues(draft.values);
     draftNote.replaceChildren(
-      t('incident.draft_back', { at: fmtDateTime(draft.at) }) + ' ',
+      t('incident.draft_back', { at: fmtMoment(draft.at) }) + ' ',
       h('button', { type: 'button', class: 'link', onclick: discard }, stored ? t('incident.undo') : t('incident.start_afresh')),
     );
     draftNote.hidden = false;

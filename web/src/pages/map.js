@@ -1,9 +1,11 @@
 // map.js: events as clustered points over Mali's boundaries, coloured by
 // type, filtered by period, type, sector and actor; a point opens the event.
-import { api, listAll, qs } from '../api.js';
+// With a date in "Units on", the units where they stood that day (the
+// unit-positions indicator: their history applied by the server).
+import { api, listAll, qs, indicator } from '../api.js';
 import { kindMeta, TYPE_COLORS, typeColor, vocabLabel, sectorLabel } from '../kinds.js';
-import { h, fmtDate, pageHeading, errorBox, announce } from '../ui.js';
-import { t, fmtNum } from '../i18n.js';
+import { h, fmtDate, pageHeading, errorBox, announce, validDate } from '../ui.js';
+import { t, fmtNum, errorMessage, colon } from '../i18n.js';
 import { periodFrom, rememberPeriod, navigate } from '../session.js';
 
 let sectorsCache = null;
@@ -26,6 +28,7 @@ export async function mapPage({ main, query, signal }) {
   const actor = query.get('actor') || '';
   const adm2 = query.get('adm2') === '1';
   const focus = query.get('focus');
+  const unitsOn = validDate(query.get('units')) ? query.get('units') : '';
 
   const typeBoxes = Object.keys(TYPE_COLORS).map((ty) =>
     h(
@@ -51,6 +54,7 @@ export async function mapPage({ main, query, signal }) {
     h('div', { class: 'field' }, h('label', { for: 'm-sector' }, t('common.sector')), sectorSel),
     h('div', { class: 'field' }, h('label', { for: 'm-actor' }, t('map.actor')), actorIn, actorList),
     h('label', { class: 'check' }, adm2Box, t('map.show_cercles')),
+    h('div', { class: 'field' }, h('label', { for: 'm-units' }, t('map.units_on')), h('input', { type: 'date', id: 'm-units', name: 'units', value: unitsOn })),
     h('button', { type: 'submit', class: 'primary' }, t('common.show')),
     summary,
   );
@@ -69,6 +73,7 @@ export async function mapPage({ main, query, signal }) {
       sector: fd.get('sector'),
       actor: fd.get('actor'),
       adm2: fd.get('adm2') ? '1' : null,
+      units: fd.get('units') || null,
     };
     navigate('/map?' + qs(params));
   });
@@ -82,6 +87,8 @@ export async function mapPage({ main, query, signal }) {
   const view = await mv.createMap(mapEl, { adm2 });
   signal.addEventListener('abort', () => view.map.remove());
   adm2Box.addEventListener('change', () => view.showAdm2(adm2Box.checked));
+
+  if (unitsOn) showUnits(view, mv, unitsOn, sector, signal);
 
   const params = { event_date: [`ge:${p.from}`, `le:${p.to}`] };
   if (types.length && !types.includes('none')) params.event_type = types.join(',');
@@ -179,4 +186,52 @@ export async function mapPage({ main, query, signal }) {
     const b = cluster.getBounds();
     if (b.isValid()) view.map.fitBounds(b.pad(0.2), { maxZoom: 9 });
   }
+}
+
+// The units on day `day`, one marker per place (a camp holds several units).
+async function showUnits(view, mv, day, sector, signal) {
+  let pos;
+  try {
+    pos = await indicator('unit-positions', { as_of: day, ...(sector ? { sector } : {}) }, signal);
+  } catch (e) {
+    if (e.name !== 'AbortError') announce(t('map.units_failed', { why: errorMessage(e) }), 'warn');
+    return;
+  }
+  const at = new Map();
+  for (const u of pos.units) {
+    if (u.latitude == null || u.longitude == null || u.status === 'repatriated' || u.status === 'pledged') continue;
+    const k = `${u.latitude},${u.longitude}`;
+    at.set(k, [...(at.get(k) || []), u]);
+  }
+  const layer = mv.L.layerGroup();
+  for (const list of at.values()) {
+    const { latitude, longitude } = list[0];
+    const title = `${t('map.units_title', { n: list.length, date: fmtDate(day) })}${colon()}${list.map((u) => u.name).join(', ')}`;
+    const m = mv.L.marker([latitude, longitude], {
+      title,
+      alt: title,
+      icon: mv.L.divIcon({ className: 'unit-pin', html: `<span>${list.length}</span>`, iconSize: [22, 22] }),
+    });
+    const box = document.createElement('div');
+    box.append(
+      h('p', {}, h('strong', {}, t('map.units_heading', { date: fmtDate(day) }))),
+      h(
+        'ul',
+        { class: 'unit-list' },
+        list.map((u) =>
+          h(
+            'li',
+            {},
+            h('a', { href: `/force/${encodeURIComponent(u.unit_id)}?as_of=${day}` }, u.name),
+            ` — ${vocabLabel(u.status) || t('map.no_status')}${u.deployed_strength != null ? `, ${fmtNum(u.deployed_strength)}` : ''}${u.sector ? `, ${t('map.sector_lower', { sector: sectorLabel(u.sector) })}` : ''}`,
+          ),
+        ),
+      ),
+    );
+    m.bindPopup(box);
+    layer.addLayer(m);
+  }
+  view.map.addLayer(layer);
+  const n = [...at.values()].reduce((s, l) => s + l.length, 0);
+  announce(t('map.units_shown', { n, date: fmtDate(day) }));
 }

@@ -3,7 +3,7 @@
 // and admins), export CSV.
 import { api, listAll, listPage, byIds, count, qs } from '../api.js';
 import { kindMeta, allKinds, defaultColumns, recordTitle, reverseRefs, sectorLabel } from '../kinds.js';
-import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner, fieldReason } from '../ui.js';
+import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtDateTime, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner, fieldReason } from '../ui.js';
 import { t, getLang, errorMessage, colon } from '../i18n.js';
 import { canWrite, navigate } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
@@ -14,7 +14,7 @@ const NUMBER_TYPES = new Set(['integer', 'count', 'latitude', 'longitude', 'area
 // The index's groups of kinds: [catalogue key of the title, kinds].
 const GROUPS = [
   ['records.group_incidents', ['events', 'places', 'sector_areas', 'restrictions']],
-  ['records.group_force', ['units', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities']],
+  ['records.group_force', ['units', 'unit_changes', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities', 'casevac']],
   ['records.group_operations', ['operations', 'activities', 'windows', 'convoy_notifications', 'convoy_sightings']],
   ['records.group_plan', ['infrastructure', 'benchmarks', 'programmes', 'meetings']],
 ];
@@ -30,6 +30,8 @@ function specialPage(kind, rec) {
   if (kind === 'operations') return { href: `/operations/${encodeURIComponent(rec.operation_id)}`, text: t('records.operation_page') };
   if (kind === 'events') return { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(rec.event_id_cnty)}`, text: t('records.show_on_map') };
   if (kind === 'rotations') return { href: `/force/rotations?unit=${encodeURIComponent(rec.unit_id)}`, text: t('rotations.title') };
+  if (kind === 'unit_changes') return { href: `/force/${encodeURIComponent(rec.unit_id)}#h-hist`, text: t('records.unit_history') };
+  if (kind === 'casevac') return { href: `/casevac/new?id=${encodeURIComponent(rec.casevac_id)}`, text: t('records.casevac_form') };
   return null;
 }
 
@@ -94,6 +96,8 @@ function cellValue(f, v, places) {
     return v.map((x, i) => [i ? ', ' : '', h('a', { href: `/records/${target}/${encodeURIComponent(x)}` }, (places && target === 'places' && places.get(x)?.name) || x)]);
   }
   if (f.type === 'vocabulary') return vocabLabel(v);
+  if (f.type === 'datetime') return fmtDateTime(v);
+  if (f.type === 'date') return fmtDate(v);
   if (f.name === 'sector') return sectorLabel(v);
   return valueText(v);
 }
@@ -218,6 +222,7 @@ export async function recordsListPage({ main, params, query, signal }) {
           { id: 'flt-val' },
         );
       else if (f.type === 'date') ctl = h('input', { type: 'date', name: 'val', id: 'flt-val' });
+      else if (f.type === 'datetime') ctl = h('input', { type: 'datetime-local', step: '60', name: 'val', id: 'flt-val' });
       else if (NUMBER_TYPES.has(f.type)) ctl = h('input', { type: 'number', step: 'any', name: 'val', id: 'flt-val' });
       else ctl = h('input', { type: 'text', name: 'val', id: 'flt-val', placeholder: t('records.value_placeholder') });
       valBox.replaceChildren(h('label', { for: 'flt-val', class: 'sr-only' }, t('records.value')), ctl);
@@ -475,6 +480,7 @@ export async function recordPage(ctx) {
     if (v == null || v === '' || (Array.isArray(v) && !v.length)) continue;
     let shown = cellValue(f, v, places);
     if (f.type === 'date') shown = `${fmtDate(v)} (${v})`;
+    if (f.type === 'datetime') shown = `${fmtDateTime(v)} (${v})`;
     dl.append(h('div', {}, h('dt', {}, fieldLabel(k, f.name), f.derived ? h('span', { class: 'muted' }, ` (${t('records.derived')})`) : null), h('dd', {}, shown)));
   }
   const empty = k.fields.filter((f) => rec[f.name] == null || rec[f.name] === '' || (Array.isArray(rec[f.name]) && !rec[f.name].length)).map((f) => fieldLabel(k, f.name));
@@ -597,6 +603,7 @@ export function controlFor(f, value, { isNew, optionLists, places }) {
       ),
     };
   if (f.type === 'date') return { input: h('input', { type: 'date', name, id, value: v || '' }) };
+  if (f.type === 'datetime') return { input: h('input', { type: 'datetime-local', step: '60', name, id, value: v || '' }) };
   if (NUMBER_TYPES.has(f.type)) return { input: h('input', { type: 'number', step: f.type === 'count' || f.type === 'integer' ? '1' : 'any', name, id, value: v ?? '' }) };
   if (f.type === 'list' || f.type === 'references') return { input: h('input', { type: 'text', name, id, value: (v || []).join('; '), dataset: { semi: '1' } }) };
   if (LONG_TEXT.has(name)) return { input: h('textarea', { name, id, rows: '3', value: v || '' }) };
@@ -626,7 +633,7 @@ export function formBody(k, form, isNew) {
   return b;
 }
 
-async function editPage({ main, signal }, k, rec) {
+async function editPage({ main, signal, query }, k, rec) {
   const isNew = !rec;
   const title = isNew ? t('records.new_title', { kind: kindLabel(k.name) }) : t('records.edit_title', { title: recordTitle(k, rec) });
   main.append(h('p', { class: 'crumbs' }, h('a', { href: '/records' }, t('nav.records')), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))), pageHeading(title));
@@ -645,15 +652,20 @@ async function editPage({ main, signal }, k, rec) {
   const grid = h('div', { class: 'grid' });
   for (const f of k.fields) {
     if (f.derived) continue;
-    const { input, wrap } = controlFor(f, rec ? rec[f.name] : null, { isNew, optionLists, places });
+    // A new record may start from values in the address (?unit_id=...).
+    const listy = f.type === 'list' || f.type === 'references' || f.type === 'places';
+    const seed = isNew && !listy && query && query.get(f.name) ? query.get(f.name) : null;
+    const { input, wrap } = controlFor(f, rec ? rec[f.name] : seed, { isNew, optionLists, places });
     const hint =
       f.type === 'list' || (f.type === 'references' && !optionLists[f.references])
         ? t('records.hint_list')
         : f.type === 'vocabulary' || f.type === 'date' || f.type === 'yes/no'
           ? null
-          : f.type === 'code'
-            ? t('records.hint_code3')
-            : null;
+          : f.type === 'datetime'
+            ? t('records.hint_datetime')
+            : f.type === 'code'
+              ? t('records.hint_code3')
+              : null;
     grid.append(field(fieldLabel(k, f.name) + (f.required ? ' *' : ''), input, { name: f.name, hint, wrap, wide: LONG_TEXT.has(f.name) || f.type === 'places' || f.type === 'references' }));
   }
   const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? t('records.create') : t('records.save'));

@@ -17,10 +17,15 @@ struct store {
   int version;
   int created;
   int in_tx;
+  unsigned long tx_count; /* transactions begun */
   int busy_ms;
   unsigned long generation;
   void *aux;
   void (*aux_free)(void *);
+  /* The audit trail's key (audit.c): loaded on first use. */
+  int audit_state;              /* 0 not loaded, 1 no key, 2 keyed */
+  long long audit_plain;        /* entries older than the key */
+  unsigned char audit_key[32];
   struct {
     char *sql; /* owned copy */
     stmt *st;

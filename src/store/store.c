@@ -121,6 +121,7 @@ void store_close(store *s) {
     free(s->cache[i].sql);
   }
   if (s->conn) s->ops->close(s);
+  explicit_bzero(s->audit_key, sizeof s->audit_key);
   free(s);
 }
 
@@ -142,9 +143,14 @@ int store_exec(store *s, const char *sql, err *e) { return s->ops->exec(s, sql, 
 
 int store_begin(store *s, err *e) {
   int rc = s->ops->begin(s, e);
-  if (!rc) s->in_tx = 1;
+  if (!rc) {
+    s->in_tx = 1;
+    s->tx_count++;
+  }
   return rc;
 }
+
+unsigned long store_tx_count(const store *s) { return s->tx_count; }
 
 int store_commit(store *s, err *e) {
   int rc = s->ops->commit(s, e);

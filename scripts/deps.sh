@@ -9,7 +9,7 @@ set -euo pipefail
 group=${1:-build}
 
 build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev libmicrohttpd-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs iso-codes)
 test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium)
 bench_pkgs=(hyperfine time wrk nginx)
 

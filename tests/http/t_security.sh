@@ -52,6 +52,13 @@ put "$EAST" /api/v1/sector_areas/Kidal '{"sector": "east"}'
 expect east-may-not-redraw-kidal 403
 del "$EAST" /api/v1/sector_areas/Kidal
 expect east-may-not-delete-kidal 403
+# a unit's history: a change of sector dated today moves the unit's
+# equipment from north to east, whatever the change's own sector
+post "$EAST" /api/v1/unit_changes '{"unit_id": "inf-bn-tcd-agk", "date": "2021-01-01", "sector": "east"}'
+expect east-may-not-move-a-north-unit-by-its-history 403
+[[ $body == *"would move "*"from sector 'north' to 'east'"* ]] && ok unit-history-moves-equipment || fail unit-history-moves-equipment "$body"
+post "$NOR" /api/v1/unit_changes '{"unit_id": "inf-bn-tcd-agk", "date": "2021-01-01", "note": "north may write its own unit'"'"'s history"}'
+expect north-writes-its-unit-history 201
 # an editor may still move what is all their own: a place inside sec-p in
 # Gao, with an event, both east, and sec-p given sector east explicitly
 # after sec-c left it (admin)

@@ -55,9 +55,9 @@ expect patch-needs-sign-in 401
 req POST /api/v1/login -H 'Content-Type: application/json' -c "$WORK/vw.jar" \
   --data-binary "{\"user\": \"vw\", \"password\": \"$PASSWORD\"}"
 CSRF=$(jq_ '$.csrf')
-req PATCH /api/v1/me -b "$WORK/vw.jar" --data-binary '{"lang": "fr"}'
+req PATCH /api/v1/me -b "$WORK/vw.jar" -H 'Content-Type: application/json' --data-binary '{"lang": "fr"}'
 expect patch-session-needs-csrf 403
-req PATCH /api/v1/me -b "$WORK/vw.jar" -H "X-CSRF-Token: $CSRF" --data-binary '{"lang": "fr"}'
+req PATCH /api/v1/me -b "$WORK/vw.jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" --data-binary '{"lang": "fr"}'
 expect patch-session-with-csrf 200
 req POST /api/v1/login -H 'Content-Type: application/json' -c "$WORK/vw2.jar" \
   --data-binary "{\"user\": \"vw\", \"password\": \"$PASSWORD\"}"

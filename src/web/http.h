@@ -37,6 +37,7 @@ typedef struct http_req {
   const char *fetch_site;                /* Sec-Fetch-Site, or NULL */
   const char *host;                      /* Host, or NULL */
   int accept_gzip;                       /* Accept-Encoding names gzip */
+  const char *accept_language;           /* Accept-Language, or NULL */
   store *s;
   arena *a;
   principal who;

@@ -26,9 +26,10 @@ LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 # Country names: Debian's iso-codes (scripts/deps.sh build), embedded so
 # that the program needs no outside file at run time (src/core/country.c).
 ISO3166  := /usr/share/iso-codes/json/iso_3166-1.json
+ISO3166_FR := /usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo
 EMBED    := $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
-            data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166)
+            data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166) $(ISO3166_FR)
 # The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.
 -include web/web.mk
 EMBED    += $(WEB_ASSETS)
@@ -78,7 +79,7 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-$(ISO3166):
+$(ISO3166) $(ISO3166_FR):
 	@echo "$@ is missing: install Debian's iso-codes (scripts/deps.sh build)" >&2; exit 1
 
 build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)

@@ -6,10 +6,12 @@
  * again by the target). The source is read in one snapshot; the target is
  * written in one transaction: all or nothing. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/str.h"
+#include "store/audit.h"
 
 /* Copies one table; *rows receives the number of rows. */
 static int copy_table(store *src, store *dst, const char *table, long *rows, err *e) {
@@ -123,6 +125,22 @@ int cmd_copy(cli *c, int argc, char **argv) {
   if (!rc)
     fprintf(c->out, "copied %d tables, %ld rows, from %s to %s\n", ntables, total, store_path(src),
             store_path(dst));
+  /* The audit trail is signed with the source's key: a SQLite copy gets
+   * the key beside it (as a backup does); a server database has no place
+   * for one, so the user is told where it is. */
+  if (!rc && store_dialect_of(dst) == STORE_SQLITE) {
+    char key[4200];
+    int copied = audit_key_copy(src, to, key, sizeof key, &c->e);
+    if (copied < 0) rc = copied;
+    else if (copied) fprintf(c->out, "wrote %s (the audit key: keep it with the copy, and secret)\n", key);
+  } else if (!rc) {
+    char key[4200];
+    if (audit_key_path(src, key, sizeof key) && access(key, F_OK) == 0)
+      fprintf(c->out,
+              "the audit trail is signed with the key %s: give it to commands on the copy with "
+              "BLUEHELM_AUDIT_KEY=%s\n",
+              key, key);
+  }
   store_names_free(tables, ntables);
   int fresh_file = rc && store_dialect_of(dst) == STORE_SQLITE && store_is_new(dst);
   store_close(dst);

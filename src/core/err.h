@@ -39,6 +39,8 @@ typedef struct err {
   char file[128];    /* base name of the file at fault, or "" */
   long line;         /* physical line (1 = header), or 0 */
   char field[64];    /* column at fault, "-" for a whole record, or "" */
+  char rule[24];     /* for a value refused: the stable word of the rule it
+                        breaks ("date", "required", "order", ...), or "" */
 } err;
 
 /* err_set: records code and a printf-style message in e (if e is non-NULL),
@@ -49,6 +51,10 @@ int err_set(err *e, int code, const char *fmt, ...)
 /* err_setv: va_list form of err_set. Returns code. */
 int err_setv(err *e, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* err_rule: records the stable word of the rule a refused value breaks
+ * (API.md's fields[].rule, which interfaces translate); returns e->code. */
+int err_rule(err *e, const char *rule);
 
 /* err_at: sets file (base name is taken), line and field on e; returns e->code. */
 int err_at(err *e, const char *file, long line, const char *field);

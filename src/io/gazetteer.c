@@ -5,6 +5,7 @@
 
 #include "core/embed.h"
 #include "model/place.h"
+#include "model/sector.h"
 
 #define GAZETTEER_FILE "data/gazetteer/mali_places.tsv"
 #define GAZ_COLS 9
@@ -19,6 +20,7 @@ int gazetteer_load(store *s, long *count, err *e) {
   if (!f) return err_set(e, ERR_INTERNAL, "the gazetteer is not built in");
   const kind *k = kind_find("places");
   writer *w;
+  sector_batch_begin(s); /* one refresh of the events' sectors, at the end */
   int rc = writer_open(&w, s, k, NULL, e);
   if (rc) return rc;
   int idx[GAZ_COLS];
@@ -78,6 +80,8 @@ int gazetteer_load(store *s, long *count, err *e) {
   err_list_free(&errs);
   writer_close(w);
   if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE " PLACE_IS_GAZETTEER_ID("place_id"), e);
+  int brc = sector_batch_end(s, !rc, e);
+  if (!rc) rc = brc;
   if (count) *count = n;
   return rc;
 }

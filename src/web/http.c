@@ -66,6 +66,7 @@ static void envelope(http_req *r, int code, const char *message, const err_list 
         jw_kint(&w, "line", fe->line);
       }
       jw_kstr(&w, "reason", fe->msg);
+      if (fe->rule[0]) jw_kstr(&w, "rule", fe->rule);
       jw_obj_end(&w);
     }
     jw_arr_end(&w);

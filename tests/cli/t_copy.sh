@@ -56,6 +56,7 @@ copy_check() {
 
 if [[ $BACKEND == sqlite ]]; then
   copy_check copy-sqlite "$SRC" "$WORK/copy.db"
+  expect_eq copy-sqlite-key-beside "$(cmp -s "$SRC.audit-key" "$WORK/copy.db.audit-key" && echo same)" same
   # the target exists: refused, untouched
   before=$(sha256sum <"$WORK/copy.db")
   bh --db "$SRC" copy --to "$WORK/copy.db" >/dev/null
@@ -63,6 +64,9 @@ if [[ $BACKEND == sqlite ]]; then
   expect_grep copy-existing-target-says 'already exists' "$WORK/stderr"
   expect_eq copy-existing-target-untouched "$(sha256sum <"$WORK/copy.db")" "$before"
 else
+  # A server database has no place beside it for the audit key: the copies
+  # are given the source's, as the copy command says.
+  export BLUEHELM_AUDIT_KEY=$SRC.audit-key
   PGDB=$(db_target copy)
   db_remove "$PGDB" --empty
   copy_check copy-sqlite-to-pg "$SRC" "$PGDB"

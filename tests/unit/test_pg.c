@@ -10,8 +10,11 @@
 
 #include "core/arena.h"
 #include "core/embed.h"
+#include "core/geo.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "model/kind.h"
+#include "model/place.h"
 #include "store/store.h"
 #include "test.h"
 
@@ -213,4 +216,55 @@ TEST(kinds_match_schema_pg) {
   check_kinds(pg_t, np);
   store_close(pg);
   store_close(lite);
+}
+
+/* The SQL functions of the PostgreSQL schema give what the C functions
+ * give (SQLite calls those): folding and trimming names, and the distance
+ * to the last bit. */
+TEST(pg_functions_match_c) {
+  const char *uri = getenv("BLUEHELM_TEST_PG_UNIT");
+  if (!uri || !*uri) {
+    test_skip = "no PostgreSQL test database (tests/run.sh starts a cluster and sets BLUEHELM_TEST_PG_UNIT)";
+    return;
+  }
+  store *pg = NULL;
+  err e;
+  if (store_open(&pg, uri, STORE_CREATE, &e)) {
+    fprintf(stderr, "  %s\n", e.msg);
+    test_failures++;
+    return;
+  }
+  static const char *names[] = {"Gao", "  Ménaka\t", "vavav", "\vTOMBOUCTOU\f", "Ségou Œuvre ÿ ŸŽ ſ",
+                                "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞß", "ĀāĂăĄąĆćĿŀŁłŉŊŋ", "日本 Ünïcödé", ""};
+  stmt *st;
+  REQUIRE(store_prepare(pg, "SELECT bh_fold(?1), bh_fold_key(?1)", &st, NULL) == 0);
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    char fold[256], key[256];
+    utf8_fold(names[i], fold, sizeof fold);
+    place_fold_key(names[i], key, sizeof key);
+    stmt_clear(st);
+    stmt_bind_text(st, 1, names[i]);
+    REQUIRE(stmt_step(st, NULL) == STMT_ROW);
+    CHECK_STR(stmt_text(st, 0), fold);
+    CHECK_STR(stmt_text(st, 1), key);
+  }
+  stmt_finalize(st);
+  static const double pts[][4] = {{16.27167, -0.04472, 15.6631, 0.5063}, {0, 0, 0, 0},
+                                  {-89.9, 179.99, 89.9, -179.99},         {14.49, -4.19, 14.4891, -4.1928},
+                                  {12.65, -8.0, 20.2581, 0.9905},         {1e-9, 0, 0, 1e-9}};
+  REQUIRE(store_prepare(pg, "SELECT bh_distance(?1, ?2, ?3, ?4), bh_distance(NULL, ?2, ?3, ?4)", &st, NULL) == 0);
+  for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+    stmt_clear(st);
+    for (int j = 0; j < 4; j++) stmt_bind_double(st, j + 1, pts[i][j]);
+    REQUIRE(stmt_step(st, NULL) == STMT_ROW);
+    double want = geo_distance_km(pts[i][0], pts[i][1], pts[i][2], pts[i][3]);
+    if (stmt_double(st, 0) != want) {
+      fprintf(stderr, "  bh_distance(%g, %g, %g, %g) = %.17g on PostgreSQL, %.17g in C\n", pts[i][0], pts[i][1],
+              pts[i][2], pts[i][3], stmt_double(st, 0), want);
+      test_failures++;
+    }
+    CHECK(stmt_is_null(st, 1));
+  }
+  stmt_finalize(st);
+  store_close(pg);
 }

@@ -309,14 +309,21 @@ CREATE INDEX sightings_notification ON convoy_sightings("notification_id");
 
 
 -- The functions SQL calls (after the tables they read).
--- place_fold_key (src/model/place.c): trimmed of C white space, ASCII
--- letters lowered and the Latin letters U+00C0..U+017F taken to their base
--- letter as utf8_fold (src/core/utf8.c) does; anything else is kept.
-CREATE FUNCTION bh_fold_key(t text) RETURNS text
+-- bh_fold (src/core/utf8.c, utf8_fold): ASCII letters lowered and the
+-- Latin letters U+00C0..U+017F taken to their base letter; anything else
+-- is kept.
+CREATE FUNCTION bh_fold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT translate(btrim($1, E' \t\n\r\f\v'),
+  SELECT translate($1,
     'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĲĳĴĵĶķĸĹĺĻļĽľĿŀŁłŃńŅņŇňŉŊŋŌōŎŏŐőŒœŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſ',
     'abcdefghijklmnopqrstuvwxyzaaaaaaaceeeeiiiidnoooooouuuuytsaaaaaaaceeeeiiiidnoooooouuuuytyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs') COLLATE "C"
+$$;
+
+-- place_fold_key (src/model/place.c): bh_fold of the text trimmed of C
+-- white space.
+CREATE FUNCTION bh_fold_key(t text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT bh_fold(btrim($1, E' \t\n\r\f\x0b'))
 $$;
 
 -- bh_sector (src/model/sector.c, sector_of): the sector of the place or of

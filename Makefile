@@ -26,6 +26,9 @@ LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
             data/boundaries/geoboundaries_mli_adm1_simplified.geojson
+# `make` alone builds build/bluehelm: web.mk's first rule must not become
+# the default goal.
+.DEFAULT_GOAL := all
 # The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.
 -include web/web.mk
 EMBED    += $(WEB_ASSETS)

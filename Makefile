@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libmicrohttpd libcmark-gfm zlib
+PKGS    := sqlite3 libsodium jansson libcmark-gfm zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -20,7 +20,14 @@
   X(UNAUTHORIZED, -9, "unauthorized", 401, 1)                                 \
   X(FORBIDDEN, -10, "forbidden", 403, 1)                                      \
   X(INTERNAL, -11, "internal", 500, 1)                                        \
-  X(TOO_MANY, -12, "too_many_requests", 429, 1)
+  X(TOO_MANY, -12, "too_many_requests", 429, 1)                              \
+  /* HTTP transport (src/web/wire.c, httpd.c) */                              \
+  X(BAD_REQUEST, -40, "bad_request", 400, 1)                                  \
+  X(REQUEST_TIMEOUT, -41, "request_timeout", 408, 1)                          \
+  X(URI_TOO_LONG, -42, "uri_too_long", 414, 1)                                \
+  X(HEADERS_TOO_LARGE, -43, "headers_too_large", 431, 1)                      \
+  X(NOT_IMPLEMENTED, -44, "not_implemented", 501, 1)                          \
+  X(HTTP_VERSION, -45, "http_version", 505, 1)
 
 enum {
 #define X(sym, val, name, http, exitc) ERR_##sym = val,

@@ -14,10 +14,10 @@ const char *http_query(const http_req *r, const char *key) {
   return NULL;
 }
 
-static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
-  buf_reset(&r->out);
+void http_envelope(buf *out, int code, const char *message, const err_list *errs) {
+  buf_reset(out);
   jw w;
-  jw_init(&w, &r->out, 0);
+  jw_init(&w, out, 0);
   jw_obj(&w);
   jw_key(&w, "error");
   jw_obj(&w);
@@ -40,6 +40,10 @@ static void envelope(http_req *r, int code, const char *message, const err_list 
   }
   jw_obj_end(&w);
   jw_obj_end(&w);
+}
+
+static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
+  http_envelope(&r->out, code, message, errs);
   r->status = err_http_status(code);
   r->out_type = "application/json";
 }

@@ -88,6 +88,13 @@ build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/io/csv.c src/io/csv.h src/core/err.c sr
 	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
 	  -o $@ fuzz/fuzz_csv.c src/io/csv.c src/core/err.c src/core/utf8.c
 
+# libFuzzer target for the HTTP/1.1 request parser (what any client sends).
+build/fuzz/fuzz_wire: fuzz/fuzz_wire.c src/web/wire.c src/web/wire.h src/core/err.c \
+                      src/core/arena.c src/core/buf.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
+	  -o $@ fuzz/fuzz_wire.c src/web/wire.c src/core/err.c src/core/arena.c src/core/buf.c
+
 FUZZ_SECONDS ?= 60
 fuzz: deps-test build/fuzz/fuzz_csv
 	@mkdir -p build/fuzz/corpus

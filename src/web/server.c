@@ -147,14 +147,6 @@ static void send_response(request *q, httpd_response *rs) {
   httpd_add_header(rs, "Vary", "Accept-Encoding");
 }
 
-static int past_deadline(void *arg) {
-  const struct timespec *deadline = arg;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec > deadline->tv_sec ||
-         (now.tv_sec == deadline->tv_sec && now.tv_nsec > deadline->tv_nsec);
-}
-
 static size_t body_limit(void *cls, const wire_head *h) {
   server *srv = cls;
   int import = !strcmp(h->method, "POST") && str_has_prefix(h->path, "/api/v1/import/");
@@ -188,12 +180,9 @@ static void on_request(void *cls, httpd_request *rq, httpd_response *rs) {
   r->s = pool_take(&srv->pool);
   /* A time budget for the request's queries: a query past it is interrupted
    * (and the request fails) instead of holding a worker forever. */
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += REQUEST_BUDGET_S;
-  sqlite3_progress_handler(store_db(r->s), 20000, past_deadline, &deadline);
+  store_set_deadline(r->s, REQUEST_BUDGET_S * 1000L);
   api_handle(r);
-  sqlite3_progress_handler(store_db(r->s), 0, NULL, NULL);
+  store_set_deadline(r->s, 0);
   pool_give(&srv->pool, r->s);
   r->s = NULL;
   send_response(q, rs);
@@ -286,7 +275,7 @@ int server_run(const server_opts *o, err *e) {
     if (!rc) rc = sqlfn_attach(srv.pool.stores[i], e);
     /* Many connections share the machine's memory: a smaller page cache each
      * (the operating system caches the file for all of them). */
-    if (!rc) rc = store_exec(srv.pool.stores[i], "PRAGMA cache_size = -6144", e);
+    if (!rc) rc = store_set_cache_kib(srv.pool.stores[i], 6144, e);
     if (!rc) {
       srv.pool.free[i] = 1;
       srv.pool.n++;

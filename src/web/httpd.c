@@ -62,6 +62,7 @@ typedef struct conn {
   wire_chunked ch;
   buf body;
   int is_write;          /* a method that may write */
+  int64_t queued_at;     /* ms when the request was complete */
   httpd_request rq;
   httpd_response rs;
   int answered;          /* rs holds an answer to log with done */
@@ -335,6 +336,7 @@ static void dispatch(httpd *h, conn *c) {
   c->rq.client = c->client;
   c->rq.user = NULL;
   c->is_write = strcmp(c->head.method, "GET") && strcmp(c->head.method, "HEAD");
+  c->queued_at = now_ms();
   c->qnext = NULL;
   pthread_mutex_lock(&h->mu);
   conn **tail = &h->work;
@@ -648,6 +650,7 @@ static void *worker_main(void *arg) {
     buf_init(&c->rs.headers, 0);
     buf_init(&c->rs.body, 0);
     c->rs.status = 0;
+    c->rq.queued_ms = (long)(now_ms() - c->queued_at);
     h->o.handle(h->o.cls, &c->rq, &c->rs);
     pthread_mutex_lock(&h->mu);
     if (c->is_write) {

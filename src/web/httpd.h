@@ -25,6 +25,7 @@ typedef struct httpd_request {
   const char *body;      /* NUL-terminated; body_len bytes */
   size_t body_len;
   const char *client;    /* the peer's address ("127.0.0.1") */
+  long queued_ms;        /* how long the complete request waited for a worker */
   void *user;            /* the handler's; handed back to done */
 } httpd_request;
 

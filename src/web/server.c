@@ -25,6 +25,7 @@
 
 #define POOL_MAX 32
 #define REQUEST_BUDGET_S 30 /* seconds of queries one request may spend */
+#define LOCK_WAIT_MS 10000  /* a write waits this long for the write lock, from its arrival */
 #define HEAD_DEADLINE_S 10  /* the request line and headers must be in within this */
 #define HEAD_MAX (32u << 10) /* bytes of request line and headers */
 
@@ -181,7 +182,14 @@ static void on_request(void *cls, httpd_request *rq, httpd_response *rs) {
   /* A time budget for the request's queries: a query past it is interrupted
    * (and the request fails) instead of holding a worker forever. */
   store_set_deadline(r->s, REQUEST_BUDGET_S * 1000L);
+  /* Writes run one at a time (httpd.c): the time one spent queued behind
+   * others counts against its wait for the lock, so that while another
+   * process holds the lock every queued write is answered (busy) within
+   * LOCK_WAIT_MS of its arrival, not one after another. */
+  int writes = strcmp(h->method, "GET") && strcmp(h->method, "HEAD");
+  if (writes) store_set_busy_timeout(r->s, rq->queued_ms < LOCK_WAIT_MS ? (int)(LOCK_WAIT_MS - rq->queued_ms) : 0);
   api_handle(r);
+  if (writes) store_set_busy_timeout(r->s, LOCK_WAIT_MS);
   store_set_deadline(r->s, 0);
   pool_give(&srv->pool, r->s);
   r->s = NULL;

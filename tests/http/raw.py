@@ -17,6 +17,9 @@
       writes one line per connection to OUT: "MS STATUS", MS from connecting
       until the server closed it (or "open"), STATUS the answer it got (000:
       none).
+  raw.py hold DB SECONDS
+      takes the database's write lock (BEGIN IMMEDIATE), prints "held",
+      keeps it SECONDS, then commits and prints "released".
 """
 import os
 import select
@@ -169,7 +172,20 @@ def cmd_dribble(port, n, seconds, out):
             c["s"].close()
 
 
+def cmd_hold(db, seconds):
+    import sqlite3
+    c = sqlite3.connect(db, timeout=10, isolation_level=None)
+    c.execute("begin immediate")
+    print("held", flush=True)
+    time.sleep(seconds)
+    c.execute("commit")
+    print("released", flush=True)
+
+
 def main():
+    if sys.argv[1] == "hold":
+        cmd_hold(sys.argv[2], float(sys.argv[3]))
+        return
     cmd, port = sys.argv[1], int(sys.argv[2])
     if cmd == "send":
         cmd_send(port, sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 10.0)

@@ -39,6 +39,7 @@
 #define READS_PER_EVENT 4 /* then the next connection's turn */
 #define LINGER_MS 2000
 #define SWEEP_MS 100     /* deadlines are checked this often */
+#define OVER_LIMIT 64    /* connections past the limit that still get a 503 */
 
 typedef enum { ST_HEAD, ST_BODY, ST_WORK, ST_WRITE, ST_LINGER } conn_state;
 
@@ -236,6 +237,7 @@ static void refuse(httpd *h, conn *c, int code, const char *msg, int64_t t) {
   http_envelope(&c->rs.body, code, msg, NULL);
   c->rs.status = err_http_status(code);
   httpd_add_header(&c->rs, "Content-Type", "application/json");
+  if (code == ERR_BUSY) httpd_add_header(&c->rs, "Retry-After", "1");
   c->close_after = 1;
   c->rq.user = NULL;
   start_answer(h, c, t);
@@ -461,7 +463,9 @@ static void accept_all(httpd *h, int64_t t) {
       }
       return;
     }
-    if (h->nconns >= h->o.max_connections) {
+    /* Past the limit: a 503 and closed; past it by more, closed at once. */
+    int full = h->nconns >= h->o.max_connections;
+    if (h->nconns >= h->o.max_connections + OVER_LIMIT) {
       close(fd);
       continue;
     }
@@ -484,7 +488,14 @@ static void accept_all(httpd *h, int64_t t) {
     h->conns = c;
     h->nconns++;
     set_events(h, c, EPOLLIN);
-    if (!c->registered) conn_close(h, c);
+    if (!c->registered) {
+      conn_close(h, c);
+    } else if (full) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "the server has %d connections open; try again shortly",
+               h->o.max_connections);
+      refuse(h, c, ERR_BUSY, msg, t);
+    }
   }
 }
 

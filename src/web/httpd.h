@@ -42,7 +42,7 @@ typedef struct httpd_opts {
   int workers;           /* handler threads, 1 or more */
   int writers;           /* of them, how many may run requests other than
                             GET and HEAD at once (1 or more) */
-  int max_connections;   /* connections beyond are closed at once */
+  int max_connections;   /* connections beyond get 503 busy and are closed */
   int idle_s;            /* a connection without a byte in or out for this long is closed */
   int head_s;            /* the request line and headers must be in within this */
   size_t head_max;       /* bytes of request line and headers */

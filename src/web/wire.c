@@ -130,6 +130,12 @@ static int parse_request_line(char *line, arena *a, wire_head *h, err *e) {
     return err_set(e, ERR_BAD_REQUEST, "the request line is not METHOD TARGET HTTP/1.1");
   if (version[5] != '1') return err_set(e, ERR_HTTP_VERSION, "only HTTP/1.1 and HTTP/1.0 are spoken here");
   h->minor = version[7] == '0' ? 0 : 1;
+  /* The absolute form (as sent to a proxy) must be accepted too (RFC 9112
+   * 3.2.2): its scheme and authority are dropped. */
+  if (!strncasecmp(target, "http://", 7) || !strncasecmp(target, "https://", 8)) {
+    const char *slash = strchr(strstr(target, "//") + 2, '/');
+    target = slash ? slash : "/";
+  }
   if (target[0] != '/')
     return err_set(e, ERR_BAD_REQUEST, "the request target must be a path starting with '/'");
   for (const unsigned char *p = (const unsigned char *)target; *p; p++)

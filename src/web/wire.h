@@ -26,7 +26,8 @@ typedef struct wire_pair {
 
 typedef struct wire_head {
   const char *method;      /* as sent ("GET") */
-  const char *target;      /* the request-target as sent ("/api/v1/x?a=b") */
+  const char *target;      /* the request-target ("/api/v1/x?a=b"; the absolute form
+                              "http://host/x" reduced to its path) */
   const char *path;        /* the target before '?', percent-decoded */
   int minor;               /* HTTP/1.minor: 0 or 1 */
   wire_pair *headers;      /* in order; names as sent, values without outer spaces */

@@ -136,7 +136,10 @@ def cmd_dribble(port, n, seconds, out):
     for i in range(n):
         s = socket.create_connection(("127.0.0.1", port))
         s.setblocking(False)
-        s.send(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        try:
+            s.send(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        except OSError:
+            pass
         conns.append({"s": s, "t": time.monotonic(), "next": time.monotonic() + 1, "k": 0,
                       "data": b"", "closed": None})
     while time.monotonic() - t0 < seconds:

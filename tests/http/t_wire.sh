@@ -7,7 +7,7 @@
 # transfer codings, NUL in paths and parameters, any number of parameters);
 # keep-alive, pipelining, HEAD and 100-continue; the 10 s deadline for the
 # request line and headers with 64 dribbling clients while others are
-# served; and no head-of-line blocking behind a request waiting for the
+# served; 503 past the connection limit; and no head-of-line blocking behind a request waiting for the
 # database's write lock (reads answer at once, and queued writes are each
 # answered within 10 s of their arrival while another process holds it).
 source "$(dirname "$0")/lib.sh"
@@ -46,8 +46,10 @@ printf '\x01\x02\xff\xfe garbage\r\n\r\n' | raw
 expect binary-request-line-400 400 bad_request
 printf 'GET /api/v1/health HTTP/1.1 extra\r\n\r\n' | raw
 expect request-line-four-words-400 400 bad_request
-printf 'GET http://example.org/api/v1/health HTTP/1.1\r\n\r\n' | raw
+printf 'GET example.org/api/v1/health HTTP/1.1\r\n\r\n' | raw
 expect request-target-not-a-path-400 400 bad_request
+printf 'GET http://example.org/api/v1/health HTTP/1.1\r\nConnection: close\r\n\r\n' | raw
+expect request-target-absolute-form-200 200
 printf 'GET / HTTP/9.9\r\n\r\n' | raw
 expect http-version-9-505 505 http_version
 printf 'GET / HTTP/2.0\r\n\r\n' | raw
@@ -196,6 +198,21 @@ if ((cut_ok == 64)); then ok "dribblers-cut-at-10s (64 got 408 and were closed)"
 else fail dribblers-cut-at-10s "$cut_ok of 64 closed with a 408 between 9.5 and 12.5 s; 'MS STATUS' of the others: $(awk '!($1 != "open" && $1 >= 9500 && $1 <= 12500 && $2 == "408")' "$WORK/dribble.out" | sort | uniq -c | head -5 | tr '\n' ';')"; fi
 req GET /api/v1/health
 expect server-alive-after-dribblers 200
+# Past the connection limit (512): 503 busy in the envelope, then closed.
+python3 "$RAW" dribble "$PORT" 520 4 "$WORK/full.out" &
+dribbler=$!
+CLEANUP_PIDS+=("$dribbler")
+sleep 2.5
+req GET /api/v1/health
+expect connections-full-503 503 busy
+wait "$dribbler"
+n503=$(awk '$1 != "open" && $2 == "503"' "$WORK/full.out" | wc -l)
+nopen=$(awk '$1 == "open" && $2 == "000"' "$WORK/full.out" | wc -l)
+if ((n503 >= 8 && n503 + nopen == 520)); then ok "connections-past-limit-503 ($n503 refused, $nopen kept)"
+else fail connections-past-limit-503 "of 520 connections: $n503 got 503, $nopen kept open; $(awk '{print $2}' "$WORK/full.out" | sort | uniq -c | tr '\n' ' ')"; fi
+sleep 0.5
+req GET /api/v1/health
+expect server-alive-after-full 200
 
 # ---------------------------------------------------------------- no head-of-line blocking behind the write lock
 # Another process holds the database's write lock for 4 s (as a long import

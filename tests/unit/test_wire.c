@@ -69,6 +69,12 @@ TEST(wire_head_forms) {
   CHECK_INT(h.content_length, 5);
   REQUIRE(parse("POST /x HTTP/1.1\r\nContent-Length: 123456789012345678901234\r\n\r\n", &a, &h, &e) == 0);
   CHECK_INT(h.content_length, WIRE_CONTENT_LENGTH_HUGE);
+  /* the absolute form */
+  REQUIRE(parse("GET HTTP://example.org:8080/api/v1/x?a=1 HTTP/1.1\r\n\r\n", &a, &h, &e) == 0);
+  CHECK_STR(h.path, "/api/v1/x");
+  CHECK_INT(h.nparams, 1);
+  REQUIRE(parse("GET https://example.org HTTP/1.1\r\n\r\n", &a, &h, &e) == 0);
+  CHECK_STR(h.path, "/");
   arena_free(&a);
 }
 
@@ -82,7 +88,8 @@ TEST(wire_head_refusals) {
       {"GET  / HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
       {"GET / HTTP/1.1 x\r\n\r\n", ERR_BAD_REQUEST},
       {"G(T / HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
-      {"GET http://x/ HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
+      {"GET x/ HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
+      {"GET * HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
       {"GET /\x01 HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
       {"GET /\xc3\xa9 HTTP/1.1\r\n\r\n", ERR_BAD_REQUEST},
       {"GET / HTTP/1.1\r\r\n\r\n", ERR_BAD_REQUEST},

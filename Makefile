@@ -16,8 +16,9 @@ DEFS    := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 INC     := -Isrc -Ibuild/gen
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS)
-# cmark-gfm's extensions (tables) ship no pkg-config file.
-LIBS    := $(PKG_LIBS) -lcmark-gfm-extensions -lm -lpthread
+# cmark-gfm's extensions (tables) ship no pkg-config file, nor does
+# http-parser (libhttp-parser-dev).
+LIBS    := $(PKG_LIBS) -lcmark-gfm-extensions -lhttp_parser -lm -lpthread
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
            -fno-omit-frame-pointer
 
@@ -99,7 +100,8 @@ build/fuzz/fuzz_wire: fuzz/fuzz_wire.c src/web/wire.c src/web/wire.h src/core/er
                       src/core/arena.c src/core/buf.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
-	  -o $@ fuzz/fuzz_wire.c src/web/wire.c src/core/err.c src/core/arena.c src/core/buf.c
+	  -o $@ fuzz/fuzz_wire.c src/web/wire.c src/core/err.c src/core/arena.c src/core/buf.c \
+	  -lhttp_parser
 
 FUZZ_SECONDS ?= 60
 fuzz: deps-test build/fuzz/fuzz_csv

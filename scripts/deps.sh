@@ -9,7 +9,7 @@ set -euo pipefail
 group=${1:-build}
 
 build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs iso-codes)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev libhttp-parser-dev nodejs iso-codes)
 # python3: the raw-socket HTTP tests (tests/http/raw.py).
 test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium python3)
 bench_pkgs=(hyperfine time wrk nginx)

@@ -12,8 +12,9 @@
 #include "core/err.h"
 #include "store/store.h"
 #include "web/auth.h"
+#include "web/wire.h"
 
-#define HTTP_QUERY_MAX 128
+#define HTTP_QUERY_MAX WIRE_PARAMS_MAX /* 128 */
 #define HTTP_SEGMENTS_MAX 8
 
 typedef struct http_req {

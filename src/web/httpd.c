@@ -50,17 +50,15 @@ typedef struct conn {
   unsigned events;       /* the events asked for */
   int dead;              /* closed; freed after the current batch of events */
   char client[64];
-  buf in;                /* bytes read, not yet taken by the head or body */
-  size_t scanned;        /* of in, searched for the end of the head */
+  buf in;                /* bytes read, not yet taken by the parser */
   int64_t head_by;       /* the head's deadline (ms), 0 while idle between requests */
   int64_t last_io;       /* ms of the last byte in or out */
   int64_t started;       /* ms of the request's first byte */
   arena a;               /* the request's strings */
-  wire_head head;
+  wire_req w;            /* the request being read (its head: w.head) */
   int have_head;
+  int partial;           /* bytes of the next request have come */
   size_t limit;          /* body bytes allowed */
-  int64_t left;          /* Content-Length bytes still to come */
-  wire_chunked ch;
   buf body;
   int is_write;          /* a method that may write */
   int64_t queued_at;     /* ms when the request was complete */
@@ -163,8 +161,7 @@ static void free_request(conn *c) {
   c->answered = 0;
   c->rq.user = NULL;
   c->off = c->send_len = 0;
-  c->left = 0;
-  memset(&c->ch, 0, sizeof c->ch);
+  wire_end(&c->w);
 }
 
 static void conn_close(httpd *h, conn *c) {
@@ -192,7 +189,6 @@ static void consume(conn *c, size_t n) {
     c->in.len -= n;
     c->in.data[c->in.len] = 0;
   }
-  c->scanned = 0;
 }
 
 static void do_write(httpd *h, conn *c, int64_t t);
@@ -203,7 +199,7 @@ static void process(httpd *h, conn *c, int64_t t);
 static void start_answer(httpd *h, conn *c, int64_t t) {
   int status = c->rs.status ? c->rs.status : 500;
   c->rs.status = status;
-  if (h->lstop || !c->have_head || !c->head.keep_alive) c->close_after = 1;
+  if (h->lstop || !c->have_head || !c->w.head.keep_alive) c->close_after = 1;
   buf_init(&c->out, 0);
   buf_printf(&c->out, "HTTP/1.1 %d %s\r\n", status, reason(status));
   char date[64];
@@ -219,7 +215,7 @@ static void start_answer(httpd *h, conn *c, int64_t t) {
   else buf_printf(&c->out, "Content-Length: %zu\r\n", c->rs.body.len);
   if (c->close_after) buf_puts(&c->out, "Connection: close\r\n");
   buf_puts(&c->out, "\r\n");
-  int head_only = c->have_head && !strcmp(c->head.method, "HEAD");
+  int head_only = c->have_head && !strcmp(c->w.head.method, "HEAD");
   c->send_len = head_only ? 0 : c->rs.body.len;
   c->off = 0;
   c->answered = 1;
@@ -247,7 +243,7 @@ static void refuse(httpd *h, conn *c, int code, const char *msg, int64_t t) {
  * lingering or closing. */
 static void finish(httpd *h, conn *c, int64_t t, int aborted) {
   if (c->answered && h->o.done) {
-    c->rq.head = c->have_head ? &c->head : NULL;
+    c->rq.head = c->have_head ? &c->w.head : NULL;
     c->rq.client = c->client;
     h->o.done(h->o.cls, &c->rq, c->rs.status, c->rs.body.len, (double)(t - c->started), aborted);
   }
@@ -266,11 +262,14 @@ static void finish(httpd *h, conn *c, int64_t t, int aborted) {
   }
   c->st = ST_HEAD;
   c->head_by = 0;
+  c->partial = 0;
   c->started = t;
   c->last_io = t;
+  wire_begin(&c->w, &c->a, h->o.head_max);
   set_events(h, c, EPOLLIN);
   if (c->in.len) { /* a pipelined request came with the last one */
     c->head_by = t + (int64_t)h->o.head_s * 1000;
+    c->partial = 1;
     process(h, c, t);
   }
 }
@@ -309,35 +308,15 @@ static void do_write(httpd *h, conn *c, int64_t t) {
   finish(h, c, t, 0);
 }
 
-/* A head over head_max: 431, or 414 for a request line alone that long, or
- * 400 when that line holds more query parameters than any route takes. */
-static void refuse_oversize(httpd *h, conn *c, int64_t t) {
-  char msg[160];
-  const char *nl = memchr(c->in.data, '\n', c->in.len);
-  size_t line = nl ? (size_t)(nl - c->in.data) : c->in.len;
-  if (line > h->o.head_max) {
-    if (wire_query_count(c->in.data, line) > HTTP_QUERY_MAX) {
-      snprintf(msg, sizeof msg, "more than %d query parameters", HTTP_QUERY_MAX);
-      refuse(h, c, ERR_VALIDATION, msg, t);
-      return;
-    }
-    snprintf(msg, sizeof msg, "the request line is longer than %zu bytes", h->o.head_max);
-    refuse(h, c, ERR_URI_TOO_LONG, msg, t);
-    return;
-  }
-  snprintf(msg, sizeof msg, "the request line and headers are larger than %zu bytes", h->o.head_max);
-  refuse(h, c, ERR_HEADERS_TOO_LARGE, msg, t);
-}
-
 static void dispatch(httpd *h, conn *c) {
   set_events(h, c, 0);
   c->st = ST_WORK;
-  c->rq.head = &c->head;
+  c->rq.head = &c->w.head;
   c->rq.body = buf_cstr(&c->body);
   c->rq.body_len = c->body.len;
   c->rq.client = c->client;
   c->rq.user = NULL;
-  c->is_write = strcmp(c->head.method, "GET") && strcmp(c->head.method, "HEAD");
+  c->is_write = strcmp(c->w.head.method, "GET") && strcmp(c->w.head.method, "HEAD");
   c->queued_at = now_ms();
   c->qnext = NULL;
   pthread_mutex_lock(&h->mu);
@@ -350,72 +329,41 @@ static void dispatch(httpd *h, conn *c) {
 
 /* Moves the request along with the bytes in c->in. */
 static void process(httpd *h, conn *c, int64_t t) {
-  for (;;) {
-    if (c->dead) return;
-    if (c->st == ST_HEAD) {
-      size_t skip = 0; /* empty lines before a request line are ignored (RFC 9112 2.2) */
-      while (skip < c->in.len && (c->in.data[skip] == '\r' || c->in.data[skip] == '\n')) skip++;
-      if (skip) consume(c, skip);
-      if (!c->in.len) return;
-      size_t end = wire_head_end(c->in.data, c->in.len, &c->scanned);
-      if (!end) {
-        if (c->in.len > h->o.head_max) refuse_oversize(h, c, t);
-        return;
-      }
-      if (end > h->o.head_max) {
-        refuse_oversize(h, c, t);
-        return;
-      }
-      err e;
-      err_clear(&e);
-      int rc = wire_parse_head(c->in.data, end, &c->a, &c->head, &e);
-      consume(c, end);
-      if (rc) {
-        refuse(h, c, rc, e.msg, t);
-        return;
-      }
+  while (!c->dead && (c->st == ST_HEAD || c->st == ST_BODY)) {
+    if (!c->in.len && c->w.phase != WIRE_HEAD_DONE) return;
+    err e;
+    err_clear(&e);
+    long n = wire_feed(&c->w, c->in.data, c->in.len, &e);
+    if (n < 0) {
+      refuse(h, c, (int)n, e.msg, t);
+      return;
+    }
+    consume(c, (size_t)n);
+    if (c->w.phase == WIRE_HEAD_DONE) {
+      const wire_head *hd = &c->w.head;
       c->have_head = 1;
-      c->limit = h->o.body_limit(h->o.cls, &c->head);
-      if (c->head.content_length > 0 && (uint64_t)c->head.content_length > c->limit) {
+      c->limit = h->o.body_limit(h->o.cls, hd);
+      if (hd->content_length > 0 && (uint64_t)hd->content_length > c->limit) {
         char msg[96];
         snprintf(msg, sizeof msg, "the request body is larger than %zu bytes", c->limit);
         refuse(h, c, ERR_TOO_LARGE, msg, t);
         return;
       }
-      c->left = c->head.content_length > 0 ? c->head.content_length : 0;
-      memset(&c->ch, 0, sizeof c->ch);
       buf_init(&c->body, c->limit ? c->limit : 1);
+      wire_body(&c->w, &c->body, c->limit);
       c->st = ST_BODY;
-      if (c->head.expect_continue && (c->head.chunked || (uint64_t)c->left > c->in.len)) {
+      if (hd->expect_continue && (hd->chunked || (uint64_t)hd->content_length > c->in.len)) {
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         ssize_t w = send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
         (void)w; /* the client sends its body anyway after a while */
       }
-      continue;
+      continue; /* wire_feed goes on with the body */
     }
-    if (c->st == ST_BODY) {
-      if (c->head.chunked) {
-        err e;
-        err_clear(&e);
-        int done = 0;
-        long n = wire_chunked_feed(&c->ch, c->in.data, c->in.len, &c->body, c->limit, &done, &e);
-        if (n < 0) {
-          refuse(h, c, (int)n, e.msg, t);
-          return;
-        }
-        consume(c, (size_t)n);
-        if (!done) return;
-      } else {
-        size_t take = (uint64_t)c->left < c->in.len ? (size_t)c->left : c->in.len;
-        if (take) buf_append(&c->body, c->in.data, take);
-        consume(c, take);
-        c->left -= (int64_t)take;
-        if (c->left) return;
-      }
+    if (c->w.phase == WIRE_DONE) {
       dispatch(h, c);
       return;
     }
-    return;
+    if ((size_t)n == 0) return; /* more bytes needed */
   }
 }
 
@@ -423,10 +371,7 @@ static void do_read(httpd *h, conn *c, int64_t t) {
   char tmp[READ_CHUNK];
   for (int k = 0; k < READS_PER_EVENT && !c->dead; k++) {
     if (c->st != ST_HEAD && c->st != ST_BODY && c->st != ST_LINGER) return;
-    size_t want = sizeof tmp;
-    if (c->st == ST_BODY && !c->head.chunked && c->left > 0 && (uint64_t)c->left < want)
-      want = (size_t)c->left;
-    ssize_t n = recv(c->fd, tmp, want, 0);
+    ssize_t n = recv(c->fd, tmp, sizeof tmp, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK) conn_close(h, c);
@@ -438,9 +383,10 @@ static void do_read(httpd *h, conn *c, int64_t t) {
     }
     c->last_io = t;
     if (c->st == ST_LINGER) continue;
-    if (c->st == ST_HEAD && !c->in.len) {
+    if (c->st == ST_HEAD && !c->partial) {
       if (!c->head_by) c->head_by = t + (int64_t)h->o.head_s * 1000;
       c->started = t;
+      c->partial = 1;
     }
     buf_append(&c->in, tmp, (size_t)n);
     process(h, c, t);
@@ -481,6 +427,7 @@ static void accept_all(httpd *h, int64_t t) {
       inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->client, sizeof c->client);
     buf_init(&c->in, h->o.head_max + READ_CHUNK);
     arena_init(&c->a);
+    wire_begin(&c->w, &c->a, h->o.head_max);
     c->head_by = t + (int64_t)h->o.head_s * 1000; /* from the connection on */
     c->last_io = c->started = t;
     c->next = h->conns;
@@ -534,11 +481,11 @@ static void sweep(httpd *h, int64_t t) {
     if (c->dead) continue;
     switch (c->st) {
       case ST_HEAD:
-        if (h->lstop && !c->in.len) {
+        if (h->lstop && !c->partial) {
           conn_close(h, c);
         } else if ((c->head_by && t > c->head_by) || t - c->last_io > idle) {
           int late = c->head_by && t > c->head_by;
-          if (!c->in.len) {
+          if (!c->partial) {
             conn_close(h, c); /* nothing sent: nothing to answer */
           } else {
             if (late) snprintf(msg, sizeof msg, "the request line and headers took longer than %d s", h->o.head_s);
@@ -620,7 +567,7 @@ static void *loop_main(void *arg) {
         h->lstop_by = stop_by;
         listen_stop(h);
         for (conn *c = h->conns; c; c = c->next)
-          if (!c->dead && c->st == ST_HEAD && !c->in.len) conn_close(h, c);
+          if (!c->dead && c->st == ST_HEAD && !c->partial) conn_close(h, c);
       }
       take_done(h, t);
     }
@@ -704,6 +651,7 @@ int httpd_start(httpd **out, const httpd_opts *o, err *e) {
   h->lfd = h->ep = h->wake = -1;
   pthread_mutex_init(&h->mu, NULL);
   pthread_cond_init(&h->cv, NULL);
+  wire_limit_head(h->o.head_max);
   int rc = listen_on(h, e);
   if (!rc) {
     h->ep = epoll_create1(EPOLL_CLOEXEC);

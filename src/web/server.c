@@ -25,7 +25,6 @@
 
 #define POOL_MAX 32
 #define REQUEST_BUDGET_S 30 /* seconds of queries one request may spend */
-#define LOCK_WAIT_MS 10000  /* a write waits this long for the write lock, from its arrival */
 #define HEAD_DEADLINE_S 10  /* the request line and headers must be in within this */
 #define HEAD_MAX (32u << 10) /* bytes of request line and headers */
 
@@ -185,11 +184,12 @@ static void on_request(void *cls, httpd_request *rq, httpd_response *rs) {
   /* Writes run one at a time (httpd.c): the time one spent queued behind
    * others counts against its wait for the lock, so that while another
    * process holds the lock every queued write is answered (busy) within
-   * LOCK_WAIT_MS of its arrival, not one after another. */
+   * HTTP_BUSY_WAIT_MS of its arrival, not one after another. */
   int writes = strcmp(h->method, "GET") && strcmp(h->method, "HEAD");
-  if (writes) store_set_busy_timeout(r->s, rq->queued_ms < LOCK_WAIT_MS ? (int)(LOCK_WAIT_MS - rq->queued_ms) : 0);
+  long left = HTTP_BUSY_WAIT_MS - rq->queued_ms;
+  if (writes) store_set_busy_timeout(r->s, left > 0 ? (int)left : 0);
   api_handle(r);
-  if (writes) store_set_busy_timeout(r->s, LOCK_WAIT_MS);
+  if (writes) store_set_busy_timeout(r->s, HTTP_BUSY_WAIT_MS);
   store_set_deadline(r->s, 0);
   pool_give(&srv->pool, r->s);
   r->s = NULL;
@@ -284,6 +284,7 @@ int server_run(const server_opts *o, err *e) {
     /* Many connections share the machine's memory: a smaller page cache each
      * (the operating system caches the file for all of them). */
     if (!rc) rc = store_set_cache_kib(srv.pool.stores[i], 6144, e);
+    if (!rc) store_set_busy_timeout(srv.pool.stores[i], HTTP_BUSY_WAIT_MS);
     if (!rc) {
       srv.pool.free[i] = 1;
       srv.pool.n++;

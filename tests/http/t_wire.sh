@@ -229,7 +229,7 @@ hold() {
   python3 "$RAW" hold "$BLUEHELM_DB" "$1" >"$WORK/hold.out" &
   holder=$!
   CLEANUP_PIDS+=("$holder")
-  for ((w = 0; w < 100; w++)); do grep -q held "$WORK/hold.out" && return 0; sleep 0.1; done
+  for ((w = 0; w < 100; w++)); do grep -qs held "$WORK/hold.out" && return 0; sleep 0.1; done
   fail hold "could not take the write lock"
 }
 hold 2.5

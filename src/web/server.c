@@ -175,6 +175,10 @@ static void on_request(void *cls, httpd_request *rq, httpd_response *rs) {
   if ((v = wire_header(h, "X-CSRF-Token"))) r->csrf_header = arena_strdup(&q->a, v);
   if ((v = wire_header(h, "Accept-Encoding"))) r->accept_gzip = strstr(v, "gzip") != NULL;
   if ((v = wire_header(h, "Content-Type"))) r->content_type = arena_strdup(&q->a, v);
+  /* Where a browser says the request comes from (api.c's CSRF rule). */
+  if ((v = wire_header(h, "Origin"))) r->origin = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Sec-Fetch-Site"))) r->fetch_site = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Host"))) r->host = arena_strdup(&q->a, v);
   r->body = rq->body;
   r->body_len = rq->body_len;
   r->s = pool_take(&srv->pool);

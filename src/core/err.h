@@ -25,7 +25,14 @@
   X(READONLY, -14, "read_only", 503, 1)                                       \
   X(FULL, -15, "storage_full", 507, 1)                                        \
   X(TIMEOUT, -16, "timeout", 503, 1)                                          \
-  X(UNAVAILABLE, -17, "unavailable", 503, 2)
+  X(UNAVAILABLE, -17, "unavailable", 503, 2)                                  \
+  /* HTTP transport (src/web/wire.c, httpd.c) */                              \
+  X(BAD_REQUEST, -40, "bad_request", 400, 1)                                  \
+  X(REQUEST_TIMEOUT, -41, "request_timeout", 408, 1)                          \
+  X(URI_TOO_LONG, -42, "uri_too_long", 414, 1)                                \
+  X(HEADERS_TOO_LARGE, -43, "headers_too_large", 431, 1)                      \
+  X(NOT_IMPLEMENTED, -44, "not_implemented", 501, 1)                          \
+  X(HTTP_VERSION, -45, "http_version", 505, 1)
 
 enum {
 #define X(sym, val, name, http, exitc) ERR_##sym = val,

@@ -89,6 +89,14 @@ db_sqlite() {
   echo "$WORK/pgcopy.db"
 }
 
+# lite_sql SQL...: SQL in SQLite's dialect (json_extract...) read from the
+# database: itself, or on PostgreSQL a SQLite copy of it (db_sqlite).
+lite_sql() {
+  local f
+  f=$(db_sqlite) || return 1
+  sqlite3 -cmd ".timeout 5000" "$f" "$@"
+}
+
 # db_set_version TARGET N: marks the database as made by schema version N.
 db_set_version() {
   if [[ $BACKEND == sqlite ]]; then sqlite3 "$1" "PRAGMA user_version=$2"

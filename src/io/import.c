@@ -38,6 +38,13 @@ static void trail_part(trail *t, const char *p, size_t n) {
   crypto_generichash_update(&t->h, (const unsigned char *)p, n);
 }
 
+static void trail_note(trail *t, const record *r, int outcome);
+
+/* A batch of queued rows was written (writer_on_write). */
+static void trail_written(void *ctx, const record *r, int outcome) {
+  if (ctx) trail_note(ctx, r, outcome);
+}
+
 static void trail_note(trail *t, const record *r, int outcome) {
   const kind *k = r->k;
   trail_part(t, k->name, strlen(k->name));
@@ -457,6 +464,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   /* A file holds each key once (duplicates are refused): rows may be
    * written in batches where the backend does that (PostgreSQL). */
   writer_batch(fi.w);
+  writer_on_write(fi.w, trail_written, fi.trail);
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {

@@ -21,6 +21,8 @@ typedef struct upsert {
   stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
   int cparam[KIND_COMPUTED_MAX]; /* an inserted row's computed columns, bound from C */
+  struct writer *w;
+  buf queued; /* the keys of the rows queued, in order: key fields joined by \x1f, \n after each */
 } upsert;
 
 struct writer {
@@ -31,7 +33,43 @@ struct writer {
   int nstmts;
   int batch;         /* rows may be queued (writer_batch) */
   long ins, upd;     /* outcome of queued rows of statements already closed */
+  void (*on_write)(void *ctx, const record *r, int outcome);
+  void *on_write_ctx;
 };
+
+/* A batch of queued rows was written: each changed one is reported, in
+ * the order it was queued, as a record holding its key. */
+static void batch_written(void *ctx, const unsigned char *outcome, long n) {
+  upsert *u = ctx;
+  writer *w = u->w;
+  const kind *k = w->k;
+  char *p = u->queued.data;
+  for (long i = 0; i < n && p && *p; i++) {
+    char *nl = strchr(p, '\n');
+    if (!nl) break;
+    if (outcome[i] && w->on_write) {
+      record r;
+      record_init(&r, k);
+      char *f = p;
+      *nl = 0;
+      for (int j = 0; j < k->nkey; j++) {
+        char *sep = strchr(f, '\x1f');
+        if (sep) *sep = 0;
+        r.v[k->key[j]] = (fval){.set = 1, .s = f};
+        r.present[k->key[j]] = 1;
+        f = sep ? sep + 1 : f + strlen(f);
+      }
+      w->on_write(w->on_write_ctx, &r, outcome[i] == 1 ? WRITE_INSERTED : WRITE_UPDATED);
+    }
+    p = nl + 1;
+  }
+  buf_reset(&u->queued);
+}
+
+void writer_on_write(writer *w, void (*fn)(void *ctx, const record *r, int outcome), void *ctx) {
+  w->on_write = fn;
+  w->on_write_ctx = ctx;
+}
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
   err_at(e, r->file ? r->file : "", r->line, fieldname);
@@ -128,7 +166,10 @@ int writer_flush(writer *w, long *inserted, long *updated, err *e) {
 
 void writer_close(writer *w) {
   if (!w) return;
-  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
+  for (int i = 0; i < w->nstmts; i++) {
+    stmt_finalize(w->stmts[i].st);
+    buf_free(&w->stmts[i].queued);
+  }
   free(w);
 }
 
@@ -236,12 +277,18 @@ static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
   if (w->nstmts == WRITER_STMTS) {
     if (stmt_flush(w->stmts[0].st, &w->ins, &w->upd, e)) return NULL;
     stmt_finalize(w->stmts[0].st);
+    buf_free(&w->stmts[0].queued);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
+    /* The statements moved: their batches report to their new places. */
+    for (int i = 0; w->batch && i < w->nstmts; i++) stmt_on_batch(w->stmts[i].st, batch_written, &w->stmts[i]);
   }
   upsert *u = &w->stmts[w->nstmts];
   if (build_upsert(w, mask, u, e)) return NULL;
+  u->w = w;
+  buf_init(&u->queued, 0);
   w->nstmts++;
+  /* (u moves when an older statement is dropped: the callback is set again below) */
   return u;
 }
 
@@ -614,12 +661,20 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
     return ERR_VALIDATION;
   }
+  if (w->batch && !u->partial) stmt_on_batch(u->st, batch_written, u);
   int rc = w->batch && !u->partial ? stmt_defer(u->st, &e) : stmt_run(u->st, &e);
   if (rc < 0) {
     add_error(errs, r, "-", &e);
     return rc;
   }
-  if (rc == 1) return WRITE_QUEUED;
+  if (rc == 1) {
+    for (int i = 0; i < k->nkey; i++) {
+      if (i) buf_putc(&u->queued, '\x1f');
+      buf_puts(&u->queued, r->v[k->key[i]].s);
+    }
+    buf_putc(&u->queued, '\n');
+    return WRITE_QUEUED;
+  }
   long changes = stmt_changes(u->st);
   if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = changes == 0                                 ? WRITE_UNCHANGED

@@ -119,6 +119,11 @@ int writer_put(writer *w, record *r, err_list *errs);
  * 0, or a negative code after adding each problem to errs. */
 int writer_check(writer *w, record *r, err_list *errs);
 
+/* writer_on_write: fn is called for each queued row that a batch inserted
+ * (WRITE_INSERTED) or updated (WRITE_UPDATED), in the order they were
+ * queued, with a record that holds the key alone. */
+void writer_on_write(writer *w, void (*fn)(void *ctx, const record *r, int outcome), void *ctx);
+
 /* writer_flush: writes the queued rows; adds how many of them were
  * inserted and updated to *inserted and *updated (the others were
  * unchanged). Returns 0, or a negative code with e filled. */

@@ -89,6 +89,7 @@ struct backend_ops {
   /* Batched upserts (NULL: stmt_defer runs the statement at once). */
   int (*defer)(stmt *st, err *e);
   int (*flush)(stmt *st, long *inserted, long *updated, err *e);
+  void (*on_batch)(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx);
 };
 
 /* backend_sqlite: the SQLite backend's operations. */

@@ -95,6 +95,11 @@ typedef struct pg_stmt {
   buf rows; /* the queued rows in COPY's text format */
   long nrows;
   long ins, upd; /* outcome of the batches written since the last stmt_flush */
+  unsigned char *outcome; /* per queued row: 0 unchanged, 1 inserted, 2 updated */
+  long outcap;
+  int per_row; /* stage_sql reports each changed row's ordinal */
+  void (*on_batch)(void *ctx, const unsigned char *outcome, long n);
+  void *on_batch_ctx;
 } pg_stmt;
 
 static pgc *conn_of(store *s) { return s->conn; }
@@ -370,9 +375,16 @@ static int flush_step(store *s, const char *sql, pg_stmt *ps, err *e) {
     }
     ExecStatusType t = PQresultStatus(r);
     if (!rc && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) rc = result_error(s, r, e);
-    if (!rc && ps && t == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+    if (!rc && ps && t == PGRES_TUPLES_OK && !ps->per_row && PQntuples(r) == 1) {
       ps->ins += strtol(PQgetvalue(r, 0, 0), NULL, 10);
       ps->upd += strtol(PQgetvalue(r, 0, 1), NULL, 10);
+    }
+    for (int i = 0; !rc && ps && ps->per_row && t == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
+      long n = strtol(PQgetvalue(r, i, 0), NULL, 10);
+      int ins = PQgetvalue(r, i, 1)[0] == 't';
+      if (ins) ps->ins++;
+      else ps->upd++;
+      if (n >= 1 && n <= ps->nrows) ps->outcome[n - 1] = ins ? 1 : 2;
     }
     PQclear(r);
   }
@@ -487,6 +499,11 @@ static int flush_rows(stmt *st, err *e) {
     }
     if (!rc && !ok) rc = lost_error(s, e);
   }
+  if (ps->outcap < ps->nrows) {
+    ps->outcap = ps->nrows;
+    ps->outcome = xrealloc(ps->outcome, (size_t)ps->outcap);
+  }
+  memset(ps->outcome, direct ? 1 : 0, (size_t)ps->nrows);
   if (direct) {
     if (!rc) ps->ins += ps->nrows;
   } else {
@@ -497,6 +514,7 @@ static int flush_rows(stmt *st, err *e) {
     rc = flush_step(s, sql, NULL, e);
   }
   p->flushing = 0;
+  if (!rc && ps->on_batch) ps->on_batch(ps->on_batch_ctx, ps->outcome, ps->nrows);
   buf_reset(&ps->rows);
   ps->nrows = 0;
   return rc;
@@ -581,8 +599,66 @@ static int plan_stage(store *s, pg_stmt *ps) {
   }
   buf_printf(&b, " FROM %s _s", ps->stage);
   buf_puts(&b, vals_end);
-  buf_puts(&b, " RETURNING (xmax = 0) AS _ins) SELECT count(*) FILTER (WHERE _ins), "
-               "count(*) FILTER (WHERE NOT _ins) FROM _w");
+  /* With a conflict target, each changed row is named by its ordinal in the
+   * staging table (its rows are in the order they were queued): the key
+   * columns returned are matched to the staged ones. */
+  buf on;
+  buf_init(&on, 0);
+  const char *target = vals_end + 13; /* after " ON CONFLICT " */
+  if (*target == '(') {
+    const char *te2 = skip_group(target);
+    buf ret;
+    buf_init(&ret, 0);
+    int nk = 0, ok = te2 != NULL;
+    for (const char *q = target + 1; ok && q < te2 - 1;) {
+      while (*q == ' ' || *q == ',') q++;
+      if (*q != '"') {
+        ok = 0;
+        break;
+      }
+      const char *qe = strchr(q + 1, '"');
+      if (!qe) {
+        ok = 0;
+        break;
+      }
+      /* the parameter of that column: its place in the column list */
+      int idx = 0, pos = 0;
+      for (const char *c = te + 2; c < cols_end - 1 && !idx;) {
+        while (*c == ' ' || *c == ',') c++;
+        if (*c != '"') break;
+        const char *ce = strchr(c + 1, '"');
+        if (!ce) break;
+        pos++;
+        if (ce - c == qe - q && !strncmp(c, q, (size_t)(qe - q))) idx = pos;
+        c = ce + 1;
+      }
+      if (!idx) {
+        ok = 0;
+        break;
+      }
+      buf_printf(&ret, "%s_w.\"%.*s\"", nk ? ", " : "", (int)(qe - q - 1), q + 1);
+      buf_printf(&on, "%s_n.p%d = _w.\"%.*s\"", nk ? " AND " : "", idx, (int)(qe - q - 1), q + 1);
+      nk++;
+      q = qe + 1;
+    }
+    if (ok && nk) {
+      ps->per_row = 1;
+      buf_puts(&b, " RETURNING ");
+      for (const char *q = buf_cstr(&ret); *q; q++) {
+        /* RETURNING names the table's columns: drop the _w. prefixes */
+        if (!strncmp(q, "_w.", 3)) q += 3;
+        buf_putc(&b, *q);
+      }
+      buf_printf(&b, ", (xmax = 0) AS _ins) SELECT _n.n, _w._ins FROM _w JOIN (SELECT row_number() OVER "
+                     "(ORDER BY ctid) AS n, * FROM %s) _n ON %s",
+                 ps->stage, buf_cstr(&on));
+    }
+    buf_free(&ret);
+  }
+  if (!ps->per_row)
+    buf_puts(&b, " RETURNING (xmax = 0) AS _ins) SELECT count(*) FILTER (WHERE _ins), "
+                 "count(*) FILTER (WHERE NOT _ins) FROM _w");
+  buf_free(&on);
   ps->stage_sql = xstrdup(buf_cstr(&b));
   /* VALUES ($1, $2, ..., $n) in the columns' order: rows can also be copied
    * into the table itself (a bulk load into an empty table). */
@@ -608,7 +684,7 @@ static const char *type_name(Oid t) {
   case OID_FLOAT4: return "real";
   case OID_NUMERIC: return "numeric";
   case OID_BOOL: return "boolean";
-  default: return "text";
+  default: return "text COLLATE \"C\""; /* as the tables' text: the keys are matched back */
   }
 }
 
@@ -681,6 +757,12 @@ static int pg_defer(stmt *st, err *e) {
   }
   if (ps->rows.len >= STAGE_FLUSH_BYTES) return flush_rows(st, e) ? (e ? e->code : ERR_DB) : 1;
   return 1;
+}
+
+static void pg_on_batch(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx) {
+  pg_stmt *ps = st->impl;
+  ps->on_batch = fn;
+  ps->on_batch_ctx = ctx;
 }
 
 static int pg_flush(stmt *st, long *inserted, long *updated, err *e) {
@@ -1186,6 +1268,7 @@ static void pg_finalize(stmt *st) {
   free(ps->table);
   free(ps->stage_sql);
   free(ps->direct_sql);
+  free(ps->outcome);
   free(ps->stage_cols);
   buf_free(&ps->rows);
   free(ps);
@@ -1293,7 +1376,8 @@ static int pg_inserted(stmt *st) { return ((pg_stmt *)st->impl)->inserted; }
 
 static void pg_set_busy(store *s, int ms) {
   char sql[64];
-  snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
+  /* 0 is no wait at all (as SQLite's busy timeout), not PostgreSQL's "no limit" */
+  snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 1);
   run_simple(s, sql, NULL);
 }
 
@@ -1411,6 +1495,7 @@ static const backend_ops pg_ops = {
     .check = pg_check,
     .defer = pg_defer,
     .flush = pg_flush,
+    .on_batch = pg_on_batch,
 };
 
 const backend_ops *const backend_pg = &pg_ops;

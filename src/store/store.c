@@ -495,6 +495,10 @@ int stmt_defer(stmt *st, err *e) {
   return rc < 0 ? rc : 0;
 }
 
+void stmt_on_batch(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx) {
+  if (st->s->ops->on_batch) st->s->ops->on_batch(st, fn, ctx);
+}
+
 int stmt_flush(stmt *st, long *inserted, long *updated, err *e) {
   if (!st->s->ops->flush) return 0;
   return st->s->ops->flush(st, inserted, updated, e);

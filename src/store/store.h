@@ -264,6 +264,11 @@ int stmt_defer(stmt *st, err *e);
  * (the other queued rows were unchanged). Returns 0 or a negative code. */
 int stmt_flush(stmt *st, long *inserted, long *updated, err *e);
 
+/* stmt_on_batch: fn is called after each batch of st's queued rows is
+ * written, with each queued row's outcome in the order they were queued
+ * (0 unchanged, 1 inserted, 2 updated). Where rows are not queued, never. */
+void stmt_on_batch(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx);
+
 /* stmt_sql: the statement's SQL as given (for messages). */
 const char *stmt_sql(const stmt *st);
 

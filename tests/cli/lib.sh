@@ -25,6 +25,9 @@ if [[ -n "${BLUEHELM_TEST_PG:-}" ]]; then
   BACKEND=postgresql
   PG_USER=${BLUEHELM_TEST_PG_USER:-bh}
   PG_PREFIX="bht_$$_"
+  # A server database has no place beside it for the audit key: it is
+  # given, as a deployment would give it (made at the first append).
+  export BLUEHELM_AUDIT_KEY=${BLUEHELM_AUDIT_KEY:-$WORK/audit-key}
 else
   BACKEND=sqlite
 fi

@@ -64,9 +64,9 @@ if [[ $BACKEND == sqlite ]]; then
   expect_grep copy-existing-target-says 'already exists' "$WORK/stderr"
   expect_eq copy-existing-target-untouched "$(sha256sum <"$WORK/copy.db")" "$before"
 else
-  # A server database has no place beside it for the audit key: the copies
-  # are given the source's, as the copy command says.
-  export BLUEHELM_AUDIT_KEY=$SRC.audit-key
+  # A server database has no place beside it for the audit key: every
+  # database here is given the one key ($BLUEHELM_AUDIT_KEY, tests/cli/lib.sh),
+  # as the copy command says.
   PGDB=$(db_target copy)
   db_remove "$PGDB" --empty
   copy_check copy-sqlite-to-pg "$SRC" "$PGDB"

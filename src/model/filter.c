@@ -19,6 +19,7 @@ void filter_init(filter_set *fs, const kind *k) {
   fs->walk_key = 0;
   buf_init(&fs->where, 1u << 20);
   fs->nbinds = 0;
+  fs->nconds = 0;
 }
 
 void filter_free(filter_set *fs) { buf_free(&fs->where); }
@@ -27,6 +28,48 @@ const char *filter_where(filter_set *fs) { return fs->where.len ? buf_cstr(&fs->
 
 void filter_add_sql(filter_set *fs, const char *sql) {
   buf_printf(&fs->where, "%s(%s)", fs->where.len ? " AND " : "", sql);
+  if (fs->nconds < 0) return;
+  if (fs->nconds == FILTER_CONDS_MAX) {
+    fs->nconds = -1;
+    return;
+  }
+  fs->cond_col[fs->nconds] = NULL;
+  fs->cond_end[fs->nconds++] = (unsigned)fs->where.len;
+}
+
+/* The '?' placeholders of bluehelm's SQL, outside quoted strings and names. */
+static int placeholders(const char *sql, size_t len) {
+  int n = 0;
+  char quote = 0;
+  for (size_t i = 0; i < len; i++) {
+    char ch = sql[i];
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '?') {
+      n++;
+    }
+  }
+  return n;
+}
+
+int filter_conds(const filter_set *fs, filter_cond *out, int max) {
+  if (fs->nconds < 0 || fs->nconds > max || fs->where.overflow) return -1;
+  unsigned start = 0;
+  int bind = 0;
+  for (int i = 0; i < fs->nconds; i++) {
+    /* " AND (" before every condition but the first, ")" after each. */
+    unsigned open = start + (i ? 6 : 1), end = fs->cond_end[i] - 1;
+    out[i].sql = fs->where.data + open;
+    out[i].len = end - open;
+    out[i].bind0 = bind;
+    out[i].nbinds = placeholders(out[i].sql, out[i].len);
+    out[i].column = fs->cond_col[i];
+    bind += out[i].nbinds;
+    start = fs->cond_end[i];
+  }
+  return bind == fs->nbinds ? fs->nconds : -1;
 }
 
 int filter_bind_all(const filter_set *fs, stmt *st, int first) {
@@ -228,8 +271,22 @@ static int add_sector(filter_set *fs, const char *op, const char *value, arena *
   return rc;
 }
 
+static int add_op(filter_set *fs, store *s, const char *column, const char *op, const char *value,
+                  arena *a, err *e);
+
 int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
                   const char *value, arena *a, err *e) {
+  int before = fs->nconds;
+  int rc = add_op(fs, s, column, op, value, a, e);
+  /* The condition on a column of the kind remembers it (a count's period,
+   * for query_batch_open). */
+  const field *f = kind_field(fs->k, column);
+  if (!rc && f && before >= 0 && fs->nconds == before + 1) fs->cond_col[before] = f->name;
+  return rc;
+}
+
+static int add_op(filter_set *fs, store *s, const char *column, const char *op, const char *value,
+                  arena *a, err *e) {
   const kind *k = fs->k;
   value = arena_strdup(a, value); /* bound values must outlive the caller's buffer */
   if (strcmp(column, "near") == 0) {

@@ -1,6 +1,7 @@
 /* query.c: counting, iterating and JSON of records through filter sets. */
 #include "model/query.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -67,6 +68,97 @@ int query_select(store *s, filter_set *fs, const char *columns, const char *orde
   int rc = store_prepare(s, buf_cstr(&sql), out, e);
   buf_free(&sql);
   if (!rc) filter_bind_all(fs, *out, 1);
+  return rc;
+}
+
+static int same_bind(const filter_bind *a, const filter_bind *b) {
+  if (a->type != b->type) return 0;
+  switch (a->type) {
+    case STORE_NULL: return 1;
+    case STORE_INT: return a->i == b->i;
+    case STORE_REAL: return a->d == b->d;
+    case STORE_TEXT: return a->s && b->s && !strcmp(a->s, b->s);
+  }
+  return 0;
+}
+
+/* The same condition: the same SQL with the same bound values. */
+static int same_cond(const filter_set *fa, const filter_cond *a, const filter_set *fb, const filter_cond *b) {
+  if (a->len != b->len || a->nbinds != b->nbinds || memcmp(a->sql, b->sql, a->len)) return 0;
+  for (int i = 0; i < a->nbinds; i++)
+    if (!same_bind(&fa->binds[a->bind0 + i], &fb->binds[b->bind0 + i])) return 0;
+  return 1;
+}
+
+static int has_cond(const filter_set *fs, const filter_cond *conds, int n, const filter_set *fa,
+                    const filter_cond *a) {
+  for (int i = 0; i < n; i++)
+    if (same_cond(fs, &conds[i], fa, a)) return 1;
+  return 0;
+}
+
+/* Whether condition c of set i is one every set has (common[] marks set 0's). */
+static int is_common(filter_set *const *sets, filter_cond (*conds)[FILTER_CONDS_MAX], const int *nc,
+                     const char *common, int i, int c) {
+  if (i == 0) return common[c];
+  for (int c0 = 0; c0 < nc[0]; c0++)
+    if (common[c0] && same_cond(sets[0], &conds[0][c0], sets[i], &conds[i][c])) return 1;
+  return 0;
+}
+
+static void bind_cond(stmt *st, const filter_set *fs, const filter_cond *c, int *param) {
+  for (int b = 0; b < c->nbinds; b++) stmt_bind_value(st, (*param)++, &fs->binds[c->bind0 + b]);
+}
+
+int query_batch_open(store *s, filter_set *const *sets, int n, const char *columns, stmt **out, err *e) {
+  *out = NULL;
+  if (n < 1) return err_set(e, ERR_USAGE, "no filter set to read");
+  filter_cond(*conds)[FILTER_CONDS_MAX] = xcalloc((size_t)n, sizeof *conds);
+  int *nc = xcalloc((size_t)n, sizeof *nc);
+  char common[FILTER_CONDS_MAX] = {0}; /* of set 0's conditions */
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++) {
+    nc[i] = filter_conds(sets[i], conds[i], FILTER_CONDS_MAX);
+    if (nc[i] < 0 || sets[i]->k != sets[0]->k)
+      rc = err_set(e, ERR_USAGE, "these filter sets cannot be read in one pass");
+  }
+  buf sql;
+  buf_init(&sql, 0);
+  if (!rc) {
+    for (int c = 0; c < nc[0]; c++) {
+      common[c] = 1;
+      for (int i = 1; i < n && common[c]; i++) common[c] = has_cond(sets[i], conds[i], nc[i], sets[0], &conds[0][c]);
+    }
+    /* Parameters are numbered in the order they appear: each set's own
+     * conditions in the columns, then the shared ones in WHERE. */
+    buf_printf(&sql, "SELECT %s", columns);
+    for (int i = 0; i < n; i++) {
+      int any = 0;
+      buf_puts(&sql, ", CASE WHEN ");
+      for (int c = 0; c < nc[i]; c++)
+        if (!is_common(sets, conds, nc, common, i, c))
+          buf_printf(&sql, "%s(%.*s)", any++ ? " AND " : "", (int)conds[i][c].len, conds[i][c].sql);
+      buf_printf(&sql, "%s THEN 1 ELSE 0 END", any ? "" : "1 = 1");
+    }
+    buf_printf(&sql, " FROM \"%s\" WHERE ", sets[0]->k->name);
+    int any = 0;
+    for (int c = 0; c < nc[0]; c++)
+      if (common[c]) buf_printf(&sql, "%s(%.*s)", any++ ? " AND " : "", (int)conds[0][c].len, conds[0][c].sql);
+    if (!any) buf_puts(&sql, "1 = 1");
+    if (sql.overflow) rc = err_set(e, ERR_TOO_LARGE, "too many conditions to read in one pass");
+  }
+  if (!rc) rc = store_prepare(s, buf_cstr(&sql), out, e);
+  if (!rc) {
+    int param = 1;
+    for (int i = 0; i < n; i++)
+      for (int c = 0; c < nc[i]; c++)
+        if (!is_common(sets, conds, nc, common, i, c)) bind_cond(*out, sets[i], &conds[i][c], &param);
+    for (int c = 0; c < nc[0]; c++)
+      if (common[c]) bind_cond(*out, sets[0], &conds[0][c], &param);
+  }
+  free(conds);
+  free(nc);
+  buf_free(&sql);
   return rc;
 }
 

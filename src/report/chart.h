@@ -6,17 +6,27 @@
 
 #include <jansson.h>
 
+#include "analysis/indicator.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/lang.h"
 #include "store/store.h"
 
+/* How a chart runs an indicator: its result without `records` and, in
+ * *recs, the ids behind its figures (both borrowed; the caller keeps them
+ * as long as the chart's ids), or NULL with e filled. */
+typedef json_t *(*chart_run_fn)(void *ctx, const char *name, int nargs, const char *const *args,
+                                const ind_records **recs, err *e);
+
 /* chart_collect: gathers the data of chart name over from..to (day numbers)
- * with extra KEY=VALUE args; *data (owned by the caller) holds what the
- * drawing needs and "records", the ids behind it; *title (malloc'd) names
- * it in language l. Returns 0, or ERR_USAGE for an unknown chart or argument. */
+ * with extra KEY=VALUE args, running indicators through run(ctx, ...);
+ * *data (owned by the caller) holds what the drawing needs; *ids (free
+ * with ind_records_free) the ids behind it as figure "records" (some
+ * borrowed from run's records); *title (malloc'd) names it in language l.
+ * Returns 0, or ERR_USAGE for an unknown chart or argument. */
 int chart_collect(store *s, const char *name, int from, int to, lang l, int nargs, const char **args,
-                  const char *visibility, json_t **data, char **title, err *e);
+                  const char *visibility, chart_run_fn run, void *ctx, json_t **data, char **title,
+                  ind_records **ids, err *e);
 
 /* chart_svg: appends the chart (from chart_collect's data) as inline SVG,
  * its labels, legend and notes in language l. */

@@ -255,6 +255,60 @@ static int ctx_finish(ind_ctx *c, const indicator *ind, int rc, buf *result, buf
   return rc;
 }
 
+/* A part of a result cache key, its length first (no part can pass for
+ * two). */
+static void key_part(buf *key, const char *part) {
+  buf_printf(key, "%zu:%s;", part ? strlen(part) : 0, part ? part : "");
+}
+
+/* The result cache's key of a run (store_result_get): what it depends on
+ * besides the database. form tells indicator_run's JSON (pretty or not)
+ * from indicator_eval's figures and records. */
+static void run_key(buf *key, const char *form, const char *name, int nargs, const char *const *args,
+                    const char *visibility) {
+  buf_init(key, 1 << 16);
+  buf_printf(key, "indicator;%s;%d;%d;", form, visibility != NULL, date_today());
+  key_part(key, name);
+  key_part(key, visibility);
+  for (int i = 0; i < nargs; i++) key_part(key, args[i]);
+}
+
+/* indicator_eval's result as one text for the cache: the figures' JSON, a
+ * NUL, then each figure's name, number of ids and ids, NUL-terminated. */
+static void eval_pack(buf *out, const char *json, size_t len, const ind_records *r) {
+  buf_append(out, json, len);
+  buf_putc(out, 0);
+  for (int i = 0; r && i < r->n; i++) {
+    buf_append(out, r->figs[i].name, strlen(r->figs[i].name) + 1);
+    buf_printf(out, "%ld", r->figs[i].n);
+    buf_putc(out, 0);
+    for (long j = 0; j < r->figs[i].n; j++) buf_append(out, r->figs[i].ids[j], strlen(r->figs[i].ids[j]) + 1);
+  }
+}
+
+/* The other way: the figures' JSON appended to out, the records made. */
+static ind_records *eval_unpack(const char *p, size_t len, buf *out) {
+  const char *end = p + len;
+  size_t jl = strnlen(p, len);
+  buf_append(out, p, jl);
+  ind_records *r = ind_records_new();
+  char *copy = arena_alloc(&r->a, len - jl + 1);
+  memcpy(copy, p + jl, len - jl);
+  const char *q = copy + 1, *qend = copy + (end - (p + jl));
+  while (q < qend) {
+    const char *name = q;
+    q += strlen(q) + 1;
+    long n = strtol(q, NULL, 10);
+    q += strlen(q) + 1;
+    ind_records_add(r, name, NULL, 0);
+    for (long j = 0; j < n && q < qend; j++) {
+      ind_records_add(r, name, q, 0);
+      q += strlen(q) + 1;
+    }
+  }
+  return r;
+}
+
 static int run_one(store *s, const char *name, int nargs, const char *const *args, const char *visibility,
                    int pretty, buf *out, ind_records **recs, err *e) {
   const indicator *ind = indicator_find(name);
@@ -271,13 +325,62 @@ static int run_one(store *s, const char *name, int nargs, const char *const *arg
 
 int indicator_run(store *s, const char *name, int nargs, const char *const *args,
                   const char *visibility, int pretty, buf *out, err *e) {
-  return run_one(s, name, nargs, args, visibility, pretty, out, NULL, e);
+  /* The result of the same indicator, arguments, visibility and day over
+   * the same database is kept (store_result_get): a dashboard or a report
+   * asks again and again until something changes. */
+  buf key;
+  run_key(&key, pretty ? "pretty" : "json", name, nargs, args, visibility);
+  int64_t token = -1;
+  int cacheable = !key.overflow;
+  if (cacheable && store_result_get(s, buf_cstr(&key), out, &token)) {
+    buf_free(&key);
+    return 0;
+  }
+  size_t start = out->len;
+  int rc = run_one(s, name, nargs, args, visibility, pretty, out, NULL, e);
+  if (!rc && cacheable) store_result_put(s, token, buf_cstr(&key), out->data + start, out->len - start);
+  buf_free(&key);
+  return rc;
+}
+
+/* indicator_eval through the result cache: 1 when it was there (out and
+ * *recs filled), else 0 with *token and key for eval_keep. */
+static int eval_cached(store *s, const ind_call *call, const char *visibility, buf *out, ind_records **recs,
+                       buf *key, int64_t *token) {
+  run_key(key, "eval", call->name, call->nargs, call->args, visibility);
+  *token = -1;
+  buf hit;
+  buf_init(&hit, 0);
+  int found = !key->overflow && store_result_get(s, buf_cstr(key), &hit, token);
+  if (found) *recs = eval_unpack(hit.data, hit.len, out);
+  buf_free(&hit);
+  return found;
+}
+
+static void eval_keep(store *s, const buf *key, int64_t token, const char *json, size_t len, const ind_records *r) {
+  if (key->overflow || token < 0) return;
+  buf packed;
+  buf_init(&packed, 0);
+  eval_pack(&packed, json, len, r);
+  if (!packed.overflow) store_result_put(s, token, key->data, packed.data, packed.len);
+  buf_free(&packed);
 }
 
 int indicator_eval(store *s, const char *name, int nargs, const char *const *args, const char *visibility,
                    buf *out, ind_records **recs, err *e) {
   *recs = NULL;
-  return run_one(s, name, nargs, args, visibility, 0, out, recs, e);
+  ind_call call = {name, nargs, args};
+  buf key;
+  int64_t token;
+  if (eval_cached(s, &call, visibility, out, recs, &key, &token)) {
+    buf_free(&key);
+    return 0;
+  }
+  size_t start = out->len;
+  int rc = run_one(s, name, nargs, args, visibility, 0, out, recs, e);
+  if (!rc) eval_keep(s, &key, token, out->data + start, out->len - start, *recs);
+  buf_free(&key);
+  return rc;
 }
 
 void indicator_eval_many(store *s, int n, const ind_call *calls, const char *visibility, buf *outs,
@@ -294,8 +397,16 @@ void indicator_eval_many(store *s, int n, const ind_call *calls, const char *vis
   int *count_done = xcalloc((size_t)m, sizeof *count_done);
   int *count_rc = xcalloc((size_t)m, sizeof *count_rc);
   int ncounts = 0;
+  buf *keys = xcalloc((size_t)m, sizeof *keys);
+  int64_t *tokens = xcalloc((size_t)m, sizeof *tokens);
+  size_t *starts = xcalloc((size_t)m, sizeof *starts);
+  char *hit = xcalloc((size_t)m, 1);
   for (int i = 0; i < n; i++) {
     recs[i] = NULL;
+    rcs[i] = 0;
+    starts[i] = outs[i].len;
+    hit[i] = eval_cached(s, &calls[i], visibility, &outs[i], &recs[i], &keys[i], &tokens[i]);
+    if (hit[i]) continue;
     inds[i] = indicator_find(calls[i].name);
     if (!inds[i]) continue;
     cs[i] = ctx_new(s, inds[i], calls[i].nargs, calls[i].args, visibility, 0, &results[i], &ws[i], &rcs[i], &errs[i]);
@@ -311,6 +422,7 @@ void indicator_eval_many(store *s, int n, const ind_call *calls, const char *vis
       rcs[count_at[j]] = count_rc[j];
     }
   for (int i = 0; i < n; i++) {
+    if (hit[i]) continue;
     if (!inds[i]) {
       rcs[i] = err_set(&errs[i], ERR_USAGE, "unknown indicator '%.60s' (see `bluehelm help indicator`)", calls[i].name);
       continue;
@@ -325,7 +437,13 @@ void indicator_eval_many(store *s, int n, const ind_call *calls, const char *vis
     }
     rcs[i] = ctx_finish(cs[i], inds[i], rcs[i], &results[i], &outs[i], &recs[i]);
     ctx_free(cs[i]);
+    if (!rcs[i]) eval_keep(s, &keys[i], tokens[i], outs[i].data + starts[i], outs[i].len - starts[i], recs[i]);
   }
+  for (int i = 0; i < n; i++) buf_free(&keys[i]);
+  free(keys);
+  free(tokens);
+  free(starts);
+  free(hit);
   free(count_done);
   free(count_rc);
   free(counts);

@@ -5,19 +5,54 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/date.h"
+#include "core/str.h"
+
+/* The SQL and its bound values as one text (a key of the result cache). */
+static void query_key(buf *key, const char *sql, const filter_set *fs) {
+  buf_printf(key, "%d;%zu:%s;", date_today(), strlen(sql), sql);
+  for (int i = 0; i < fs->nbinds; i++) {
+    const filter_bind *b = &fs->binds[i];
+    if (b->type == STORE_TEXT) buf_printf(key, "t%zu:%s;", b->s ? strlen(b->s) : 0, b->s ? b->s : "");
+    else if (b->type == STORE_INT) buf_printf(key, "i%lld;", (long long)b->i);
+    else if (b->type == STORE_REAL) buf_printf(key, "r%.17g;", b->d);
+    else buf_puts(key, "n;");
+  }
+}
 
 int query_count(store *s, filter_set *fs, int64_t *out, err *e) {
   buf sql;
   buf_init(&sql, 0);
   buf_printf(&sql, "SELECT count(*) FROM \"%s\" WHERE %s", fs->k->name, filter_where(fs));
+  /* The same count over the same database is kept (store_result_get). */
+  buf key, hit;
+  buf_init(&key, 0);
+  buf_init(&hit, 64);
+  buf_puts(&key, "count;");
+  query_key(&key, buf_cstr(&sql), fs);
+  int64_t token = -1;
+  if (!key.overflow && store_result_get(s, buf_cstr(&key), &hit, &token) && !str_to_int64(buf_cstr(&hit), out)) {
+    buf_free(&sql);
+    buf_free(&key);
+    buf_free(&hit);
+    return 0;
+  }
   stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);
-  if (rc) return rc;
-  filter_bind_all(fs, st, 1);
-  rc = stmt_step(st, e);
-  if (rc == STMT_ROW) *out = stmt_int(st, 0);
-  stmt_finalize(st);
+  if (!rc) {
+    filter_bind_all(fs, st, 1);
+    rc = stmt_step(st, e);
+    if (rc == STMT_ROW) *out = stmt_int(st, 0);
+    stmt_finalize(st);
+  }
+  if (rc == STMT_ROW && !key.overflow) {
+    buf_reset(&hit);
+    buf_printf(&hit, "%lld", (long long)*out);
+    store_result_put(s, token, buf_cstr(&key), hit.data, hit.len);
+  }
+  buf_free(&key);
+  buf_free(&hit);
   return rc < 0 ? rc : 0;
 }
 

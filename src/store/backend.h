@@ -24,6 +24,7 @@ struct store {
   err tx_lost;          /* tx_lost.code: the backend ended the transaction
                          * on this error; statements fail until rollback */
   unsigned long generation;
+  struct results *results; /* results.c */
   void *aux;
   void (*aux_free)(void *);
   /* The audit trail's key (audit.c): loaded on first use. */
@@ -86,7 +87,13 @@ struct backend_ops {
   int (*function)(store *s, const char *name, int nargs, int det, store_fn fn, void *ud, err *e);
   int (*backup)(store *s, const char *dest, err *e);
   int (*check)(store *s, long *bad_pages, long *bad_refs, err *e);
+  /* 1 when data_version moves at every commit of any connection and at
+   * every change of this one: results may then be kept (results.c). */
+  int exact_version;
 };
+
+/* store_results_free: drops s's kept results (results.c; at store_close). */
+void store_results_free(store *s);
 
 /* backend_sqlite: the SQLite backend's operations. */
 extern const backend_ops backend_sqlite;

@@ -516,6 +516,7 @@ const backend_ops backend_sqlite = {
     .function = lite_function,
     .backup = lite_backup,
     .check = lite_check,
+    .exact_version = 1,
 };
 
 /* Until the PostgreSQL backend is built in. */

@@ -123,6 +123,7 @@ fail:
 void store_close(store *s) {
   if (!s) return;
   if (s->aux_free) s->aux_free(s->aux);
+  store_results_free(s);
   for (int i = 0; i < s->ncache; i++) {
     s->cache[i].st->cached = 0;
     stmt_finalize(s->cache[i].st);

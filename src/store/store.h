@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 typedef struct store store;
@@ -124,6 +125,22 @@ int store_set_cache_kib(store *s, long kib, err *e);
 /* store_data_version: a number that changes whenever any connection commits
  * a change to the database (for caches of results). */
 int64_t store_data_version(store *s);
+
+/* store_result_get: a result kept on this connection: appends it to out
+ * and returns 1, or returns 0. key names everything the result depends on
+ * besides the database (the query and its values, the user's visibility,
+ * the day). Results are kept only while the database stays as it was when
+ * they were read: a commit by any connection, or a change by this one,
+ * drops them all (store_data_version). Nothing is kept inside a
+ * transaction, nor on a backend whose data version cannot tell every
+ * commit. *token (for store_result_put) is the version looked at. */
+int store_result_get(store *s, const char *key, buf *out, int64_t *token);
+
+/* store_result_put: keeps len bytes of val under key, as of the version
+ * that store_result_get gave in token (computed after that call); nothing
+ * is kept when the database has changed since, or beyond the connection's
+ * budget (2 MiB; the oldest results go first; one result at most 512 KiB). */
+void store_result_put(store *s, int64_t token, const char *key, const char *val, size_t len);
 
 /* store_generation / store_touch: a counter that write paths bump when
  * records that in-memory lookups depend on change (places, sector_areas). */

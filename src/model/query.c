@@ -204,15 +204,47 @@ void query_row(stmt *st, record *r) {
   }
 }
 
+/* SELECT every column of k WHERE its key = ?1 (AND key2 = ?2). */
+static void get_sql(const kind *k, buf *sql) {
+  buf_puts(sql, "SELECT ");
+  for (int i = 0; i < k->nfields; i++) {
+    buf_puts(sql, i ? ", \"" : "\"");
+    buf_puts(sql, k->fields[i].name);
+    buf_putc(sql, '"');
+  }
+  buf_printf(sql, " FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
+  if (k->nkey > 1) buf_printf(sql, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+}
+
+int query_read(store *s, const kind *k, const char *id, const char *id2, record *r, arena *a, err *e) {
+  buf sql;
+  buf_init(&sql, 0);
+  get_sql(k, &sql);
+  stmt *st = store_cached(s, buf_cstr(&sql), e);
+  buf_free(&sql);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  if (k->nkey > 1) stmt_bind_text(st, 2, id2 ? id2 : "");
+  int rc = stmt_step(st, e);
+  if (rc == STMT_ROW) {
+    record_init(r, k);
+    query_row(st, r);
+    for (int i = 0; i < k->nfields; i++)
+      if (r->v[i].set && r->v[i].s) r->v[i].s = arena_strdup(a, r->v[i].s);
+    rc = 1;
+  } else if (rc == STMT_DONE) {
+    rc = 0;
+  }
+  stmt_reset(st);
+  return rc;
+}
+
 int query_get(store *s, const kind *k, const char *id, const char *id2, stmt **st,
               record *r, err *e) {
   *st = NULL;
   buf sql;
   buf_init(&sql, 0);
-  buf_puts(&sql, "SELECT ");
-  for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
-  buf_printf(&sql, " FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
-  if (k->nkey > 1) buf_printf(&sql, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  get_sql(k, &sql);
   int rc = store_prepare(s, buf_cstr(&sql), st, e);
   buf_free(&sql);
   if (rc) return rc;

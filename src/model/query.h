@@ -44,6 +44,11 @@ int query_batch_open(store *s, filter_set *const *sets, int n, const char *colum
 int query_get(store *s, const kind *k, const char *id, const char *id2, stmt **st,
               record *r, err *e);
 
+/* query_read: as query_get, through a statement the store keeps (no SQL
+ * compiled per call), the record's text copied into a (no statement
+ * stays open). Returns 1, 0 when there is no such record, <0 on error. */
+int query_read(store *s, const kind *k, const char *id, const char *id2, record *r, arena *a, err *e);
+
 /* query_row: reads the current row of a query_open statement into r
  * (text points into the statement, valid until the next step). */
 void query_row(stmt *st, record *r);

@@ -3,6 +3,7 @@
  * bluehelm's error codes, a deadline by progress handler, online backup
  * and the integrity pragmas. */
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,8 @@ static long file_size(const char *path, const char *suffix) {
   return stat(name, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
+static void no_memstatus(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static int lite_open(store *s, const char *path, int flags, err *e) {
   struct stat sb;
   int exists = stat(path, &sb) == 0 && sb.st_size > 0;
@@ -175,6 +178,10 @@ static int lite_open(store *s, const char *path, int flags, err *e) {
     name = uri;
     uri_flag = SQLITE_OPEN_URI;
   }
+  /* No memory statistics: they take a process-wide lock at every
+   * allocation, which threads (the server's) then wait on. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, no_memstatus);
   lite *l = xcalloc(1, sizeof *l);
   s->conn = l;
   int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

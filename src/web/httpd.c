@@ -323,7 +323,10 @@ static void dispatch(httpd *h, conn *c) {
   conn **tail = &h->work;
   while (*tail) tail = &(*tail)->qnext;
   *tail = c;
-  pthread_cond_broadcast(&h->cv);
+  /* One request, one worker woken (a broadcast would wake them all to
+   * fight over it); a write held back by the writers' limit is taken when
+   * the running one ends, which wakes them all. */
+  pthread_cond_signal(&h->cv);
   pthread_mutex_unlock(&h->mu);
 }
 

@@ -29,7 +29,7 @@ static const struct {
               "authorized_strength|status"},
     {"operations", "operation_id|name|kind|sector|admin1|start|end|lead_component"},
     {"events", "event_id_cnty|event_date|event_type|sub_event_type|admin1|location|weapon|"
-               "target|fatalities|sector"},
+               "target|fatalities|sector|verification|duplicate_of"},
     {"equipment", "equipment_id|unit_id|category|model|registration"},
     {"equipment_status", "equipment_id|date|status|cause|event_id|note"},
     {"evaluations", "evaluation_id|unit_id|date|kind|strength|result|mitigation"},
@@ -291,7 +291,7 @@ int cmd_list(cli *c, int argc, char **argv) {
   int rc = cli_open(c, &s, STORE_READONLY);
   if (rc) return rc;
   filter_set fs;
-  filter_init(&fs, k);
+  filter_init_all(&fs, k);
   for (int i = 0; i < nf && !rc; i++) rc = filter_add(&fs, s, filters[i], &c->a, &c->e);
   if (!rc && outp) rc = cli_set_output(c, outp);
   if (!rc) rc = json ? list_json(c, s, &fs, limit) : list_table(c, s, &fs, user_cols, limit);

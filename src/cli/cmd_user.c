@@ -5,11 +5,7 @@
 #include "cli/cli.h"
 #include "web/auth.h"
 
-/* Who did it, for the audit trail: the operating-system user at the console. */
-static const char *actor(cli *c) {
-  const char *u = getenv("USER");
-  return arena_printf(&c->a, "local:%s", u && *u ? u : "unknown");
-}
+static const char *actor(cli *c) { return cli_actor(c); }
 
 static int read_password(cli *c, char *out, size_t cap) {
   if (!fgets(out, (int)cap, stdin)) return err_set(&c->e, ERR_USAGE, "give the password on the first line of standard input");

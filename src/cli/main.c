@@ -29,6 +29,11 @@ int cli_open(cli *c, store **out, int flags) {
   return rc;
 }
 
+const char *cli_actor(cli *c) {
+  const char *u = getenv("USER");
+  return arena_printf(&c->a, "local:%s", u && *u ? u : "unknown");
+}
+
 int cli_set_output(cli *c, const char *path) {
   FILE *f = fopen(path, "w");
   if (!f) return err_set(&c->e, ERR_IO, "cannot write %s", path);

@@ -1,9 +1,11 @@
 /* event.c: the events kind's hook: coordinates from the place or location. */
 #include "model/event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "model/place.h"
 #include "model/record.h"
 
@@ -28,10 +30,13 @@ static int set_place_fields(record *r, const place_match *m, arena *a) {
 }
 
 /* A given poc or classification equal to its default is stored as "no value",
- * so it stays a default: an export imported back, then a later change of
- * event type, still moves poc. The rules mirror the generated columns of
- * 001_init.sql (poc: yes for Violence against civilians or when
- * civilian_targeting is set; classification: restricted). */
+ * so it stays a default: a record saved from a form that showed the
+ * defaults, then a later change of event type, still moves poc. The rules
+ * mirror the generated columns of 001_init.sql (poc: yes for Violence
+ * against civilians or when civilian_targeting is set; classification:
+ * restricted). The defaulted columns of FORMATS.md §4.1 (weapon, target,
+ * civilians_killed, verification) keep exactly what is given: a value
+ * given in a file wins, and an export writes it back. */
 static void keep_defaults(record *r) {
   const kind *k = r->k;
   int ipoc = kind_field_index(k, "poc"), icls = kind_field_index(k, "classification");
@@ -46,11 +51,15 @@ static void keep_defaults(record *r) {
   }
 }
 
+static int check_merge(store *s, record *r, err *e);
+
 int event_prepare(store *s, record *r, err *e) {
   static arena scratch; /* holds looked-up place strings until the next call */
   arena_free(&scratch);
   const kind *k = r->k;
   keep_defaults(r);
+  int mrc = check_merge(s, r, e);
+  if (mrc) return mrc;
   int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
   int ipid = kind_field_index(k, "place_id"), iloc = kind_field_index(k, "location");
   int has_lat = r->v[ilat].set, has_lon = r->v[ilon].set;
@@ -82,4 +91,98 @@ int event_prepare(store *s, record *r, err *e) {
     return err_at(e, NULL, 0, "-");
   }
   return 0;
+}
+
+int event_deletion(store *s, const char *id, int64_t *ts) {
+  sqlite3_stmt *st = store_cached(s, "SELECT deleted_timestamp FROM _deletions WHERE event_id_cnty = ?", NULL);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *ts = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+}
+
+int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
+  int64_t old;
+  int found = event_deletion(s, id, &old);
+  if (found < 0) return store_error(s, e, "deletions");
+  if (found && old >= ts) return WRITE_UNCHANGED;
+  sqlite3_stmt *st = store_cached(s,
+                                  "INSERT INTO _deletions (event_id_cnty, deleted_timestamp) VALUES (?1, ?2) "
+                                  "ON CONFLICT (event_id_cnty) DO UPDATE SET deleted_timestamp = ?2",
+                                  e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, ts);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return store_error(s, e, "deletions");
+  return found ? WRITE_UPDATED : WRITE_INSERTED;
+}
+
+int event_forget_deletion(store *s, const char *id, err *e) {
+  sqlite3_stmt *st = store_cached(s, "DELETE FROM _deletions WHERE event_id_cnty = ?", e);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : store_error(s, e, "deletions");
+}
+
+int event_merged_into(store *s, const char *id, char *out, size_t cap) {
+  sqlite3_stmt *st = store_cached(s, "SELECT duplicate_of FROM events WHERE event_id_cnty = ?", NULL);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), found = 0;
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    found = 1;
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return ERR_NOT_FOUND;
+  return rc == SQLITE_ROW ? found : ERR_DB;
+}
+
+long event_merged_from(store *s, const char *id, buf *ids, int max) {
+  sqlite3_stmt *st =
+      store_cached(s, "SELECT event_id_cnty FROM events WHERE duplicate_of = ? ORDER BY event_id_cnty", NULL);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  long n = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (ids && n < max) buf_printf(ids, "%s%s", n ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+    n++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? n : ERR_DB;
+}
+
+/* The merge rules on a write that sets duplicate_of (FORMATS.md §4.1): the
+ * event named must not itself be merged, and no event may be merged into
+ * this one (merges have one level, never chains). */
+static int check_merge(store *s, record *r, err *e) {
+  const fval *to = record_get(r, "duplicate_of");
+  const char *self = r->v[r->k->key[0]].s;
+  if (!to->set || !strcmp(to->s, self)) return 0; /* the reference check names itself */
+  char further[256];
+  int m = event_merged_into(s, to->s, further, sizeof further);
+  if (m == ERR_DB) return store_error(s, e, "duplicate_of");
+  if (m == 1) {
+    err_set(e, ERR_VALIDATION, "%.100s is itself merged into %.100s: merge into %.100s (merges do not chain)",
+            to->s, further, further);
+    return err_at(e, NULL, 0, "duplicate_of");
+  }
+  buf from;
+  buf_init(&from, 4096);
+  long n = event_merged_from(s, self, &from, 5);
+  if (n > 0)
+    err_set(e, ERR_VALIDATION,
+            "%ld event%s merged into %.100s (%s%s): a record others are merged into cannot be merged; "
+            "merge them into %.100s first",
+            n, n == 1 ? " is" : "s are", self, buf_cstr(&from), n > 5 ? ", ..." : "", to->s);
+  buf_free(&from);
+  if (n < 0) return store_error(s, e, "duplicate_of");
+  return n > 0 ? err_at(e, NULL, 0, "duplicate_of") : 0;
 }

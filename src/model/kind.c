@@ -19,6 +19,7 @@
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND(name, date, prep, after) static const field name##_fields[] = {
 #define KIND_END };
 #include "model/kinds/kinds.def"
@@ -27,6 +28,7 @@
 #undef PAIR
 #undef WITHIN
 #undef COMPUTED
+#undef COUNTED
 #undef KIND
 #undef KIND_END
 
@@ -35,6 +37,7 @@
 #define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
 #define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND(name, date, prep, after) \
   static const kind_check name##_checks[] = {{CHECK_ORDER, NULL, NULL, NULL, NULL, NULL},
 #define KIND_END };
@@ -44,6 +47,7 @@
 #undef PAIR
 #undef WITHIN
 #undef COMPUTED
+#undef COUNTED
 #undef KIND
 #undef KIND_END
 
@@ -52,6 +56,7 @@
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
+#define COUNTED(col, cond)
 #define KIND(name, date, prep, after) \
   static const kind_computed name##_computed[] = {{NULL, NULL, NULL, NULL},
 #define KIND_END };
@@ -61,6 +66,26 @@
 #undef PAIR
 #undef WITHIN
 #undef COMPUTED
+#undef COUNTED
+#undef KIND
+#undef KIND_END
+
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond) {#col, cond},
+#define KIND(name, date, prep, after) \
+  static const kind_counted name##_counted[] = {{NULL, NULL},
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef COMPUTED
+#undef COUNTED
 #undef KIND
 #undef KIND_END
 
@@ -70,12 +95,13 @@
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND_END
 static kind kinds[] = {
 #define KIND(name, date, prep, after)                                       \
   {#name, name##_fields, N(name##_fields), date, name##_checks + 1,         \
-   N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1, {0, 0}, \
-   0, prep, after},
+   N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1,       \
+   name##_counted + 1, N(name##_counted) - 1, {0, 0}, 0, prep, after},
 #include "model/kinds/kinds.def"
 #undef KIND
 };

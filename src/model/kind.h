@@ -64,6 +64,13 @@ typedef struct kind_computed {
   const char *column, *function, *arg1, *arg2;
 } kind_computed;
 
+/* One part of the rule of what counts (FORMATS.md §4.1): counts,
+ * indicators, reports and maps keep only the records meeting condition (SQL
+ * written by bluehelm), unless a FILTER names column. */
+typedef struct kind_counted {
+  const char *column, *condition;
+} kind_counted;
+
 struct record;
 struct store;
 struct err;
@@ -77,6 +84,8 @@ typedef struct kind {
   int nchecks;
   const kind_computed *computed;
   int ncomputed;
+  const kind_counted *counted;
+  int ncounted;
   int key[2]; /* indexes of the key fields */
   int nkey;
   /* Called before each write with the parsed record; may fill defaults or

@@ -395,6 +395,22 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
   return bad;
 }
 
+/* 1 when the record r names (by every key column) exists, 0 if not, <0 on error. */
+static int exists_key(writer *w, const record *r) {
+  const kind *k = w->k;
+  if (k->nkey < 2) return record_exists(w->s, k, r->v[k->key[0]].s);
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"%s\" = ?", k->name,
+           k->fields[k->key[0]].name, k->fields[k->key[1]].name);
+  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return ERR_DB;
+  sqlite3_bind_text(st, 1, r->v[k->key[0]].s, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, r->v[k->key[1]].s, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+}
+
 static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
@@ -415,10 +431,37 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
       return ERR_VALIDATION;
     }
+  /* A record without some required column (a partial update: the id and
+   * the columns to change) updates an existing record only. */
+  int partial = 0;
+  for (int i = 0; i < k->nfields; i++)
+    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i])
+      partial = 1;
+  if (!bad && partial) {
+    int ex = exists_key(w, r);
+    if (ex < 0) {
+      store_error(w->s, &e, "write");
+      add_error(errs, r, "-", &e);
+      return ERR_DB;
+    }
+    if (!ex) {
+      for (int i = 0; i < k->nfields; i++)
+        if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i]) {
+          err_set(&e, ERR_VALIDATION,
+                  "a value is required: without this column a row can only update a %s record, "
+                  "and none has the id '%.100s'",
+                  k->name, r->v[k->key[0]].s);
+          add_error(errs, r, k->fields[i].name, &e);
+        }
+      return ERR_VALIDATION;
+    }
+  }
   if (!bad && k->prepare) {
     err_clear(&e);
     if (k->prepare(w->s, r, &e) < 0) {
-      add_error(errs, r, e.field[0] ? e.field : "-", &e);
+      char at[sizeof e.field]; /* err_at copies into e.field: not from it */
+      snprintf(at, sizeof at, "%s", e.field[0] ? e.field : "-");
+      add_error(errs, r, at, &e);
       bad = 1;
     }
   }
@@ -438,15 +481,6 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
   sqlite3 *db = store_db(w->s);
-  if (u->partial && record_exists(w->s, k, r->v[k->key[0]].s) != 1) {
-    for (int i = 0; i < k->nfields; i++)
-      if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
-          !r->present[i]) {
-        err_set(&e, ERR_VALIDATION, "a value is required");
-        add_error(errs, r, k->fields[i].name, &e);
-      }
-    return ERR_VALIDATION;
-  }
   sqlite3_set_last_insert_rowid(db, 0);
   int rc = sqlite3_step(u->st);
   sqlite3_reset(u->st);

@@ -14,6 +14,7 @@ import { forcePage, unitPage } from './pages/force.js';
 import { rotationsPage } from './pages/rotations.js';
 import { operationsPage, operationPage } from './pages/operations.js';
 import { reportPage } from './pages/report.js';
+import { duplicatesPage } from './pages/duplicates.js';
 
 const routes = [
   [/^\/$/, dashboardPage, 'Dashboard'],
@@ -28,6 +29,7 @@ const routes = [
   [/^\/operations$/, operationsPage, 'Operations'],
   [/^\/operations\/([^/]+)$/, operationPage, 'Operations'],
   [/^\/report$/, reportPage, 'Report'],
+  [/^\/duplicates$/, duplicatesPage, 'Duplicates'],
 ];
 
 const NAV = [
@@ -35,6 +37,7 @@ const NAV = [
   ['/map', 'Map'],
   ['/incident/new', 'New incident', () => canWrite()],
   ['/records', 'Records'],
+  ['/duplicates', 'Duplicates'],
   ['/force', 'Force'],
   ['/force/rotations', 'Rotations'],
   ['/operations', 'Operations'],

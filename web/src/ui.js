@@ -72,6 +72,7 @@ const LABELS = {
   unit_id: 'Unit',
   parent_unit: 'Parent unit',
   operation_id: 'Operation',
+  duplicate_of: 'Merged into',
   evaluation_id: 'Evaluation',
   equipment_id: 'Equipment',
   notification_id: 'Notification',

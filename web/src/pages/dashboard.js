@@ -103,7 +103,7 @@ export async function dashboardPage({ main, query, signal }) {
 
   const safe = (pr) => pr.catch((e) => (e.name === 'AbortError' ? Promise.reject(e) : { error: e }));
   const typeNames = Object.keys(TYPE_COLORS);
-  const [byType, ied, cas, poc, serv, restr, gaps] = await Promise.all([
+  const [byType, ied, cas, poc, unverified, serv, restr, gaps] = await Promise.all([
     safe(Promise.all(typeNames.map((t) => indicator('count', { of: 'events', event_type: t, ...range }, signal)))),
     safe(indicator('ied', { from: p.from, to: p.to }, signal)),
     safe(
@@ -114,6 +114,7 @@ export async function dashboardPage({ main, query, signal }) {
       ),
     ),
     safe(indicator('count', { of: 'events', poc: 'yes', ...range }, signal)),
+    safe(indicator('count', { of: 'events', verification: 'reported', ...range }, signal)),
     safe(indicator('serviceability', { as_of: p.to, category: 'apc,mpv' }, signal)),
     safe(indicator('restrictions', { as_of: p.to }, signal)),
     safe(indicator('capability-gaps', {}, signal)),
@@ -174,6 +175,17 @@ export async function dashboardPage({ main, query, signal }) {
   }
   if (poc.error) tiles.append(errorBox(poc.error));
   else tiles.append(tile({ id: 't-poc', title: 'POC incidents', value: fmtNum(poc.count), href: idsHref('events', poc.records.count, 'POC incidents') }));
+  if (unverified.error) tiles.append(errorBox(unverified.error));
+  else
+    tiles.append(
+      tile({
+        id: 't-unverified',
+        title: 'Still unverified',
+        value: fmtNum(unverified.count),
+        href: idsHref('events', unverified.records.count, 'Incidents still unverified (reported)'),
+        note: 'Incidents of the period still only reported. Rejected, merged and deleted ones are counted nowhere.',
+      }),
+    );
   if (serv.error) tiles.append(errorBox(serv.error));
   else
     tiles.append(
@@ -240,7 +252,8 @@ export async function dashboardPage({ main, query, signal }) {
   let civK = null;
   let civI = null;
   if (inWindow <= TREND_LIST_MAX) {
-    const { items } = await listAll(ev, trendRange, { signal });
+    // Only the events that count (the server's rule: not rejected, merged or deleted).
+    const { items } = await listAll(ev, { ...trendRange, counted: 'yes' }, { signal });
     const types = [...new Set(items.map((e) => e.event_type))].sort((a, b) => typeNames.indexOf(a) - typeNames.indexOf(b));
     series = types.map((t) => ({ name: t, color: typeColor(t), values: zeros() }));
     civK = zeros();

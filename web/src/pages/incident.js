@@ -17,6 +17,10 @@ const CASUALTIES = [
   ['peacekeepers', 'Peacekeepers'],
   ['forces', 'National forces'],
 ];
+// The grading military information staff use: the source's reliability and
+// the information's credibility.
+const RELIABILITY = { A: 'completely reliable', B: 'usually reliable', C: 'fairly reliable', D: 'not usually reliable', E: 'unreliable', F: 'reliability cannot be judged' };
+const CREDIBILITY = { 1: 'confirmed by other sources', 2: 'probably true', 3: 'possibly true', 4: 'doubtful', 5: 'improbable', 6: 'truth cannot be judged' };
 const NUMERIC = new Set([
   'civilians_killed',
   'civilians_injured',
@@ -114,6 +118,9 @@ export async function incidentPage({ main, query, signal }) {
     ['no', 'No'],
   ], '');
   sel('classification', vocab('classification').map((v) => [v, v.toUpperCase()]), 'restricted', { required: true });
+  sel('verification', vocab('verification'), 'reported');
+  sel('reliability', [['', '—'], ...vocab('reliability').map((v) => [v, RELIABILITY[v] ? `${v}: ${RELIABILITY[v]}` : v])], '');
+  sel('credibility', [['', '—'], ...vocab('credibility').map((v) => [v, CREDIBILITY[v] ? `${v}: ${CREDIBILITY[v]}` : v])], '');
   sel('operation_id', [['', 'None'], ...ops.items.map((o) => [o.operation_id, `${o.name} (${o.operation_id})`])], '');
   inp('source', { value: 'JOC report', autocomplete: 'off' });
   c.notes = h('textarea', { name: 'notes', id: 'i-notes', rows: '4' });
@@ -212,6 +219,9 @@ export async function incidentPage({ main, query, signal }) {
         'div',
         { class: 'grid' },
         field('Classification *', c.classification, { name: 'classification', hint: 'Confidential incidents are hidden from viewers.' }),
+        field('Verification', c.verification, { name: 'verification', hint: 'Rejected incidents are not counted.' }),
+        field('Source reliability', c.reliability, { name: 'reliability' }),
+        field('Information credibility', c.credibility, { name: 'credibility' }),
         field('Operation', c.operation_id, { name: 'operation_id' }),
         field('Source', c.source, { name: 'source' }),
         field('Incident id *', c.event_id_cnty, { name: 'event_id_cnty', hint: editId ? null : 'Made up for you; change it to the report number if there is one.' }),
@@ -323,11 +333,16 @@ export async function incidentPage({ main, query, signal }) {
     picker.input.value = v.place_label || v.place_id || '';
     if (pick) pick.set(v.latitude, v.longitude, true);
   }
+  // An edit sends only what changed: a value the stored record takes by
+  // default (a weapon from the sub-type, a target from the event type)
+  // stays a default instead of becoming a value given.
+  let initial = null;
   function body() {
     const v = values();
     const b = {};
     for (const [name, val] of Object.entries(v)) {
       if (name === 'place_label') continue;
+      if (initial && name !== 'event_id_cnty' && String(val ?? '') === String(initial[name] ?? '')) continue;
       if (val === '' || val == null) {
         if (editId) b[name] = null;
         continue;
@@ -363,7 +378,7 @@ export async function incidentPage({ main, query, signal }) {
     if (stored) setValues(placeValues(stored));
     else {
       form.reset();
-      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', source: 'JOC report', place_id: '', place_label: '' });
+      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', verification: 'reported', source: 'JOC report', place_id: '', place_label: '' });
       c.event_type.value = '';
       fillSubtypes('');
     }
@@ -378,7 +393,10 @@ export async function incidentPage({ main, query, signal }) {
   form.addEventListener('input', saveDraft);
   form.addEventListener('change', saveDraft);
 
-  if (stored) setValues(placeValues(stored));
+  if (stored) {
+    setValues(placeValues(stored));
+    initial = values();
+  }
   const draft = loadDraft(draftKey);
   if (draft && draft.values) {
     setValues(draft.values);

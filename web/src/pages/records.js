@@ -52,7 +52,7 @@ export async function recordsIndexPage({ main, signal }) {
   }
   await Promise.all(
     counters.map(([n, c]) =>
-      count(n, {}, signal)
+      count(n, { counted: 'no' }, signal)
         .then((x) => (c.textContent = fmtNum(x)))
         .catch(() => (c.textContent = '')),
     ),
@@ -221,6 +221,31 @@ export async function recordsListPage({ main, params, query, signal }) {
       navigate(`/records/${k.name}?${q}`);
     });
     main.append(h('div', { class: 'filters' }, filters.toString() ? chips : null, addForm));
+    // Incidents: the verification and the curation at one click.
+    if (k.name === 'events') {
+      const quick = [
+        ['verification', 'reported', 'unverified'],
+        ['verification', 'verified', 'verified'],
+        ['verification', 'rejected', 'rejected'],
+        ['duplicate_of', 'ne:', 'merged into another'],
+        ['deleted', 'yes', 'deleted by ACLED'],
+      ];
+      main.append(
+        h(
+          'p',
+          { class: 'quick-filters' },
+          'Show only: ',
+          quick.map(([col, v, label], i) => {
+            const q = new URLSearchParams(query);
+            q.delete(col);
+            q.set(col, v);
+            q.delete('after');
+            q.delete('back');
+            return [i ? ' · ' : '', h('a', { href: `/records/events?${q}` }, label)];
+          }),
+        ),
+      );
+    }
   }
 
   const status = h('p', { class: 'muted list-status', role: 'status' });
@@ -238,7 +263,11 @@ export async function recordsListPage({ main, params, query, signal }) {
       items = await byIds(k, idList, { signal });
       whole = true;
     } else {
-      const total = await count(k.name, filters, signal);
+      // Lists show every record, those that do not count too (rejected,
+      // merged or deleted events): the total says the same.
+      const all = new URLSearchParams(filters);
+      all.set('counted', 'no');
+      const total = await count(k.name, all, signal);
       status.textContent = `${fmtNum(total)} record${total === 1 ? '' : 's'}${filters.toString() ? ' match the filters' : ''}.`;
       if (total <= 1000 && !after) {
         items = (await listAll(k, filters, { signal })).items;
@@ -438,6 +467,7 @@ export async function recordPage(ctx) {
     rec.classification ? h('p', {}, h('span', { class: ['level', 'lvl-' + rec.classification] }, rec.classification.toUpperCase())) : null,
     actions,
   );
+  if (k.name === 'events') main.append(eventCuration(k, rec));
   const places = await placeNames([rec], k.fields, signal);
   const dl = h('dl', { class: 'record' });
   for (const f of k.fields) {
@@ -482,10 +512,88 @@ export async function recordPage(ctx) {
   }
 }
 
+// An incident's verification and grading (set by editors), and whether it
+// counts: rejected, merged into another (with unmerge) or withdrawn by ACLED.
+function eventCuration(k, rec) {
+  const id = rec.event_id_cnty;
+  const path = `events/${encodeURIComponent(id)}`;
+  const box = h('section', { class: 'card curation', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, 'Verification'));
+  const why = [];
+  if (rec.verification === 'rejected') why.push('it is rejected');
+  if (rec.duplicate_of) why.push(['it is merged into ', h('a', { href: `/records/events/${encodeURIComponent(rec.duplicate_of)}` }, rec.duplicate_of), ', which counts for both']);
+  if (rec.deleted) why.push('ACLED withdrew it');
+  if (why.length)
+    box.append(h('p', { class: 'alert' }, 'Not counted in figures, reports and maps: ', why.map((w, i) => [i ? '; ' : '', w]), '.'));
+  const status = h('div', { role: 'status' });
+  if (!canWrite()) {
+    box.append(h('p', {}, `${vocabLabel(rec.verification)} · reliability ${rec.reliability || '—'} · credibility ${rec.credibility || '—'}`));
+    return box;
+  }
+  const grade = (name, label, vocab, hint) =>
+    field(label, select(name, name === 'verification' ? vocab : [['', '—'], ...vocab], rec[name] || '', { id: `cur-${name}` }), { name, hint });
+  const vocab = (name) => k.byName.get(name).vocabulary || [];
+  const form = h(
+    'form',
+    { class: 'grid', 'aria-label': 'Verification and grading' },
+    grade('verification', 'Verification', vocab('verification'), 'Rejected incidents are not counted.'),
+    grade('reliability', 'Source reliability', vocab('reliability'), 'A (reliable) to F (cannot be judged).'),
+    grade('credibility', 'Information credibility', vocab('credibility'), '1 (confirmed) to 6 (cannot be judged).'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    const b = {};
+    for (const n of ['verification', 'reliability', 'credibility']) {
+      const v = form.elements.namedItem(n).value || null;
+      if (v !== (rec[n] ?? null)) b[n] = v;
+    }
+    if (!Object.keys(b).length) {
+      announce('Nothing changed.');
+      return;
+    }
+    try {
+      await api(path, { method: 'PUT', body: b });
+      announce('Saved.');
+      navigate(recordHref('events', rec));
+    } catch (err) {
+      showFieldErrors(form, err.fields);
+      status.replaceChildren(errorBox(err));
+    }
+  });
+  box.append(form);
+  if (rec.duplicate_of)
+    box.append(
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: async () => {
+              try {
+                await api('duplicates/unmerge', { method: 'POST', body: { id } });
+                announce(`${id} is unmerged: it counts on its own again.`);
+                navigate(recordHref('events', rec));
+              } catch (err) {
+                status.replaceChildren(errorBox(err));
+              }
+            },
+          },
+          `Unmerge from ${rec.duplicate_of}`,
+        ),
+      ),
+    );
+  box.append(status);
+  return box;
+}
+
 // ------------------------------------------------------------------ edit
 async function optionsFor(kind, signal) {
   const k = kindMeta(kind);
-  const n = await count(kind, {}, signal).catch(() => 9999);
+  const n = await count(kind, { counted: 'no' }, signal).catch(() => 9999);
   if (n > 1000) return null;
   const { items } = await listAll(k, {}, { signal });
   return items.map((r) => [r[k.key[0]], `${recordTitle(k, r) || r[k.key[0]]}${recordTitle(k, r) && recordTitle(k, r) !== r[k.key[0]] ? ` (${r[k.key[0]]})` : ''}`]);
@@ -617,11 +725,16 @@ async function editPage({ main, signal }, k, rec) {
   const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create' : 'Save');
   form.append(grid, h('div', { class: 'actions' }, submit, h('a', { class: 'button secondary', href: rec ? recordHref(k.name, rec) : `/records/${k.name}` }, 'Cancel')));
   main.append(form);
+  // An edit sends only the fields that changed: values a record takes by
+  // default stay defaults (the API returns the value in force).
+  const initial = isNew ? null : formBody(k, form, false);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
     errSummary.hidden = true;
     const b = formBody(k, form, isNew);
+    if (initial)
+      for (const f of Object.keys(b)) if (!k.key.includes(f) && JSON.stringify(b[f]) === JSON.stringify(initial[f])) delete b[f];
     submit.disabled = true;
     try {
       const path = isNew ? k.name : `${k.name}/${k.key.map((x) => encodeURIComponent(rec[x])).join('/')}`;

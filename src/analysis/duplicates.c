@@ -188,15 +188,15 @@ static double fatality_score(long a, long b) {
   return 1.0 - (double)labs(a - b) / (double)hi;
 }
 
-static const char *col(dup_result *r, sqlite3_stmt *st, int i) {
-  return arena_strdup(&r->a, (const char *)sqlite3_column_text(st, i));
+static const char *col(dup_result *r, stmt *st, int i) {
+  return arena_strdup(&r->a, stmt_text(st, i));
 }
 
 /* Joins actor and its associates ("A; B") for token extraction. */
-static void actor_tokens(dup_event *ev, const word_table *t, sqlite3_stmt *st, int actor,
+static void actor_tokens(dup_event *ev, const word_table *t, stmt *st, int actor,
                          int assoc) {
-  add_tokens(ev, t, (const char *)sqlite3_column_text(st, actor));
-  add_tokens(ev, t, (const char *)sqlite3_column_text(st, assoc));
+  add_tokens(ev, t, stmt_text(st, actor));
+  add_tokens(ev, t, stmt_text(st, assoc));
 }
 
 #define DUP_SOURCES_MAX 64
@@ -213,7 +213,7 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
              "\"latitude\", \"longitude\", \"fatalities\", \"_cell\" FROM events WHERE rowid IN "
              "(SELECT rowid FROM events WHERE %s) AND \"_cell\" IS NOT NULL",
              filter_where(fs));
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);
   if (rc) return rc;
@@ -224,15 +224,15 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
   word_table_fill(&words);
   long cap = 0;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, e)) == STMT_ROW) {
     if (r->nevents == DUP_EVENTS_MAX) {
-      sqlite3_finalize(st);
+      stmt_finalize(st);
       return err_set(e, ERR_TOO_LARGE,
                      "more than %ld events to compare: narrow them with filters "
                      "(event_date>=..., admin1=...)",
                      DUP_EVENTS_MAX);
     }
-    const char *date = (const char *)sqlite3_column_text(st, 1);
+    const char *date = stmt_text(st, 1);
     int day;
     if (!date || date_parse_iso(date, &day)) continue;
     if (r->nevents == cap) {
@@ -251,10 +251,10 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
     ev->actor2 = col(r, st, 7);
     actor_tokens(ev, &words, st, 5, 6);
     actor_tokens(ev, &words, st, 7, 8);
-    ev->lat = sqlite3_column_double(st, 9);
-    ev->lon = sqlite3_column_double(st, 10);
-    ev->fatalities = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 11);
-    ev->cell = sqlite3_column_int64(st, 12);
+    ev->lat = stmt_double(st, 9);
+    ev->lon = stmt_double(st, 10);
+    ev->fatalities = stmt_is_null(st, 11) ? -1 : stmt_int(st, 11);
+    ev->cell = stmt_int(st, 12);
     duplicates_source(ev->id, ev->source, sizeof ev->source);
     ev->source_id = -1;
     for (int k = 0; k < nsources && ev->source_id < 0; k++)
@@ -266,8 +266,8 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
     ev->sub_hash = ev->sub_type ? str_hash(ev->sub_type, strlen(ev->sub_type)) : 0;
     ev->type_index = type_index(ev->type);
   }
-  rc = step == SQLITE_DONE ? 0 : store_error(s, e, "duplicates");
-  sqlite3_finalize(st);
+  rc = step < 0 ? step : 0;
+  stmt_finalize(st);
   return rc;
 }
 
@@ -286,21 +286,22 @@ static int cmp_u64(const void *x, const void *y) {
 }
 
 static int load_decided(store *s, uint64_t **out, long *n, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   *out = NULL;
   *n = 0;
   int rc = store_prepare(s, "SELECT event_a, event_b FROM _duplicate_decisions", &st, e);
   if (rc) return rc;
   long cap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
     if (*n == cap) {
       cap = cap ? cap * 2 : 64;
       *out = xrealloc(*out, (size_t)cap * sizeof **out);
     }
-    (*out)[(*n)++] = pair_hash((const char *)sqlite3_column_text(st, 0),
-                               (const char *)sqlite3_column_text(st, 1));
+    (*out)[(*n)++] = pair_hash(stmt_text(st, 0),
+                               stmt_text(st, 1));
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (rc < 0) return rc;
   if (*n) qsort(*out, (size_t)*n, sizeof **out, cmp_u64);
   return 0;
 }
@@ -511,9 +512,8 @@ int duplicates_decide(store *s, const char *actor, const char *id1, const char *
   const char *ids[2] = {id1, id2};
   int merged[2];
   for (int i = 0; i < 2; i++) {
-    merged[i] = event_merged_into(s, ids[i], into, sizeof into);
-    if (merged[i] == ERR_NOT_FOUND) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", ids[i]);
-    if (merged[i] < 0) return store_error(s, e, "duplicates decide");
+    merged[i] = event_merged_into(s, ids[i], into, sizeof into, e);
+    if (merged[i] < 0) return merged[i];
     merged[i] = merged[i] == 1 && !strcmp(into, ids[1 - i]); /* merged into the other one */
   }
   if (!strcmp(decision, "merge")) {
@@ -586,7 +586,7 @@ void duplicates_json(jw *w, const dup_result *r, void (*flush)(void *ctx, buf *b
 /* The stored event id as JSON text (for the audit trail), or NULL; the
  * caller frees it. */
 static char *event_json(store *s, const char *id) {
-  sqlite3_stmt *st;
+  stmt *st;
   record r;
   err e;
   if (query_get(s, kind_find("events"), id, NULL, &st, &r, &e) != 1) return NULL;
@@ -595,7 +595,7 @@ static char *event_json(store *s, const char *id) {
   jw w;
   jw_init(&w, &b, 0);
   recjson_write(&w, &r);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   char *out = strdup(buf_cstr(&b));
   buf_free(&b);
   if (!out) abort();
@@ -606,13 +606,12 @@ static char *event_json(store *s, const char *id) {
  * when actor is given. */
 static int set_duplicate_of(store *s, const char *actor, const char *id, const char *keep, err *e) {
   char *before = actor ? event_json(s, id) : NULL;
-  sqlite3_stmt *st = store_cached(s, "UPDATE events SET duplicate_of = ?1 WHERE event_id_cnty = ?2", e);
-  int rc = st ? 0 : ERR_DB;
+  stmt *st = store_cached(s, "UPDATE events SET duplicate_of = ?1 WHERE event_id_cnty = ?2", e);
+  int rc = st ? 0 : e->code;
   if (!rc) {
-    if (keep) sqlite3_bind_text(st, 1, keep, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE) rc = store_error(s, e, keep ? "merge" : "unmerge");
-    sqlite3_reset(st);
+    stmt_bind_text(st, 1, keep);
+    stmt_bind_text(st, 2, id);
+    rc = stmt_run(st, e);
   }
   if (!rc && actor) {
     char *after = event_json(s, id);
@@ -630,26 +629,24 @@ static int set_decision(store *s, const char *a, const char *b, const char *deci
     a = b;
     b = t;
   }
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       s,
       decision ? "INSERT INTO _duplicate_decisions (event_a, event_b, decision, decided_on, note) "
                  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_a, event_b) DO UPDATE SET "
                  "decision = excluded.decision, decided_on = excluded.decided_on, note = excluded.note"
                : "DELETE FROM _duplicate_decisions WHERE event_a = ?1 AND event_b = ?2 AND decision = 'merge'",
       e);
-  if (!st) return ERR_DB;
+  if (!st) return e ? e->code : ERR_DB;
   char today[11];
   date_format(date_today(), today);
-  sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+  stmt_bind_text(st, 1, a);
+  stmt_bind_text(st, 2, b);
   if (decision) {
-    sqlite3_bind_text(st, 3, decision, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
-    if (note && *note) sqlite3_bind_text(st, 5, note, -1, SQLITE_TRANSIENT);
+    stmt_bind_text(st, 3, decision);
+    stmt_bind_text(st, 4, today);
+    stmt_bind_text(st, 5, note && *note ? note : NULL);
   }
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_error(s, e, "duplicates decision");
-  sqlite3_reset(st);
-  return rc;
+  return stmt_run(st, e);
 }
 
 int duplicates_merge(store *s, const char *actor, const char *keep, const char *const *others, int n,
@@ -657,9 +654,8 @@ int duplicates_merge(store *s, const char *actor, const char *keep, const char *
   char into[256];
   *changed = 0;
   if (n < 1) return err_set(e, ERR_VALIDATION, "name at least one event to merge into %.100s", keep);
-  int m = event_merged_into(s, keep, into, sizeof into);
-  if (m == ERR_NOT_FOUND) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", keep);
-  if (m < 0) return store_error(s, e, "merge");
+  int m = event_merged_into(s, keep, into, sizeof into, e);
+  if (m < 0) return m;
   if (m == 1)
     return err_set(e, ERR_CONFLICT,
                    "%.100s is itself merged into %.100s: merge into %.100s instead, or unmerge %.100s first "
@@ -670,14 +666,13 @@ int duplicates_merge(store *s, const char *actor, const char *keep, const char *
     if (!strcmp(others[i], keep))
       return err_set(e, ERR_VALIDATION, "%.100s is the event to keep: an event cannot be merged into itself",
                      keep);
-    m = event_merged_into(s, others[i], into, sizeof into);
-    if (m == ERR_NOT_FOUND) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", others[i]);
-    if (m < 0) return store_error(s, e, "merge");
+    m = event_merged_into(s, others[i], into, sizeof into, e);
+    if (m < 0) return m;
     if (m == 1 && strcmp(into, keep))
       return err_set(e, ERR_CONFLICT, "%.100s is already merged into %.100s: unmerge it first", others[i], into);
     buf from;
     buf_init(&from, 4096);
-    long k = event_merged_from(s, others[i], &from, 5);
+    long k = event_merged_from(s, others[i], &from, 5, e);
     if (k > 0)
       err_set(e, ERR_CONFLICT,
               "%ld event%s merged into %.100s (%s%s): an event others are merged into cannot be merged "
@@ -685,12 +680,12 @@ int duplicates_merge(store *s, const char *actor, const char *keep, const char *
               k, k == 1 ? " is" : "s are", others[i], buf_cstr(&from), k > 5 ? ", ..." : "",
               k == 1 ? "it" : "them", keep);
     buf_free(&from);
-    if (k < 0) return store_error(s, e, "merge");
+    if (k < 0) return (int)k;
     if (k > 0) return ERR_CONFLICT;
   }
   for (int i = 0; i < n; i++) {
-    m = event_merged_into(s, others[i], into, sizeof into);
-    if (m < 0) return store_error(s, e, "merge");
+    m = event_merged_into(s, others[i], into, sizeof into, e);
+    if (m < 0) return m;
     if (m == 1) continue; /* already merged into keep (or named twice) */
     int rc = set_duplicate_of(s, actor, others[i], keep, e);
     if (!rc) rc = set_decision(s, keep, others[i], "merge", note, e);
@@ -702,9 +697,8 @@ int duplicates_merge(store *s, const char *actor, const char *keep, const char *
 
 int duplicates_unmerge(store *s, const char *actor, const char *id, err *e) {
   char into[256];
-  int m = event_merged_into(s, id, into, sizeof into);
-  if (m == ERR_NOT_FOUND) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", id);
-  if (m < 0) return store_error(s, e, "unmerge");
+  int m = event_merged_into(s, id, into, sizeof into, e);
+  if (m < 0) return m;
   if (m == 0) return err_set(e, ERR_CONFLICT, "%.100s is not merged into another event", id);
   int rc = set_duplicate_of(s, actor, id, NULL, e);
   /* The pair may be proposed again. */

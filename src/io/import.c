@@ -135,9 +135,8 @@ static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
 static int skip_deleted(file_import *fi, record *r, err *e) {
   const char *id = r->v[fi->k->key[0]].s;
   int64_t deleted_at;
-  int found = event_deletion(fi->s, id, &deleted_at);
-  if (found < 0) return store_error(fi->s, e, "deletions");
-  if (!found) return 0;
+  int found = event_deletion(fi->s, id, &deleted_at, e);
+  if (found <= 0) return found;
   const fval *ts = record_get(r, "timestamp");
   if (!ts->set || ts->i <= deleted_at) return 1;
   return event_forget_deletion(fi->s, id, e);
@@ -151,7 +150,7 @@ static int before_event(file_import *fi, record *r, err *e) {
   if (rc) return rc;
   if (fi->default_verified) {
     int ex = record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s);
-    if (ex < 0) return store_error(fi->s, e, "import");
+    if (ex < 0) return err_set(e, ex, "the event could not be looked up (%s)", err_name(ex));
     int iv = kind_field_index(fi->k, "verification");
     if (!ex) {
       r->v[iv] = (fval){.set = 1, .s = "verified"};
@@ -171,8 +170,8 @@ static int after_event(file_import *fi, const record *r, err *e) {
   if (strcmp(v, "yes")) return 0;
   const char *id = r->v[fi->k->key[0]].s;
   int64_t old;
-  int found = event_deletion(fi->s, id, &old);
-  if (found) return found < 0 ? store_error(fi->s, e, "deletions") : 0;
+  int found = event_deletion(fi->s, id, &old, e);
+  if (found) return found < 0 ? found : 0;
   const fval *ts = record_get(r, "timestamp");
   int rc = event_mark_deleted(fi->s, id, ts->set ? ts->i : (int64_t)time(NULL), e);
   return rc < 0 ? rc : 0;
@@ -267,27 +266,30 @@ static void merge_actor(file_import *fi, const record *r) {
 
 /* Monadic ACLED: an actor row of an event that was written earlier in the file. */
 static void merge_stored(file_import *fi, const record *r, err_list *row_errs) {
-  sqlite3_stmt *st = store_cached(
+  err e;
+  stmt *st = store_cached(
       fi->s,
       "UPDATE events SET "
       "assoc_actor_2 = CASE WHEN actor2 IS NULL THEN ?2 ELSE COALESCE(assoc_actor_2 || '; ', '') || ?1 END, "
       "inter2 = CASE WHEN actor2 IS NULL THEN ?3 ELSE inter2 END, "
       "actor2 = COALESCE(actor2, ?1) WHERE event_id_cnty = ?4",
-      NULL);
+      &e);
   const fval *actor = record_get(r, "actor1"), *assoc = record_get(r, "assoc_actor_1"),
               *inter = record_get(r, "inter1"), *id = record_get(r, "event_id_cnty");
-  if (!st || !actor->set) return;
-  sqlite3_bind_text(st, 1, actor->s, -1, SQLITE_STATIC);
-  if (assoc->set) sqlite3_bind_text(st, 2, assoc->s, -1, SQLITE_STATIC);
-  if (inter->set) sqlite3_bind_int64(st, 3, inter->i);
-  sqlite3_bind_text(st, 4, id->s, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    err e;
-    store_error(fi->s, &e, "merging a monadic row");
+  if (!actor->set) return;
+  if (!st) {
+    err_at(&e, fi->fname, r->line, "-");
+    err_list_add(row_errs, &e);
+    return;
+  }
+  stmt_bind_text(st, 1, actor->s);
+  if (assoc->set) stmt_bind_text(st, 2, assoc->s);
+  if (inter->set) stmt_bind_int(st, 3, inter->i);
+  stmt_bind_text(st, 4, id->s);
+  if (stmt_run(st, &e) < 0) {
     err_at(&e, fi->fname, r->line, "-");
     err_list_add(row_errs, &e);
   }
-  sqlite3_reset(st);
 }
 
 static void process_row(file_import *fi, arena *row_arena) {
@@ -449,9 +451,9 @@ static int deletions_stream(file_import *fi) {
     if (bad) fi->failed = 1;
     if (bad || fi->failed) continue;
     int ex = record_exists(fi->s, fi->k, id);
-    int w = ex < 0 ? ERR_DB : event_mark_deleted(fi->s, id, when, &e);
+    int w = ex < 0 ? err_set(&e, ex, "the event could not be looked up (%s)", err_name(ex))
+                   : event_mark_deleted(fi->s, id, when, &e);
     if (w < 0) {
-      if (ex < 0) store_error(fi->s, &e, "deletions");
       err_at(&e, fi->fname, line, "-");
       err_list_add(fi->errs, &e);
       rc = w;

@@ -93,70 +93,66 @@ int event_prepare(store *s, record *r, err *e) {
   return 0;
 }
 
-int event_deletion(store *s, const char *id, int64_t *ts) {
-  sqlite3_stmt *st = store_cached(s, "SELECT deleted_timestamp FROM _deletions WHERE event_id_cnty = ?", NULL);
-  if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) *ts = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+int event_deletion(store *s, const char *id, int64_t *ts, err *e) {
+  stmt *st = store_cached(s, "SELECT deleted_timestamp FROM _deletions WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, e);
+  if (rc == STMT_ROW) *ts = stmt_int(st, 0);
+  stmt_reset(st);
+  return rc;
 }
 
 int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
-  int64_t old;
-  int found = event_deletion(s, id, &old);
-  if (found < 0) return store_error(s, e, "deletions");
+  int64_t old = 0;
+  int found = event_deletion(s, id, &old, e);
+  if (found < 0) return found;
   if (found && old >= ts) return WRITE_UNCHANGED;
-  sqlite3_stmt *st = store_cached(s,
-                                  "INSERT INTO _deletions (event_id_cnty, deleted_timestamp) VALUES (?1, ?2) "
-                                  "ON CONFLICT (event_id_cnty) DO UPDATE SET deleted_timestamp = ?2",
-                                  e);
-  if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, ts);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return store_error(s, e, "deletions");
+  stmt *st = store_cached(s,
+                          "INSERT INTO _deletions (event_id_cnty, deleted_timestamp) VALUES (?1, ?2) "
+                          "ON CONFLICT (event_id_cnty) DO UPDATE SET deleted_timestamp = ?2",
+                          e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  stmt_bind_int(st, 2, ts);
+  int rc = stmt_run(st, e);
+  if (rc < 0) return rc;
   return found ? WRITE_UPDATED : WRITE_INSERTED;
 }
 
 int event_forget_deletion(store *s, const char *id, err *e) {
-  sqlite3_stmt *st = store_cached(s, "DELETE FROM _deletions WHERE event_id_cnty = ?", e);
-  if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : store_error(s, e, "deletions");
+  stmt *st = store_cached(s, "DELETE FROM _deletions WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  return stmt_run(st, e);
 }
 
-int event_merged_into(store *s, const char *id, char *out, size_t cap) {
-  sqlite3_stmt *st = store_cached(s, "SELECT duplicate_of FROM events WHERE event_id_cnty = ?", NULL);
-  if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st), found = 0;
-  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+int event_merged_into(store *s, const char *id, char *out, size_t cap, err *e) {
+  stmt *st = store_cached(s, "SELECT duplicate_of FROM events WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, e), found = 0;
+  if (rc == STMT_ROW && !stmt_is_null(st, 0)) {
+    snprintf(out, cap, "%s", stmt_text(st, 0));
     found = 1;
   }
-  sqlite3_reset(st);
-  if (rc == SQLITE_DONE) return ERR_NOT_FOUND;
-  return rc == SQLITE_ROW ? found : ERR_DB;
+  stmt_reset(st);
+  if (rc == STMT_DONE) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", id);
+  return rc < 0 ? rc : found;
 }
 
-long event_merged_from(store *s, const char *id, buf *ids, int max) {
-  sqlite3_stmt *st =
-      store_cached(s, "SELECT event_id_cnty FROM events WHERE duplicate_of = ? ORDER BY event_id_cnty", NULL);
-  if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+long event_merged_from(store *s, const char *id, buf *ids, int max, err *e) {
+  stmt *st = store_cached(s, "SELECT event_id_cnty FROM events WHERE duplicate_of = ? ORDER BY event_id_cnty", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
   long n = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (ids && n < max) buf_printf(ids, "%s%s", n ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+    if (ids && n < max) buf_printf(ids, "%s%s", n ? ", " : "", stmt_text(st, 0));
     n++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? n : ERR_DB;
+  stmt_reset(st);
+  return rc < 0 ? rc : n;
 }
 
 /* The merge rules on a write that sets duplicate_of (FORMATS.md §4.1): the
@@ -167,8 +163,9 @@ static int check_merge(store *s, record *r, err *e) {
   const char *self = r->v[r->k->key[0]].s;
   if (!to->set || !strcmp(to->s, self)) return 0; /* the reference check names itself */
   char further[256];
-  int m = event_merged_into(s, to->s, further, sizeof further);
-  if (m == ERR_DB) return store_error(s, e, "duplicate_of");
+  int m = event_merged_into(s, to->s, further, sizeof further, e);
+  if (m == ERR_NOT_FOUND) m = 0; /* the reference check names it */
+  if (m < 0) return m;
   if (m == 1) {
     err_set(e, ERR_VALIDATION, "%.100s is itself merged into %.100s: merge into %.100s (merges do not chain)",
             to->s, further, further);
@@ -176,13 +173,13 @@ static int check_merge(store *s, record *r, err *e) {
   }
   buf from;
   buf_init(&from, 4096);
-  long n = event_merged_from(s, self, &from, 5);
+  long n = event_merged_from(s, self, &from, 5, e);
   if (n > 0)
     err_set(e, ERR_VALIDATION,
             "%ld event%s merged into %.100s (%s%s): a record others are merged into cannot be merged; "
             "merge them into %.100s first",
             n, n == 1 ? " is" : "s are", self, buf_cstr(&from), n > 5 ? ", ..." : "", to->s);
   buf_free(&from);
-  if (n < 0) return store_error(s, e, "duplicate_of");
+  if (n < 0) return (int)n;
   return n > 0 ? err_at(e, NULL, 0, "duplicate_of") : 0;
 }

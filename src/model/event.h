@@ -24,27 +24,29 @@ struct record;
 int event_prepare(store *s, struct record *r, err *e);
 
 /* event_merged_into: 1 when event id is merged into another (its id into
- * out, cap bytes), 0 when not, ERR_NOT_FOUND when there is no such event,
- * ERR_DB on error. */
-int event_merged_into(store *s, const char *id, char *out, size_t cap);
+ * out, cap bytes), 0 when not, ERR_NOT_FOUND when there is no such event
+ * (e says so), another negative code with e filled on a database error. */
+int event_merged_into(store *s, const char *id, char *out, size_t cap, err *e);
 
 /* event_merged_from: how many events are merged into id (the first max of
- * their ids, ", "-joined, appended to ids when not NULL), or ERR_DB. */
+ * their ids, ", "-joined, appended to ids when not NULL), or a negative
+ * code with e filled. */
 struct buf;
-long event_merged_from(store *s, const char *id, struct buf *ids, int max);
+long event_merged_from(store *s, const char *id, struct buf *ids, int max, err *e);
 
 /* event_deletion: 1 when ACLED's deletions name id (its deleted_timestamp,
- * Unix seconds, into *ts), 0 when not, <0 (ERR_DB) on error. */
-int event_deletion(store *s, const char *id, int64_t *ts);
+ * Unix seconds, into *ts), 0 when not, a negative code (e filled; e may be
+ * NULL) on error. */
+int event_deletion(store *s, const char *id, int64_t *ts, err *e);
 
 /* event_mark_deleted: records that ACLED withdrew id at ts (a later
  * timestamp replaces an earlier one), whether or not the event is stored.
- * Returns WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED (record.h), or
- * ERR_DB. Runs in the caller's transaction. */
+ * Returns WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED (record.h), or a
+ * negative code with e filled. Runs in the caller's transaction. */
 int event_mark_deleted(store *s, const char *id, int64_t ts, err *e);
 
 /* event_forget_deletion: removes the deletion of id (a newer row came):
- * the event counts again. Returns 0 or ERR_DB. */
+ * the event counts again. Returns 0 or a negative code with e filled. */
 int event_forget_deletion(store *s, const char *id, err *e);
 
 #endif

@@ -17,7 +17,7 @@
 typedef struct upsert {
   uint64_t mask; /* present, non-derived fields */
   int partial;   /* a required column is missing: update an existing record only */
-  sqlite3_stmt *st;
+  stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
 } upsert;
 
@@ -49,8 +49,7 @@ static void pending_add(pending *p, const kind *target, const char *id, const re
   }
   pending_ref *ref = &p->items[p->n++];
   ref->target = target;
-  ref->id = strdup(id);
-  if (!ref->id) abort();
+  ref->id = xstrdup(id);
   snprintf(ref->file, sizeof ref->file, "%s", r->file ? r->file : "");
   ref->line = r->line;
   ref->field = fieldname;
@@ -59,12 +58,12 @@ static void pending_add(pending *p, const kind *target, const char *id, const re
 int record_exists(store *s, const kind *k, const char *id) {
   char sql[256];
   snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?", k->name, kind_key_name(k));
-  sqlite3_stmt *st = store_cached(s, sql, NULL);
+  stmt *st = store_cached(s, sql, NULL);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, NULL);
+  stmt_reset(st);
+  return rc;
 }
 
 long pending_check(store *s, pending *p, err_list *errs) {
@@ -96,7 +95,7 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
 
 void writer_close(writer *w) {
   if (!w) return;
-  for (int i = 0; i < w->nstmts; i++) sqlite3_finalize(w->stmts[i].st);
+  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
   free(w);
 }
 
@@ -137,7 +136,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     if (f->flags & F_KEY) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
-    buf_printf(&differs, "%s\"%s\" IS NOT ", differs.len ? " OR " : "", col);
+    buf_printf(&differs, "%s\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", col);
     new_value(&differs, u, f, i);
   }
   for (int c = 0; c < k->ncomputed; c++) {
@@ -162,8 +161,8 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     buf_puts(&sets, ")");
   }
   if (u->partial) {
-    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name,
-               sets.len ? buf_cstr(&sets) : "rowid = rowid");
+    if (!sets.len) buf_printf(&sets, "\"%s\" = \"%s\"", kind_key_name(k), kind_key_name(k));
+    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name, buf_cstr(&sets));
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\" = ?%d", i ? " AND " : "", k->fields[k->key[i]].name,
                  u->param[k->key[i]]);
@@ -191,7 +190,7 @@ static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
   for (int i = 0; i < w->nstmts; i++)
     if (w->stmts[i].mask == mask) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
-    sqlite3_finalize(w->stmts[0].st);
+    stmt_finalize(w->stmts[0].st);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
   }
@@ -206,7 +205,7 @@ static int check_ref(writer *w, const kind *target, const char *id, record *r,
   int ex = record_exists(w->s, target, id);
   if (ex < 0) {
     err e;
-    store_error(w->s, &e, "reference check");
+    err_set(&e, ex, "the reference could not be checked (%s)", err_name(ex));
     add_error(errs, r, fieldname, &e);
     return -1;
   }
@@ -274,8 +273,12 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?", f->name, k->name,
              kind_key_name(k));
-    sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-    if (!st) continue;
+    err e;
+    stmt *st = store_cached(w->s, sql, &e);
+    if (!st) {
+      add_error(errs, r, f->name, &e);
+      return 1;
+    }
     char cur[256];
     snprintf(cur, sizeof cur, "%s", r->v[i].s);
     buf path;
@@ -283,19 +286,25 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
     buf_printf(&path, "%s -> %s", self, cur);
     for (int depth = 0; depth < CYCLE_DEPTH_MAX; depth++) {
       if (strcmp(cur, self) == 0) {
-        err e;
         err_set(&e, ERR_VALIDATION, "this %s makes a cycle: %s", f->name, buf_cstr(&path));
         add_error(errs, r, f->name, &e);
         buf_free(&path);
         return 1;
       }
-      sqlite3_reset(st);
-      sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) break;
-      snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+      stmt_reset(st);
+      stmt_bind_text(st, 1, cur);
+      int step = stmt_step(st, &e);
+      if (step < 0) {
+        add_error(errs, r, f->name, &e);
+        stmt_reset(st);
+        buf_free(&path);
+        return 1;
+      }
+      if (step != STMT_ROW || stmt_is_null(st, 0)) break;
+      snprintf(cur, sizeof cur, "%s", stmt_text(st, 0));
       buf_printf(&path, " -> %s", cur);
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
     buf_free(&path);
   }
   return 0;
@@ -336,12 +345,18 @@ static int check_rules(writer *w, record *r, err_list *errs) {
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT \"start\", \"end\" FROM \"%s\" WHERE \"%s\" = ?",
                  target->name, kind_key_name(target));
-        sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-        if (!st) break;
-        sqlite3_bind_text(st, 1, ref->s, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-          const char *ts = (const char *)sqlite3_column_text(st, 0);
-          const char *te = (const char *)sqlite3_column_text(st, 1);
+        stmt *st = store_cached(w->s, sql, &e);
+        int step = ERR_DB;
+        if (st) {
+          stmt_bind_text(st, 1, ref->s);
+          step = stmt_step(st, &e);
+        }
+        if (step < 0) {
+          add_error(errs, r, ch->ref, &e);
+          bad = 1;
+        } else if (step == STMT_ROW) {
+          const char *ts = stmt_text(st, 0);
+          const char *te = stmt_text(st, 1);
           const char *end = b->set ? b->s : a->s;
           if ((ts && strcmp(a->s, ts) < 0) || (te && strcmp(end, te) > 0)) {
             err_set(&e, ERR_VALIDATION, "%s (%s %s..%s, %s %s..%s)", ch->message, k->name,
@@ -350,7 +365,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
             bad = 1;
           }
         }
-        sqlite3_reset(st);
+        stmt_reset(st);
         break;
       }
     }
@@ -379,17 +394,21 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
                "AND (d.\"%s\" < t.\"start\" OR (t.\"end\" IS NOT NULL AND COALESCE(d.\"%s\", d.\"%s\") > t.\"end\")) LIMIT 5",
                kind_key_name(dk), dk->name, w->k->name, kind_key_name(w->k), ch->ref, kind_key_name(w->k),
                ch->a, ch->b, ch->a);
-      sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-      if (!st) continue;
-      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        err e;
+      err e;
+      stmt *st = store_cached(w->s, sql, &e);
+      int step = st ? STMT_ROW : ERR_DB;
+      if (st) stmt_bind_text(st, 1, id);
+      while (st && (step = stmt_step(st, &e)) == STMT_ROW) {
         err_set(&e, ERR_VALIDATION, "%s %s would lie outside these dates: change it first",
-                dk->name, (const char *)sqlite3_column_text(st, 0));
+                dk->name, stmt_text(st, 0));
         add_error(errs, r, "start", &e);
         bad = 1;
       }
-      sqlite3_reset(st);
+      if (step < 0) {
+        add_error(errs, r, "-", &e);
+        bad = 1;
+      }
+      stmt_reset(st);
     }
   }
   return bad;
@@ -402,13 +421,13 @@ static int exists_key(writer *w, const record *r) {
   char sql[256];
   snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"%s\" = ?", k->name,
            k->fields[k->key[0]].name, k->fields[k->key[1]].name);
-  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+  stmt *st = store_cached(w->s, sql, NULL);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, r->v[k->key[0]].s, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, r->v[k->key[1]].s, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+  stmt_bind_text(st, 1, r->v[k->key[0]].s);
+  stmt_bind_text(st, 2, r->v[k->key[1]].s);
+  int rc = stmt_step(st, NULL);
+  stmt_reset(st);
+  return rc;
 }
 
 static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
@@ -440,9 +459,9 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   if (!bad && partial) {
     int ex = exists_key(w, r);
     if (ex < 0) {
-      store_error(w->s, &e, "write");
+      err_set(&e, ex, "the record could not be looked up (%s)", err_name(ex));
       add_error(errs, r, "-", &e);
-      return ERR_DB;
+      return ex;
     }
     if (!ex) {
       for (int i = 0; i < k->nfields; i++)
@@ -480,23 +499,16 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   }
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
-  sqlite3 *db = store_db(w->s);
-  sqlite3_set_last_insert_rowid(db, 0);
-  int rc = sqlite3_step(u->st);
-  sqlite3_reset(u->st);
-  if (rc != SQLITE_DONE) {
-    int ext = sqlite3_extended_errcode(db);
-    if (ext == SQLITE_CONSTRAINT_NOTNULL)
-      err_set(&e, ERR_VALIDATION, "a required value is missing (%s)", sqlite3_errmsg(db));
-    else
-      store_error(w->s, &e, "write");
+  int rc = stmt_run(u->st, &e);
+  if (rc < 0) {
     add_error(errs, r, "-", &e);
-    return e.code;
+    return rc;
   }
-  if (sqlite3_changes(db) && check_dependents(w, r, errs)) return ERR_VALIDATION;
-  int outcome = sqlite3_changes(db) == 0                     ? WRITE_UNCHANGED
-                : !u->partial && sqlite3_last_insert_rowid(db) != 0 ? WRITE_INSERTED
-                                                                     : WRITE_UPDATED;
+  long changes = stmt_changes(u->st);
+  if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
+  int outcome = changes == 0                                 ? WRITE_UNCHANGED
+                : !u->partial && stmt_inserted(u->st) ? WRITE_INSERTED
+                                                           : WRITE_UPDATED;
   if (outcome != WRITE_UNCHANGED && k->after_write) {
     err_clear(&e);
     if (k->after_write(w->s, r, &e) < 0) {

@@ -118,15 +118,15 @@ static char *record_json_text(http_req *r, const record *rec) {
 /* Loads a stored record as JSON text and its sector; returns 1 found, 0 not, <0 error. */
 static int stored_version(http_req *r, const kind *k, const char *id, const char *id2,
                           char **json, char *sector, size_t cap, int *confidential, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   record rec;
   int found = query_get(r->s, k, id, id2, &st, &rec, e);
   if (found <= 0) return found;
   *json = record_json_text(r, &rec);
   if (confidential) *confidential = is_confidential(&rec);
   int rc = record_sector(r->s, &rec, sector, cap);
-  sqlite3_finalize(st);
-  if (rc < 0) return store_error(r->s, e, "sector");
+  stmt_finalize(st);
+  if (rc < 0) return err_set(e, rc, "the record's sector could not be read (%s)", err_name(rc));
   return 1;
 }
 
@@ -335,7 +335,7 @@ static void h_list(http_req *r) {
   visible_only(r, &fs);
   /* Thousands of matches: read them in key order and stop at the page. */
   if (!rc && fs.nbinds && !q) rc = query_many(r->s, &fs, LIST_SORT_MAX, &fs.walk_key, &e);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if (!rc) rc = query_open(r->s, &fs, limit + 1, &st, &e);
   if (rc) {
     if (rc == ERR_USAGE) e.code = ERR_VALIDATION;
@@ -353,7 +353,8 @@ static void h_list(http_req *r) {
   long count = 0;
   int more = 0;
   char *cursor = NULL;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int step;
+  while ((step = stmt_step(st, &e)) == STMT_ROW) {
     if (count == limit) {
       more = 1; /* the extra row: there is a next page */
       break;
@@ -365,13 +366,19 @@ static void h_list(http_req *r) {
     if (k->nkey > 1) cursor = arena_printf(r->a, "%s\x1f%s", k1->s, rec.v[k->key[1]].s);
     else cursor = arena_strdup(r->a, k1->s);
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  filter_free(&fs);
+  if (step < 0) {
+    /* Never a cut-short list as a 200. */
+    buf_reset(&r->out);
+    http_error_from(r, &e, NULL);
+    return;
+  }
   jw_arr_end(&w);
   jw_key(&w, "next");
   if (more && cursor && !q) jw_str(&w, cursor); /* a search returns its best matches only */
   else jw_null(&w);
   jw_obj_end(&w);
-  filter_free(&fs);
   http_json(r, 200);
 }
 
@@ -391,22 +398,22 @@ static void h_get(http_req *r) {
   const char *id, *id2;
   if (!k || path_key(r, k, &id, &id2)) return;
   err e;
-  sqlite3_stmt *st;
+  stmt *st;
   record rec;
   int found = query_get(r->s, k, id, id2, &st, &rec, &e);
   if (found < 0) {
     http_error_from(r, &e, NULL);
     return;
   }
-  if (!found || authz_check(&r->who, AUTHZ_READ, is_confidential(&rec), 1, NULL, 0, NULL, &e)) {
-    if (st) sqlite3_finalize(st);
+  if (!found || authz_check(&r->who, &(authz_req){.act = AUTHZ_READ, .confidential = is_confidential(&rec), .has_old = 1}, &e)) {
+    if (st) stmt_finalize(st);
     http_error(r, ERR_NOT_FOUND, "no such record");
     return;
   }
   jw w;
   jw_init(&w, &r->out, 0);
   recjson_write(&w, &rec);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   http_json(r, 200);
 }
 
@@ -477,7 +484,10 @@ static void write_record(http_req *r, int create) {
   char *after = NULL;
   int conf = 0;
   if (stored_version(r, k, id, id2, &after, new_sector, sizeof new_sector, &conf, &e) != 1) goto rollback;
-  if (authz_check(&r->who, AUTHZ_WRITE, 0, existed, old_sector, 1, new_sector, &e)) goto rollback;
+  if (authz_check(&r->who,
+                  &(authz_req){.act = AUTHZ_WRITE, .has_old = existed, .old_sector = old_sector,
+                               .has_new = 1, .new_sector = new_sector},
+                  &e)) goto rollback;
   if (rc != WRITE_UNCHANGED &&
       audit_append(r->s, r->who.user, existed ? "update" : "create", k->name,
                    k->nkey > 1 ? arena_printf(r->a, "%s/%s", id, id2) : id, before, after, &e))
@@ -513,18 +523,17 @@ static void h_delete(http_req *r) {
   int conf = 0;
   int found = stored_version(r, k, id, id2, &before, sector, sizeof sector, &conf, &e);
   if (found == 0) err_set(&e, ERR_NOT_FOUND, "no such record");
-  if (found == 1 && !authz_check(&r->who, AUTHZ_WRITE, conf, 1, sector, 0, NULL, &e)) {
+  if (found == 1 && !authz_check(&r->who, &(authz_req){.act = AUTHZ_WRITE, .confidential = conf, .has_old = 1, .old_sector = sector}, &e)) {
     buf sql;
     buf_init(&sql, 0);
     buf_printf(&sql, "DELETE FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
     if (k->nkey > 1) buf_printf(&sql, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
-    sqlite3_stmt *st;
+    stmt *st;
     if (!store_prepare(r->s, buf_cstr(&sql), &st, &e)) {
-      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-      if (id2) sqlite3_bind_text(st, 2, id2, -1, SQLITE_STATIC);
-      if (sqlite3_step(st) != SQLITE_DONE) store_error(r->s, &e, "delete");
-      else e.code = 0;
-      sqlite3_finalize(st);
+      stmt_bind_text(st, 1, id);
+      if (id2) stmt_bind_text(st, 2, id2);
+      if (!stmt_run(st, &e)) e.code = 0;
+      stmt_finalize(st);
     }
     buf_free(&sql);
     if (!e.code && !audit_append(r->s, r->who.user, "delete", k->name,
@@ -557,12 +566,12 @@ static int sets_verification(const record *rec) {
 }
 
 static const char *verification_of(store *s, const char *id, char *out, size_t cap) {
-  sqlite3_stmt *st = store_cached(s, "SELECT verification FROM events WHERE event_id_cnty = ?", NULL);
+  stmt *st = store_cached(s, "SELECT verification FROM events WHERE event_id_cnty = ?", NULL);
   out[0] = 0;
   if (!st) return out;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_reset(st);
+  stmt_bind_text(st, 1, id);
+  if (stmt_step(st, NULL) == STMT_ROW) snprintf(out, cap, "%s", stmt_text(st, 0));
+  stmt_reset(st);
   return out;
 }
 
@@ -584,8 +593,12 @@ static int import_authorize(void *ctx, store *s, const record *rec, err *e) {
     verification_of(s, rec->v[k->key[0]].s, ic->ver, sizeof ic->ver);
   }
   if (!scoped) return 0;
-  if (record_sector(s, rec, sector, sizeof sector) < 0) return store_error(s, e, "sector");
-  return authz_check(&ic->r->who, AUTHZ_WRITE, 0, existed, old, 1, sector, e);
+  int got = record_sector(s, rec, sector, sizeof sector);
+  if (got < 0) return err_set(e, got, "the record's sector could not be read (%s)", err_name(got));
+  return authz_check(&ic->r->who,
+                     &(authz_req){.act = AUTHZ_WRITE, .has_old = existed, .old_sector = old,
+                                  .has_new = 1, .new_sector = sector},
+                     e);
 }
 
 /* A changed verification: one audit entry with the record before and after. */
@@ -643,7 +656,7 @@ static void h_import(http_req *r) {
             errs.total, errs.total == 1 ? "" : "s");
     /* An authorization refusal is a 403, whatever row it came from. */
     for (int i = 0; i < errs.n; i++)
-      if (strstr(errs.items[i].msg, "you may write sector")) e.code = ERR_FORBIDDEN;
+      if (errs.items[i].code == ERR_FORBIDDEN) e.code = ERR_FORBIDDEN;
     http_error_from(r, &e, &errs);
   } else {
     jw w;
@@ -749,16 +762,16 @@ static void h_audit(http_req *r) {
     http_error(r, ERR_VALIDATION, "limit must be 1 to %d and after a sequence number", AUDIT_LIMIT_MAX);
     return;
   }
-  sqlite3_stmt *st;
+  stmt *st;
   if (store_prepare(r->s,
-                    "SELECT seq, at, user, action, kind, record_id, before, after, hash FROM _audit "
+                    "SELECT seq, at, \"user\", action, kind, record_id, before, after, hash FROM _audit "
                     "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                     &st, &e)) {
     http_error_from(r, &e, NULL);
     return;
   }
-  sqlite3_bind_int64(st, 1, after);
-  sqlite3_bind_int64(st, 2, limit + 1);
+  stmt_bind_int(st, 1, after);
+  stmt_bind_int(st, 2, limit + 1);
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
@@ -767,7 +780,8 @@ static void h_audit(http_req *r) {
   int64_t n = 0, last = 0;
   int more = 0;
   static const char *const cols[] = {"seq", "at", "user", "action", "kind", "record_id", "before", "after", "hash"};
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int step;
+  while ((step = stmt_step(st, &e)) == STMT_ROW) {
     if (n == limit) {
       more = 1;
       break;
@@ -776,18 +790,23 @@ static void h_audit(http_req *r) {
     for (int c = 0; c < 9; c++) {
       jw_key(&w, cols[c]);
       if (c == 0) {
-        last = sqlite3_column_int64(st, 0);
+        last = stmt_int(st, 0);
         jw_int(&w, last);
-      } else if ((c == 6 || c == 7) && sqlite3_column_type(st, c) != SQLITE_NULL) {
-        jw_raw(&w, (const char *)sqlite3_column_text(st, c));
+      } else if ((c == 6 || c == 7) && !stmt_is_null(st, c)) {
+        jw_raw(&w, stmt_text(st, c));
       } else {
-        jw_str(&w, (const char *)sqlite3_column_text(st, c));
+        jw_str(&w, stmt_text(st, c));
       }
     }
     jw_obj_end(&w);
     n++;
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (step < 0) {
+    buf_reset(&r->out);
+    http_error_from(r, &e, NULL);
+    return;
+  }
   jw_arr_end(&w);
   jw_key(&w, "next");
   if (more) jw_str(&w, arena_printf(r->a, "%lld", (long long)last));
@@ -857,7 +876,11 @@ static int may_write_events(http_req *r, const char *const *ids, int n, err *e) 
     int conf = 0;
     int found = stored_version(r, k, ids[i], NULL, &json, sector, sizeof sector, &conf, e);
     if (found < 0) return found;
-    if (found && authz_check(&r->who, AUTHZ_WRITE, conf, 1, sector, 1, sector, e)) return e->code;
+    if (found && authz_check(&r->who,
+                             &(authz_req){.act = AUTHZ_WRITE, .confidential = conf, .has_old = 1,
+                                          .old_sector = sector, .has_new = 1, .new_sector = sector},
+                             e))
+      return e->code;
   }
   return 0;
 }
@@ -938,7 +961,7 @@ static void duplicates_write(http_req *r, int op) {
   if (!e.code && !store_begin(r->s, &e)) {
     int rc = may_write_events(r, ids, n, &e);
     if (!rc && op == 0) rc = duplicates_merge(r->s, r->who.user, ids[0], ids + 1, n - 1, note, &changed, &e);
-    if (!rc && op == 1 && event_merged_into(r->s, ids[0], into, sizeof into) < 0) into[0] = 0;
+    if (!rc && op == 1 && event_merged_into(r->s, ids[0], into, sizeof into, NULL) < 0) into[0] = 0;
     if (!rc && op == 1) rc = duplicates_unmerge(r->s, r->who.user, ids[0], &e);
     if (!rc && op == 2) rc = duplicates_decide(r->s, r->who.user, ids[0], ids[1], decision, note, &e);
     if (!rc) rc = store_commit(r->s, &e);
@@ -1122,7 +1145,7 @@ void api_handle(http_req *r) {
                                                   : AUTHZ_READ;
     /* Route level: the role; record-level sector and classification rules
      * run in the handlers through the same authz_check. */
-    if (authz_check(&r->who, act, 0, 0, NULL, 0, NULL, &e)) {
+    if (authz_check(&r->who, &(authz_req){.act = act}, &e)) {
       http_error_from(r, &e, NULL);
       return;
     }

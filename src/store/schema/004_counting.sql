@@ -52,7 +52,7 @@ ALTER TABLE events ADD COLUMN "verification" TEXT GENERATED ALWAYS AS (COALESCE(
 ALTER TABLE events ADD COLUMN "reliability" TEXT;
 ALTER TABLE events ADD COLUMN "credibility" TEXT;
 ALTER TABLE events ADD COLUMN "duplicate_of" TEXT REFERENCES events("event_id_cnty") DEFERRABLE INITIALLY DEFERRED;
-ALTER TABLE events ADD COLUMN "deleted" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN "deleted" INTEGER DEFAULT 0;
 
 -- The records merged into one (show, the merge rules).
 CREATE INDEX events_duplicate_of ON events("duplicate_of") WHERE "duplicate_of" IS NOT NULL;

@@ -606,7 +606,9 @@ static char *event_json(store *s, const char *id) {
  * when actor is given. */
 static int set_duplicate_of(store *s, const char *actor, const char *id, const char *keep, err *e) {
   char *before = actor ? event_json(s, id) : NULL;
-  stmt *st = store_cached(s, "UPDATE events SET duplicate_of = ?1 WHERE event_id_cnty = ?2", e);
+  /* _excluded: the reasons not to count (bh_excluded, 004_counting.sql). */
+  stmt *st = store_cached(
+      s, "UPDATE events SET duplicate_of = ?1, _excluded = bh_excluded(verification, ?1) WHERE event_id_cnty = ?2", e);
   int rc = st ? 0 : e->code;
   if (!rc) {
     stmt_bind_text(st, 1, keep);

@@ -37,6 +37,8 @@ typedef struct file_import {
   stats st;
   /* events (FORMATS.md §4.1) */
   int events;           /* the kind is events: deletions apply */
+  int deletions;        /* ACLED's deletions name some id: look rows up */
+  int iver, its;        /* field indexes of verification and timestamp */
   int default_verified; /* ACLED/UCDP without a verification column */
   int deleted_col;      /* header index of a native file's `deleted`, or -1 */
   FILE *skip;
@@ -133,29 +135,26 @@ static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
  * deleted and its timestamp is not later than the deletion's), 0 when it is
  * to be written (a later row also forgets the deletion), <0 on error. */
 static int skip_deleted(file_import *fi, record *r, err *e) {
+  if (!fi->deletions) return 0;
   const char *id = r->v[fi->k->key[0]].s;
   int64_t deleted_at;
   int found = event_deletion(fi->s, id, &deleted_at, e);
   if (found <= 0) return found;
-  const fval *ts = record_get(r, "timestamp");
+  const fval *ts = &r->v[fi->its];
   if (!ts->set || ts->i <= deleted_at) return 1;
   return event_forget_deletion(fi->s, id, e);
 }
 
 /* The events-only steps around a write: deletions first, then the ACLED and
- * UCDP default verification of a new event. Returns 1 to skip the row, 0 to
- * write it, <0 on error (e filled). */
+ * UCDP default verification, for a new event only (a re-import leaves a
+ * stored verification alone). Returns 1 to skip the row, 0 to write it, <0
+ * on error (e filled). */
 static int before_event(file_import *fi, record *r, err *e) {
   int rc = skip_deleted(fi, r, e);
   if (rc) return rc;
   if (fi->default_verified) {
-    int ex = record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s);
-    if (ex < 0) return err_set(e, ex, "the event could not be looked up (%s)", err_name(ex));
-    int iv = kind_field_index(fi->k, "verification");
-    if (!ex) {
-      r->v[iv] = (fval){.set = 1, .s = "verified"};
-      r->present[iv] = 1;
-    }
+    r->v[fi->iver] = (fval){.set = 1, .s = "verified"};
+    r->present[fi->iver] = r->if_new[fi->iver] = 1;
   }
   return 0;
 }
@@ -172,7 +171,7 @@ static int after_event(file_import *fi, const record *r, err *e) {
   int64_t old;
   int found = event_deletion(fi->s, id, &old, e);
   if (found) return found < 0 ? found : 0;
-  const fval *ts = record_get(r, "timestamp");
+  const fval *ts = &r->v[fi->its];
   int rc = event_mark_deleted(fi->s, id, ts->set ? ts->i : (int64_t)time(NULL), e);
   return rc < 0 ? rc : 0;
 }
@@ -532,9 +531,17 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   fi.deleted_col = -1;
   fi.events = !strcmp(k->name, "events");
   if (fi.events) {
-    int iv = kind_field_index(k, "verification"), given = 0;
-    for (int m = 0; m < fi.layout.nmaps; m++) given |= fi.layout.maps[m].field == iv;
+    int given = 0;
+    fi.iver = kind_field_index(k, "verification");
+    fi.its = kind_field_index(k, "timestamp");
+    for (int m = 0; m < fi.layout.nmaps; m++) given |= fi.layout.maps[m].field == fi.iver;
     fi.default_verified = (format == SOURCE_ACLED || format == SOURCE_UCDP) && !given;
+    fi.deletions = event_any_deletion(s, &e);
+    if (fi.deletions < 0) {
+      err_list_add(errs, &e);
+      rc = fi.deletions;
+      goto done;
+    }
     for (int i = 0; i < fi.ncols && format == SOURCE_NATIVE; i++)
       if (!strcmp(fi.header[i], "deleted")) fi.deleted_col = i;
   }

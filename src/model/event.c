@@ -93,6 +93,15 @@ int event_prepare(store *s, record *r, err *e) {
   return 0;
 }
 
+/* events.deleted of id (when it is stored) follows ACLED's deletions. */
+static int set_deleted(store *s, const char *id, int deleted, err *e) {
+  stmt *st = store_cached(s, "UPDATE events SET deleted = ?1 WHERE event_id_cnty = ?2 AND deleted <> ?1", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_int(st, 1, deleted);
+  stmt_bind_text(st, 2, id);
+  return stmt_run(st, e);
+}
+
 int event_deletion(store *s, const char *id, int64_t *ts, err *e) {
   stmt *st = store_cached(s, "SELECT deleted_timestamp FROM _deletions WHERE event_id_cnty = ?", e);
   if (!st) return e ? e->code : ERR_DB;
@@ -116,6 +125,7 @@ int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
   stmt_bind_text(st, 1, id);
   stmt_bind_int(st, 2, ts);
   int rc = stmt_run(st, e);
+  if (!rc) rc = set_deleted(s, id, 1, e);
   if (rc < 0) return rc;
   return found ? WRITE_UPDATED : WRITE_INSERTED;
 }
@@ -124,7 +134,24 @@ int event_forget_deletion(store *s, const char *id, err *e) {
   stmt *st = store_cached(s, "DELETE FROM _deletions WHERE event_id_cnty = ?", e);
   if (!st) return e ? e->code : ERR_DB;
   stmt_bind_text(st, 1, id);
-  return stmt_run(st, e);
+  int rc = stmt_run(st, e);
+  return rc ? rc : set_deleted(s, id, 0, e);
+}
+
+int event_after_write(store *s, const record *r, err *e) {
+  int64_t ts;
+  const char *id = r->v[r->k->key[0]].s;
+  int found = event_deletion(s, id, &ts, e);
+  if (found <= 0) return found;
+  return set_deleted(s, id, 1, e);
+}
+
+int event_any_deletion(store *s, err *e) {
+  stmt *st = store_cached(s, "SELECT 1 FROM _deletions LIMIT 1", e);
+  if (!st) return e ? e->code : ERR_DB;
+  int rc = stmt_step(st, e);
+  stmt_reset(st);
+  return rc;
 }
 
 int event_merged_into(store *s, const char *id, char *out, size_t cap, err *e) {
@@ -159,7 +186,10 @@ long event_merged_from(store *s, const char *id, buf *ids, int max, err *e) {
  * event named must not itself be merged, and no event may be merged into
  * this one (merges have one level, never chains). */
 static int check_merge(store *s, record *r, err *e) {
-  const fval *to = record_get(r, "duplicate_of");
+  /* Looked up once (every event write comes here). */
+  static _Atomic int idup = -1;
+  if (idup < 0) idup = kind_field_index(r->k, "duplicate_of");
+  const fval *to = &r->v[idup];
   const char *self = r->v[r->k->key[0]].s;
   if (!to->set || !strcmp(to->s, self)) return 0; /* the reference check names itself */
   char further[256];

@@ -23,6 +23,16 @@ struct record;
  * names the column). */
 int event_prepare(store *s, struct record *r, err *e);
 
+/* event_after_write: the events kind's hook after a write: an event whose
+ * id ACLED's deletions name is marked deleted (an import skips or revives
+ * such rows first; a record written through the API keeps the deletion).
+ * Returns 0 or a negative code with e filled. */
+int event_after_write(store *s, const struct record *r, err *e);
+
+/* event_any_deletion: 1 when ACLED's deletions name any id, 0 when none
+ * (an import then skips every per-row lookup), or a negative code. */
+int event_any_deletion(store *s, err *e);
+
 /* event_merged_into: 1 when event id is merged into another (its id into
  * out, cap bytes), 0 when not, ERR_NOT_FOUND when there is no such event
  * (e says so), another negative code with e filled on a database error. */

@@ -42,7 +42,7 @@ const char *filter_where(filter_set *fs) {
   buf_reset(&fs->full);
   buf_puts(&fs->full, where);
   for (int i = 0; i < fs->k->ncounted; i++)
-    if (!(fs->lifted & (1u << i))) buf_printf(&fs->full, " AND (%s)", fs->k->counted[i].condition);
+    if (!(fs->lifted & (1u << i))) buf_printf(&fs->full, " AND %s", fs->k->counted[i].condition);
   return buf_cstr(&fs->full);
 }
 

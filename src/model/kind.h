@@ -66,7 +66,7 @@ typedef struct kind_computed {
 
 /* One part of the rule of what counts (FORMATS.md §4.1): counts,
  * indicators, reports and maps keep only the records meeting condition (SQL
- * written by bluehelm), unless a FILTER names column. */
+ * written by bluehelm, no bound value), unless a FILTER names column. */
 typedef struct kind_counted {
   const char *column, *condition;
 } kind_counted;

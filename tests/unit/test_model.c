@@ -2,6 +2,7 @@
  * engine's parsing, writing and filtering on a database in memory. */
 #include <string.h>
 
+#include "model/event.h"
 #include "model/filter.h"
 #include "model/kind.h"
 #include "model/place.h"
@@ -236,7 +237,9 @@ TEST(counting_rule_and_defaults) {
   CHECK_INT(put(s, "events", e4, &errs), WRITE_INSERTED);
   CHECK_INT(put(s, "events", e5, &errs), WRITE_INSERTED);
   err e;
-  CHECK_INT(store_exec(s, "INSERT INTO _deletions VALUES ('e2', 5)", &e), 0);
+  CHECK_INT(event_mark_deleted(s, "e2", 5, &e), WRITE_INSERTED);
+  CHECK_INT(event_mark_deleted(s, "e2", 4, &e), WRITE_UNCHANGED); /* an earlier deletion */
+  CHECK_INT(event_mark_deleted(s, "e9", 5, &e), WRITE_INSERTED);  /* not stored: remembered */
   /* what counts: e1 and e5 */
   CHECK_INT(count_events(s, 0, NULL), 2);
   CHECK_INT(count_events(s, 1, NULL), 5);
@@ -270,6 +273,15 @@ TEST(counting_rule_and_defaults) {
   const char *onto[] = {"event_id_cnty", "e5", "duplicate_of", "e4", NULL};
   CHECK(put(s, "events", onto, &errs) < 0);
   CHECK(strstr(errs.items[errs.n - 1].msg, "e4 is itself merged into e1") != NULL);
+  /* an event written later under a remembered deletion is deleted too;
+   * forgetting the deletion (a newer row came) makes it count again */
+  const char *e9[] = {"event_id_cnty", "e9", "event_date", "2021-03-02", "event_type", "Battles",
+                      "sub_event_type", "Armed clash", "latitude", "15", "longitude", "0", NULL};
+  CHECK_INT(put(s, "events", e9, &errs), WRITE_INSERTED);
+  CHECK_INT(count_events(s, 0, deleted), 2);
+  CHECK_INT(event_forget_deletion(s, "e9", &e), 0);
+  CHECK_INT(count_events(s, 0, deleted), 1);
+  CHECK_INT(count_events(s, 0, NULL), 3);
   err_list_free(&errs);
   store_close(s);
 }

@@ -54,23 +54,35 @@ ALTER TABLE events ADD COLUMN "credibility" TEXT;
 ALTER TABLE events ADD COLUMN "duplicate_of" TEXT REFERENCES events("event_id_cnty") DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE events ADD COLUMN "deleted" INTEGER DEFAULT 0;
 
+-- What counts (FORMATS.md §4.1): an event's reasons not to count, bit 1
+-- rejected, bit 2 merged into another (bh_excluded, model/sqlfn.c), written
+-- with each write of the event (COMPUTED in events.def) and by merges; the
+-- third reason is the column deleted. The rule of what counts (COUNTED in
+-- events.def, applied by model/filter.c) reads these two small stored
+-- columns, which the events' indexes carry, so a count reads an index only,
+-- as before (a generated column's value is not read from an index).
+ALTER TABLE events ADD COLUMN "_excluded" INTEGER DEFAULT 0;
+
+DROP INDEX events_date;
+DROP INDEX events_admin1;
+DROP INDEX events_cell;
+DROP INDEX events_place;
+CREATE INDEX events_date ON events("event_date", "_excluded", "deleted");
+CREATE INDEX events_admin1 ON events("admin1", "event_type", "event_date", "_excluded", "deleted");
+CREATE INDEX events_cell ON events("_cell", "latitude", "longitude", "_excluded", "deleted");
+CREATE INDEX events_place ON events("place_id", "event_date", "_excluded", "deleted") WHERE "place_id" IS NOT NULL;
+
 -- The records merged into one (show, the merge rules).
 CREATE INDEX events_duplicate_of ON events("duplicate_of") WHERE "duplicate_of" IS NOT NULL;
 
 -- ACLED's deletions: the ids it withdrew and when (Unix seconds). An id not
 -- (yet) in the database is remembered, so a later import does not bring the
 -- event in; a row whose timestamp is later than the deletion is imported and
--- removes the deletion.
+-- removes the deletion. events.deleted follows this table: model/event.c
+-- sets it when a deletion is recorded or forgotten and when an event is
+-- written whose id it names (triggers would cost an import a statement
+-- journal per row).
 CREATE TABLE _deletions (
   "event_id_cnty" TEXT NOT NULL PRIMARY KEY,
   "deleted_timestamp" INTEGER NOT NULL
 ) WITHOUT ROWID;
-
--- events.deleted follows _deletions, whichever way a row arrives.
-CREATE TRIGGER _deletions_insert AFTER INSERT ON _deletions
-BEGIN UPDATE events SET "deleted" = 1 WHERE "event_id_cnty" = NEW."event_id_cnty"; END;
-CREATE TRIGGER _deletions_delete AFTER DELETE ON _deletions
-BEGIN UPDATE events SET "deleted" = 0 WHERE "event_id_cnty" = OLD."event_id_cnty"; END;
-CREATE TRIGGER _events_deleted AFTER INSERT ON events
-WHEN EXISTS (SELECT 1 FROM _deletions WHERE "event_id_cnty" = NEW."event_id_cnty")
-BEGIN UPDATE events SET "deleted" = 1 WHERE "event_id_cnty" = NEW."event_id_cnty"; END;

@@ -11,8 +11,12 @@
 #include "core/buf.h"
 #include "core/hset.h"
 #include "core/str.h"
+#include "core/jw.h"
 #include "io/csv.h"
 #include "model/event.h"
+#include "model/query.h"
+#include "model/recjson.h"
+#include "store/audit.h"
 #include "model/sector.h"
 
 #define DIR_FILES_MAX 64
@@ -176,6 +180,39 @@ static int after_event(file_import *fi, const record *r, err *e) {
   return rc < 0 ? rc : 0;
 }
 
+/* The stored event id as JSON (the caller frees it) and its verification
+ * into ver, or NULL when it is not stored. */
+static char *event_version(store *s, const char *id, char *ver, size_t cap) {
+  stmt *st;
+  record cur;
+  err e;
+  if (query_get(s, kind_find("events"), id, NULL, &st, &cur, &e) != 1) return NULL;
+  const fval *v = record_get(&cur, "verification");
+  snprintf(ver, cap, "%s", v->set ? v->s : "");
+  buf b;
+  buf_init(&b, 0);
+  jw w;
+  jw_init(&w, &b, 0);
+  recjson_write(&w, &cur);
+  stmt_finalize(st);
+  char *out = strdup(buf_cstr(&b));
+  buf_free(&b);
+  if (!out) abort();
+  return out;
+}
+
+/* After an update of an event that was stored as before: an audit entry
+ * when its verification changed. Returns 0 or a negative code. */
+static int audit_verification(file_import *fi, const record *r, const char *before, const char *ver, err *e) {
+  char now[16];
+  const char *id = r->v[fi->k->key[0]].s;
+  char *after = event_version(fi->s, id, now, sizeof now);
+  int rc = 0;
+  if (after && strcmp(now, ver)) rc = audit_append(fi->s, fi->o->actor, "update", "events", id, before, after, e);
+  free(after);
+  return rc;
+}
+
 static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs) {
   if (row_errs->n == 0 && fi->failed) {
     writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
@@ -187,16 +224,22 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       refuse(fi, raw, row_errs);
       return;
     }
+    /* Who changes a verification, and when, goes to the audit trail. */
+    char *before = NULL, ver[16] = "";
+    if (fi->events && fi->o->actor && r->present[fi->iver] && !fi->default_verified)
+      before = event_version(fi->s, r->v[fi->k->key[0]].s, ver, sizeof ver);
     if (fi->events) {
       int skip = before_event(fi, r, &e);
       if (skip == 1) {
         fi->st.skipped++;
+        free(before);
         return;
       }
       if (skip < 0) {
         err_at(&e, fi->fname, r->line, "-");
         err_list_add(row_errs, &e);
         refuse(fi, raw, row_errs);
+        free(before);
         return;
       }
     }
@@ -208,10 +251,11 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       err_at(&e, fi->fname, r->line, "deleted");
       err_list_add(row_errs, &e);
     }
-    if (rc > 0 && fi->o->written && fi->o->written(fi->o->ctx, fi->s, r, rc, &e)) {
+    if (rc == WRITE_UPDATED && before && audit_verification(fi, r, before, ver, &e)) {
       err_at(&e, fi->fname, r->line, "-");
       err_list_add(row_errs, &e);
     }
+    free(before);
   }
   if (row_errs->n) refuse(fi, raw, row_errs);
 }

@@ -36,10 +36,10 @@ typedef struct import_opts {
   /* Called before each record is written; a non-zero return refuses the
    * row with the reason in e (NULL: every row may be written). */
   int (*authorize)(void *ctx, store *s, const record *r, err *e);
-  /* Called after each record was written (outcome: WRITE_INSERTED,
-   * WRITE_UPDATED or WRITE_UNCHANGED); non-zero refuses the row (NULL:
-   * nothing to do). */
-  int (*written)(void *ctx, store *s, const record *r, int outcome, err *e);
+  /* Who imports, for the audit trail: each stored event whose verification
+   * the import changes gets an entry (action "update", the event before and
+   * after). NULL: no entry. */
+  const char *actor;
   /* Called after every row was written and checked, before the commit, in
    * the same transaction; non-zero aborts the import. */
   int (*before_commit)(void *ctx, store *s, const import_result *res, err *e);

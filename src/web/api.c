@@ -554,64 +554,24 @@ static void h_delete(http_req *r) {
 typedef struct import_ctx {
   http_req *r;
   const kind *k;
-  char *before;   /* the stored version of the row being written (when kept) */
-  char ver[16];   /* its verification */
 } import_ctx;
-
-/* Whether the row sets an event's verification: who changed it, and when,
- * goes to the audit trail record by record. */
-static int sets_verification(const record *rec) {
-  int i = kind_field_index(rec->k, "verification");
-  return i >= 0 && rec->present[i];
-}
-
-static const char *verification_of(store *s, const char *id, char *out, size_t cap) {
-  stmt *st = store_cached(s, "SELECT verification FROM events WHERE event_id_cnty = ?", NULL);
-  out[0] = 0;
-  if (!st) return out;
-  stmt_bind_text(st, 1, id);
-  if (stmt_step(st, NULL) == STMT_ROW) snprintf(out, cap, "%s", stmt_text(st, 0));
-  stmt_reset(st);
-  return out;
-}
 
 static int import_authorize(void *ctx, store *s, const record *rec, err *e) {
   import_ctx *ic = ctx;
   char sector[64] = "", old[64] = "";
-  int scoped = ic->r->who.role != ROLE_ADMIN && ic->r->who.sector[0];
-  int track = sets_verification(rec);
-  ic->before = NULL;
-  if (!scoped && !track) return 0;
+  if (ic->r->who.role == ROLE_ADMIN || !ic->r->who.sector[0]) return 0;
+  int got = record_sector(s, rec, sector, sizeof sector);
+  if (got < 0) return err_set(e, got, "the record's sector could not be read (%s)", err_name(got));
   const kind *k = rec->k;
   char *before = NULL;
   int conf = 0;
   int existed = stored_version(ic->r, k, rec->v[k->key[0]].s, k->nkey > 1 ? rec->v[k->key[1]].s : NULL,
                                &before, old, sizeof old, &conf, e);
   if (existed < 0) return existed;
-  if (track && existed) {
-    ic->before = before;
-    verification_of(s, rec->v[k->key[0]].s, ic->ver, sizeof ic->ver);
-  }
-  if (!scoped) return 0;
-  int got = record_sector(s, rec, sector, sizeof sector);
-  if (got < 0) return err_set(e, got, "the record's sector could not be read (%s)", err_name(got));
   return authz_check(&ic->r->who,
                      &(authz_req){.act = AUTHZ_WRITE, .has_old = existed, .old_sector = old,
                                   .has_new = 1, .new_sector = sector},
                      e);
-}
-
-/* A changed verification: one audit entry with the record before and after. */
-static int import_written(void *ctx, store *s, const record *rec, int outcome, err *e) {
-  import_ctx *ic = ctx;
-  if (!ic->before || outcome != WRITE_UPDATED) return 0;
-  const char *id = rec->v[rec->k->key[0]].s;
-  char now[16];
-  if (!strcmp(verification_of(s, id, now, sizeof now), ic->ver)) return 0;
-  char *after = NULL, sector[64];
-  int conf;
-  if (stored_version(ic->r, rec->k, id, NULL, &after, sector, sizeof sector, &conf, e) != 1) return ERR_DB;
-  return audit_append(s, ic->r->who.user, "update", rec->k->name, id, ic->before, after, e);
 }
 
 static int import_audit(void *ctx, store *s, const import_result *res, err *e) {
@@ -627,7 +587,7 @@ static int import_audit(void *ctx, store *s, const import_result *res, err *e) {
 static void h_import(http_req *r) {
   const kind *k = kind_or_404(r, r->seg[1]);
   if (!k) return;
-  import_ctx ic = {r, k, NULL, ""};
+  import_ctx ic = {r, k};
   import_result res = {0};
   import_opts o = {0};
   o.lenient = http_query(r, "lenient") != NULL;
@@ -643,7 +603,7 @@ static void h_import(http_req *r) {
   }
   o.result = &res;
   o.authorize = import_authorize;
-  o.written = import_written;
+  o.actor = r->who.user;
   o.before_commit = import_audit;
   o.ctx = &ic;
   err_list errs;

@@ -194,6 +194,11 @@ n0=$(bh count events)
 printf 'event_id_cnty,verification\n%s\n' "$first,rejected" >"$WORK/events.csv"
 check reject-by-partial-update quiet bh import "$WORK/events.csv"
 expect_eq rejected-not-counted "$(bh count events)" "$((n0 - 1))"
+# who changed the verification, and when, is in the audit trail
+bh audit list --limit 1 >"$WORK/audit.txt"
+expect_grep reject-audited "^ +[0-9]+  [0-9T:.-]+Z  local:[^ ]+ +update +events $first\$" "$WORK/audit.txt"
+sqlite3 "$BLUEHELM_DB" "select json_extract(before, '\$.verification') || ' ' || json_extract(after, '\$.verification') from _audit order by seq desc limit 1" >"$WORK/audit.txt"
+expect_eq reject-audit-before-after "$(cat "$WORK/audit.txt")" "verified rejected"
 expect_eq rejected-counted-when-named "$(bh count events verification=rejected)" 1
 expect_eq rejected-kept-otherwise "$(bh show events "$first" | grep -c 'Remote explosive')" 1
 printf 'event_id_cnty,reliability,credibility\n%s,B,2\n' "$first" >"$WORK/events.csv"

@@ -45,14 +45,10 @@ export async function duplicatesPage({ main, query, signal }) {
   const page = Math.max(0, Number(query.get('p') || 0));
   const kmSel = select('km', ['1', '5', '10', '25', '50'], km, { id: 'd-km' });
   const daySel = select('days', ['0', '1', '2', '3', '7'], days, { id: 'd-days' });
-  const extra = h(
-    'div',
-    { class: 'field' },
-    h('label', { for: 'd-km' }, 'Within km'),
-    kmSel,
-    h('label', { for: 'd-days' }, 'Days apart'),
-    daySel,
-  );
+  const extra = [
+    h('div', { class: 'field' }, h('label', { for: 'd-km' }, 'Within km'), kmSel),
+    h('div', { class: 'field' }, h('label', { for: 'd-days' }, 'Days apart'), daySel),
+  ];
   main.append(
     pageHeading('Likely duplicates'),
     h(

@@ -116,6 +116,11 @@ expect_eq vac-target-civilians "$(bh count events "event_type=Violence against c
 # weapon, target and civilians_killed are empty (ACLED gives none),
 # verification is verified
 expect_eq acled-verified "$(bh count events verification=verified)" "$TOTAL"
+# so are UCDP's (in a copy: the figures above stay ACLED's alone)
+cp "$BLUEHELM_DB" "$WORK/ucdp.db"
+UCDP_ROWS=$(csv_select "$EV/ucdp_ged_mali_sample.csv" id | wc -l)
+bh --db "$WORK/ucdp.db" import "$EV/ucdp_ged_mali_sample.csv" --format ucdp >/dev/null
+expect_eq ucdp-verified "$(bh --db "$WORK/ucdp.db" count events verification=verified)" "$((TOTAL + UCDP_ROWS))"
 bh export events >"$WORK/export.csv"
 expect_eq export-writes-given "$(csv_select "$WORK/export.csv" weapon target civilians_killed verification | sort -u | tr '\t' ,)" ",,,verified"
 

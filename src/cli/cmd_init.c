@@ -1,5 +1,6 @@
 /* cmd_init.c: `bluehelm init [--no-gazetteer]`. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "io/gazetteer.h"
@@ -11,8 +12,13 @@ int cmd_init(cli *c, int argc, char **argv) {
     else return cli_usage_error(c, "init", "unknown argument %s", argv[i]);
   }
   store *s;
+  int existed = access(c->db_path, F_OK) == 0;
   int rc = cli_open(c, &s, STORE_CREATE | STORE_MUST_BE_NEW);
-  if (rc) return rc;
+  if (rc) {
+    /* A half-made database (a full disk) is not left behind. */
+    if (!existed) store_remove(c->db_path);
+    return rc;
+  }
   long n = 0;
   if (gazetteer) {
     rc = store_begin(s, &c->e);
@@ -26,6 +32,6 @@ int cmd_init(cli *c, int argc, char **argv) {
     fputc('\n', c->out);
   }
   store_close(s);
-  if (rc) remove(c->db_path);
+  if (rc) store_remove(c->db_path);
   return rc;
 }

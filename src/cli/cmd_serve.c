@@ -39,6 +39,10 @@ int cmd_serve(cli *c, int argc, char **argv) {
   store *s;
   int rc = cli_open(c, &s, 0);
   if (rc) return rc;
+  const char *why;
+  if (store_readonly(s, &why))
+    fprintf(stderr, "bluehelm: %s is read-only (%s): serving reads; writes answer 503 read_only\n",
+            c->db_path, why);
   store_close(s);
   FILE *logf = NULL;
   if (logp) {

@@ -23,6 +23,7 @@
 
 typedef struct stats {
   long inserted, updated, unchanged, refused, skipped, marked, remembered;
+  int fault; /* the storage fault that stopped the file, or 0 */
 } stats;
 
 typedef struct file_import {
@@ -47,6 +48,7 @@ typedef struct file_import {
   int deleted_col;      /* header index of a native file's `deleted`, or -1 */
   FILE *skip;
   int failed; /* a bad row was seen: stop writing */
+  int fault;  /* a storage fault (store_fault): stop at once */
   /* progress */
   struct timespec start;
   double last_progress;
@@ -108,6 +110,26 @@ static void raw_row(file_import *fi, buf *out) {
     if (i) buf_putc(out, ',');
     csv_quote(out, csv_field(fi->csv, i, NULL));
   }
+}
+
+/* A storage fault ends the import: nothing is stored, and the fault alone
+ * is reported (with no row's place: it is not the row's fault). Returns
+ * its code. */
+static int fault(err_list *errs, const err *e) {
+  err f = *e;
+  f.file[0] = 0;
+  f.line = 0;
+  f.field[0] = 0;
+  err_list_free(errs);
+  err_list_add(errs, &f);
+  return f.code;
+}
+
+/* The first storage fault among a row's errors, or NULL. */
+static const err *row_fault(const err_list *row_errs) {
+  for (int i = 0; i < row_errs->n; i++)
+    if (store_fault(row_errs->items[i].code)) return &row_errs->items[i];
+  return NULL;
 }
 
 /* A refused row: to the skip file with its reasons, or to the import's errors. */
@@ -219,6 +241,10 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
   } else if (row_errs->n == 0) {
     err e;
     if (fi->o->authorize && fi->o->authorize(fi->o->ctx, fi->s, r, &e)) {
+      if (store_fault(e.code)) {
+        fi->fault = fault(fi->errs, &e);
+        return;
+      }
       err_at(&e, fi->fname, r->line, "-");
       err_list_add(row_errs, &e);
       refuse(fi, raw, row_errs);
@@ -257,7 +283,9 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
     }
     free(before);
   }
-  if (row_errs->n) refuse(fi, raw, row_errs);
+  const err *f = row_fault(row_errs);
+  if (f) fi->fault = fault(fi->errs, f);
+  else if (row_errs->n) refuse(fi, raw, row_errs);
 }
 
 /* The key of r as one string, for duplicate detection. */
@@ -376,7 +404,9 @@ static void process_row(file_import *fi, arena *row_arena) {
   int seen = key_ok && hset_add(&fi->ids, key_hash(&r));
   if (seen && fi->layout.monadic) {
     if (!fi->failed) merge_stored(fi, &r, &row_errs);
-    for (int i = 0; i < row_errs.n; i++) err_list_add(fi->errs, &row_errs.items[i]);
+    const err *f = row_fault(&row_errs);
+    if (f) fi->fault = fault(fi->errs, f);
+    for (int i = 0; !f && i < row_errs.n; i++) err_list_add(fi->errs, &row_errs.items[i]);
     err_list_free(&row_errs);
     return;
   }
@@ -609,12 +639,14 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     }
   }
   if ((rc = writer_open(&fi.w, s, k, o->skip_bad ? NULL : pend, &e))) {
-    err_list_add(errs, &e);
+    if (store_fault(rc)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
     goto done;
   }
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
+    if (fi.fault) break;
     if (!o->skip_bad && errs->total >= IMPORT_ERRORS_MAX) break;
     got = csv_next(csv, &e);
     if (got == CSV_EOF) break;
@@ -645,10 +677,11 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     arena_free(&row_arena);
     if ((fi.rows & 1023) == 0) show_progress(&fi, 0);
   }
-  flush_held(&fi);
+  if (!fi.fault) flush_held(&fi);
   arena_free(&row_arena);
   show_progress(&fi, 1);
-  if (errs->total > errors_before) rc = ERR_VALIDATION;
+  if (fi.fault) rc = fi.fault;
+  else if (errs->total > errors_before) rc = ERR_VALIDATION;
 done:
   if (fi.skip && fclose(fi.skip) != 0 && !rc) {
     err_set(&e, ERR_IO, "cannot write %s", o->skip_bad);
@@ -670,6 +703,7 @@ done:
     out->skipped += fi.st.skipped;
     out->marked += fi.st.marked;
     out->remembered += fi.st.remembered;
+    out->fault = fi.fault;
   }
   return rc;
 }
@@ -685,19 +719,18 @@ static int job_order(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k); /* kinds are stored in dependency order */
 }
 
-/* Runs the jobs in one transaction; prints the summary on success. */
+/* Runs the jobs in one transaction; prints the summary on success. A
+ * storage fault (store_fault) anywhere ends it at once: nothing is stored
+ * and errs holds the fault alone. */
 static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *errs,
                     const char *mem, size_t memlen) {
   err e;
-  if (store_begin(s, &e)) {
-    err_list_add(errs, &e);
-    return e.code;
-  }
+  if (store_begin(s, &e)) return fault(errs, &e);
   unsigned long gen0 = store_generation(s);
   pending pend = {0};
   stats st[DIR_FILES_MAX];
   memset(st, 0, sizeof st);
-  int rc = 0;
+  int rc = 0, faulted = 0;
   if (o->skip_bad) remove(o->skip_bad);
   for (int i = 0; i < n && errs->total < IMPORT_ERRORS_MAX; i++) {
     csv_reader *csv;
@@ -712,14 +745,27 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     if (mem) fmt = o->format;
     int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, errs, &st[i]);
     csv_close(csv);
+    if (st[i].fault) {
+      rc = st[i].fault;
+      faulted = 1;
+      break;
+    }
     if (frc && !rc) rc = frc;
   }
-  if (!rc && !errs->total && pending_check(s, &pend, errs)) rc = ERR_VALIDATION;
+  if (!rc && !errs->total && pending_check(s, &pend, errs)) {
+    rc = ERR_VALIDATION;
+    const err *f = row_fault(errs);
+    if (f) {
+      rc = fault(errs, f);
+      faulted = 1;
+    }
+  }
   pending_free(&pend);
   if (!rc && errs->total) rc = ERR_VALIDATION;
+  int late = 0; /* one of the last steps failed, e says why */
   if (!rc && store_generation(s) != gen0 && sector_refresh_events(s, &e)) {
-    err_list_add(errs, &e);
     rc = e.code;
+    late = 1;
   }
   import_result total = {0};
   for (int i = 0; i < n; i++) {
@@ -731,14 +777,21 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     total.marked += st[i].marked;
     total.remembered += st[i].remembered;
   }
-  if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e)))
-    err_list_add(errs, &e);
+  if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e))) late = 1;
   if (!rc && store_commit(s, &e)) {
-    err_list_add(errs, &e);
     rc = e.code;
+    late = 1;
+  }
+  if (late && store_fault(rc)) {
+    fault(errs, &e);
+    faulted = 1;
+  } else if (late) {
+    err_list_add(errs, &e);
   }
   if (rc) {
     store_rollback(s);
+    /* An import that stored nothing keeps no refused rows either. */
+    if (faulted && o->skip_bad) remove(o->skip_bad);
     return rc;
   }
   if (o->result) *o->result = total;

@@ -49,8 +49,11 @@ typedef struct import_opts {
 /* import_path: imports path (a dataset folder, or one file with o->kind or
  * o->format). Bad rows go to errs (with file, line and column); then nothing
  * is stored and ERR_VALIDATION is returned, unless o->skip_bad is set, in
- * which case bad rows are written there and the good ones stored. Returns 0
- * when stored, or a negative ERR_* code. */
+ * which case bad rows are written there and the good ones stored. A storage
+ * fault (store_fault: a full disk, a read-only database, another writer past
+ * the busy timeout...) stops the import at once, even with o->skip_bad:
+ * nothing is stored, no skip file is left, errs holds that one error and
+ * its code is returned. Returns 0 when stored, or a negative ERR_* code. */
 int import_path(store *s, const char *path, const import_opts *o, err_list *errs);
 
 /* import_buffer: as import_path for one CSV of kind k held in memory

@@ -18,6 +18,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define COUNTED(col, cond)
 #define KIND(name, date, prep, after) static const field name##_fields[] = {
@@ -27,6 +29,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef COUNTED
 #undef KIND
@@ -36,6 +40,8 @@
 #define ORDER(a, b, msg) {CHECK_ORDER, NULL, #a, #b, NULL, msg},
 #define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
 #define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
+#define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
+#define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
 #define COUNTED(col, cond)
 #define KIND(name, date, prep, after) \
@@ -46,6 +52,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef COUNTED
 #undef KIND
@@ -55,6 +63,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
 #define COUNTED(col, cond)
 #define KIND(name, date, prep, after) \
@@ -65,6 +75,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef COUNTED
 #undef KIND
@@ -74,6 +86,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define COUNTED(col, cond) {#col, cond},
 #define KIND(name, date, prep, after) \
@@ -84,6 +98,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef COUNTED
 #undef KIND
@@ -94,6 +110,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define COUNTED(col, cond)
 #define KIND_END
@@ -179,7 +197,7 @@ const char *field_type_name(field_type t) {
                                 "area", "percent", "latitude", "longitude",
                                 "date", "yes/no", "vocabulary", "code",
                                 "reference", "place", "list", "references",
-                                "places"};
+                                "places", "datetime", "sector"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/date.h"
 #include "core/geo.h"
 #include "core/str.h"
 #include "core/utf8.h"
 #include "model/place.h"
 #include "model/query.h"
 #include "model/record.h"
+#include "model/unit.h"
 
 #define PARENT_DEPTH_MAX 32
 
@@ -110,6 +112,19 @@ int sector_of(store *s, const char *place_id, const char *admin1, char *out, siz
   return 0;
 }
 
+int sector_known(store *s, const char *sector) {
+  stmt *st = store_cached(s,
+                                  "SELECT EXISTS (SELECT 1 FROM places WHERE sector = ?1) OR "
+                                  "EXISTS (SELECT 1 FROM sector_areas WHERE sector = ?1)",
+                                  NULL);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, sector);
+  int step = stmt_step(st, NULL);
+  int rc = step == STMT_ROW ? stmt_int(st, 0) != 0 : step < 0 ? step : ERR_DB;
+  stmt_reset(st);
+  return rc;
+}
+
 int sector_refresh_events(store *s, err *e) {
   return store_exec(s,
                     "UPDATE events SET sector = bh_sector(place_id, admin1) "
@@ -117,10 +132,21 @@ int sector_refresh_events(store *s, err *e) {
                     e);
 }
 
-/* The sector of the record of kind k with this id (depth bounds recursion). */
-static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth);
+/* The sector of the record of kind k with this id (depth bounds recursion;
+ * day: the date of the record that names it). */
+static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth,
+                         int day);
 
-static int sector_rule(store *s, const record *r, char *out, size_t cap, int depth) {
+/* The day a record speaks of: its main date (the day of a datetime), else
+ * the day of the record that named it (dflt). */
+static int record_day(const record *r, int dflt) {
+  int fi = r->k->date_field ? kind_field_index(r->k, r->k->date_field) : -1;
+  int d;
+  if (fi >= 0 && r->v[fi].set && r->v[fi].s && !date_parse_day(r->v[fi].s, &d)) return d;
+  return dflt;
+}
+
+static int sector_rule(store *s, const record *r, char *out, size_t cap, int depth, int day) {
   const kind *k = r->k;
   out[0] = 0;
   int fi = kind_field_index(k, "sector");
@@ -140,25 +166,33 @@ static int sector_rule(store *s, const record *r, char *out, size_t cap, int dep
     if (rc) return rc;
   }
   if (depth >= 3) return 0;
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    if (f->type != FT_REF || !r->v[i].set || !strcmp(f->arg, k->name)) continue;
-    int rc = sector_by_ref(s, kind_find(f->arg), r->v[i].s, out, cap, depth + 1);
-    if (rc) return rc;
-  }
+  day = record_day(r, day);
+  /* The unit the record names, as it stood on the record's day; then the
+   * records it belongs to. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < k->nfields; i++) {
+      const field *f = &k->fields[i];
+      if (f->type != FT_REF || !r->v[i].set || !strcmp(f->arg, k->name)) continue;
+      int to_units = !strcmp(f->arg, "units");
+      if (to_units != (pass == 0)) continue;
+      int rc = to_units ? unit_sector_at(s, r->v[i].s, day, out, cap)
+                        : sector_by_ref(s, kind_find(f->arg), r->v[i].s, out, cap, depth + 1, day);
+      if (rc) return rc;
+    }
   return 0;
 }
 
-static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth) {
+static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth,
+                         int day) {
   stmt *st;
   record r;
   int found = query_get(s, k, id, NULL, &st, &r, NULL);
   if (found <= 0) return found;
-  int rc = sector_rule(s, &r, out, cap, depth);
+  int rc = sector_rule(s, &r, out, cap, depth, day);
   stmt_finalize(st);
   return rc;
 }
 
 int record_sector(store *s, const record *r, char *out, size_t cap) {
-  return sector_rule(s, r, out, cap, 0);
+  return sector_rule(s, r, out, cap, 0, date_today());
 }

@@ -209,7 +209,9 @@ static void h_login(http_req *r) {
   err e;
   int rc = auth_login(r->s, user, pw, token, csrf, &r->who, &e);
   json_decref(j);
-  login_result(r->client, rc == 0);
+  /* Only a wrong name or password counts against the address (a busy or
+   * read-only database is not the client's failure). */
+  if (rc == 0 || rc == ERR_UNAUTHORIZED) login_result(r->client, rc == 0);
   if (rc) {
     http_error_from(r, &e, NULL);
     return;
@@ -478,7 +480,21 @@ static void write_record(http_req *r, int create) {
   rc = writer_put(wr, &rec, &errs);
   writer_close(wr);
   if (rc < 0) {
-    err_set(&e, rc == ERR_VALIDATION ? ERR_VALIDATION : rc, "the record is not valid");
+    /* A fault of the storage (read-only, full, busy...) is that, not a bad
+     * record, even when it came from a check the writer ran. */
+    int at = -1;
+    for (int i = 0; i < errs.n && at < 0; i++)
+      if (errs.items[i].code != ERR_VALIDATION) at = i;
+    if (rc == ERR_VALIDATION && (at < 0 || !store_fault(errs.items[at].code))) {
+      err_set(&e, ERR_VALIDATION, "the record is not valid");
+    } else {
+      if (at >= 0) e = errs.items[at];
+      else err_set(&e, rc, "the record could not be stored (%s)", err_name(rc));
+      e.file[0] = 0;
+      e.line = 0;
+      e.field[0] = 0;
+      if (store_fault(e.code)) err_list_free(&errs);
+    }
     goto rollback;
   }
   char *after = NULL;
@@ -611,7 +627,10 @@ static void h_import(http_req *r) {
   char name[80];
   snprintf(name, sizeof name, "%s.csv", k->name);
   int rc = import_buffer(r->s, k, r->body, r->body_len, name, &o, &errs);
-  if (rc) {
+  if (store_fault(rc) && errs.n == 1) {
+    /* A full disk, a read-only or busy database: that alone. */
+    http_error_from(r, &errs.items[0], NULL);
+  } else if (rc) {
     err_set(&e, rc == ERR_VALIDATION ? ERR_VALIDATION : rc, "nothing was imported: %ld problem%s",
             errs.total, errs.total == 1 ? "" : "s");
     /* An authorization refusal is a 403, whatever row it came from. */

@@ -58,7 +58,7 @@ export function recordTitle(k, r) {
 // Columns a list shows by default: the key, then required and dated fields,
 // vocabularies, up to 7.
 const PREFERRED = {
-  events: ['event_id_cnty', 'event_date', 'event_type', 'sub_event_type', 'location', 'actor1', 'fatalities', 'classification'],
+  events: ['event_id_cnty', 'event_date', 'event_type', 'sub_event_type', 'location', 'actor1', 'fatalities', 'verification', 'classification'],
   places: ['place_id', 'name', 'kind', 'admin1', 'admin2', 'sector'],
   units: ['unit_id', 'name', 'unit_type', 'contributor', 'sector', 'deployed_strength', 'status'],
   operations: ['operation_id', 'name', 'kind', 'sector', 'start', 'end'],

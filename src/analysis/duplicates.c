@@ -516,18 +516,34 @@ int duplicates_decide(store *s, const char *actor, const char *id1, const char *
     if (merged[i] < 0) return merged[i];
     merged[i] = merged[i] == 1 && !strcmp(into, ids[1 - i]); /* merged into the other one */
   }
+  int rc = 0;
   if (!strcmp(decision, "merge")) {
     /* The first event is kept, the second merged into it. */
     int changed;
-    return duplicates_merge(s, actor, id1, &id2, 1, note, &changed, e);
+    rc = duplicates_merge(s, actor, id1, &id2, 1, note, &changed, e);
+  } else {
+    /* Dismiss: not duplicates; a merge of the two is undone. */
+    for (int i = 0; i < 2 && !rc; i++)
+      if (merged[i]) rc = duplicates_unmerge(s, actor, ids[i], e);
+    if (!rc) rc = set_decision(s, id1, id2, "dismiss", note, e);
   }
-  /* Dismiss: not duplicates; a merge of the two is undone. */
-  for (int i = 0; i < 2; i++) {
-    if (!merged[i]) continue;
-    int rc = duplicates_unmerge(s, actor, ids[i], e);
-    if (rc) return rc;
-  }
-  return set_decision(s, id1, id2, "dismiss", note, e);
+  if (rc || !actor) return rc;
+  /* The decision itself, in the audit trail as every write. */
+  buf after;
+  buf_init(&after, 0);
+  jw w;
+  jw_init(&w, &after, 0);
+  jw_obj(&w);
+  jw_kstr(&w, "event_a", id1);
+  jw_kstr(&w, "event_b", id2);
+  jw_kstr(&w, "decision", decision);
+  jw_kstr(&w, "note", note);
+  jw_obj_end(&w);
+  char pair[420];
+  snprintf(pair, sizeof pair, "%.200s/%.200s", id1, id2);
+  rc = audit_append(s, actor, "duplicate_decision", "events", pair, NULL, buf_cstr(&after), e);
+  buf_free(&after);
+  return rc;
 }
 
 static void json_event(jw *w, const char *key, const dup_event *ev) {

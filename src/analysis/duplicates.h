@@ -95,7 +95,8 @@ void duplicates_free(dup_result *r);
  * "dismiss") on the pair id1, id2, with an optional note. merge keeps id1
  * and merges id2 into it (duplicates_merge's rules); dismiss undoes a merge
  * of the two. Runs in the caller's transaction; actor (NULL: none) signs
- * the audit entries of merges. Returns 0, ERR_USAGE (same id twice, unknown
+ * the audit entries: the merges or unmerges, then the decision
+ * (duplicate_decision, record "ID1/ID2"). Returns 0, ERR_USAGE (same id twice, unknown
  * decision), ERR_NOT_FOUND (naming the event that does not exist),
  * ERR_CONFLICT or ERR_VALIDATION (a merge refused) or ERR_DB. */
 int duplicates_decide(store *s, const char *actor, const char *id1, const char *id2, const char *decision,

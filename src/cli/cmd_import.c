@@ -8,7 +8,7 @@ int cmd_import(cli *c, int argc, char **argv) {
   import_opts o = {0};
   o.progress = 1;
   o.summary = c->out;
-  o.actor = cli_actor(c);
+  o.actor = cli_actor(c); /* the import's audit entry */
   const char *path = NULL, *v;
   for (int i = 0; i < argc; i++) {
     if (cli_flag(c, argc, argv, &i, "--kind", &o.kind)) {

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "io/gazetteer.h"
+#include "store/audit.h"
 
 int cmd_init(cli *c, int argc, char **argv) {
   int gazetteer = 1;
@@ -20,7 +21,11 @@ int cmd_init(cli *c, int argc, char **argv) {
     return rc;
   }
   long n = 0;
-  if (gazetteer) {
+  char keypath[4096] = "";
+  /* The audit key signs every entry from the first on. */
+  rc = audit_key_load(s, 1, &c->e);
+  if (!rc && !audit_key_path(s, keypath, sizeof keypath)) keypath[0] = 0;
+  if (!rc && gazetteer) {
     rc = store_begin(s, &c->e);
     if (!rc) rc = gazetteer_load(s, &n, &c->e);
     if (!rc) rc = store_commit(s, &c->e);
@@ -30,6 +35,8 @@ int cmd_init(cli *c, int argc, char **argv) {
     fprintf(c->out, "created %s (schema version %d)", c->db_path, store_schema_version(s));
     if (gazetteer) fprintf(c->out, " with %ld gazetteer places (GeoNames, CC BY 4.0)", n);
     fputc('\n', c->out);
+    if (keypath[0]) fprintf(c->out, "audit key: %s (keep it secret, and a copy apart from the database)\n", keypath);
+    else fputs("no audit key (give --audit-key FILE): the audit trail is a plain SHA-256 chain\n", c->out);
   }
   store_close(s);
   if (rc) store_remove(c->db_path);

@@ -2,6 +2,7 @@
 #include "io/import.h"
 
 #include <dirent.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,12 +27,52 @@ typedef struct stats {
   int fault; /* the storage fault that stopped the file, or 0 */
 } stats;
 
+/* What an import changed, for its one audit entry: a digest of every record
+ * inserted or updated (kind, key and outcome, in order) and the first
+ * IMPORT_AUDIT_IDS updated records by name. Cheap enough for a million rows. */
+#define IMPORT_AUDIT_IDS 1000
+typedef struct trail {
+  crypto_generichash_state h;
+  long changed, listed, more;
+  buf ids; /* JSON strings "kind/id[/id2]", comma-separated */
+} trail;
+
+static void trail_part(trail *t, const char *p, size_t n) {
+  crypto_generichash_update(&t->h, (const unsigned char *)p, n);
+}
+
+static void trail_note(trail *t, const record *r, int outcome) {
+  const kind *k = r->k;
+  trail_part(t, k->name, strlen(k->name));
+  for (int i = 0; i < k->nkey; i++) {
+    trail_part(t, i ? "\x1f" : "\t", 1);
+    trail_part(t, r->v[k->key[i]].s, strlen(r->v[k->key[i]].s));
+  }
+  trail_part(t, outcome == WRITE_INSERTED ? "\tI\n" : "\tU\n", 3);
+  t->changed++;
+  if (outcome != WRITE_UPDATED) return;
+  if (t->listed == IMPORT_AUDIT_IDS) {
+    t->more++;
+    return;
+  }
+  buf name;
+  buf_init(&name, 0);
+  buf_puts(&name, k->name);
+  for (int i = 0; i < k->nkey; i++) buf_printf(&name, "/%s", r->v[k->key[i]].s);
+  jw w;
+  jw_init(&w, &t->ids, 0);
+  if (t->listed++) buf_putc(&t->ids, ',');
+  jw_strn(&w, name.data, name.len);
+  buf_free(&name);
+}
+
 typedef struct file_import {
   store *s;
   const kind *k;
   const import_opts *o;
   err_list *errs;
   pending *pend;
+  trail *trail;
   const char *fname;
   csv_reader *csv;
   char **header;
@@ -273,6 +314,7 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
+    if (rc == WRITE_INSERTED || rc == WRITE_UPDATED) trail_note(fi->trail, r, rc);
     if (rc > 0 && fi->events && after_event(fi, r, &e)) {
       err_at(&e, fi->fname, r->line, "deleted");
       err_list_add(row_errs, &e);
@@ -282,6 +324,12 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       err_list_add(row_errs, &e);
     }
     free(before);
+    if (rc > 0 && fi->o->written && fi->o->written(fi->o->ctx, fi->s, r, rc, &e)) {
+      /* The row is stored already: the whole import fails, --skip-bad or not. */
+      err_at(&e, fi->fname, r->line, "-");
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+    }
   }
   const err *f = row_fault(row_errs);
   if (f) fi->fault = fault(fi->errs, f);
@@ -381,9 +429,15 @@ static void process_row(file_import *fi, arena *row_arena) {
     for (int m = 0; m < fi->layout.nmaps; m++) {
       const source_map *map = &fi->layout.maps[m];
       const field *f = &fi->k->fields[map->field];
-      const char *raw = csv_field(fi->csv, (size_t)map->column, NULL);
+      size_t rawlen;
+      const char *raw = csv_field(fi->csv, (size_t)map->column, &rawlen);
       err e;
-      const char *text = source_transform(map->tx, raw, row_arena, &e);
+      const char *text = NULL;
+      /* A NUL byte would silently cut the value where C strings end. */
+      if (strlen(raw) != rawlen)
+        err_set(&e, ERR_VALIDATION, "a NUL byte (\\0) at byte %zu of the field: remove it", strlen(raw));
+      else
+        text = source_transform(map->tx, raw, row_arena, &e);
       if (!text || field_parse(fi->s, f, text, &r.v[map->field], row_arena, &e)) {
         err_at(&e, fi->fname, line, fi->header[map->column]);
         err_list_add(&row_errs, &e);
@@ -548,7 +602,7 @@ static int deletions_stream(file_import *fi) {
 }
 
 static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
-                         source_format format, const import_opts *o, pending *pend,
+                         source_format format, const import_opts *o, pending *pend, trail *tr,
                          err_list *errs, stats *out) {
   file_import fi;
   memset(&fi, 0, sizeof fi);
@@ -558,6 +612,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   fi.o = o;
   fi.errs = errs;
   fi.pend = pend;
+  fi.trail = tr;
   fi.fname = fname;
   fi.csv = csv;
   hset_init(&fi.ids);
@@ -719,6 +774,53 @@ static int job_order(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k); /* kinds are stored in dependency order */
 }
 
+/* The import's audit entry (API.md, "The audit trail"): who, the files
+ * with their counts, the digest of the records changed and the first
+ * updated ones by name. Appended only when a record changed. */
+static int audit_import(store *s, const job *jobs, int n, const stats *st, const import_result *total,
+                        trail *tr, const import_opts *o, err *e) {
+  unsigned char digest[32];
+  char hex[65];
+  crypto_generichash_final(&tr->h, digest, sizeof digest);
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  buf after;
+  buf_init(&after, 0);
+  jw w;
+  jw_init(&w, &after, 0);
+  jw_obj(&w);
+  jw_key(&w, "files");
+  jw_arr(&w);
+  for (int i = 0; i < n; i++) {
+    jw_obj(&w);
+    jw_kstr(&w, "name", jobs[i].name);
+    jw_kstr(&w, "kind", jobs[i].k->name);
+    jw_kint(&w, "inserted", st[i].inserted);
+    jw_kint(&w, "updated", st[i].updated);
+    jw_kint(&w, "unchanged", st[i].unchanged);
+    if (o->skip_bad) jw_kint(&w, "refused", st[i].refused);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_kint(&w, "inserted", total->inserted);
+  jw_kint(&w, "updated", total->updated);
+  jw_kint(&w, "unchanged", total->unchanged);
+  jw_kstr(&w, "changes_blake2b", hex);
+  jw_key(&w, "updated_ids");
+  buf ids;
+  buf_init(&ids, 0);
+  buf_putc(&ids, '[');
+  buf_append(&ids, tr->ids.data, tr->ids.len);
+  buf_putc(&ids, ']');
+  jw_raw(&w, buf_cstr(&ids));
+  buf_free(&ids);
+  jw_kint(&w, "updated_ids_more", tr->more);
+  jw_obj_end(&w);
+  int rc = audit_append(s, o->actor ? o->actor : "local:unknown", "import", n == 1 ? jobs[0].k->name : NULL,
+                        NULL, NULL, buf_cstr(&after), e);
+  buf_free(&after);
+  return rc;
+}
+
 /* Runs the jobs in one transaction; prints the summary on success. A
  * storage fault (store_fault) anywhere ends it at once: nothing is stored
  * and errs holds the fault alone. */
@@ -726,8 +828,12 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
                     const char *mem, size_t memlen) {
   err e;
   if (store_begin(s, &e)) return fault(errs, &e);
-  unsigned long gen0 = store_generation(s);
+  sector_batch_begin(s); /* the events' sectors are refreshed once, below */
   pending pend = {0};
+  trail tr;
+  memset(&tr, 0, sizeof tr);
+  crypto_generichash_init(&tr.h, NULL, 0, 32);
+  buf_init(&tr.ids, 0);
   stats st[DIR_FILES_MAX];
   memset(st, 0, sizeof st);
   int rc = 0, faulted = 0;
@@ -743,7 +849,7 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     }
     source_format fmt = n == 1 && !mem ? o->format : SOURCE_NATIVE;
     if (mem) fmt = o->format;
-    int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, errs, &st[i]);
+    int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, &tr, errs, &st[i]);
     csv_close(csv);
     if (st[i].fault) {
       rc = st[i].fault;
@@ -763,7 +869,7 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
   pending_free(&pend);
   if (!rc && errs->total) rc = ERR_VALIDATION;
   int late = 0; /* one of the last steps failed, e says why */
-  if (!rc && store_generation(s) != gen0 && sector_refresh_events(s, &e)) {
+  if (sector_batch_end(s, !rc, &e) && !rc) {
     rc = e.code;
     late = 1;
   }
@@ -777,6 +883,8 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     total.marked += st[i].marked;
     total.remembered += st[i].remembered;
   }
+  if (!rc && tr.changed && (rc = audit_import(s, jobs, n, st, &total, &tr, o, &e))) late = 1;
+  buf_free(&tr.ids);
   if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e))) late = 1;
   if (!rc && store_commit(s, &e)) {
     rc = e.code;

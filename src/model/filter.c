@@ -106,6 +106,14 @@ static int split_values(const char *value, char **out, int max, arena *a) {
   return n;
 }
 
+/* An empty item in a filter's list of values ("admin1=,", "tags=a,"): a
+ * validation error, since "no value" is written as the whole value empty. */
+static int empty_item(err *e, const char *column, const char *value) {
+  return err_set(e, ERR_USAGE,
+                 "filter %s: an empty item in '%.80s' (a list is a,b; write %s= alone for records with no value)",
+                 column, value, column);
+}
+
 static int bind_value(filter_set *fs, const field *f, const fval *v, err *e) {
   static const store_type types[] = {STORE_INT, STORE_REAL, STORE_TEXT};
   filter_bind b = {.type = types[field_storage_of(f)], .i = v->i, .d = v->d, .s = v->s};
@@ -223,7 +231,9 @@ static int add_sector(filter_set *fs, const char *op, const char *value, arena *
   if (strcmp(op, "=") && strcmp(op, "!="))
     return err_set(e, ERR_USAGE, "sector takes = or !=");
   char *vals[FILTER_VALUES_MAX];
-  int nv = split_values(value, vals, FILTER_VALUES_MAX, a);
+  int nv = value[0] ? split_values(value, vals, FILTER_VALUES_MAX, a) : 0;
+  for (int i = 0; i < nv; i++)
+    if (!vals[i][0]) return empty_item(e, "sector", value);
   buf cond;
   buf_init(&cond, 1 << 16);
   buf_printf(&cond, "%s IN (", expr);
@@ -287,7 +297,10 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
     field as_date = *f;
     as_date.type = FT_DATE;
     if ((rc = parse_value(s, day_of ? &as_date : f, vals[i], &v, a, e))) goto done;
-    if (!v.set) continue;
+    if (!v.set) { /* "a,", ",", " ": an item with no value is never a match */
+      rc = empty_item(e, column, value);
+      goto done;
+    }
     if (i) buf_puts(&cond, eq || ne ? " OR " : " AND ");
     if (day_of) {
       buf_printf(&cond, "substr(%s, 1, 10) %s ?", col, eq || ne ? "=" : op);

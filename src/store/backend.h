@@ -17,6 +17,7 @@ struct store {
   int version;
   int created;
   int in_tx;
+  unsigned long tx_count; /* transactions begun */
   int busy_ms;
   int readonly;         /* writes fail with ERR_READONLY; ro_reason says why */
   char ro_reason[128];
@@ -25,6 +26,10 @@ struct store {
   unsigned long generation;
   void *aux;
   void (*aux_free)(void *);
+  /* The audit trail's key (audit.c): loaded on first use. */
+  int audit_state;              /* 0 not loaded, 1 no key, 2 keyed */
+  long long audit_plain;        /* entries older than the key */
+  unsigned char audit_key[32];
   struct {
     char *sql; /* owned copy */
     stmt *st;

@@ -129,6 +129,7 @@ void store_close(store *s) {
     free(s->cache[i].sql);
   }
   if (s->conn) s->ops->close(s);
+  explicit_bzero(s->audit_key, sizeof s->audit_key);
   free(s);
 }
 
@@ -194,9 +195,14 @@ int store_begin(store *s, err *e) {
                    s->path, s->ro_reason);
   err_clear(&s->tx_lost);
   int rc = s->ops->begin(s, e);
-  if (!rc) s->in_tx = 1;
+  if (!rc) {
+    s->in_tx = 1;
+    s->tx_count++;
+  }
   return rc;
 }
+
+unsigned long store_tx_count(const store *s) { return s->tx_count; }
 
 int store_commit(store *s, err *e) {
   if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);

@@ -92,6 +92,10 @@ void store_rollback(store *s);
 /* store_in_transaction: 1 inside store_begin .. commit/rollback. */
 int store_in_transaction(store *s);
 
+/* store_tx_count: the number of transactions begun on s (moves at each
+ * store_begin): a cache checked once per transaction keys on it. */
+unsigned long store_tx_count(const store *s);
+
 /* store_exec: runs sql (one or more statements, no parameters, no results).
  * Returns 0 or an error code with e filled. */
 int store_exec(store *s, const char *sql, err *e);

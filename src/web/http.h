@@ -33,6 +33,9 @@ typedef struct http_req {
   const char *cookie_token;              /* bh_session cookie, or NULL */
   const char *bearer;                    /* Authorization: Bearer token, or NULL */
   const char *csrf_header;               /* X-CSRF-Token, or NULL */
+  const char *origin;                    /* Origin, or NULL */
+  const char *fetch_site;                /* Sec-Fetch-Site, or NULL */
+  const char *host;                      /* Host, or NULL */
   int accept_gzip;                       /* Accept-Encoding names gzip */
   store *s;
   arena *a;

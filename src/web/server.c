@@ -215,6 +215,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->accept_gzip = strstr(v, "gzip") != NULL;
   if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type")))
     r->content_type = arena_strdup(&q->a, v);
+  /* Where a browser says the request comes from (api.c's CSRF rule). */
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))) r->origin = arena_strdup(&q->a, v);
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site")))
+    r->fetch_site = arena_strdup(&q->a, v);
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) r->host = arena_strdup(&q->a, v);
   r->body = q->body.data ? q->body.data : "";
   r->body_len = q->body.len;
   r->s = pool_take(&srv->pool);

@@ -273,7 +273,7 @@ refused deletions-unknown-column 'deletions.csv:1: why: unknown column' bh impor
 check rt-merge quiet bh duplicates merge "$M1" "$M2"
 printf 'event_id_cnty,verification,reliability,credibility\n%s,rejected,C,3\n' "$D1" >"$WORK/events.csv"
 check rt-reject quiet bh import "$WORK/events.csv"
-bh export events >"$WORK/rt1.csv"
+bh export events --raw >"$WORK/rt1.csv"
 counts() {
   echo "$(bh count events) $(bh count events deleted=yes) $(bh count events verification=rejected)" \
     "$(bh count events reliability=C verification=rejected) $(bh count events duplicate_of="$M1") $(bh count events verification=verified)"
@@ -285,6 +285,6 @@ cp "$BLUEHELM_DB" "$WORK/src.db"
 new_db
 check rt-import quiet bh import "$WORK/rt1.csv" --kind events
 expect_eq rt-counts "$(counts)" "$src_counts"
-bh export events >"$WORK/rt2.csv"
+bh export events --raw >"$WORK/rt2.csv"
 check rt-export-identical cmp -s "$WORK/rt1.csv" "$WORK/rt2.csv"
 exit 0

@@ -18,13 +18,16 @@ DEMO_EVENTS=215 # the records of data/demo/events.csv (215 ids, one per record)
 gen_acled() { awk -v rows="$1" -v seed="$2" -f "$ROOT/bench/gen_acled.awk" >"$3"; }
 
 # demo_at DB: a fresh database at DB with the demo dataset (a copy of one
-# made once: the file alone is the database once no connection is open).
+# made once: the file and its audit key are the database once no connection
+# is open).
 demo_at() {
   if [[ ! -s "$WORK/demo.db" ]]; then
     BLUEHELM_DB=$WORK/demo.db fresh_db && BLUEHELM_DB=$WORK/demo.db bh import "$DEMO" >/dev/null || return 1
   fi
-  rm -f "$1" "$1-wal" "$1-shm"
+  rm -f "$1" "$1-wal" "$1-shm" "$1.audit-key"
   cp "$WORK/demo.db" "$1"
+  # The audit key goes with its database (the import signed its entry).
+  cp -p "$WORK/demo.db.audit-key" "$1.audit-key"
 }
 
 # one_line NAME PATTERN: stderr of the last command is exactly one line,
@@ -214,7 +217,7 @@ else
   # files cannot be made, so the file is read as it is.
   mkdir -p "$WORK/rofolder"
   demo_at "$WORK/rofolder/t.db"
-  ((EUID == 0)) && chown 65534 "$WORK/rofolder/t.db"
+  ((EUID == 0)) && chown 65534 "$WORK/rofolder/t.db" "$WORK/rofolder/t.db.audit-key"
   read_only_case ro-folder "$WORK/rofolder" "its folder is not writable"
 fi
 

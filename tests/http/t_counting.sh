@@ -133,7 +133,7 @@ expect_grep deletions-bad-timestamp-field '"field":"deleted_timestamp","line":2'
 refused deletions-missing-column 400 POST "/api/v1/import/events?format=acled-deletions" "$(printf 'event_id_cnty\n%s\n' "$B")" "$ED" -H 'Content-Type: text/csv'
 refused deletions-bad-format 400 POST "/api/v1/import/events?format=acled-delete" "$(printf 'event_id_cnty,deleted_timestamp\n%s,5\n' "$B")" "$ED" -H 'Content-Type: text/csv'
 # an import of a deleted event without a later timestamp is skipped
-post "$ED" /api/v1/import/events "$(bh export events event_id_cnty="$C")" -H 'Content-Type: text/csv'
+post "$ED" /api/v1/import/events "$(bh export events event_id_cnty="$C" --raw)" -H 'Content-Type: text/csv'
 expect deleted-reimport 200
 expect_eq deleted-reimport-skipped "$(jq_ '$.skipped') $(count_api '')" "1 $((N - 1))"
 

@@ -9,7 +9,9 @@
 source "$(dirname "$0")/lib.sh"
 need_http_tools
 demo_db || { fail setup "could not build the demo database"; exit 1; }
-cp "$BLUEHELM_DB" "$WORK/demo.db" # no connection is open: the file is the database
+# No connection is open: the file (and its audit key) are the database.
+cp "$BLUEHELM_DB" "$WORK/demo.db"
+cp -p "$BLUEHELM_DB.audit-key" "$WORK/demo.db.audit-key"
 DEMO_EVENTS=215                   # the records of data/demo/events.csv
 
 header() { grep -i "^$1:" "${2:-$WORK/headers}" | head -1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
@@ -135,6 +137,7 @@ sanitizer_clean busy-sanitizer-clean
 # ------------------------------------------------------------- a full disk
 if small_fs http-full-disk "$WORK/small" 16m; then
   cp "$WORK/demo.db" "$WORK/small/t.db"
+  cp -p "$WORK/demo.db.audit-key" "$WORK/small/t.db.audit-key"
   export BLUEHELM_DB=$WORK/small/t.db
   start_server || { fail full-server-starts "see above"; exit 1; }
   before=$(db_digest)
@@ -172,6 +175,7 @@ else
   chmod 755 "$WORK"
   mkdir -p "$WORK/ro"
   cp "$WORK/demo.db" "$WORK/ro/t.db"
+  cp -p "$WORK/demo.db.audit-key" "$WORK/ro/t.db.audit-key"
   ((EUID == 0)) && chown -R 65534 "$WORK/ro"
   chmod 444 "$WORK/ro/t.db"
   export BLUEHELM_DB=$WORK/ro/t.db

@@ -56,7 +56,8 @@ expect csrf-missing-403 403
 req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: x$CSRF" --data-binary "$(event_json csrf-1)"
 expect csrf-wrong-403 403
 expect_eq csrf-refused-stores-nothing "$(events_count)" "$n0"
-req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: $CSRF" --data-binary "$(event_json csrf-1)"
+req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+  --data-binary "$(event_json csrf-1)"
 expect csrf-header-201 201
 req POST /api/v1/logout -b "$WORK/ed.jar"
 expect logout-needs-csrf 403

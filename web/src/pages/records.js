@@ -114,10 +114,14 @@ async function placeNames(records, fields, signal) {
   return map;
 }
 
+// CSV for spreadsheets, as `bluehelm export` writes it: text that begins
+// with = + - @, a tab or a carriage return gets a leading ' so that no
+// formula runs when the file is opened (numbers are left as they are).
 function csvOf(k, items) {
   const cols = k.fields.map((f) => f.name);
   const esc = (v) => {
-    const s = v == null ? '' : Array.isArray(v) ? v.join(';') : v === true ? 'yes' : v === false ? 'no' : String(v);
+    let s = v == null ? '' : Array.isArray(v) ? v.join(';') : v === true ? 'yes' : v === false ? 'no' : String(v);
+    if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [cols.join(','), ...items.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\r\n') + '\r\n';

@@ -61,7 +61,8 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   stmt *st;
   /* A CSV export writes what was given (FORMATS.md §4.1): defaults stay
    * defaults when it is imported back. */
-  int rc = format == EXPORT_CSV ? query_open_given(s, fs, -1, &st, e) : query_open(s, fs, -1, &st, e);
+  int rc = format == EXPORT_CSV || format == EXPORT_CSV_SHEET ? query_open_given(s, fs, -1, &st, e)
+                                                               : query_open(s, fs, -1, &st, e);
   if (rc) return rc;
   buf b, cell;
   buf_init(&b, 0);

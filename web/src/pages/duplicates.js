@@ -6,11 +6,14 @@
 import { api, byIds, qs } from '../api.js';
 import { kindMeta } from '../kinds.js';
 import { h, pageHeading, errorBox, fmtDate, fieldLabel, valueText, announce, spinner, select } from '../ui.js';
+import { t, fmtNum } from '../i18n.js';
 import { canWrite, periodFrom, rememberPeriod, navigate } from '../session.js';
 import { periodForm } from './dashboard.js';
 import { recordHref } from './records.js';
 
 const PER_PAGE = 10;
+// The parts of a pair's score (duplicates.h), named in the language.
+const PARTS = { place: 'dup.part_place', date: 'dup.part_date', type: 'dup.part_type', fatalities: 'dup.part_fatalities', actors: 'dup.part_actors' };
 // The fields compared side by side, in this order (others are on the records' pages).
 const SHOWN = [
   'event_date',
@@ -46,19 +49,15 @@ export async function duplicatesPage({ main, query, signal }) {
   const kmSel = select('km', ['1', '5', '10', '25', '50'], km, { id: 'd-km' });
   const daySel = select('days', ['0', '1', '2', '3', '7'], days, { id: 'd-days' });
   const extra = [
-    h('div', { class: 'field' }, h('label', { for: 'd-km' }, 'Within km'), kmSel),
-    h('div', { class: 'field' }, h('label', { for: 'd-days' }, 'Days apart'), daySel),
+    h('div', { class: 'field' }, h('label', { for: 'd-km' }, t('dup.km')), kmSel),
+    h('div', { class: 'field' }, h('label', { for: 'd-days' }, t('dup.days')), daySel),
   ];
   main.append(
-    pageHeading('Likely duplicates'),
-    h(
-      'p',
-      { class: 'muted' },
-      'Pairs of events from different sources that may report the same incident, best first. Merging one into the other makes the incident count once, as the one kept; the merged report stays in the records, linked to it, and can be unmerged.',
-    ),
+    pageHeading(t('dup.title')),
+    h('p', { class: 'muted' }, t('dup.intro')),
     periodForm(p, (np) => navigate('/duplicates?' + qs({ ...np, km: kmSel.value, days: daySel.value })), { extra }),
   );
-  const box = h('div', { class: 'dup-pairs' }, spinner('Comparing the events…'));
+  const box = h('div', { class: 'dup-pairs' }, spinner(t('dup.comparing')));
   main.append(box);
   let data;
   try {
@@ -83,10 +82,10 @@ export async function duplicatesPage({ main, query, signal }) {
     h(
       'p',
       { class: 'list-status', role: 'status' },
-      `${data.pairs_found} pair${data.pairs_found === 1 ? '' : 's'} among ${data.events_compared} events${data.decided_left_out ? `; ${data.decided_left_out} already decided left out` : ''}.`,
+      [t('dup.found', { n: data.pairs_found, events: data.events_compared }), data.decided_left_out ? t('dup.decided_left_out', { n: data.decided_left_out }) : '', '.'].join(''),
     ),
   );
-  if (!pairs.length) box.append(h('p', { class: 'empty' }, 'No likely duplicates in this period.'));
+  if (!pairs.length) box.append(h('p', { class: 'empty' }, t('dup.none')));
   const mv = pairs.length ? await import('../mapview.js') : null;
   if (signal.aborted) return;
   for (const [i, pair] of pairs.entries()) {
@@ -96,10 +95,10 @@ export async function duplicatesPage({ main, query, signal }) {
   }
   const pages = Math.ceil(Math.min(data.pairs.length, 500) / PER_PAGE);
   const here = (n) => '/duplicates?' + qs({ from: p.from, to: p.to, km, days, p: n || null });
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
-  if (page > 0) pager.append(h('a', { href: here(page - 1), rel: 'prev' }, '← Previous'));
-  if (pages > 1) pager.append(h('span', {}, `Page ${page + 1} of ${pages}`));
-  if (page + 1 < pages) pager.append(h('a', { href: here(page + 1), rel: 'next' }, 'Next →'));
+  const pager = h('nav', { class: 'pager', 'aria-label': t('records.pages') });
+  if (page > 0) pager.append(h('a', { href: here(page - 1), rel: 'prev' }, t('records.previous')));
+  if (pages > 1) pager.append(h('span', {}, t('records.page_of', { page: page + 1, pages })));
+  if (page + 1 < pages) pager.append(h('a', { href: here(page + 1), rel: 'next' }, t('records.next')));
   box.append(pager);
 }
 
@@ -107,12 +106,12 @@ export async function duplicatesPage({ main, query, signal }) {
 function pairCard(pair, n, recs, mv, signal) {
   const a = recs.get(pair.a.event_id_cnty) || pair.a;
   const b = recs.get(pair.b.event_id_cnty) || pair.b;
-  const title = `${n}. ${a.event_id_cnty} and ${b.event_id_cnty}`;
+  const title = t('dup.pair_title', { n, a: a.event_id_cnty, b: b.event_id_cnty });
   const headId = `dup-${n}`;
   const card = h('section', { class: 'card dup-pair', 'aria-labelledby': headId });
   const status = h('div', { role: 'status' });
   const parts = Object.entries(pair.parts || {})
-    .map(([k, v]) => `${k} ${Number(v).toFixed(2)}`)
+    .map(([k, v]) => `${PARTS[k] ? t(PARTS[k]) : k} ${fmtNum(v, 2)}`)
     .join(', ');
   const row = (f) => {
     const va = valueText(a[f]);
@@ -120,7 +119,7 @@ function pairCard(pair, n, recs, mv, signal) {
     return h(
       'tr',
       { class: va !== vb ? 'differs' : null },
-      h('th', { scope: 'row' }, fieldLabel(f), va !== vb ? h('span', { class: 'sr-only' }, ' (differs)') : null),
+      h('th', { scope: 'row' }, fieldLabel('events', f), va !== vb ? h('span', { class: 'sr-only' }, t('dup.differs')) : null),
       h('td', {}, f === 'event_date' ? fmtDate(a[f]) : va),
       h('td', {}, f === 'event_date' ? fmtDate(b[f]) : vb),
     );
@@ -128,21 +127,21 @@ function pairCard(pair, n, recs, mv, signal) {
   const table = h(
     'table',
     { class: 'list dup-table' },
-    h('caption', { class: 'sr-only' }, `The two events of pair ${n}, field by field; rows whose values differ are marked`),
+    h('caption', { class: 'sr-only' }, t('dup.table_caption', { n })),
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        h('th', { scope: 'col' }, 'Field'),
+        h('th', { scope: 'col' }, t('dup.field')),
         h('th', { scope: 'col' }, h('a', { href: recordHref('events', a) }, a.event_id_cnty), ` (${pair.a.source})`),
         h('th', { scope: 'col' }, h('a', { href: recordHref('events', b) }, b.event_id_cnty), ` (${pair.b.source})`),
       ),
     ),
     h('tbody', {}, SHOWN.filter((f) => a[f] != null || b[f] != null).map(row)),
   );
-  const mapEl = h('div', { class: 'dup-map', role: 'region', 'aria-label': `Map of pair ${n}` });
+  const mapEl = h('div', { class: 'dup-map', role: 'region', 'aria-label': t('dup.map_label', { n }) });
   const actions = h('div', { class: 'actions' });
   if (canWrite()) {
     const merge = (keep, other) =>
@@ -154,13 +153,13 @@ function pairCard(pair, n, recs, mv, signal) {
           onclick: async () => {
             try {
               await api('duplicates/merge', { method: 'POST', body: { keep: keep.event_id_cnty, others: [other.event_id_cnty] } });
-              done(`${other.event_id_cnty} is merged into ${keep.event_id_cnty}: the incident counts once.`, other.event_id_cnty);
+              done(t('dup.merged', { other: other.event_id_cnty, keep: keep.event_id_cnty }), other.event_id_cnty);
             } catch (e) {
               status.replaceChildren(errorBox(e));
             }
           },
         },
-        `Merge: keep ${keep.event_id_cnty}`,
+        t('dup.merge_keep', { id: keep.event_id_cnty }),
       );
     actions.append(
       merge(a, b),
@@ -173,13 +172,13 @@ function pairCard(pair, n, recs, mv, signal) {
           onclick: async () => {
             try {
               await api('duplicates/decide', { method: 'POST', body: { a: a.event_id_cnty, b: b.event_id_cnty, decision: 'dismiss' } });
-              done('Dismissed: not the same incident. The pair is not proposed again.', null);
+              done(t('dup.dismissed'), null);
             } catch (e) {
               status.replaceChildren(errorBox(e));
             }
           },
         },
-        'Not duplicates',
+        t('dup.not_duplicates'),
       ),
     );
   }
@@ -195,13 +194,13 @@ function pairCard(pair, n, recs, mv, signal) {
               onclick: async () => {
                 try {
                   await api('duplicates/unmerge', { method: 'POST', body: { id: merged } });
-                  actions.replaceChildren(h('p', { class: 'alert' }, `${merged} is unmerged: it counts on its own again.`));
+                  actions.replaceChildren(h('p', { class: 'alert' }, t('curation.unmerged', { id: merged })));
                 } catch (e) {
                   status.replaceChildren(errorBox(e));
                 }
               },
             },
-            'Undo',
+            t('dup.undo'),
           )
         : null,
     );
@@ -209,7 +208,7 @@ function pairCard(pair, n, recs, mv, signal) {
   }
   card.append(
     h('h2', { id: headId }, title),
-    h('p', { class: 'muted' }, `Score ${Number(pair.score).toFixed(2)}: ${pair.km} km and ${pair.days_apart} day${pair.days_apart === 1 ? '' : 's'} apart (${parts}).`),
+    h('p', { class: 'muted' }, t('dup.score', { score: fmtNum(pair.score, 2), km: pair.km, n: pair.days_apart, parts })),
     h('div', { class: 'dup-body' }, h('div', { class: 'scroll' }, table), mapEl),
     actions,
     status,

@@ -91,6 +91,11 @@ expect_eq years-checked "$((checked >= 9))" 1
 expect_eq air-and-shelling-not-explosive "$(bh count events explosive=yes weapon=air_strike,indirect_fire,grenade)" 0
 n2020=$(awk '$1 == 2020 { print $2 }' "$WORK/years.txt")
 expect_eq ied-2020-nonzero "$((n2020 > 0))" 1
+# the report follows: IEDs of 2020, and the deaths no category accounts for
+u2020=$(awk '$1 == 2020 { print $7 }' "$WORK/years.txt")
+bh report from=2020-01-01 to=2020-12-31 >"$WORK/report.md" || fail report-2020 "$(cat "$WORK/stderr")"
+expect_grep report-ieds-2020 ", $n2020 improvised explosive devices were used" "$WORK/report.md"
+expect_grep report-unattributed-2020 "A further $u2020 deaths in these incidents are not attributed" "$WORK/report.md"
 
 # civilian casualties of explosive incidents, a year against the year before
 # (the report's and the dashboard's figure): change over the two years

@@ -12,6 +12,7 @@
 #include "model/record.h"
 
 #define FILTER_VALUES_MAX 256
+#define NEAR_CELLS_MAX 4096 /* grid cells near= lists (more: their ranges) */
 
 void filter_init(filter_set *fs, const kind *k) {
   fs->k = k;
@@ -23,6 +24,7 @@ void filter_init(filter_set *fs, const kind *k) {
   buf_init(&fs->full, 1u << 20);
   fs->nbinds = 0;
   fs->nconds = 0;
+  fs->near.cond = -1;
 }
 
 void filter_init_all(filter_set *fs, const kind *k) {
@@ -209,15 +211,31 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
                    k->name);
   buf cond;
   buf_init(&cond, 1 << 16);
+  int split = -1;
+  long *inside = NULL, *edge = NULL;
+  int ninside = 0, nedge = 0;
   if (strcmp(k->name, "events") == 0) {
-    geo_range ranges[64];
-    int nr = geo_cell_ranges(m.latitude, m.longitude, km, ranges, 64);
-    if (nr > 0) {
-      buf_puts(&cond, "(");
-      for (int i = 0; i < nr; i++) {
-        buf_printf(&cond, "%s\"_cell\" BETWEEN %ld AND %ld", i ? " OR " : "", ranges[i].lo, ranges[i].hi);
-      }
+    /* The grid cells the circle covers (the events' _cell index), as a
+     * list; those wholly inside it let a count read the number of their
+     * events instead of the events (query_count). */
+    inside = arena_alloc(a, NEAR_CELLS_MAX * sizeof *inside);
+    edge = arena_alloc(a, NEAR_CELLS_MAX * sizeof *edge);
+    split = geo_cell_split(m.latitude, m.longitude, km, inside, &ninside, edge, &nedge, NEAR_CELLS_MAX);
+    if (!split && ninside + nedge > 0) {
+      buf_puts(&cond, "\"_cell\" IN (");
+      for (int i = 0; i < ninside + nedge; i++)
+        buf_printf(&cond, "%s%ld", i ? ", " : "", i < ninside ? inside[i] : edge[i - ninside]);
       buf_puts(&cond, ") AND ");
+    } else {
+      geo_range ranges[64];
+      int nr = geo_cell_ranges(m.latitude, m.longitude, km, ranges, 64);
+      if (nr > 0) {
+        buf_puts(&cond, "(");
+        for (int i = 0; i < nr; i++) {
+          buf_printf(&cond, "%s\"_cell\" BETWEEN %ld AND %ld", i ? " OR " : "", ranges[i].lo, ranges[i].hi);
+        }
+        buf_puts(&cond, ") AND ");
+      }
     }
   }
   if (coords)
@@ -229,6 +247,13 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
                pcol, pcol);
   filter_add_sql(fs, buf_cstr(&cond));
   buf_free(&cond);
+  if (!split && fs->near.cond < 0 && fs->nconds > 0) {
+    fs->near.cond = fs->nconds - 1;
+    fs->near.inside = inside;
+    fs->near.ninside = ninside;
+    fs->near.edge = edge;
+    fs->near.nedge = nedge;
+  }
   int rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.latitude}, e);
   if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.longitude}, e);
   if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = km}, e);

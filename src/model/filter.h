@@ -44,6 +44,14 @@ typedef struct filter_set {
   int nconds;
   unsigned cond_end[FILTER_CONDS_MAX];
   const char *cond_col[FILTER_CONDS_MAX];
+  /* near= on events: its condition's index, the grid cells wholly inside
+   * its circle and those its edge crosses (geo_cell_split), for
+   * query_count; cond is -1 without one. */
+  struct {
+    int cond;
+    const long *inside, *edge;
+    int ninside, nedge;
+  } near;
 } filter_set;
 
 /* One condition of a filter set: its SQL (len bytes, not NUL-terminated),

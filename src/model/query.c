@@ -20,6 +20,44 @@ static void query_key(buf *key, const char *sql, const filter_set *fs) {
   }
 }
 
+/* A count of events near= alone (with the rule of what counts): the events
+ * of the cells wholly inside the circle are counted from _event_cells
+ * (kept by triggers, 008_performance.sql), only those of the cells its edge
+ * crosses are read and measured. 0 with *out set, 1 when it does not apply
+ * (the caller counts the events), <0 on error. */
+static int near_count(store *s, filter_set *fs, int64_t *out, err *e) {
+  filter_cond conds[FILTER_CONDS_MAX];
+  int n = filter_conds(fs, conds, FILTER_CONDS_MAX);
+  if (store_dialect_of(s) != STORE_SQLITE || fs->near.cond != 0 || fs->nconds != 1 || fs->near.ninside == 0 ||
+      n < 1 || conds[0].nbinds != 3)
+    return 1;
+  buf sql;
+  buf_init(&sql, 0);
+  buf_puts(&sql, "SELECT (SELECT coalesce(sum(\"n\"), 0) FROM \"_event_cells\" WHERE \"_cell\" IN (");
+  for (int i = 0; i < fs->near.ninside; i++) buf_printf(&sql, "%s%ld", i ? ", " : "", fs->near.inside[i]);
+  buf_puts(&sql, ")");
+  for (int i = 1; i < n; i++) buf_printf(&sql, " AND (%.*s)", (int)conds[i].len, conds[i].sql);
+  buf_puts(&sql, ")");
+  if (fs->near.nedge) {
+    buf_puts(&sql, " + (SELECT count(*) FROM \"events\" WHERE \"_cell\" IN (");
+    for (int i = 0; i < fs->near.nedge; i++) buf_printf(&sql, "%s%ld", i ? ", " : "", fs->near.edge[i]);
+    buf_puts(&sql, ") AND bh_distance(\"latitude\", \"longitude\", ?1, ?2) <= ?3");
+    for (int i = 1; i < n; i++) buf_printf(&sql, " AND (%.*s)", (int)conds[i].len, conds[i].sql);
+    buf_puts(&sql, ")");
+  }
+  stmt *st;
+  err pe;
+  int rc = sql.overflow ? 1 : store_prepare(s, buf_cstr(&sql), &st, &pe) ? 1 : 0;
+  buf_free(&sql);
+  if (rc) return 1; /* a database without the table: count the events */
+  if (fs->near.nedge)
+    for (int i = 0; i < 3; i++) stmt_bind_value(st, i + 1, &fs->binds[conds[0].bind0 + i]);
+  rc = stmt_step(st, e);
+  if (rc == STMT_ROW) *out = stmt_int(st, 0);
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
+}
+
 int query_count(store *s, filter_set *fs, int64_t *out, err *e) {
   buf sql;
   buf_init(&sql, 0);
@@ -38,14 +76,19 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e) {
     return 0;
   }
   stmt *st;
-  int rc = store_prepare(s, buf_cstr(&sql), &st, e);
-  buf_free(&sql);
-  if (!rc) {
-    filter_bind_all(fs, st, 1);
-    rc = stmt_step(st, e);
-    if (rc == STMT_ROW) *out = stmt_int(st, 0);
-    stmt_finalize(st);
+  int rc = near_count(s, fs, out, e);
+  if (rc == 1) {
+    rc = store_prepare(s, buf_cstr(&sql), &st, e);
+    if (!rc) {
+      filter_bind_all(fs, st, 1);
+      rc = stmt_step(st, e);
+      if (rc == STMT_ROW) *out = stmt_int(st, 0);
+      stmt_finalize(st);
+    }
+  } else if (!rc) {
+    rc = STMT_ROW;
   }
+  buf_free(&sql);
   if (rc == STMT_ROW && !key.overflow) {
     buf_reset(&hit);
     buf_printf(&hit, "%lld", (long long)*out);

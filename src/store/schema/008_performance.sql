@@ -1,0 +1,52 @@
+-- 008_performance.sql: issue 12 (performance).
+--
+-- How many events each grid cell holds, for each state of the two columns
+-- the rule of what counts reads (FORMATS.md §4.1: _excluded, deleted), kept
+-- exactly by the triggers below at every insert, change and deletion of an
+-- event. near= counts the cells that lie wholly inside its circle from this
+-- table and reads only the events of the cells its edge crosses
+-- (query_count). An event without coordinates has no cell and no row here;
+-- nor has one whose _excluded or deleted is NULL (bluehelm always writes
+-- them; such an event could not count: NULL fails every part of the rule).
+-- An import into an empty events table drops the triggers, builds the
+-- table once from the events at its end, and puts the triggers back
+-- (store_bulk_*, io/import.c).
+
+CREATE TABLE _event_cells (
+  "_cell" INTEGER NOT NULL,
+  "_excluded" INTEGER NOT NULL,
+  "deleted" INTEGER NOT NULL,
+  "n" INTEGER NOT NULL,
+  PRIMARY KEY ("_cell", "_excluded", "deleted")
+) WITHOUT ROWID;
+
+INSERT INTO _event_cells ("_cell", "_excluded", "deleted", "n")
+  SELECT "_cell", "_excluded", "deleted", count(*) FROM events
+  WHERE "_cell" IS NOT NULL AND "_excluded" IS NOT NULL AND "deleted" IS NOT NULL
+  GROUP BY "_cell", "_excluded", "deleted";
+
+CREATE TRIGGER _event_cells_insert AFTER INSERT ON events
+  WHEN NEW."_cell" IS NOT NULL AND NEW."_excluded" IS NOT NULL AND NEW."deleted" IS NOT NULL
+BEGIN
+  INSERT INTO _event_cells ("_cell", "_excluded", "deleted", "n")
+    VALUES (NEW."_cell", NEW."_excluded", NEW."deleted", 1)
+    ON CONFLICT ("_cell", "_excluded", "deleted") DO UPDATE SET "n" = "n" + 1;
+END;
+
+CREATE TRIGGER _event_cells_delete AFTER DELETE ON events
+  WHEN OLD."_cell" IS NOT NULL AND OLD."_excluded" IS NOT NULL AND OLD."deleted" IS NOT NULL
+BEGIN
+  UPDATE _event_cells SET "n" = "n" - 1
+    WHERE "_cell" = OLD."_cell" AND "_excluded" = OLD."_excluded" AND "deleted" = OLD."deleted";
+END;
+
+CREATE TRIGGER _event_cells_update AFTER UPDATE OF "latitude", "longitude", "_excluded", "deleted" ON events
+  WHEN OLD."_cell" IS NOT NEW."_cell" OR OLD."_excluded" IS NOT NEW."_excluded" OR OLD."deleted" IS NOT NEW."deleted"
+BEGIN
+  UPDATE _event_cells SET "n" = "n" - 1
+    WHERE "_cell" = OLD."_cell" AND "_excluded" = OLD."_excluded" AND "deleted" = OLD."deleted";
+  INSERT INTO _event_cells ("_cell", "_excluded", "deleted", "n")
+    SELECT NEW."_cell", NEW."_excluded", NEW."deleted", 1
+    WHERE NEW."_cell" IS NOT NULL AND NEW."_excluded" IS NOT NULL AND NEW."deleted" IS NOT NULL
+    ON CONFLICT ("_cell", "_excluded", "deleted") DO UPDATE SET "n" = "n" + 1;
+END;

@@ -12,6 +12,7 @@
 #include "model/place.h"
 
 #define WRITER_STMTS 8
+#define KIND_CHECKS_MAX 32
 #define CYCLE_DEPTH_MAX 10000
 
 typedef struct upsert {
@@ -28,6 +29,8 @@ struct writer {
   pending *p;
   upsert stmts[WRITER_STMTS];
   int nstmts;
+  int new_only; /* writer_new_only */
+  int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
 };
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
@@ -91,8 +94,18 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   w->s = s;
   w->k = k;
   w->p = p;
+  for (int c = 0; c < k->nchecks && c < KIND_CHECKS_MAX; c++) {
+    w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
+    w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
+  }
   *out = w;
   return 0;
+}
+
+void writer_new_only(writer *w) {
+  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
+  w->nstmts = 0;
+  w->new_only = 1;
 }
 
 void writer_close(writer *w) {
@@ -175,8 +188,10 @@ static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, er
                  u->param[k->key[i]]);
     if (differs.len) buf_printf(&sql, " AND (%s)", buf_cstr(&differs));
   } else {
-    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (", k->name,
-               buf_cstr(&cols), buf_cstr(&vals));
+    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s)", k->name, buf_cstr(&cols), buf_cstr(&vals));
+  }
+  if (!u->partial && !w->new_only) {
+    buf_puts(&sql, " ON CONFLICT (");
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
     if (differs.len)
@@ -387,7 +402,8 @@ static int check_rules(writer *w, record *r, err_list *errs) {
       if (check_sequence(w, r, ch, errs)) bad = 1;
       continue;
     }
-    int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
+    int ia = c < KIND_CHECKS_MAX ? w->check_a[c] : kind_field_index(k, ch->a);
+    int ib = c < KIND_CHECKS_MAX ? w->check_b[c] : kind_field_index(k, ch->b);
     const fval *a = &r->v[ia], *b = &r->v[ib];
     switch (ch->type) {
       case CHECK_ANY: {

@@ -25,6 +25,8 @@ struct store {
                          * on this error; statements fail until rollback */
   unsigned long generation;
   struct results *results; /* results.c */
+  char **bulk_sql;         /* what store_bulk_end runs, in order */
+  int nbulk, bulk_on;
   void *aux;
   void (*aux_free)(void *);
   /* The audit trail's key (audit.c): loaded on first use. */
@@ -90,7 +92,14 @@ struct backend_ops {
   /* 1 when data_version moves at every commit of any connection and at
    * every change of this one: results may then be kept (results.c). */
   int exact_version;
+  /* store_bulk_begin (NULL: nothing is set aside): drops what it sets
+   * aside and notes, with store_bulk_note, the statements that put it back
+   * (run in order by store_bulk_end). */
+  int (*bulk_begin)(store *s, const char *table, int empty, err *e);
 };
+
+/* store_bulk_note: a statement for store_bulk_end to run (copied). */
+void store_bulk_note(store *s, const char *sql);
 
 /* store_results_free: drops s's kept results (results.c; at store_close). */
 void store_results_free(store *s);

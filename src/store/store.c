@@ -39,6 +39,13 @@ int store_latest_version(void) {
   return latest;
 }
 
+static void bulk_forget(store *s) {
+  for (int i = 0; i < s->nbulk; i++) free(s->bulk_sql[i]);
+  free(s->bulk_sql);
+  s->bulk_sql = NULL;
+  s->nbulk = s->bulk_on = 0;
+}
+
 static int migrate(store *s, err *e) {
   int latest = store_latest_version();
   if (s->version > latest)
@@ -124,6 +131,7 @@ void store_close(store *s) {
   if (!s) return;
   if (s->aux_free) s->aux_free(s->aux);
   store_results_free(s);
+  bulk_forget(s);
   for (int i = 0; i < s->ncache; i++) {
     s->cache[i].st->cached = 0;
     stmt_finalize(s->cache[i].st);
@@ -207,18 +215,42 @@ unsigned long store_tx_count(const store *s) { return s->tx_count; }
 
 int store_commit(store *s, err *e) {
   if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);
+  /* Never a commit without what a bulk write set aside. */
+  if (s->bulk_on && store_bulk_end(s, e)) return e ? e->code : ERR_DB;
   int rc = note_failure(s, s->ops->commit(s, e), e);
   if (!rc) s->in_tx = 0;
   return rc;
 }
 
 void store_rollback(store *s) {
+  bulk_forget(s);
   s->ops->rollback(s);
   s->in_tx = 0;
   err_clear(&s->tx_lost);
 }
 
 int store_in_transaction(store *s) { return s->in_tx; }
+
+void store_bulk_note(store *s, const char *sql) {
+  s->bulk_sql = xrealloc(s->bulk_sql, (size_t)(s->nbulk + 1) * sizeof *s->bulk_sql);
+  s->bulk_sql[s->nbulk++] = xstrdup(sql);
+}
+
+int store_bulk_begin(store *s, const char *table, int empty, err *e) {
+  if (!s->ops->bulk_begin || s->bulk_on) return 0;
+  if (!s->in_tx) return err_set(e, ERR_INTERNAL, "store_bulk_begin outside a transaction");
+  if (s->tx_lost.code) return tx_lost(s, e);
+  s->bulk_on = 1;
+  return note_failure(s, s->ops->bulk_begin(s, table, empty, e), e);
+}
+
+int store_bulk_end(store *s, err *e) {
+  if (!s->bulk_on) return 0;
+  int rc = 0;
+  for (int i = 0; i < s->nbulk && !rc; i++) rc = store_exec(s, s->bulk_sql[i], e);
+  bulk_forget(s);
+  return rc;
+}
 
 void store_set_busy_timeout(store *s, int ms) {
   s->busy_ms = ms;
@@ -326,6 +358,11 @@ void stmt_bind_value(stmt *st, int i, const store_value *v) {
 
 void stmt_bind_text(stmt *st, int i, const char *v) {
   store_value x = {.type = v ? STORE_TEXT : STORE_NULL, .s = v};
+  stmt_bind_value(st, i, &x);
+}
+
+void stmt_bind_text_ref(stmt *st, int i, const char *v) {
+  store_value x = {.type = v ? STORE_TEXT : STORE_NULL, .s = v, .ref = 1};
   stmt_bind_value(st, i, &x);
 }
 

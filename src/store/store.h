@@ -90,6 +90,21 @@ int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
+/* store_bulk_begin: many rows are about to be written into table inside
+ * the current transaction (empty: the table holds no row). The backend may
+ * set aside what it otherwise brings up to date at each row, to rebuild it
+ * once from the rows at store_bulk_end: on SQLite, the triggers that keep
+ * a table of figures (_event_cells), and, into an empty table, its
+ * secondary indexes (built once, they are also smaller). Reads of the
+ * table inside the transaction work meanwhile, without those indexes.
+ * One table at a time. Returns 0 or an error code. */
+int store_bulk_begin(store *s, const char *table, int empty, err *e);
+
+/* store_bulk_end: puts back what store_bulk_begin set aside, rebuilt from
+ * the table's rows; before commit (a rollback restores the schema as it
+ * was anyway). Returns 0 or an error code (nothing set aside: 0). */
+int store_bulk_end(store *s, err *e);
+
 /* store_in_transaction: 1 inside store_begin .. commit/rollback. */
 int store_in_transaction(store *s);
 
@@ -159,6 +174,7 @@ typedef struct store_value {
   int64_t i;
   double d;
   const char *s;
+  int ref; /* bound text: kept as a pointer, not copied (stmt_bind_text_ref) */
 } store_value;
 
 /* An SQL function in C: reads argc arguments, sets *out (its text may point
@@ -207,6 +223,11 @@ void stmt_finalize(stmt *st);
 /* stmt_bind_*: bind parameter i (1-based) of st. Text is copied; NULL text
  * binds NULL. A bad index makes the next stmt_step fail. */
 void stmt_bind_text(stmt *st, int i, const char *v);
+
+/* stmt_bind_text_ref: as stmt_bind_text without a copy: v must stay as it
+ * is until st has run to its end and been reset, or is bound again (a
+ * writer binding the values of the record it is writing). */
+void stmt_bind_text_ref(stmt *st, int i, const char *v);
 void stmt_bind_textn(stmt *st, int i, const char *v, size_t n);
 void stmt_bind_int(stmt *st, int i, int64_t v);
 void stmt_bind_double(stmt *st, int i, double v);

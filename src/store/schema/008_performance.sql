@@ -8,9 +8,9 @@
 -- (query_count). An event without coordinates has no cell and no row here;
 -- nor has one whose _excluded or deleted is NULL (bluehelm always writes
 -- them; such an event could not count: NULL fails every part of the rule).
--- An import into an empty events table drops the triggers, builds the
--- table once from the events at its end, and puts the triggers back
--- (store_bulk_*, io/import.c).
+-- A large import drops the triggers, builds the table once at its end from
+-- the view _event_cells_rebuild, and puts the triggers back (store_bulk_*,
+-- backend_sqlite.c: a trigger "_X_..." keeps _X, rebuilt from _X_rebuild).
 
 CREATE TABLE _event_cells (
   "_cell" INTEGER NOT NULL,
@@ -20,10 +20,13 @@ CREATE TABLE _event_cells (
   PRIMARY KEY ("_cell", "_excluded", "deleted")
 ) WITHOUT ROWID;
 
-INSERT INTO _event_cells ("_cell", "_excluded", "deleted", "n")
-  SELECT "_cell", "_excluded", "deleted", count(*) FROM events
+-- What _event_cells holds, from the events (its columns in its order).
+CREATE VIEW _event_cells_rebuild AS
+  SELECT "_cell", "_excluded", "deleted", count(*) AS "n" FROM events
   WHERE "_cell" IS NOT NULL AND "_excluded" IS NOT NULL AND "deleted" IS NOT NULL
   GROUP BY "_cell", "_excluded", "deleted";
+
+INSERT INTO _event_cells ("_cell", "_excluded", "deleted", "n") SELECT * FROM _event_cells_rebuild;
 
 CREATE TRIGGER _event_cells_insert AFTER INSERT ON events
   WHEN NEW."_cell" IS NOT NULL AND NEW."_excluded" IS NOT NULL AND NEW."deleted" IS NOT NULL

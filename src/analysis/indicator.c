@@ -117,7 +117,19 @@ int ind_period_filter(ind_ctx *c, filter_set *fs, const char *date_col, int from
   return rc;
 }
 
+static ind_figure *find_figure(ind_ctx *c, const char *name);
+
 static ind_figure *figure(ind_ctx *c, const char *name) {
+  /* The same figure as the last call (a loop adding ids): one comparison
+   * rather than a search. The figures never move (a fixed array) until
+   * ctx_finish takes them. */
+  if (c->last_fig && !strcmp(c->last_fig->name, name)) return c->last_fig;
+  ind_figure *f = find_figure(c, name);
+  c->last_fig = f;
+  return f;
+}
+
+static ind_figure *find_figure(ind_ctx *c, const char *name) {
   for (int i = 0; i < c->nfigures; i++)
     if (!strcmp(c->figures[i].name, name)) return &c->figures[i];
   if (c->nfigures == IND_FIGURES_MAX) return NULL;
@@ -249,6 +261,7 @@ static int ctx_finish(ind_ctx *c, const indicator *ind, int rc, buf *result, buf
     r->figs = xcalloc((size_t)r->cap, sizeof *r->figs);
     memcpy(r->figs, c->figures, (size_t)r->n * sizeof *r->figs);
     c->nfigures = 0;
+    c->last_fig = NULL;
     *recs = r;
   }
   buf_free(result);

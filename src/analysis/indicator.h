@@ -38,6 +38,7 @@ typedef struct ind_ctx {
                              must meet (NULL: everything is visible) */
   ind_figure figures[IND_FIGURES_MAX];
   int nfigures;
+  ind_figure *last_fig; /* the figure ind_prov found last */
   err *e;
 } ind_ctx;
 

@@ -47,9 +47,12 @@ void store_results_free(store *s) {
 }
 
 /* The cache when it may be used now, brought up to the database's version. */
-static struct results *current(store *s) {
-  if (!s->ops->exact_version || s->in_tx) return NULL;
+void store_keep_results(store *s) {
   if (!s->results) s->results = xcalloc(1, sizeof *s->results);
+}
+
+static struct results *current(store *s) {
+  if (!s->ops->exact_version || s->in_tx || !s->results) return NULL;
   struct results *r = s->results;
   int64_t v = s->ops->data_version(s);
   if (!r->known || v != r->version) {

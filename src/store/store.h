@@ -141,6 +141,11 @@ int store_set_cache_kib(store *s, long kib, err *e);
  * a change to the database (for caches of results). */
 int64_t store_data_version(store *s);
 
+/* store_keep_results: from now on results may be kept on this connection
+ * (store_result_get/put; off by default: a command that runs once has no
+ * use for them). */
+void store_keep_results(store *s);
+
 /* store_result_get: a result kept on this connection: appends it to out
  * and returns 1, or returns 0. key names everything the result depends on
  * besides the database (the query and its values, the user's visibility,

@@ -12,6 +12,14 @@
 -- the view _event_cells_rebuild, and puts the triggers back (store_bulk_*,
 -- backend_sqlite.c: a trigger "_X_..." keeps _X, rebuilt from _X_rebuild).
 
+-- The explosive-incident rule reads "weapon" once (CASE x WHEN): written as
+-- five comparisons, each computed "weapon" again from the sub-event type,
+-- for every row an INSERT writes or a query tests.
+ALTER TABLE events DROP COLUMN "explosive";
+ALTER TABLE events ADD COLUMN "explosive" INTEGER GENERATED ALWAYS AS (CASE "weapon"
+  WHEN 'ied' THEN 1 WHEN 'vbied' THEN 1 WHEN 'mine' THEN 1 WHEN 'suicide' THEN 1 WHEN 'erw' THEN 1
+  ELSE 0 END) VIRTUAL;
+
 CREATE TABLE _event_cells (
   "_cell" INTEGER NOT NULL,
   "_excluded" INTEGER NOT NULL,

@@ -137,6 +137,26 @@ int event_deletion(store *s, const char *id, int64_t *ts, err *e) {
   return rc;
 }
 
+/* Whether _deletions holds any id, known for the current write
+ * transaction of a store (an import writes thousands of events into an
+ * empty _deletions: one look-up then, not one per event). Only this
+ * connection writes during its transaction; it notes its own deletions. */
+static _Thread_local struct {
+  unsigned long tx; /* store_tx_id */
+  int any;
+} deletions_known;
+
+static int any_deletion_now(store *s, err *e) {
+  unsigned long tx = store_tx_id(s);
+  if (tx && deletions_known.tx == tx) return deletions_known.any;
+  int any = event_any_deletion(s, e);
+  if (any >= 0 && tx) {
+    deletions_known.tx = tx;
+    deletions_known.any = any;
+  }
+  return any;
+}
+
 int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
   int64_t old = 0;
   int found = event_deletion(s, id, &old, e);
@@ -150,6 +170,7 @@ int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
   stmt_bind_text(st, 1, id);
   stmt_bind_int(st, 2, ts);
   int rc = stmt_run(st, e);
+  if (!rc && deletions_known.tx == store_tx_id(s)) deletions_known.any = 1;
   if (!rc) rc = set_deleted(s, id, 1, e);
   if (rc < 0) return rc;
   return found ? WRITE_UPDATED : WRITE_INSERTED;
@@ -166,6 +187,8 @@ int event_forget_deletion(store *s, const char *id, err *e) {
 int event_after_write(store *s, const record *r, err *e) {
   int64_t ts;
   const char *id = r->v[r->k->key[0]].s;
+  int any = any_deletion_now(s, e);
+  if (any <= 0) return any;
   int found = event_deletion(s, id, &ts, e);
   if (found <= 0) return found;
   return set_deleted(s, id, 1, e);

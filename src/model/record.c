@@ -31,6 +31,7 @@ struct writer {
   int nstmts;
   int new_only; /* writer_new_only */
   int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
+  int has_dependents; /* some kind's WITHIN check names this kind */
 };
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
@@ -98,6 +99,14 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
     w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
     w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
   }
+  int n;
+  const kind *all = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < all[i].nchecks; c++) {
+      const kind_check *ch = &all[i].checks[c];
+      const field *ref = ch->type == CHECK_WITHIN ? kind_field(&all[i], ch->ref) : NULL;
+      if (ref && !strcmp(ref->arg, k->name)) w->has_dependents = 1;
+    }
   *out = w;
   return 0;
 }
@@ -612,7 +621,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     return rc;
   }
   long changes = stmt_changes(u->st);
-  if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
+  if (changes && w->has_dependents && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = changes == 0                                 ? WRITE_UNCHANGED
                 : !u->partial && stmt_inserted(u->st) ? WRITE_INSERTED
                                                            : WRITE_UPDATED;

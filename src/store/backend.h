@@ -18,6 +18,7 @@ struct store {
   int created;
   int in_tx;
   unsigned long tx_count; /* transactions begun */
+  unsigned long tx_id;    /* store_tx_id */
   int busy_ms;
   int readonly;         /* writes fail with ERR_READONLY; ro_reason says why */
   char ro_reason[128];

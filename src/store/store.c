@@ -207,11 +207,14 @@ int store_begin(store *s, err *e) {
   if (!rc) {
     s->in_tx = 1;
     s->tx_count++;
+    static _Atomic unsigned long last_tx_id;
+    s->tx_id = ++last_tx_id;
   }
   return rc;
 }
 
 unsigned long store_tx_count(const store *s) { return s->tx_count; }
+unsigned long store_tx_id(const store *s) { return s->in_tx ? s->tx_id : 0; }
 
 int store_commit(store *s, err *e) {
   if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);

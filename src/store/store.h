@@ -112,6 +112,10 @@ int store_in_transaction(store *s);
  * store_begin): a cache checked once per transaction keys on it. */
 unsigned long store_tx_count(const store *s);
 
+/* store_tx_id: a number naming the transaction s is in, unique among all
+ * the process's transactions on any store; 0 outside a transaction. */
+unsigned long store_tx_id(const store *s);
+
 /* store_exec: runs sql (one or more statements, no parameters, no results).
  * Returns 0 or an error code with e filled. */
 int store_exec(store *s, const char *sql, err *e);

@@ -32,6 +32,8 @@ struct writer {
   int new_only; /* writer_new_only */
   int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
   int has_dependents; /* some kind's WITHIN check names this kind */
+  int req[KIND_FIELDS_MAX], nreq;       /* required columns */
+  int req_nd[KIND_FIELDS_MAX], nreq_nd; /* of them, those not derived */
 };
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
@@ -99,6 +101,11 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
     w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
     w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
   }
+  for (int i = 0; i < k->nfields; i++)
+    if (k->fields[i].flags & F_REQUIRED) {
+      w->req[w->nreq++] = i;
+      if (!(k->fields[i].flags & F_DERIVED)) w->req_nd[w->nreq_nd++] = i;
+    }
   int n;
   const kind *all = kind_all(&n);
   for (int i = 0; i < n; i++)
@@ -546,11 +553,11 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
   err e;
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
+  for (int j = 0; j < w->nreq; j++) {
+    int i = w->req[j];
+    if (r->present[i] && !r->v[i].set) {
       err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
-      add_error(errs, r, f->name, &e);
+      add_error(errs, r, k->fields[i].name, &e);
       bad = 1;
     }
   }
@@ -565,9 +572,8 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   /* A record without some required column (a partial update: the id and
    * the columns to change) updates an existing record only. */
   int partial = 0;
-  for (int i = 0; i < k->nfields; i++)
-    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i])
-      partial = 1;
+  for (int j = 0; j < w->nreq_nd; j++)
+    if (!r->present[w->req_nd[j]]) partial = 1;
   if (!bad && partial) {
     int ex = exists_key(w, r);
     if (ex < 0) {

@@ -442,14 +442,135 @@ static void ring_path(json_t *ring, buf *out) {
   buf_puts(out, "Z");
 }
 
-static void map_svg(const char *title, json_t *data, lang l, buf *out) {
-  double w, h;
-  map_xy(LON1, LAT0, &w, &h);
-  buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"map\"><title>", w, h + 24);
-  svg_text(out, title);
-  buf_puts(out, "</title>");
-  const embed_file *f = embed_find(BOUNDARIES_FILE);
-  json_t *gj = f ? json_loadb((const char *)f->data, f->len, 0, NULL) : NULL;
+/* The fast reader's ring: points projected, then written as ring_path does. */
+typedef struct ring_pts {
+  double *x, *y;
+  size_t n, cap;
+} ring_pts;
+
+static void ring_write(const ring_pts *r, buf *out) {
+  double px = -1e9, py = -1e9;
+  int first = 1;
+  for (size_t i = 0; i < r->n; i++) {
+    double x = r->x[i], y = r->y[i];
+    if (!first && fabs(x - px) < 0.8 && fabs(y - py) < 0.8 && i + 1 < r->n) continue;
+    buf_printf(out, "%s%.1f %.1f", first ? "M" : "L", x, y);
+    first = 0;
+    px = x;
+    py = y;
+  }
+  buf_puts(out, "Z");
+}
+
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  return p;
+}
+
+/* One JSON array of coordinates at p: a point ([lon, lat], added to the
+ * ring), a ring (an array of points, written), or an array of those.
+ * Returns the byte after it, or NULL when the text is not such an array. */
+static const char *coords_fast(const char *p, const char *end, ring_pts *r, buf *out) {
+  p = skip_ws(p, end);
+  if (p >= end || *p != '[') return NULL;
+  p = skip_ws(p + 1, end);
+  if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) { /* a point */
+    double v[2];
+    for (int i = 0; i < 2; i++) {
+      char *e;
+      v[i] = strtod(p, &e);
+      if (e == p) return NULL;
+      p = skip_ws(e, end);
+      if (i == 0 && (p >= end || *p++ != ',')) return NULL;
+    }
+    if (p >= end || *p != ']') return NULL;
+    if (r->n == r->cap) {
+      r->cap = r->cap ? r->cap * 2 : 256;
+      r->x = xrealloc(r->x, r->cap * sizeof *r->x);
+      r->y = xrealloc(r->y, r->cap * sizeof *r->y);
+    }
+    map_xy(v[0], v[1], &r->x[r->n], &r->y[r->n]);
+    r->n++;
+    return p + 1;
+  }
+  size_t before = r->n;
+  int points = 0, arrays = 0;
+  while (p < end && *p != ']') {
+    size_t had = r->n;
+    const char *q = coords_fast(p, end, r, out);
+    if (!q) return NULL;
+    if (r->n == had + 1 && !arrays) points = 1;
+    else arrays = 1;
+    if (points && arrays) return NULL;
+    p = skip_ws(q, end);
+    if (p < end && *p == ',') p = skip_ws(p + 1, end);
+  }
+  if (p >= end) return NULL;
+  if (points) { /* a ring */
+    ring_pts ring = {r->x + before, r->y + before, r->n - before, 0};
+    ring_write(&ring, out);
+    r->n = before;
+  }
+  return p + 1;
+}
+
+/* The regions' outlines (<path> with their names) from the embedded
+ * GeoJSON, read without building a JSON tree (a tree of its ~12,000
+ * numbers costs as much as a report's query on 300,000 events): features
+ * in order, each with properties.shapeName before a geometry whose
+ * coordinates are Polygon or MultiPolygon rings, and no escapes in its
+ * strings. 0, or -1 when the file does not look like that (then jansson
+ * reads it; tests/unit checks both give the same). */
+int chart_regions_fast(const char *p, size_t n, buf *out) {
+  const char *end = p + n;
+  if (memchr(p, '\\', n)) return -1;
+  ring_pts r = {0};
+  int rc = 0;
+  for (const char *q = p;;) {
+    const char *name = NULL, *coords = NULL;
+    for (const char *t = q; t < end && (!name || !coords); t++) {
+      if (*t != '"') continue;
+      if (!name && !strncmp(t, "\"shapeName\":\"", 13)) name = t + 13;
+      else if (name && !coords && !strncmp(t, "\"coordinates\":", 14)) coords = t + 14;
+      else if (!name && !strncmp(t, "\"coordinates\":", 14)) {
+        rc = -1; /* a geometry before its name */
+        break;
+      }
+    }
+    if (rc || !name) break;
+    if (!coords) {
+      rc = -1;
+      break;
+    }
+    const char *name_end = memchr(name, '"', (size_t)(end - name));
+    if (!name_end || name_end > coords) {
+      rc = -1;
+      break;
+    }
+    buf_puts(out, "<path class=\"region\" d=\"");
+    const char *after = coords_fast(coords, end, &r, out);
+    if (!after) {
+      rc = -1;
+      break;
+    }
+    buf_puts(out, "\"><title>");
+    char *nm = xmalloc((size_t)(name_end - name) + 1);
+    memcpy(nm, name, (size_t)(name_end - name));
+    nm[name_end - name] = 0;
+    svg_text(out, nm);
+    free(nm);
+    buf_puts(out, "</title></path>");
+    q = after;
+  }
+  free(r.x);
+  free(r.y);
+  return rc;
+}
+
+/* The same outlines through jansson. */
+int chart_regions_json(const char *p, size_t n, buf *out) {
+  json_t *gj = json_loadb(p, n, 0, NULL);
+  if (!gj) return -1;
   size_t i;
   json_t *feat;
   json_array_foreach(json_object_get(gj, "features"), i, feat) {
@@ -472,6 +593,25 @@ static void map_svg(const char *title, json_t *data, lang l, buf *out) {
     buf_puts(out, "</title></path>");
   }
   json_decref(gj);
+  return 0;
+}
+
+static void map_svg(const char *title, json_t *data, lang l, buf *out) {
+  double w, h;
+  map_xy(LON1, LAT0, &w, &h);
+  buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"map\"><title>", w, h + 24);
+  svg_text(out, title);
+  buf_puts(out, "</title>");
+  const embed_file *f = embed_find(BOUNDARIES_FILE);
+  if (f) {
+    size_t mark = out->len;
+    if (chart_regions_fast((const char *)f->data, f->len, out)) {
+      out->len = mark; /* read it the slow way */
+      if (out->data) out->data[mark] = 0;
+      chart_regions_json((const char *)f->data, f->len, out);
+    }
+  }
+  size_t i;
   json_t *pt, *points = json_object_get(data, "points");
   if (points) {
     json_array_foreach(points, i, pt) {

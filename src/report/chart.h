@@ -35,4 +35,14 @@ void chart_svg(const char *name, const char *title, json_t *data, lang l, buf *o
 /* chart_markdown: appends the chart's numbers as a Markdown table in language l. */
 void chart_markdown(const char *name, const char *title, json_t *data, lang l, buf *out);
 
+/* chart_regions_fast, chart_regions_json: the map's regions (an SVG
+ * <path> with a <title> per feature) from a GeoJSON text of n bytes,
+ * appended to out; the first without a JSON tree, for the embedded file's
+ * layout (returns -1, out partly written, when the text is not laid out
+ * so), the second with jansson (-1 when it is not JSON). The map uses the
+ * first and falls back on the second; they give the same for the embedded
+ * file (tests/unit). */
+int chart_regions_fast(const char *p, size_t n, buf *out);
+int chart_regions_json(const char *p, size_t n, buf *out);
+
 #endif

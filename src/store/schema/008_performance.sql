@@ -68,3 +68,10 @@ BEGIN
     WHERE NEW."_cell" IS NOT NULL AND NEW."_excluded" IS NOT NULL AND NEW."deleted" IS NOT NULL
     ON CONFLICT ("_cell", "_excluded", "deleted") DO UPDATE SET "n" = "n" + 1;
 END;
+
+-- The planner's statistics (sqlite_stat1) from a sample of each index:
+-- without them SQLite takes any value of admin1 for a rare one and reads a
+-- third of the events for a month's indicator of one region. A large
+-- import refreshes them (store_bulk_end).
+PRAGMA analysis_limit = 1000;
+ANALYZE;

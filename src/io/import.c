@@ -768,7 +768,9 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     for (int m = 0; m < fi.layout.nmaps; m++) mapped |= fi.layout.maps[m].field == i;
     if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !mapped) fi.partial_layout = 1;
   }
-  fi.bulk = empty && !o->authorize && k->nkey == 1 && !(fi.events && fi.deletions);
+  /* (SQLite only: there a refused INSERT leaves the transaction alive.) */
+  fi.bulk = empty && !o->authorize && k->nkey == 1 && !(fi.events && fi.deletions) &&
+            store_dialect_of(s) == STORE_SQLITE;
   if (fi.bulk) writer_new_only(fi.w);
   arena row_arena;
   arena_init(&row_arena);

@@ -15,11 +15,15 @@ static int by_text(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The filter set of a count: its kind (of=, default events) and filters. */
+/* The filter set of a count: its kind (of=, default events) and filters.
+ * fs is always made (filter_free it), even when of= names no kind. */
 static int count_filters(ind_ctx *c, const kind **k, filter_set *fs) {
   const char *of = ind_get(c, "of");
   *k = kind_find(of ? of : "events");
-  if (!*k) return err_set(c->e, ERR_USAGE, "of=%.40s is not a record kind", of);
+  if (!*k) {
+    filter_init(fs, kind_find("events"));
+    return err_set(c->e, ERR_USAGE, "of=%.40s is not a record kind", of);
+  }
   return ind_filters(c, *k, fs);
 }
 

@@ -150,13 +150,14 @@ TEST(counts_share_a_pass) {
   static const char *const c4[] = {"of=events", "event_date>=2021-01-01", "event_date<=2021-01-31"};
   static const char *const c5[] = {"of=events", "event_date>=2021-02-01", "event_date<=2021-04-30", "nosuch=1"};
   static const char *const c6[] = {"of=events", "event_date>=2021-02-01", "event_date<=2021-04-30", "near=nowhere:5"};
+  static const char *const c7[] = {"of=nosuchkind", "event_date>=2021-02-01", "event_date<=2021-04-30"};
   ind_call calls[] = {{"count", 3, c0}, {"count", 4, c1}, {"count", 4, c2}, {"count", 4, c3},
-                      {"count", 3, c4}, {"count", 4, c5}, {"count", 4, c6}};
+                      {"count", 3, c4}, {"count", 4, c5}, {"count", 4, c6}, {"count", 3, c7}};
   int n = (int)(sizeof calls / sizeof calls[0]);
-  buf outs[7];
-  ind_records *recs[7];
-  int rcs[7];
-  err errs_many[7];
+  buf outs[8];
+  ind_records *recs[8];
+  int rcs[8];
+  err errs_many[8];
   for (int i = 0; i < n; i++) buf_init(&outs[i], 0);
   indicator_eval_many(s, n, calls, NULL, outs, recs, rcs, errs_many);
   for (int i = 0; i < n; i++) {

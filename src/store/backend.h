@@ -25,7 +25,7 @@ struct store {
   err tx_lost;          /* tx_lost.code: the backend ended the transaction
                          * on this error; statements fail until rollback */
   unsigned long generation;
-  struct results *results; /* results.c */
+  struct results *results; /* store_result_get (store.c) */
   char **bulk_sql;         /* what store_bulk_end runs, in order */
   int nbulk, bulk_on;
   void *aux;
@@ -91,7 +91,7 @@ struct backend_ops {
   int (*backup)(store *s, const char *dest, err *e);
   int (*check)(store *s, long *bad_pages, long *bad_refs, err *e);
   /* 1 when data_version moves at every commit of any connection and at
-   * every change of this one: results may then be kept (results.c). */
+   * every change of this one: results may then be kept (store_result_get). */
   int exact_version;
   /* store_bulk_begin (NULL: nothing is set aside): drops what it sets
    * aside and notes, with store_bulk_note, the statements that put it back
@@ -102,8 +102,6 @@ struct backend_ops {
 /* store_bulk_note: a statement for store_bulk_end to run (copied). */
 void store_bulk_note(store *s, const char *sql);
 
-/* store_results_free: drops s's kept results (results.c; at store_close). */
-void store_results_free(store *s);
 
 /* backend_sqlite: the SQLite backend's operations. */
 extern const backend_ops backend_sqlite;

@@ -12,15 +12,19 @@
 #include "core/buf.h"
 #include "core/hset.h"
 #include "core/str.h"
-#include "io/csv.h"
 #include "core/jw.h"
+#include "io/csv.h"
+#include "model/event.h"
+#include "model/query.h"
+#include "model/recjson.h"
 #include "store/audit.h"
 #include "model/sector.h"
 
 #define DIR_FILES_MAX 64
+#define IMPORT_BULK_BYTES (16u << 20) /* a file this large is written in bulk (store_bulk_begin) */
 
 typedef struct stats {
-  long inserted, updated, unchanged, refused, queued;
+  long inserted, updated, unchanged, refused, skipped, marked, remembered, queued;
   int fault; /* the storage fault that stopped the file, or 0 */
 } stats;
 
@@ -83,8 +87,16 @@ typedef struct file_import {
   int ncols;
   source_layout layout;
   writer *w;
-  hset ids;
+  hset ids;   /* every key met; in bulk mode only those of rows not stored */
+  int bulk;   /* the table was empty: the INSERT tells a key met twice (writer_new_only) */
+  int partial_layout; /* the file lacks a required column: its rows update */
   stats st;
+  /* events (FORMATS.md §4.1) */
+  int events;           /* the kind is events: deletions apply */
+  int deletions;        /* ACLED's deletions name some id: look rows up */
+  int iver, its;        /* field indexes of verification and timestamp */
+  int default_verified; /* ACLED/UCDP without a verification column */
+  int deleted_col;      /* header index of a native file's `deleted`, or -1 */
   FILE *skip;
   int failed; /* a bad row was seen: stop writing */
   int fault;  /* a storage fault (store_fault): stop at once */
@@ -196,7 +208,109 @@ static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
   fi->failed = 1;
 }
 
-static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs) {
+/* Events ACLED withdrew: 1 when the row is to be skipped (its id is marked
+ * deleted and its timestamp is not later than the deletion's), 0 when it is
+ * to be written (a later row also forgets the deletion), <0 on error. */
+static int skip_deleted(file_import *fi, record *r, err *e) {
+  if (!fi->deletions) return 0;
+  const char *id = r->v[fi->k->key[0]].s;
+  int64_t deleted_at;
+  int found = event_deletion(fi->s, id, &deleted_at, e);
+  if (found <= 0) return found;
+  const fval *ts = &r->v[fi->its];
+  if (!ts->set || ts->i <= deleted_at) return 1;
+  return event_forget_deletion(fi->s, id, e);
+}
+
+/* The events-only steps around a write: deletions first, then the ACLED and
+ * UCDP default verification, for a new event only (a re-import leaves a
+ * stored verification alone). Returns 1 to skip the row, 0 to write it, <0
+ * on error (e filled). */
+static int before_event(file_import *fi, record *r, err *e) {
+  int rc = skip_deleted(fi, r, e);
+  if (rc) return rc;
+  if (fi->default_verified) {
+    r->v[fi->iver] = (fval){.set = 1, .s = "verified"};
+    r->present[fi->iver] = r->if_new[fi->iver] = 1;
+  }
+  return 0;
+}
+
+/* A native row's deleted=yes (an export of a deleted event): its deletion
+ * is recorded at the row's timestamp (else now), unless one is recorded. */
+static int after_event(file_import *fi, const record *r, err *e) {
+  if (fi->deleted_col < 0) return 0;
+  const char *v = csv_field(fi->csv, (size_t)fi->deleted_col, NULL);
+  if (*v && strcmp(v, "yes") && strcmp(v, "no"))
+    return err_set(e, ERR_VALIDATION, "'%.40s' is not yes or no", v);
+  if (strcmp(v, "yes")) return 0;
+  const char *id = r->v[fi->k->key[0]].s;
+  int64_t old;
+  int found = event_deletion(fi->s, id, &old, e);
+  if (found) return found < 0 ? found : 0;
+  const fval *ts = &r->v[fi->its];
+  int rc = event_mark_deleted(fi->s, id, ts->set ? ts->i : (int64_t)time(NULL), e);
+  return rc < 0 ? rc : 0;
+}
+
+/* The stored event id as JSON (the caller frees it) and its verification
+ * into ver, or NULL when it is not stored. */
+static char *event_version(store *s, const char *id, char *ver, size_t cap) {
+  stmt *st;
+  record cur;
+  err e;
+  if (query_get(s, kind_find("events"), id, NULL, &st, &cur, &e) != 1) return NULL;
+  const fval *v = record_get(&cur, "verification");
+  snprintf(ver, cap, "%s", v->set ? v->s : "");
+  buf b;
+  buf_init(&b, 0);
+  jw w;
+  jw_init(&w, &b, 0);
+  recjson_write(&w, &cur);
+  stmt_finalize(st);
+  char *out = strdup(buf_cstr(&b));
+  buf_free(&b);
+  if (!out) abort();
+  return out;
+}
+
+/* After an update of an event that was stored as before: an audit entry
+ * when its verification changed. Returns 0 or a negative code. */
+static int audit_verification(file_import *fi, const record *r, const char *before, const char *ver, err *e) {
+  char now[16];
+  const char *id = r->v[fi->k->key[0]].s;
+  char *after = event_version(fi->s, id, now, sizeof now);
+  int rc = 0;
+  if (after && strcmp(now, ver)) rc = audit_append(fi->s, fi->o->actor, "update", "events", id, before, after, e);
+  free(after);
+  return rc;
+}
+
+static uint64_t key_hash(const record *r);
+
+/* The error of a key met twice in the file, on its column. */
+static void twice(file_import *fi, const record *r, err_list *row_errs) {
+  err e;
+  err_set(&e, ERR_VALIDATION, "'%.100s' appears more than once in this file", r->v[fi->k->key[0]].s);
+  err_at(&e, fi->fname, r->line, fi->k->fields[fi->k->key[0]].name);
+  err_list_add(row_errs, &e);
+}
+
+/* Bulk mode, after writer_put refused a row: a key already stored in this
+ * import is reported, as outside bulk mode, as met twice (and alone);
+ * otherwise the row is not stored, and its key is remembered. */
+static void bulk_refused(file_import *fi, const record *r, int rc, err_list *row_errs) {
+  int ex = rc == ERR_CONFLICT ? 1 : record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s);
+  if (ex == 1) {
+    err_list_free(row_errs);
+    err_list_init(row_errs, 32);
+    twice(fi, r, row_errs);
+  }
+  hset_add(&fi->ids, key_hash(r));
+}
+
+static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs, int key_ok) {
+  int stored = 0;
   if (row_errs->n == 0 && fi->failed) {
     writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
   } else if (row_errs->n == 0) {
@@ -211,12 +325,43 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       refuse(fi, raw, row_errs);
       return;
     }
+    /* Who changes a verification, and when, goes to the audit trail. */
+    char *before = NULL, ver[16] = "";
+    if (fi->events && fi->o->actor && r->present[fi->iver] && !fi->default_verified)
+      before = event_version(fi->s, r->v[fi->k->key[0]].s, ver, sizeof ver);
+    if (fi->events) {
+      int skip = before_event(fi, r, &e);
+      if (skip == 1) {
+        fi->st.skipped++;
+        free(before);
+        return;
+      }
+      if (skip < 0) {
+        err_at(&e, fi->fname, r->line, "-");
+        err_list_add(row_errs, &e);
+        refuse(fi, raw, row_errs);
+        free(before);
+        return;
+      }
+    }
     int rc = writer_put(fi->w, r, row_errs);
+    stored = rc > 0;
+    if (fi->bulk && key_ok && rc < 0 && !store_fault(rc)) bulk_refused(fi, r, rc, row_errs);
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
     else if (rc == WRITE_QUEUED) fi->st.queued++;
     if (rc == WRITE_INSERTED || rc == WRITE_UPDATED) trail_note(fi->trail, r, rc);
+    if (rc > 0 && fi->events && after_event(fi, r, &e)) {
+      err_at(&e, fi->fname, r->line, "deleted");
+      err_list_add(row_errs, &e);
+    }
+    /* (a queued row is read back after its batch is written) */
+    if ((rc == WRITE_UPDATED || rc == WRITE_QUEUED) && before && audit_verification(fi, r, before, ver, &e)) {
+      err_at(&e, fi->fname, r->line, "-");
+      err_list_add(row_errs, &e);
+    }
+    free(before);
     if (rc > 0 && fi->o->written && fi->o->written(fi->o->ctx, fi->s, r, rc, &e)) {
       /* The row is stored already: the whole import fails, --skip-bad or not. */
       err_at(&e, fi->fname, r->line, "-");
@@ -224,6 +369,8 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       fi->failed = 1;
     }
   }
+  /* Bulk mode: a key not stored is remembered, to tell it met twice. */
+  if (fi->bulk && key_ok && !stored) hset_add(&fi->ids, key_hash(r));
   const err *f = row_fault(row_errs);
   if (f) fi->fault = fault(fi->errs, f);
   else if (row_errs->n) refuse(fi, raw, row_errs);
@@ -246,7 +393,7 @@ static void copy_strings(record *r, arena *a) {
 
 static void flush_held(file_import *fi) {
   if (!fi->holding) return;
-  put_record(fi, &fi->held, buf_cstr(&fi->held_raw), &fi->held_errs);
+  put_record(fi, &fi->held, buf_cstr(&fi->held_raw), &fi->held_errs, 1);
   fi->holding = 0;
   arena_free(&fi->held_arena);
   err_list_free(&fi->held_errs);
@@ -304,6 +451,21 @@ static void merge_stored(file_import *fi, const record *r, err_list *row_errs) {
   }
 }
 
+/* Whether r's key was met earlier in the file. Outside bulk mode, every key
+ * is in fi->ids. In bulk mode (the table was empty), fi->ids holds the keys
+ * of rows not stored, and the table those stored: the INSERT tells (the
+ * writer fails with ERR_CONFLICT), except where the row is not inserted
+ * as such (monadic ACLED merges its actors into the stored event, a file
+ * without a required column updates, and after a bad row nothing is
+ * stored): there the table is looked up. */
+static int met_before(file_import *fi, const record *r) {
+  if (!fi->bulk) return hset_add(&fi->ids, key_hash(r));
+  if (hset_has(&fi->ids, key_hash(r))) return 1;
+  if (fi->layout.monadic || fi->partial_layout || fi->failed)
+    return record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s) == 1;
+  return 0;
+}
+
 static void process_row(file_import *fi, arena *row_arena) {
   long line = csv_line(fi->csv);
   err_list row_errs;
@@ -348,7 +510,7 @@ static void process_row(file_import *fi, arena *row_arena) {
     return;
   }
   if (fi->layout.monadic) flush_held(fi);
-  int seen = key_ok && hset_add(&fi->ids, key_hash(&r));
+  int seen = key_ok && met_before(fi, &r);
   if (seen && fi->layout.monadic) {
     if (!fi->failed) merge_stored(fi, &r, &row_errs);
     const err *f = row_fault(&row_errs);
@@ -357,13 +519,7 @@ static void process_row(file_import *fi, arena *row_arena) {
     err_list_free(&row_errs);
     return;
   }
-  if (seen) {
-    err e;
-    err_set(&e, ERR_VALIDATION, "'%.100s' appears more than once in this file",
-            r.v[fi->k->key[0]].s);
-    err_at(&e, fi->fname, line, fi->k->fields[fi->k->key[0]].name);
-    err_list_add(&row_errs, &e);
-  }
+  if (seen) twice(fi, &r, &row_errs);
   if (fi->layout.monadic && row_errs.n == 0) {
     /* Hold the event: the next rows may name its other actors. */
     fi->held = r;
@@ -381,9 +537,129 @@ static void process_row(file_import *fi, arena *row_arena) {
   buf_init(&raw, 0);
   if (fi->skip && row_errs.n) raw_row(fi, &raw);
   if (fi->skip && !row_errs.n) raw_row(fi, &raw); /* writer errors need it too */
-  put_record(fi, &r, buf_cstr(&raw), &row_errs);
+  put_record(fi, &r, buf_cstr(&raw), &row_errs, key_ok);
   buf_free(&raw);
   err_list_free(&row_errs);
+}
+
+/* ACLED's deletions file (event_id_cnty, deleted_timestamp in Unix
+ * seconds): each id is marked deleted, stored or not. A bad row stops the
+ * import as any bad row does. Returns 0 or ERR_VALIDATION (errors in
+ * fi->errs) or ERR_DB. */
+static int deletions_stream(file_import *fi) {
+  static const char *const cols[] = {"event_id_cnty", "deleted_timestamp"};
+  int at[2] = {-1, -1}, problems = 0;
+  for (int c = 0; c < fi->ncols; c++) {
+    int known = 0;
+    for (int j = 0; j < 2; j++)
+      if (!strcmp(fi->header[c], cols[j])) {
+        if (at[j] >= 0) {
+          report_header(fi, cols[j], "this column appears twice in the header");
+          problems++;
+        }
+        at[j] = c;
+        known = 1;
+      }
+    if (!known && !fi->o->lenient) {
+      report_header(fi, fi->header[c],
+                    "unknown column for an ACLED deletions file (event_id_cnty, deleted_timestamp; give "
+                    "--lenient to ignore it)");
+      problems++;
+    }
+  }
+  for (int j = 0; j < 2; j++)
+    if (at[j] < 0) {
+      report_header(fi, cols[j], "this required column is missing from the header");
+      problems++;
+    }
+  if (problems) return ERR_VALIDATION;
+  const field *idf = &fi->k->fields[fi->k->key[0]];
+  arena row_arena;
+  arena_init(&row_arena);
+  err e;
+  int rc = 0;
+  for (;;) {
+    if (fi->errs->total >= IMPORT_ERRORS_MAX) break;
+    int got = csv_next(fi->csv, &e);
+    if (got == CSV_EOF) break;
+    if (got < 0) {
+      if (e.field[0] == '#') {
+        long idx = strtol(e.field + 1, NULL, 10);
+        if (idx >= 0 && idx < fi->ncols) str_copy(e.field, sizeof e.field, fi->header[idx]);
+      }
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+      if (csv_recoverable(fi->csv)) continue;
+      break;
+    }
+    long line = csv_line(fi->csv);
+    fi->rows++;
+    arena_free(&row_arena);
+    if ((int)csv_nfields(fi->csv) != fi->ncols) {
+      err_set(&e, ERR_VALIDATION, "the record has %zu fields; the header has %d", csv_nfields(fi->csv), fi->ncols);
+      err_at(&e, fi->fname, line, "-");
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+      continue;
+    }
+    const char *id = csv_field(fi->csv, (size_t)at[0], NULL);
+    const char *ts = csv_field(fi->csv, (size_t)at[1], NULL);
+    fval v;
+    int64_t when = 0;
+    int bad = 0;
+    if (!*id) {
+      err_set(&e, ERR_VALIDATION, "a value is required");
+      bad = 1;
+    } else if (field_parse(fi->s, idf, id, &v, &row_arena, &e)) {
+      bad = 1;
+    }
+    if (bad) {
+      err_at(&e, fi->fname, line, cols[0]);
+      err_list_add(fi->errs, &e);
+    }
+    if (!*ts || str_to_int64(ts, &when) || when < 0) {
+      err_set(&e, ERR_VALIDATION, "'%.40s' is not a time in Unix seconds (a whole number of seconds since 1970)",
+              ts);
+      err_at(&e, fi->fname, line, cols[1]);
+      err_list_add(fi->errs, &e);
+      bad = 1;
+    }
+    if (bad) fi->failed = 1;
+    if (bad || fi->failed) continue;
+    int ex = record_exists(fi->s, fi->k, id);
+    int w = ex < 0 ? err_set(&e, ex, "the event could not be looked up (%s)", err_name(ex))
+                   : event_mark_deleted(fi->s, id, when, &e);
+    if (w < 0) {
+      err_at(&e, fi->fname, line, "-");
+      err_list_add(fi->errs, &e);
+      rc = w;
+      break;
+    }
+    if (w == WRITE_UNCHANGED) {
+      fi->st.unchanged++;
+      continue;
+    }
+    if (w == WRITE_INSERTED) fi->st.inserted++;
+    else fi->st.updated++;
+    if (ex) fi->st.marked++;
+    else fi->st.remembered++;
+  }
+  arena_free(&row_arena);
+  show_progress(fi, 1);
+  if (!rc && fi->failed) rc = ERR_VALIDATION;
+  return rc;
+}
+
+/* 1 when kind k's table holds no record, 0 if it does, <0 on error. */
+static int table_empty(store *s, const kind *k, err *e) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", k->name);
+  stmt *st;
+  int rc = store_prepare(s, sql, &st, e);
+  if (rc) return rc;
+  rc = stmt_step(st, e);
+  stmt_finalize(st);
+  return rc < 0 ? rc : rc == STMT_DONE;
 }
 
 static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
@@ -391,6 +667,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
                          err_list *errs, stats *out) {
   file_import fi;
   memset(&fi, 0, sizeof fi);
+  fi.deleted_col = -1;
   fi.s = s;
   fi.k = k;
   fi.o = o;
@@ -432,10 +709,31 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     fi.header[i] = strndup(h, tl);
     if (!fi.header[i]) abort();
   }
+  if (format == SOURCE_ACLED_DELETIONS) {
+    rc = deletions_stream(&fi);
+    goto done;
+  }
   if (source_layout_build(&fi.layout, format, k, (const char *const *)fi.header, fi.ncols,
                           o->lenient, report_header, &fi)) {
     rc = ERR_VALIDATION;
     goto done;
+  }
+  fi.deleted_col = -1;
+  fi.events = !strcmp(k->name, "events");
+  if (fi.events) {
+    int given = 0;
+    fi.iver = kind_field_index(k, "verification");
+    fi.its = kind_field_index(k, "timestamp");
+    for (int m = 0; m < fi.layout.nmaps; m++) given |= fi.layout.maps[m].field == fi.iver;
+    fi.default_verified = (format == SOURCE_ACLED || format == SOURCE_UCDP) && !given;
+    fi.deletions = event_any_deletion(s, &e);
+    if (fi.deletions < 0) {
+      err_list_add(errs, &e);
+      rc = fi.deletions;
+      goto done;
+    }
+    for (int i = 0; i < fi.ncols && format == SOURCE_NATIVE; i++)
+      if (!strcmp(fi.header[i], "deleted")) fi.deleted_col = i;
   }
   if (o->skip_bad) {
     fi.skip = fopen(o->skip_bad, "a");
@@ -462,9 +760,38 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     goto done;
   }
   /* A file holds each key once (duplicates are refused): rows may be
-   * written in batches where the backend does that (PostgreSQL). */
-  writer_batch(fi.w);
+   * written in batches where the backend does that (PostgreSQL). Events
+   * are, when nothing reads an event back after its write: no deletion to
+   * follow (the hook after a write then does nothing), no deleted column,
+   * no verification to audit row by row. */
+  uint64_t given = 0;
+  for (int m = 0; m < fi.layout.nmaps; m++) given |= 1ull << fi.layout.maps[m].field;
+  if (!fi.events || (!fi.deletions && fi.deleted_col < 0 &&
+                     !(o->actor && (given & (1ull << fi.iver)) && !fi.default_verified)))
+    writer_batch(fi.w, given, fi.events);
   writer_on_write(fi.w, trail_written, fi.trail);
+  /* Into an empty table, or from a large file, what the database keeps up
+   * to date row by row (the counts per grid cell; an empty table's
+   * indexes) is built once at the end (store_bulk_begin). Into an empty
+   * table, the INSERT itself tells a key met twice (bulk mode): no set of
+   * every key, whose memory grows with the file. */
+  int empty = table_empty(s, k, &e);
+  if (empty < 0 || ((empty || csv_bytes_total(csv) >= IMPORT_BULK_BYTES) &&
+                    (rc = store_bulk_begin(s, k->name, empty, &e)))) {
+    rc = empty < 0 ? empty : rc;
+    if (store_fault(rc)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
+    goto done;
+  }
+  for (int i = 0; i < k->nfields; i++) {
+    int mapped = 0;
+    for (int m = 0; m < fi.layout.nmaps; m++) mapped |= fi.layout.maps[m].field == i;
+    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !mapped) fi.partial_layout = 1;
+  }
+  /* (SQLite only: there a refused INSERT leaves the transaction alive.) */
+  fi.bulk = empty && !o->authorize && k->nkey == 1 && !(fi.events && fi.deletions) &&
+            store_dialect_of(s) == STORE_SQLITE;
+  if (fi.bulk) writer_new_only(fi.w);
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
@@ -516,6 +843,11 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     fi.st.updated += upd;
     fi.st.unchanged += fi.st.queued - ins - upd;
   }
+  /* A file that failed is rolled back: nothing to build. */
+  if (!fi.fault && errs->total == errors_before && store_bulk_end(s, &e)) {
+    if (store_fault(e.code)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
+  }
   show_progress(&fi, 1);
   if (fi.fault) rc = fi.fault;
   else if (errs->total > errors_before) rc = ERR_VALIDATION;
@@ -537,6 +869,9 @@ done:
     out->updated += fi.st.updated;
     out->unchanged += fi.st.unchanged;
     out->refused += fi.st.refused;
+    out->skipped += fi.st.skipped;
+    out->marked += fi.st.marked;
+    out->remembered += fi.st.remembered;
     out->fault = fi.fault;
   }
   return rc;
@@ -658,6 +993,9 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     total.updated += st[i].updated;
     total.unchanged += st[i].unchanged;
     total.refused += st[i].refused;
+    total.skipped += st[i].skipped;
+    total.marked += st[i].marked;
+    total.remembered += st[i].remembered;
   }
   if (!rc && tr.changed && (rc = audit_import(s, jobs, n, st, &total, &tr, o, &e))) late = 1;
   buf_free(&tr.ids);
@@ -681,8 +1019,17 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
   if (o->result) *o->result = total;
   if (o->summary) {
     for (int i = 0; i < n; i++) {
+      if (o->format == SOURCE_ACLED_DELETIONS) {
+        fprintf(o->summary,
+                "deletions: %ld new, %ld updated, %ld unchanged (%ld stored events marked deleted, "
+                "%ld ids not in the database remembered)\n",
+                st[i].inserted, st[i].updated, st[i].unchanged, st[i].marked, st[i].remembered);
+        continue;
+      }
       fprintf(o->summary, "%s: %ld inserted, %ld updated, %ld unchanged", jobs[i].k->name,
               st[i].inserted, st[i].updated, st[i].unchanged);
+      if (st[i].skipped)
+        fprintf(o->summary, ", %ld skipped (deleted by ACLED)", st[i].skipped);
       if (o->skip_bad) fprintf(o->summary, ", %ld refused (written to %s)", st[i].refused, o->skip_bad);
       fputc('\n', o->summary);
     }

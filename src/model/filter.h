@@ -3,7 +3,14 @@
  * value, list columns, places inside places, near=PLACE:KM, and two
  * pseudo-columns: sector= (API.md's sector of the record, for kinds without
  * a sector column) and during=D1..D2 (records whose start..end period shares
- * a day with D1..D2). */
+ * a day with D1..D2).
+ *
+ * What counts (FORMATS.md §4.1) is decided here, once: a filter set made by
+ * filter_init keeps only the records that count (the kind's COUNTED rule:
+ * events not rejected, not merged into another, not deleted), each part of
+ * the rule lifted when a FILTER names its column. Every count, indicator,
+ * report figure and map reads through such a set; lists, exports and single
+ * records use filter_init_all. */
 #ifndef BH_FILTER_H
 #define BH_FILTER_H
 
@@ -16,6 +23,7 @@
 #include "store/store.h"
 
 #define FILTER_BINDS_MAX 512
+#define FILTER_CONDS_MAX 64
 
 /* One bound value of a filter (its text, if any, lives in the caller's arena). */
 typedef store_value filter_bind;
@@ -27,10 +35,42 @@ typedef struct filter_set {
   int nbinds;
   const char *order; /* ORDER BY written by bluehelm (NULL: key order) */
   int walk_key;      /* read in key order through the key's index (many matches) */
+  int counting;      /* apply the kind's rule of what counts */
+  unsigned lifted;   /* parts of that rule a FILTER named (bit i: k->counted[i]) */
+  buf full;          /* the condition with the rule, built by filter_where */
+  /* The conditions apart, for query_batch_open: where each ends in where,
+   * and the column a FILTER named (NULL for SQL written by bluehelm).
+   * nconds is -1 past FILTER_CONDS_MAX (the set then runs alone). */
+  int nconds;
+  unsigned cond_end[FILTER_CONDS_MAX];
+  const char *cond_col[FILTER_CONDS_MAX];
+  /* near= on events: its condition's index, the grid cells wholly inside
+   * its circle and those its edge crosses (geo_cell_split), for
+   * query_count; cond is -1 without one. */
+  struct {
+    int cond;
+    const long *inside, *edge;
+    int ninside, nedge;
+  } near;
 } filter_set;
 
-/* filter_init: an empty filter set over kind k (matches every record). */
+/* One condition of a filter set: its SQL (len bytes, not NUL-terminated),
+ * its bound values binds[bind0 .. bind0 + nbinds) and the column a FILTER
+ * named (NULL for SQL written by bluehelm). */
+typedef struct filter_cond {
+  const char *sql;
+  size_t len;
+  int bind0, nbinds;
+  const char *column;
+} filter_cond;
+
+/* filter_init: an empty filter set over kind k for counting: it matches the
+ * records that count (every record of a kind without a COUNTED rule). */
 void filter_init(filter_set *fs, const kind *k);
+
+/* filter_init_all: an empty filter set over kind k matching every record
+ * (lists, exports, one record). */
+void filter_init_all(filter_set *fs, const kind *k);
 
 /* filter_free: releases the set's memory. */
 void filter_free(filter_set *fs);
@@ -57,12 +97,19 @@ int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *
  * order (key2 only for kinds keyed by two columns): cursor paging. */
 int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e);
 
-/* filter_where: the condition text ("1 = 1" when empty). */
+/* filter_where: the condition text ("1 = 1" when empty), with the parts of
+ * the rule of what counts that apply; valid until the next call or
+ * filter_free. */
 const char *filter_where(filter_set *fs);
 
 /* filter_bind_all: binds the set's values to st from parameter first on;
  * returns the next free parameter index. */
 int filter_bind_all(const filter_set *fs, stmt *st, int first);
+
+/* filter_conds: the conditions of fs, in order, into out (at most max).
+ * Returns how many, or -1 when they cannot be told apart (more than max,
+ * or bound values that do not match the placeholders). */
+int filter_conds(const filter_set *fs, filter_cond *out, int max);
 
 /* filter_split: splits a FILTER argument into column, operator and value
  * (pointers into a copy in a). Returns 0 or ERR_USAGE. */

@@ -80,6 +80,12 @@ typedef struct kind_computed {
 } kind_computed;
 
 #define KIND_COMPUTED_MAX 4 /* computed columns of one kind, at most */
+/* One part of the rule of what counts (FORMATS.md §4.1): counts,
+ * indicators, reports and maps keep only the records meeting condition (SQL
+ * written by bluehelm, no bound value), unless a FILTER names column. */
+typedef struct kind_counted {
+  const char *column, *condition;
+} kind_counted;
 
 struct record;
 struct store;
@@ -94,6 +100,8 @@ typedef struct kind {
   int nchecks;
   const kind_computed *computed;
   int ncomputed;
+  const kind_counted *counted;
+  int ncounted;
   const kind_label *labels; /* the kind's and its columns' labels */
   int nlabels;
   const char *list_columns; /* the columns a list shows ("a|b|c"), or "" */

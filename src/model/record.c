@@ -13,10 +13,12 @@
 #include "model/sqlfn.h"
 
 #define WRITER_STMTS 8
+#define KIND_CHECKS_MAX 32
 #define CYCLE_DEPTH_MAX 10000
 
 typedef struct upsert {
-  uint64_t mask; /* present, non-derived fields */
+  uint64_t mask;   /* present, non-derived fields */
+  uint64_t if_new; /* of those, the ones written only into a new record */
   int partial;   /* a required column is missing: update an existing record only */
   stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
@@ -35,6 +37,11 @@ struct writer {
   long ins, upd;     /* outcome of queued rows of statements already closed */
   void (*on_write)(void *ctx, const record *r, int outcome);
   void *on_write_ctx;
+  int new_only; /* writer_new_only */
+  int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
+  int has_dependents; /* some kind's WITHIN check names this kind */
+  int req[KIND_FIELDS_MAX], nreq;       /* required columns */
+  int req_nd[KIND_FIELDS_MAX], nreq_nd; /* of them, those not derived */
 };
 
 /* A batch of queued rows was written: each changed one is reported, in
@@ -132,16 +139,33 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   w->s = s;
   w->k = k;
   w->p = p;
+  for (int c = 0; c < k->nchecks && c < KIND_CHECKS_MAX; c++) {
+    w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
+    w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
+  }
+  for (int i = 0; i < k->nfields; i++)
+    if (k->fields[i].flags & F_REQUIRED) {
+      w->req[w->nreq++] = i;
+      if (!(k->fields[i].flags & F_DERIVED)) w->req_nd[w->nreq_nd++] = i;
+    }
+  int n;
+  const kind *all = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < all[i].nchecks; c++) {
+      const kind_check *ch = &all[i].checks[c];
+      const field *ref = ch->type == CHECK_WITHIN ? kind_field(&all[i], ch->ref) : NULL;
+      if (ref && !strcmp(ref->arg, k->name)) w->has_dependents = 1;
+    }
   *out = w;
   return 0;
 }
 
-void writer_batch(writer *w) {
+void writer_batch(writer *w, uint64_t given, int hook_idle) {
   const kind *k = w->k;
-  if (k->after_write) return;
+  if (k->after_write && !hook_idle) return;
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
-    if ((f->type == FT_REF || f->type == FT_REFLIST) && !strcmp(f->arg, k->name)) return;
+    if ((f->type == FT_REF || f->type == FT_REFLIST) && !strcmp(f->arg, k->name) && (given & (1ull << i))) return;
     if ((f->type == FT_PLACE || f->type == FT_PLACELIST) && !strcmp(k->name, "places")) return;
   }
   int n;
@@ -164,6 +188,15 @@ int writer_flush(writer *w, long *inserted, long *updated, err *e) {
   return rc;
 }
 
+void writer_new_only(writer *w) {
+  for (int i = 0; i < w->nstmts; i++) {
+    stmt_finalize(w->stmts[i].st);
+    buf_free(&w->stmts[i].queued);
+  }
+  w->nstmts = 0;
+  w->new_only = 1;
+}
+
 void writer_close(writer *w) {
   if (!w) return;
   for (int i = 0; i < w->nstmts; i++) {
@@ -184,17 +217,20 @@ static void new_value(buf *out, const upsert *u, const field *f, int fi) {
  * (INSERT .. ON CONFLICT DO UPDATE .. WHERE something differs), or, when a
  * required column is absent, an UPDATE of an existing record only (SQLite
  * checks NOT NULL before it notices the conflict an upsert relies on). */
-static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
+static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, err *e) {
   const kind *k = w->k;
   char tmp[80];
   memset(u, 0, sizeof *u);
   u->mask = mask;
+  u->if_new = if_new;
   int np = 0;
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
-    if (mask & (1ull << i)) u->param[i] = ++np;
-    else if ((f->flags & F_REQUIRED) && !(f->flags & F_DERIVED)) u->partial = 1;
+    if (!(mask & (1ull << i)) && (f->flags & F_REQUIRED) && !(f->flags & F_DERIVED)) u->partial = 1;
   }
+  /* An update of an existing record only never writes a value for new records. */
+  for (int i = 0; i < k->nfields; i++)
+    if ((mask & (1ull << i)) && !(u->partial && (if_new & (1ull << i)))) u->param[i] = ++np;
   buf cols, vals, sets, differs, sql;
   buf_init(&cols, 0);
   buf_init(&vals, 0);
@@ -207,7 +243,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     const char *col = field_column(f, tmp, sizeof tmp);
     buf_printf(&cols, "%s\"%s\"", cols.len ? ", " : "", col);
     buf_printf(&vals, "%s?%d", vals.len ? ", " : "", u->param[i]);
-    if (f->flags & F_KEY) continue;
+    if ((f->flags & F_KEY) || (if_new & (1ull << i))) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
     /* Qualified: in PostgreSQL's DO UPDATE a bare column could be excluded's. */
@@ -233,12 +269,15 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     for (int a = 0; a < 2; a++) {
       int fi = kind_field_index(k, args[a]);
       const char *sep = a ? ", " : "";
-      if (fi >= 0 && u->param[fi]) {
-        if (u->partial) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+      if (u->partial && fi >= 0 && u->param[fi]) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+      else if (u->partial) buf_printf(&vals, "%sNULL", sep);
+      /* An update computes from the new value, or the stored one (a value
+       * for a new record only is not written over a stored one). */
+      if (fi >= 0 && u->param[fi] && !(if_new & (1ull << fi))) {
         buf_puts(&sets, sep);
         new_value(&sets, u, &k->fields[fi], fi);
       } else {
-        if (u->partial) buf_printf(&vals, "%sNULL", sep);
+        /* Qualified: in PostgreSQL's DO UPDATE a bare column could be excluded's. */
         buf_printf(&sets, "%s\"%s\".\"%s\"", sep, k->name, args[a]);
       }
     }
@@ -253,8 +292,10 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
                  u->param[k->key[i]]);
     if (differs.len) buf_printf(&sql, " AND (%s)", buf_cstr(&differs));
   } else {
-    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (", k->name,
-               buf_cstr(&cols), buf_cstr(&vals));
+    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s)", k->name, buf_cstr(&cols), buf_cstr(&vals));
+  }
+  if (!u->partial && !w->new_only) {
+    buf_puts(&sql, " ON CONFLICT (");
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
     if (differs.len)
@@ -271,9 +312,9 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
   return rc;
 }
 
-static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
+static upsert *get_upsert(writer *w, uint64_t mask, uint64_t if_new, err *e) {
   for (int i = 0; i < w->nstmts; i++)
-    if (w->stmts[i].mask == mask) return &w->stmts[i];
+    if (w->stmts[i].mask == mask && w->stmts[i].if_new == if_new) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
     if (stmt_flush(w->stmts[0].st, &w->ins, &w->upd, e)) return NULL;
     stmt_finalize(w->stmts[0].st);
@@ -284,7 +325,7 @@ static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
     for (int i = 0; w->batch && i < w->nstmts; i++) stmt_on_batch(w->stmts[i].st, batch_written, &w->stmts[i]);
   }
   upsert *u = &w->stmts[w->nstmts];
-  if (build_upsert(w, mask, u, e)) return NULL;
+  if (build_upsert(w, mask, if_new, u, e)) return NULL;
   u->w = w;
   buf_init(&u->queued, 0);
   w->nstmts++;
@@ -472,7 +513,8 @@ static int check_rules(writer *w, record *r, err_list *errs) {
       if (check_sequence(w, r, ch, errs)) bad = 1;
       continue;
     }
-    int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
+    int ia = c < KIND_CHECKS_MAX ? w->check_a[c] : kind_field_index(k, ch->a);
+    int ib = c < KIND_CHECKS_MAX ? w->check_b[c] : kind_field_index(k, ch->b);
     const fval *a = &r->v[ia], *b = &r->v[ib];
     switch (ch->type) {
       case CHECK_ANY: {
@@ -586,15 +628,31 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
   return bad;
 }
 
+/* 1 when the record r names (by every key column) exists, 0 if not, <0 on error. */
+static int exists_key(writer *w, const record *r) {
+  const kind *k = w->k;
+  if (k->nkey < 2) return record_exists(w->s, k, r->v[k->key[0]].s);
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"%s\" = ?", k->name,
+           k->fields[k->key[0]].name, k->fields[k->key[1]].name);
+  stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, r->v[k->key[0]].s);
+  stmt_bind_text(st, 2, r->v[k->key[1]].s);
+  int rc = stmt_step(st, NULL);
+  stmt_reset(st);
+  return rc;
+}
+
 static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
   err e;
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
+  for (int j = 0; j < w->nreq; j++) {
+    int i = w->req[j];
+    if (r->present[i] && !r->v[i].set) {
       err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
-      add_error(errs, r, f->name, &e);
+      add_error(errs, r, k->fields[i].name, &e);
       bad = 1;
     }
   }
@@ -606,10 +664,37 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
       return ERR_VALIDATION;
     }
+  /* A record without some required column (a partial update: the id and
+   * the columns to change) updates an existing record only. */
+  int partial = 0;
+  for (int j = 0; j < w->nreq_nd; j++)
+    if (!r->present[w->req_nd[j]]) partial = 1;
+  if (!bad && partial) {
+    int ex = exists_key(w, r);
+    if (ex < 0) {
+      err_set(&e, ex, "the record could not be looked up (%s)", err_name(ex));
+      add_error(errs, r, "-", &e);
+      return ex;
+    }
+    if (!ex) {
+      for (int i = 0; i < k->nfields; i++)
+        if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i]) {
+          err_set(&e, ERR_VALIDATION,
+                  "a value is required: without this column a row can only update a %s record, "
+                  "and none has the id '%.100s'",
+                  k->name, r->v[k->key[0]].s);
+          err_rule(&e, "required");
+          add_error(errs, r, k->fields[i].name, &e);
+        }
+      return ERR_VALIDATION;
+    }
+  }
   if (!bad && k->prepare) {
     err_clear(&e);
     if (k->prepare(w->s, r, &e) < 0) {
-      add_error(errs, r, e.field[0] ? e.field : "-", &e);
+      char at[sizeof e.field]; /* err_at copies into e.field: not from it */
+      snprintf(at, sizeof at, "%s", e.field[0] ? e.field : "-");
+      add_error(errs, r, at, &e);
       bad = 1;
     }
   }
@@ -618,10 +703,13 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   if (check_refs(w, r, errs) || check_cycles(w, r, errs)) return ERR_VALIDATION;
   if (!store_it) return 0;
 
-  uint64_t mask = 0;
+  uint64_t mask = 0, if_new = 0;
   for (int i = 0; i < k->nfields; i++)
-    if (r->present[i] && !(k->fields[i].flags & F_DERIVED)) mask |= 1ull << i;
-  upsert *u = get_upsert(w, mask, &e);
+    if (r->present[i] && !(k->fields[i].flags & F_DERIVED)) {
+      mask |= 1ull << i;
+      if (r->if_new[i] && !(k->fields[i].flags & F_KEY)) if_new |= 1ull << i;
+    }
+  upsert *u = get_upsert(w, mask, if_new, &e);
   if (!u) {
     add_error(errs, r, "-", &e);
     return ERR_DB;
@@ -652,15 +740,6 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     }
     stmt_bind_value(u->st, u->cparam[c], &out);
   }
-  if (u->partial && record_exists(w->s, k, r->v[k->key[0]].s) != 1) {
-    for (int i = 0; i < k->nfields; i++)
-      if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
-          !r->present[i]) {
-        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
-        add_error(errs, r, k->fields[i].name, &e);
-      }
-    return ERR_VALIDATION;
-  }
   if (w->batch && !u->partial) stmt_on_batch(u->st, batch_written, u);
   int rc = w->batch && !u->partial ? stmt_defer(u->st, &e) : stmt_run(u->st, &e);
   if (rc < 0) {
@@ -676,7 +755,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     return WRITE_QUEUED;
   }
   long changes = stmt_changes(u->st);
-  if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
+  if (changes && w->has_dependents && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = changes == 0                                 ? WRITE_UNCHANGED
                 : !u->partial && stmt_inserted(u->st) ? WRITE_INSERTED
                                                            : WRITE_UPDATED;

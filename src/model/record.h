@@ -22,6 +22,8 @@ typedef struct record {
   const kind *k;
   fval v[KIND_FIELDS_MAX];
   unsigned char present[KIND_FIELDS_MAX]; /* the source gave this column */
+  unsigned char if_new[KIND_FIELDS_MAX];  /* a present value for a new record
+                                             only: an update keeps the stored one */
   const char *file; /* where the record came from, for messages */
   long line;
 } record;
@@ -64,7 +66,9 @@ void field_format(const field *f, const fval *v, struct buf *out);
  * (text points into the statement's memory, valid until the next step). */
 void field_from_column(const field *f, stmt *st, int col, fval *out);
 
-/* field_bind: binds v to parameter idx of st (a failure shows at the step). */
+/* field_bind: binds v to parameter idx of st (a failure shows at the
+ * step). Text is not copied (stmt_bind_text_ref): v must stay as it is
+ * until st has run and been reset. */
 void field_bind(const field *f, const fval *v, stmt *st, int idx);
 
 /* field_column: the SQL column that stores f ("_poc" for a defaulted field). */
@@ -102,14 +106,17 @@ typedef struct writer writer;
 int writer_open(writer **out, store *s, const kind *k, pending *p, err *e);
 
 /* writer_batch: lets writer_put queue rows (stmt_defer) for a kind whose
- * writes nothing else reads back row by row (no hook after a write, no
- * reference to its own kind, no date check of another kind pointing at
- * it); the caller must not write the same key twice before writer_flush.
- * Bulk imports use it; elsewhere every row is written at once. */
-void writer_batch(writer *w);
+ * writes nothing else reads back row by row (no hook after a write unless
+ * the caller knows it does nothing for these rows: hook_idle; no reference
+ * to its own kind among the columns given, bit i of given for field i; no
+ * date check of another kind pointing at it); the caller must not write the
+ * same key twice before writer_flush. Bulk imports use it; elsewhere every
+ * row is written at once. */
+void writer_batch(writer *w, uint64_t given, int hook_idle);
 
 /* writer_put: validates r (required values, checks, references, cycles) and
- * upserts it: columns not present in r keep their stored values. Returns
+ * upserts it: columns not present in r keep their stored values, and so do
+ * those marked if_new (a value for a new record only). Returns
  * WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED, WRITE_QUEUED when a
  * batching writer queued the row (its outcome comes with writer_flush), or
  * a negative code after adding each problem to errs (with r's file and line). */
@@ -118,6 +125,13 @@ int writer_put(writer *w, record *r, err_list *errs);
 /* writer_check: validates r as writer_put does, without storing it. Returns
  * 0, or a negative code after adding each problem to errs. */
 int writer_check(writer *w, record *r, err_list *errs);
+
+/* writer_new_only: from now on every record w writes must be new: it is
+ * written with a plain INSERT (no upsert), and a key already stored makes
+ * writer_put fail with ERR_CONFLICT, storing nothing (an import into an
+ * empty table, where a key met twice is a mistake in the file). Records
+ * without some required column (partial updates) are written as before. */
+void writer_new_only(writer *w);
 
 /* writer_on_write: fn is called for each queued row that a batch inserted
  * (WRITE_INSERTED) or updated (WRITE_UPDATED), in the order they were

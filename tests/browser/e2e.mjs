@@ -96,6 +96,7 @@ async function shot(page, name, full = true) {
 const eventId = `e2e-${Date.now().toString(36)}`;
 const confId = `${eventId}-conf`;
 const offlineId = `${eventId}-off`;
+const refusedId = `${eventId}-refused`;
 const casevacId = `cv-${eventId}`;
 
 try {
@@ -149,7 +150,7 @@ try {
     await page.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
     await page.waitForSelector('#t-ied');
     await page.waitForSelector('svg.chart');
-    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-serv', 't-restr', 't-gaps', 't-casevac']) assert(await page.$(`#${id}`), `no tile ${id}`);
+    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-unverified', 't-serv', 't-restr', 't-gaps', 't-casevac']) assert(await page.$(`#${id}`), `no tile ${id}`);
     await page.waitForLoadState('networkidle');
     await shot(page, 'dashboard.png');
   });
@@ -238,6 +239,50 @@ try {
     assert(rows === 1, `${rows} rows`);
   });
 
+  // The same incident reported by another source (an id in another
+  // namespace): the duplicates page pairs them; merging keeps one.
+  const otherId = `ucdp:${eventId}`;
+  await check('duplicates-page-merge', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.click('text=Clear the form');
+    await page.fill('#i-event_id_cnty', otherId);
+    await page.fill('#i-event_date', '2021-05-20');
+    await page.fill('#i-place', 'Anson');
+    await page.waitForSelector('[role=listbox] [role=option]:has-text("Ansongo")');
+    await page.press('#i-place', 'ArrowDown');
+    await page.press('#i-place', 'Enter');
+    await page.selectOption('#i-event_type', 'Explosions/Remote violence');
+    await page.selectOption('#i-sub_event_type', 'Remote explosive/landmine/IED');
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:not([hidden])');
+    await page.goto(URL_ + '/duplicates?from=2021-05-20&to=2021-05-20&km=10&days=1');
+    const card = await page.waitForSelector(`section.dup-pair:has(h2:has-text("${otherId}"))`);
+    assert((await card.textContent()).includes(eventId), 'the pair does not show both incidents');
+    await card.waitForSelector('.dup-map .leaflet-container, .dup-map.leaflet-container');
+    await shot(page, 'duplicates.png');
+    await (await card.$(`button:has-text("Merge: keep ${eventId}")`)).click();
+    await card.waitForSelector('.alert.ok');
+    assert((await card.textContent()).includes('counts once'), 'no merge confirmation');
+  });
+
+  await check('merged-record-unmerge', async () => {
+    await page.goto(URL_ + `/records/events/${encodeURIComponent(otherId)}`);
+    await page.waitForSelector('section.curation');
+    assert((await page.textContent('section.curation')).includes('merged into'), 'the merged report does not say so');
+    await page.click(`section.curation button:has-text("Unmerge from ${eventId}")`);
+    await page.waitForFunction(() => !document.querySelector('section.curation .alert'));
+  });
+
+  await check('verification-set-on-record', async () => {
+    await page.waitForSelector('section.curation select[name=verification]');
+    await page.selectOption('section.curation select[name=verification]', 'rejected');
+    await page.selectOption('section.curation select[name=reliability]', 'B');
+    await page.click('section.curation button[type=submit]');
+    await page.waitForSelector('section.curation .alert:has-text("rejected")');
+    assert(await page.$('dd:has-text("rejected")'), 'the record does not show its verification');
+  });
+
   await check('list-sort-and-csv', async () => {
     await page.goto(URL_ + '/records/units');
     await page.waitForSelector('table.list tbody tr');
@@ -292,6 +337,41 @@ try {
     await page.waitForSelector('#outbox', { state: 'hidden', timeout: T });
     const r = await apiGet(page, `/api/v1/events/${offlineId}`);
     assert(r.status === 200, `the queued incident was not stored: ${r.status}`);
+  });
+
+  // A record the server refuses when the outbox sends it is kept aside; the
+  // form of its kind (and only that one) offers to open it again, with the
+  // server's message at the field (web/src/recordform.js).
+  await check('outbox-refused-opened-again', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.fill('#i-event_id_cnty', refusedId);
+    await page.fill('#i-event_date', '2021-05-22');
+    await page.fill('#i-latitude', '123');
+    await page.fill('#i-longitude', '1');
+    await page.selectOption('#i-event_type', 'Strategic developments');
+    await page.selectOption('#i-sub_event_type', 'Disrupted weapons use');
+    await ctx.setOffline(true);
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:has-text("kept in this browser")');
+    await ctx.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('bh.outbox.refused') || '[]').length === 1, null, { timeout: T });
+    const r = await apiGet(page, `/api/v1/events/${refusedId}`);
+    assert(r.status === 404, `the refused incident was stored: ${r.status}`);
+    await page.goto(URL_ + '/casevac/new');
+    await page.waitForSelector('form.casevac');
+    assert(!(await page.$('.alert.error:has-text("refused by the server")')), 'the evacuation form offers a refused incident');
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('.alert.error:has-text("1 incident sent from the outbox was refused")');
+    await page.click(`li:has-text("${refusedId}") >> text=open it here`);
+    assert((await page.inputValue('#i-event_id_cnty')) === refusedId, 'the refused incident is not in the form');
+    assert((await page.inputValue('#i-latitude')) === '123', 'its latitude is not in the form');
+    await page.waitForSelector('#err-latitude:not([hidden])');
+    assert(/90/.test(await page.textContent('#err-latitude')), `latitude message: ${await page.textContent('#err-latitude')}`);
+    assert(!(await page.$(`li:has-text("${refusedId}")`)), 'the refused incident is still offered');
+    const left = await page.evaluate(() => JSON.parse(localStorage.getItem('bh.outbox.refused') || '[]').length);
+    assert(left === 0, `${left} refused records left in the outbox`);
   });
 
   // A casualty evacuation recorded as it happens: Now for each time, saved

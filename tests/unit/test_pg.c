@@ -94,7 +94,8 @@ static void read_columns(store *s, const char *sql, table *t) {
 }
 
 static const char *LITE_TABLES =
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name";
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+    "AND name || '_rebuild' NOT IN (SELECT name FROM sqlite_master WHERE type = 'view') ORDER BY name";
 static const char *LITE_COLUMNS =
     "SELECT x.name, x.type, CASE WHEN x.\"notnull\" = 1 OR x.pk > 0 THEN 1 ELSE 0 END, "
     "CASE WHEN x.hidden IN (2, 3) THEN 1 ELSE 0 END, f.\"table\" "

@@ -84,7 +84,7 @@ else
   # a target that is not empty is refused, and keeps what it had
   before=$(BLUEHELM_DB=$PGDB db_digest)
   bh --db "$WORK/back.db" copy --to "$PGDB" >/dev/null
-  expect_eq copy-nonempty-target-refused "$?" 1
+  expect_eq copy-nonempty-target-refused "$?" 2
   expect_grep copy-nonempty-target-says 'already holds a bluehelm database' "$WORK/stderr"
   expect_eq copy-nonempty-target-untouched "$(BLUEHELM_DB=$PGDB db_digest)" "$before"
 fi

@@ -93,7 +93,7 @@ fresh_db --no-gazetteer
 sed '$ s/,$/,no-such-place/' "$WORK/bulk/events.csv" >"$WORK/bulk/bad.csv" && mv "$WORK/bulk/bad.csv" "$WORK/bulk/events.csv"
 before=$(db_digest)
 bh import "$WORK/bulk" >/dev/null
-expect_eq pg-bulk-bad-row-refused "$?" 1
+expect_eq pg-bulk-bad-row-refused "$?" 2
 expect_grep pg-bulk-bad-row-says "events.csv:25001: place_id: no place" "$WORK/stderr"
 expect_eq pg-bulk-bad-row-nothing-stored "$(db_digest)" "$before"
 expect_eq pg-bulk-bad-row-indexes "$(indexes)" "$idx_before"

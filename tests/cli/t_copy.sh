@@ -60,7 +60,7 @@ if [[ $BACKEND == sqlite ]]; then
   # the target exists: refused, untouched
   before=$(sha256sum <"$WORK/copy.db")
   bh --db "$SRC" copy --to "$WORK/copy.db" >/dev/null
-  expect_eq copy-existing-target-refused "$?" 1
+  expect_eq copy-existing-target-refused "$?" 2
   expect_grep copy-existing-target-says 'already exists' "$WORK/stderr"
   expect_eq copy-existing-target-untouched "$(sha256sum <"$WORK/copy.db")" "$before"
 else

@@ -246,11 +246,12 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
     goto done;
   }
   buf_puts(&cond, ne ? "NOT (" : "(");
+  int terms = 0; /* empty items of a list ("a,,b") are skipped */
   for (int i = 0; i < nv; i++) {
     fval v;
     if ((rc = parse_value(s, f, vals[i], &v, a, e))) goto done;
     if (!v.set) continue;
-    if (i) buf_puts(&cond, eq || ne ? " OR " : " AND ");
+    if (terms++) buf_puts(&cond, eq || ne ? " OR " : " AND ");
     if (place && f->type == FT_PLACE) {
       place_match m;
       int found = place_resolve(s, vals[i], &m, a, e);
@@ -281,6 +282,11 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
     }
     if ((rc = bind_value(fs, f, &v, e))) goto done;
   }
+  if (!terms) {
+    rc = err_set(e, ERR_USAGE, "filter %s%s%.60s: no value in it (%s%s alone is for no value)", column, op,
+                 value, column, op);
+    goto done;
+  }
   buf_puts(&cond, ")");
   if (ne) buf_printf(&cond, " OR %s IS NULL", col);
   filter_add_sql(fs, buf_cstr(&cond));
@@ -295,6 +301,24 @@ int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e) {
   int rc = filter_split(arg, &column, &op, &value, a, e);
   if (rc) return rc;
   return filter_add_op(fs, s, column, op, value, a, e);
+}
+
+const char *filter_query_op(const char **value) {
+  static const struct {
+    const char *prefix, *op;
+  } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
+  for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
+    if (str_has_prefix(*value, ops[j].prefix)) {
+      *value += strlen(ops[j].prefix);
+      return ops[j].op;
+    }
+  return "=";
+}
+
+int filter_add_query(filter_set *fs, store *s, const char *key, const char *value, arena *a,
+                     err *e) {
+  const char *op = filter_query_op(&value);
+  return filter_add_op(fs, s, key, op, value, a, e);
 }
 
 int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e) {

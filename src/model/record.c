@@ -301,13 +301,37 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
   return 0;
 }
 
+/* The value a check sees for field fi: the record's own when it gives the
+ * column, else the stored record's, which a partial update keeps (text, at
+ * most cap - 1 bytes: ids, dates and words, into tmp). */
+static const fval *check_value(writer *w, const record *r, int fi, fval *tmp, char *text, size_t cap) {
+  const kind *k = w->k;
+  if (r->present[fi]) return &r->v[fi];
+  *tmp = (fval){0};
+  char sql[512];
+  int n = snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?1", k->fields[fi].name,
+                   k->name, k->fields[k->key[0]].name);
+  if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return tmp;
+  for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    snprintf(text, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    *tmp = (fval){.set = 1, .s = text};
+  }
+  sqlite3_reset(st);
+  return tmp;
+}
+
 static int check_rules(writer *w, record *r, err_list *errs) {
   const kind *k = w->k;
   int bad = 0;
   for (int c = 0; c < k->nchecks; c++) {
     const kind_check *ch = &k->checks[c];
     int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
-    const fval *a = &r->v[ia], *b = &r->v[ib];
+    fval va, vb, vref;
+    char ta[256], tb[256], tref[256];
+    const fval *a = check_value(w, r, ia, &va, ta, sizeof ta), *b = check_value(w, r, ib, &vb, tb, sizeof tb);
     err e;
     switch (ch->type) {
       case CHECK_ORDER:
@@ -330,7 +354,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
         break;
       case CHECK_WITHIN: {
         int iref = kind_field_index(k, ch->ref);
-        const fval *ref = &r->v[iref];
+        const fval *ref = check_value(w, r, iref, &vref, tref, sizeof tref);
         if (!ref->set || !a->set) break;
         const kind *target = kind_find(k->fields[iref].arg);
         char sql[256];

@@ -147,6 +147,41 @@ TEST(record_upsert_outcomes) {
   store_close(s);
 }
 
+/* A partial update (columns absent keep their stored values) is checked
+ * against the stored values too (found by fuzz_json: a body giving only a
+ * rotation's planned_start stored it after its planned_end). */
+TEST(record_partial_update_checks) {
+  store *s = mem_store();
+  REQUIRE(s);
+  err_list errs;
+  err_list_init(&errs, 10);
+  const char *unit[] = {"unit_id", "inf-1", "name", "Battalion", "component", "military",
+                        "unit_type", "infantry_battalion", NULL};
+  CHECK_INT(put(s, "units", unit, &errs), WRITE_INSERTED);
+  const char *rot[] = {"rotation_id", "rot-1", "unit_id", "inf-1", "planned_start", "2021-03-01",
+                       "planned_end", "2021-03-31", NULL};
+  CHECK_INT(put(s, "rotations", rot, &errs), WRITE_INSERTED);
+  const char *late_start[] = {"rotation_id", "rot-1", "planned_start", "2021-04-15", NULL};
+  CHECK_INT(put(s, "rotations", late_start, &errs), ERR_VALIDATION);
+  CHECK(errs.n > 0 && strstr(errs.items[errs.n - 1].msg, "cannot end before it starts") != NULL);
+  const char *early_end[] = {"rotation_id", "rot-1", "planned_end", "2021-02-01", NULL};
+  CHECK_INT(put(s, "rotations", early_end, &errs), ERR_VALIDATION);
+  const char *fine[] = {"rotation_id", "rot-1", "planned_start", "2021-03-10", NULL};
+  CHECK_INT(put(s, "rotations", fine, &errs), WRITE_UPDATED);
+  /* WITHIN: the operation comes from the stored activity. */
+  const char *op[] = {"operation_id", "op-1", "name", "Op", "start", "2021-01-01", "end", "2021-01-31", NULL};
+  CHECK_INT(put(s, "operations", op, &errs), WRITE_INSERTED);
+  const char *act[] = {"activity_id", "a-1", "operation_id", "op-1", "kind", "patrol", "start", "2021-01-10", NULL};
+  CHECK_INT(put(s, "activities", act, &errs), WRITE_INSERTED);
+  const char *moved[] = {"activity_id", "a-1", "start", "2021-02-10", NULL};
+  CHECK_INT(put(s, "activities", moved, &errs), ERR_VALIDATION);
+  CHECK(errs.n > 0 && strstr(errs.items[errs.n - 1].msg, "outside its operation's dates") != NULL);
+  const char *inside[] = {"activity_id", "a-1", "start", "2021-01-20", NULL};
+  CHECK_INT(put(s, "activities", inside, &errs), WRITE_UPDATED);
+  err_list_free(&errs);
+  store_close(s);
+}
+
 TEST(filter_errors_and_values) {
   store *s = mem_store();
   REQUIRE(s);

@@ -301,6 +301,20 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
   return 0;
 }
 
+/* 1 when r's record (both key columns of a kind keyed by two) is stored. */
+static int stored(writer *w, const record *r) {
+  const kind *k = w->k;
+  char sql[512];
+  int n = snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
+  if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return 0;
+  for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
+  int found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_reset(st);
+  return found;
+}
+
 /* The value a check sees for field fi: the record's own when it gives the
  * column, else the stored record's, which a partial update keeps (text, at
  * most cap - 1 bytes: ids, dates and words, into tmp). */
@@ -462,7 +476,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
   sqlite3 *db = store_db(w->s);
-  if (u->partial && record_exists(w->s, k, r->v[k->key[0]].s) != 1) {
+  if (u->partial && !stored(w, r)) {
     for (int i = 0; i < k->nfields; i++)
       if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
           !r->present[i]) {

@@ -178,6 +178,17 @@ TEST(record_partial_update_checks) {
   CHECK(errs.n > 0 && strstr(errs.items[errs.n - 1].msg, "outside its operation's dates") != NULL);
   const char *inside[] = {"activity_id", "a-1", "start", "2021-01-20", NULL};
   CHECK_INT(put(s, "activities", inside, &errs), WRITE_UPDATED);
+  /* A kind keyed by two columns: a partial record for a new date is not an
+   * update of the equipment's other dates (it was "unchanged", and lost). */
+  const char *eq[] = {"equipment_id", "eq-1", "unit_id", "inf-1", "category", "apc", NULL};
+  CHECK_INT(put(s, "equipment", eq, &errs), WRITE_INSERTED);
+  const char *st1[] = {"equipment_id", "eq-1", "date", "2021-01-01", "status", "serviceable", NULL};
+  CHECK_INT(put(s, "equipment_status", st1, &errs), WRITE_INSERTED);
+  const char *st2[] = {"equipment_id", "eq-1", "date", "2021-02-01", "note", "no status", NULL};
+  CHECK_INT(put(s, "equipment_status", st2, &errs), ERR_VALIDATION);
+  CHECK(errs.n > 0 && !strcmp(errs.items[errs.n - 1].field, "status"));
+  const char *st3[] = {"equipment_id", "eq-1", "date", "2021-01-01", "note", "checked", NULL};
+  CHECK_INT(put(s, "equipment_status", st3, &errs), WRITE_UPDATED);
   err_list_free(&errs);
   store_close(s);
 }

@@ -15,6 +15,7 @@
 #include "core/embed.h"
 #include "core/jw.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "model/filter.h"
 #include "model/place.h"
 #include "model/query.h"
@@ -1022,7 +1023,10 @@ int report_build(store *s, const char *template, const char *name, int from, int
   set_date_var(ev, vars, "prev_to", from - 1);
   set_date_var(ev, vars, "today", date_today());
   node *root = NULL;
-  int rc = parse(ev, template, &root);
+  /* Reports go out as JSON and HTML too: their text must be UTF-8. */
+  size_t tlen = strlen(template), bad = utf8_invalid_offset(template, tlen);
+  int rc = bad < tlen ? fail(ev, line_at(template, template + bad), "the template is not valid UTF-8")
+                      : parse(ev, template, &root);
   if (!rc) rc = eval_nodes(ev, root, 0);
   for (int i = 0; i < ev->ncache; i++) json_decref(ev->cache[i].result);
   json_decref(ev->owned);

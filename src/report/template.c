@@ -143,7 +143,7 @@ static int parse(eval *ev, const char *tpl, node **out) {
     long line = line_at(tpl, open);
     if (tag[0] == '!') {
       /* a comment */
-    } else if (!strncmp(inner, "#each ", 6) || !strncmp(inner, "#if ", 4)) {
+    } else if ((inner_len > 6 && !strncmp(inner, "#each ", 6)) || (inner_len > 4 && !strncmp(inner, "#if ", 4))) {
       if (depth == REPORT_DEPTH_MAX) return fail(ev, line, "blocks nested deeper than %d", REPORT_DEPTH_MAX);
       node *b = new_node(ev->a, inner[1] == 'e' ? N_EACH : N_IF, line, inner + (inner[1] == 'e' ? 6 : 4),
                          inner_len - (inner[1] == 'e' ? 6 : 4));
@@ -167,7 +167,7 @@ static int parse(eval *ev, const char *tpl, node **out) {
     } else if (tag[0] == '#' || tag[0] == '/') {
       return fail(ev, line, "unknown block {{%s}} (blocks: #each, #if, else, /each, /if)", tag);
     } else {
-      int chart = !strncmp(inner, "chart ", 6);
+      int chart = inner_len > 6 && !strncmp(inner, "chart ", 6);
       *tail = new_node(ev->a, chart ? N_CHART : N_EXPR, line, inner + (chart ? 6 : 0),
                        inner_len - (chart ? 6 : 0));
       tail = &(*tail)->next;

@@ -53,29 +53,13 @@ static int is_confidential(const record *rec) {
   return c && c->set && !strcmp(c->s, "confidential");
 }
 
-/* The operator a query value's prefix names (API.md: ne:, ge:, le:, gt:, lt:;
- * eq: for a value that itself starts with a prefix), and the value after it. */
-static const char *query_op(const char **value) {
-  static const struct {
-    const char *prefix, *op;
-  } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
-  for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
-    if (str_has_prefix(*value, ops[j].prefix)) {
-      *value += strlen(ops[j].prefix);
-      return ops[j].op;
-    }
-  return "=";
-}
-
-/* Query parameters as FILTERs (column=value with query_op's prefixes, near=PLACE:KM). */
+/* Query parameters as FILTERs (column=value with filter_query_op's prefixes, near=PLACE:KM). */
 static int add_query_filters(http_req *r, filter_set *fs, const char *const *skip, err *e) {
   for (int i = 0; i < r->nquery; i++) {
     int skipped = 0;
     for (int j = 0; skip && skip[j]; j++) skipped |= !strcmp(skip[j], r->query[i].key);
     if (skipped) continue;
-    const char *v = r->query[i].value;
-    const char *op = query_op(&v);
-    int rc = filter_add_op(fs, r->s, r->query[i].key, op, v, r->a, e);
+    int rc = filter_add_query(fs, r->s, r->query[i].key, r->query[i].value, r->a, e);
     if (rc) return rc;
   }
   return 0;
@@ -113,11 +97,36 @@ static int stored_version(http_req *r, const kind *k, const char *id, const char
   return 1;
 }
 
-static json_t *parse_body(http_req *r) {
+json_t *api_json_body(const char *body, size_t len, err *e) {
   json_error_t je;
-  json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
-  if (!j) http_error(r, ERR_VALIDATION, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+  json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+  if (!j) err_set(e, ERR_VALIDATION, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
   return j;
+}
+
+static json_t *parse_body(http_req *r) {
+  err e;
+  json_t *j = api_json_body(r->body, r->body_len, &e);
+  if (!j) http_error_from(r, &e, NULL);
+  return j;
+}
+
+int api_login_body(const char *body, size_t len, json_t **json, const char **user,
+                   const char **password, err *e) {
+  *user = *password = NULL;
+  *json = api_json_body(body, len, e);
+  if (!*json) return ERR_VALIDATION;
+  json_t *u = json_object_get(*json, "user"), *p = json_object_get(*json, "password");
+  /* A NUL inside would cut the string short: "pw\u0000x" must not sign in as "pw". */
+  if (!json_is_string(u) || !json_is_string(p) || strlen(json_string_value(u)) != json_string_length(u) ||
+      strlen(json_string_value(p)) != json_string_length(p)) {
+    json_decref(*json);
+    *json = NULL;
+    return err_set(e, ERR_VALIDATION, "give {\"user\": \"...\", \"password\": \"...\"}");
+  }
+  *user = json_string_value(u);
+  *password = json_string_value(p);
+  return 0;
 }
 
 /* ------------------------------------------------------------- handlers */
@@ -179,17 +188,14 @@ static void h_login(http_req *r) {
     http_error(r, ERR_TOO_MANY, "too many failed sign-ins from this address: wait %ld s", wait);
     return;
   }
-  json_t *j = parse_body(r);
-  if (!j) return;
-  const char *user = json_string_value(json_object_get(j, "user"));
-  const char *pw = json_string_value(json_object_get(j, "password"));
-  if (!user || !pw) {
-    json_decref(j);
-    http_error(r, ERR_VALIDATION, "give {\"user\": \"...\", \"password\": \"...\"}");
+  json_t *j;
+  const char *user, *pw;
+  err e;
+  if (api_login_body(r->body, r->body_len, &j, &user, &pw, &e)) {
+    http_error_from(r, &e, NULL);
     return;
   }
   char token[AUTH_TOKEN_LEN], csrf[AUTH_TOKEN_LEN];
-  err e;
   int rc = auth_login(r->s, user, pw, token, csrf, &r->who, &e);
   json_decref(j);
   login_result(r->client, rc == 0);
@@ -626,7 +632,7 @@ static int indicator_args(http_req *r, const char **args, int max) {
   int n = 0;
   for (int i = 0; i < r->nquery && n < max; i++) {
     const char *v = r->query[i].value;
-    const char *op = query_op(&v);
+    const char *op = filter_query_op(&v);
     args[n++] = arena_printf(r->a, "%s%s%s", r->query[i].key, op, v);
   }
   return n;

@@ -88,6 +88,8 @@ FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
 FUZZ_FLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) -g -O1 $(FUZZ_SAN)
 FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/embedded.o
+# Named only by a pattern rule, they would be deleted as intermediate files.
+.SECONDARY: $(FUZZ_LIB)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)

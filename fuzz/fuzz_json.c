@@ -77,7 +77,7 @@ static const char *key_text(const record *r, int i, arena *a) {
 static void round_trip(store *s, const record *r, arena *a) {
   const kind *k = r->k;
   const char *id = key_text(r, 0, a), *id2 = k->nkey > 1 ? key_text(r, 1, a) : NULL;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   record back;
   err e;
   int found = query_get(s, k, id, id2, &st, &back, &e);
@@ -88,7 +88,7 @@ static void round_trip(store *s, const record *r, arena *a) {
   jw w;
   jw_init(&w, &out, 0);
   recjson_write(&w, &back);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   FZ_CHECK(!out.overflow);
 
   json_t *j = api_json_body(buf_cstr(&out), out.len, &e);

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# lint.sh: bans unsafe C functions in src/ (house habit 3).
+# lint.sh: house rules that a compiler does not check.
+#  - bans unsafe C functions in src/ (house habit 3);
+#  - keeps every database call behind the storage seam: nothing outside
+#    src/store/ includes sqlite3.h or libpq-fe.h or calls their functions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atol|gets)\s*\(' src/*/*.c src/*/*.h 2>/dev/null | grep -vE '\b(snprintf|vsnprintf)\s*\(' || true)
 if [[ -n "$bad" ]]; then
   echo "lint: banned function used (use snprintf, a bounded buf, or strtol):" >&2
   echo "$bad" >&2
+  exit 1
+fi
+seam=$(grep -nE '<sqlite3\.h>|<libpq-fe\.h>|\bsqlite3_[a-z_0-9]+\s*\(|\bPQ[a-zA-Z]+\s*\(' \
+         $(find src tests/unit fuzz -name '*.[ch]' ! -path 'src/store/*') 2>/dev/null || true)
+if [[ -n "$seam" ]]; then
+  echo "lint: database calls outside src/store/ (go through the storage seam, store.h):" >&2
+  echo "$seam" >&2
   exit 1
 fi

@@ -17,9 +17,9 @@
 #define CAVEAT_KINDS "geographic|casevac|task|rotation|rules_of_engagement|other"
 
 /* 1 when the stored date text is set and on or before day. */
-static int on_or_before(const unsigned char *text, int day) {
+static int on_or_before(const char *text, int day) {
   int d;
-  return text && !date_parse_iso((const char *)text, &d) && d <= day;
+  return text && !date_parse_iso(text, &d) && d <= day;
 }
 
 int ind_caveats(ind_ctx *c) {
@@ -27,7 +27,7 @@ int ind_caveats(ind_ctx *c) {
   if ((rc = ind_date(c, "as_of", date_today(), &as_of)) < 0) return rc;
   rc = 0;
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if ((rc = ind_filters(c, kind_find("caveats"), &fs))) goto done;
   rc = query_select(c->s, &fs, "caveat_id, kind, declared_on, reported_on, lifted_on",
                     "caveat_id", &st, c->e);
@@ -38,24 +38,24 @@ int ind_caveats(ind_ctx *c) {
   ind_prov_figure(c, "total");
   ind_prov_figure(c, "declared");
   ind_prov_figure(c, "undeclared");
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const unsigned char *reported = sqlite3_column_text(st, 3);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *reported = stmt_text(st, 3);
     if (reported && !on_or_before(reported, as_of)) continue; /* not yet known */
-    if (on_or_before(sqlite3_column_text(st, 4), as_of)) continue; /* lifted */
+    if (on_or_before(stmt_text(st, 4), as_of)) continue; /* lifted */
     total++;
     ind_prov(c, "total", id);
-    if (on_or_before(sqlite3_column_text(st, 2), as_of)) {
+    if (on_or_before(stmt_text(st, 2), as_of)) {
       declared++;
       ind_prov(c, "declared", id);
     } else {
       undeclared++;
       ind_prov(c, "undeclared", id);
     }
-    rc = tally_add(c, &by_kind, (const char *)sqlite3_column_text(st, 1), id);
+    rc = tally_add(c, &by_kind, stmt_text(st, 1), id);
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "caveats");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   jw_key(c->w, "as_of");
   ind_date_json(c, as_of);
@@ -64,7 +64,7 @@ int ind_caveats(ind_ctx *c) {
   jw_kint(c->w, "undeclared", undeclared);
   tally_write(c, &by_kind, CAVEAT_KINDS);
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

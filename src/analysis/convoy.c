@@ -68,7 +68,7 @@ int ind_convoy_compliance(ind_ctx *c) {
   if ((rc = ind_period_filter(c, &nfs, "date", from, to))) goto done;
 
   /* Sightings, each with the date of the notification it names. */
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &sfs,
                     "\"sighting_id\", \"date\", \"vehicles\", \"heavy_weapons\", "
                     "(SELECT n.\"date\" FROM convoy_notifications n "
@@ -81,12 +81,12 @@ int ind_convoy_compliance(ind_ctx *c) {
   ind_prov_figure(c, "compliance_pct");
   long sightings = 0, requiring = 0, notified = 0;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *date = (const char *)sqlite3_column_text(st, 1);
-    long long vehicles = sqlite3_column_int64(st, 2);
-    int heavy = sqlite3_column_type(st, 3) != SQLITE_NULL && sqlite3_column_int(st, 3) == 1;
-    const char *ndate = (const char *)sqlite3_column_text(st, 4);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *date = stmt_text(st, 1);
+    long long vehicles = stmt_int(st, 2);
+    int heavy = !stmt_is_null(st, 3) && (int)stmt_int(st, 3) == 1;
+    const char *ndate = stmt_text(st, 4);
     sightings++;
     ind_prov(c, "sightings", id);
     if (!(vehicles > 5 || heavy)) continue;
@@ -99,8 +99,8 @@ int ind_convoy_compliance(ind_ctx *c) {
       ind_prov(c, "notified", id);
     }
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "convoy-compliance");
-  sqlite3_finalize(st);
+  if (step < 0) rc = step;
+  stmt_finalize(st);
   if (rc) goto done;
 
   /* Every month of a bounded period is listed, with 0 where none. */
@@ -128,9 +128,9 @@ int ind_convoy_compliance(ind_ctx *c) {
     snprintf(fig, sizeof fig, "notifications_by_month.%s", mname);
     ind_prov_figure(c, fig);
   }
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *date = (const char *)sqlite3_column_text(st, 1);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *date = stmt_text(st, 1);
     int d, y, m, dd;
     if (!date || date_parse_iso(date, &d)) continue;
     date_to_ymd(d, &y, &m, &dd);
@@ -157,8 +157,8 @@ int ind_convoy_compliance(ind_ctx *c) {
     snprintf(fig, sizeof fig, "notifications_by_month.%s", mname);
     ind_prov(c, fig, id);
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "convoy-compliance");
-  sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  stmt_finalize(st);
   if (rc) goto done;
 
   jw_key(c->w, "from");

@@ -12,7 +12,7 @@ int ind_count(ind_ctx *c) {
   if (!k) return err_set(c->e, ERR_USAGE, "of=%.40s is not a record kind", of);
   filter_set fs;
   int rc = ind_filters(c, k, &fs);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   char cols[160];
   if (!rc) {
     snprintf(cols, sizeof cols, "\"%s\"", kind_key_name(k));
@@ -20,11 +20,13 @@ int ind_count(ind_ctx *c) {
   }
   long n = 0;
   ind_prov_figure(c, "count");
-  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-    ind_prov(c, "count", (const char *)sqlite3_column_text(st, 0));
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    ind_prov(c, "count", stmt_text(st, 0));
     n++;
   }
-  if (st) sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  if (st) stmt_finalize(st);
   filter_free(&fs);
   if (rc) return rc;
   jw_kstr(c->w, "of", k->name);

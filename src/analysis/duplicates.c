@@ -183,15 +183,15 @@ static double fatality_score(long a, long b) {
   return 1.0 - (double)labs(a - b) / (double)hi;
 }
 
-static const char *col(dup_result *r, sqlite3_stmt *st, int i) {
-  return arena_strdup(&r->a, (const char *)sqlite3_column_text(st, i));
+static const char *col(dup_result *r, stmt *st, int i) {
+  return arena_strdup(&r->a, stmt_text(st, i));
 }
 
 /* Joins actor and its associates ("A; B") for token extraction. */
-static void actor_tokens(dup_event *ev, const word_table *t, sqlite3_stmt *st, int actor,
+static void actor_tokens(dup_event *ev, const word_table *t, stmt *st, int actor,
                          int assoc) {
-  add_tokens(ev, t, (const char *)sqlite3_column_text(st, actor));
-  add_tokens(ev, t, (const char *)sqlite3_column_text(st, assoc));
+  add_tokens(ev, t, stmt_text(st, actor));
+  add_tokens(ev, t, stmt_text(st, assoc));
 }
 
 #define DUP_SOURCES_MAX 64
@@ -208,7 +208,7 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
              "\"latitude\", \"longitude\", \"fatalities\", \"_cell\" FROM events WHERE rowid IN "
              "(SELECT rowid FROM events WHERE %s) AND \"_cell\" IS NOT NULL",
              filter_where(fs));
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);
   if (rc) return rc;
@@ -219,15 +219,15 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
   word_table_fill(&words);
   long cap = 0;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, e)) == STMT_ROW) {
     if (r->nevents == DUP_EVENTS_MAX) {
-      sqlite3_finalize(st);
+      stmt_finalize(st);
       return err_set(e, ERR_TOO_LARGE,
                      "more than %ld events to compare: narrow them with filters "
                      "(event_date>=..., admin1=...)",
                      DUP_EVENTS_MAX);
     }
-    const char *date = (const char *)sqlite3_column_text(st, 1);
+    const char *date = stmt_text(st, 1);
     int day;
     if (!date || date_parse_iso(date, &day)) continue;
     if (r->nevents == cap) {
@@ -246,10 +246,10 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
     ev->actor2 = col(r, st, 7);
     actor_tokens(ev, &words, st, 5, 6);
     actor_tokens(ev, &words, st, 7, 8);
-    ev->lat = sqlite3_column_double(st, 9);
-    ev->lon = sqlite3_column_double(st, 10);
-    ev->fatalities = sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 11);
-    ev->cell = sqlite3_column_int64(st, 12);
+    ev->lat = stmt_double(st, 9);
+    ev->lon = stmt_double(st, 10);
+    ev->fatalities = stmt_is_null(st, 11) ? -1 : stmt_int(st, 11);
+    ev->cell = stmt_int(st, 12);
     duplicates_source(ev->id, ev->source, sizeof ev->source);
     ev->source_id = -1;
     for (int k = 0; k < nsources && ev->source_id < 0; k++)
@@ -261,8 +261,8 @@ static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
     ev->sub_hash = ev->sub_type ? str_hash(ev->sub_type, strlen(ev->sub_type)) : 0;
     ev->type_index = type_index(ev->type);
   }
-  rc = step == SQLITE_DONE ? 0 : store_error(s, e, "duplicates");
-  sqlite3_finalize(st);
+  rc = step < 0 ? step : 0;
+  stmt_finalize(st);
   return rc;
 }
 
@@ -281,21 +281,22 @@ static int cmp_u64(const void *x, const void *y) {
 }
 
 static int load_decided(store *s, uint64_t **out, long *n, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   *out = NULL;
   *n = 0;
   int rc = store_prepare(s, "SELECT event_a, event_b FROM _duplicate_decisions", &st, e);
   if (rc) return rc;
   long cap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
     if (*n == cap) {
       cap = cap ? cap * 2 : 64;
       *out = xrealloc(*out, (size_t)cap * sizeof **out);
     }
-    (*out)[(*n)++] = pair_hash((const char *)sqlite3_column_text(st, 0),
-                               (const char *)sqlite3_column_text(st, 1));
+    (*out)[(*n)++] = pair_hash(stmt_text(st, 0),
+                               stmt_text(st, 1));
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (rc < 0) return rc;
   if (*n) qsort(*out, (size_t)*n, sizeof **out, cmp_u64);
   return 0;
 }
@@ -502,21 +503,21 @@ int duplicates_decide(store *s, const char *id1, const char *id2, const char *de
   if (!strcmp(id1, id2)) return err_set(e, ERR_USAGE, "%.100s is the same event twice", id1);
   const char *ids[2] = {id1, id2};
   for (int i = 0; i < 2; i++) {
-    sqlite3_stmt *st;
+    stmt *st;
     int rc = store_prepare(s, "SELECT 1 FROM events WHERE event_id_cnty = ?", &st, e);
     if (rc) return rc;
-    sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step == SQLITE_DONE) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", ids[i]);
-    if (step != SQLITE_ROW) return store_error(s, e, "duplicates decide");
+    stmt_bind_text(st, 1, ids[i]);
+    int step = stmt_step(st, e);
+    stmt_finalize(st);
+    if (step == STMT_DONE) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", ids[i]);
+    if (step < 0) return step;
   }
   if (strcmp(id1, id2) > 0) {
     const char *t = id1;
     id1 = id2;
     id2 = t;
   }
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s,
                          "INSERT INTO _duplicate_decisions (event_a, event_b, decision, decided_on, note) "
                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_a, event_b) DO UPDATE SET "
@@ -526,13 +527,13 @@ int duplicates_decide(store *s, const char *id1, const char *id2, const char *de
   if (rc) return rc;
   char today[11];
   date_format(date_today(), today);
-  sqlite3_bind_text(st, 1, id1, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, id2, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, decision, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
-  if (note && *note) sqlite3_bind_text(st, 5, note, -1, SQLITE_TRANSIENT);
-  else sqlite3_bind_null(st, 5);
-  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_error(s, e, "duplicates decide");
-  sqlite3_finalize(st);
+  stmt_bind_text(st, 1, id1);
+  stmt_bind_text(st, 2, id2);
+  stmt_bind_text(st, 3, decision);
+  stmt_bind_text(st, 4, today);
+  if (note && *note) stmt_bind_text(st, 5, note);
+  else stmt_bind_null(st, 5);
+  rc = stmt_run(st, e);
+  stmt_finalize(st);
   return rc;
 }

@@ -42,7 +42,7 @@ typedef struct finding_row {
  * needs_improvement or unsatisfactory into by_area. */
 static int read_findings(ind_ctx *c, const eval_row *rows, long n, tally *by_area,
                          finding_row **out, long *nout) {
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       c->s,
       "SELECT finding_id, sub_unit, area, rating FROM findings WHERE evaluation_id = ? "
       "ORDER BY finding_id",
@@ -51,28 +51,28 @@ static int read_findings(ind_ctx *c, const eval_row *rows, long n, tally *by_are
   int rc = 0;
   long cap = 0;
   for (long i = 0; i < n && !rc; i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, rows[i].id, -1, SQLITE_STATIC);
+    stmt_reset(st);
+    stmt_bind_text(st, 1, rows[i].id);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = stmt_step(st, c->e)) == STMT_ROW) {
       if (*nout == cap) {
         cap = cap ? cap * 2 : 64;
         *out = xrealloc(*out, (size_t)cap * sizeof **out);
       }
       finding_row *f = &(*out)[(*nout)++];
-      f->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+      f->id = arena_strdup(c->a, stmt_text(st, 0));
       f->evaluation_id = rows[i].id;
       f->unit_id = rows[i].unit_id;
-      f->sub_unit = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-      f->area = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 2));
-      f->rating = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 3));
+      f->sub_unit = arena_strdup(c->a, stmt_text(st, 1));
+      f->area = arena_strdup(c->a, stmt_text(st, 2));
+      f->rating = arena_strdup(c->a, stmt_text(st, 3));
       if (f->rating && (!strcmp(f->rating, "needs_improvement") || !strcmp(f->rating, "unsatisfactory")) &&
           (rc = tally_add(c, by_area, f->area, f->id)))
         break;
     }
-    if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "findings");
+    if (!rc && step < 0) rc = step;
   }
-  sqlite3_reset(st);
+  stmt_reset(st);
   return rc;
 }
 
@@ -98,7 +98,7 @@ int ind_evaluations(ind_ctx *c) {
   int from, to, rc;
   if ((rc = ind_from_to(c, &from, &to))) return rc;
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   eval_row *rows = NULL;
   eval_row **sorted = NULL;
   finding_row *findings = NULL;
@@ -118,30 +118,30 @@ int ind_evaluations(ind_ctx *c) {
   tally_init(&by_area, "findings_by_area");
   ind_prov_figure(c, "count");
   ind_prov_figure(c, "satisfactory");
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *result = (const char *)sqlite3_column_text(st, 3);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *result = stmt_text(st, 3);
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       rows = xrealloc(rows, (size_t)cap * sizeof *rows);
     }
     eval_row *r = &rows[n++];
     r->id = arena_strdup(c->a, id);
-    r->unit_id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-    r->has_strength = sqlite3_column_type(st, 4) != SQLITE_NULL;
-    r->strength = sqlite3_column_int64(st, 4);
+    r->unit_id = arena_strdup(c->a, stmt_text(st, 1));
+    r->has_strength = !stmt_is_null(st, 4);
+    r->strength = stmt_int(st, 4);
     ind_prov(c, "count", id);
     if (result && !strcmp(result, "satisfactory")) {
       satisfactory++;
       ind_prov(c, "satisfactory", id);
     }
-    if ((rc = tally_add(c, &by_type, (const char *)sqlite3_column_text(st, 5), id)) ||
-        (rc = tally_add(c, &by_kind, (const char *)sqlite3_column_text(st, 2), id)) ||
+    if ((rc = tally_add(c, &by_type, stmt_text(st, 5), id)) ||
+        (rc = tally_add(c, &by_kind, stmt_text(st, 2), id)) ||
         (rc = tally_add(c, &by_result, result, id)))
       break;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "evaluations");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
 
   jw_key(c->w, "from");
@@ -171,7 +171,7 @@ int ind_evaluations(ind_ctx *c) {
   tally_write(c, &by_area, FINDING_AREAS);
   write_findings(c, findings, nfindings);
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   free(rows);
   free(findings);
   free(sorted);

@@ -19,14 +19,14 @@ static const char *const cap_lists[][2] = {
 #define NCAP_LISTS (int)(sizeof cap_lists / sizeof cap_lists[0])
 
 /* Writes column col of st as a JSON integer, or null when it has no value. */
-static void json_int_or_null(jw *w, sqlite3_stmt *st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) jw_null(w);
-  else jw_int(w, sqlite3_column_int64(st, col));
+static void json_int_or_null(jw *w, stmt *st, int col) {
+  if (stmt_is_null(st, col)) jw_null(w);
+  else jw_int(w, stmt_int(st, col));
 }
 
 int ind_capability_gaps(ind_ctx *c) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   int rc = ind_filters(c, kind_find("capabilities"), &fs);
   if (rc) goto done;
   /* One pass, the rows grouped by list in the order of cap_lists. */
@@ -38,8 +38,8 @@ int ind_capability_gaps(ind_ctx *c) {
   for (int i = 0; i < NCAP_LISTS; i++) ind_prov_figure(c, cap_lists[i][1]);
   int list = -1; /* the list open in the JSON, or -1 */
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *status = (const char *)sqlite3_column_text(st, 5);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *status = stmt_text(st, 5);
     int want = 0;
     while (want < NCAP_LISTS && strcmp(cap_lists[want][0], status ? status : "") != 0) want++;
     if (want == NCAP_LISTS) continue;
@@ -49,18 +49,18 @@ int ind_capability_gaps(ind_ctx *c) {
       jw_key(c->w, cap_lists[list][1]);
       jw_arr(c->w);
     }
-    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *id = stmt_text(st, 0);
     ind_prov(c, cap_lists[list][1], id);
     jw_obj(c->w);
     jw_kstr(c->w, "capability_id", id);
-    jw_kstr(c->w, "capability", (const char *)sqlite3_column_text(st, 1));
-    jw_kstr(c->w, "sector", (const char *)sqlite3_column_text(st, 2));
+    jw_kstr(c->w, "capability", stmt_text(st, 1));
+    jw_kstr(c->w, "sector", stmt_text(st, 2));
     jw_key(c->w, "quantity");
     json_int_or_null(c->w, st, 3);
-    jw_kstr(c->w, "source", (const char *)sqlite3_column_text(st, 4));
+    jw_kstr(c->w, "source", stmt_text(st, 4));
     jw_obj_end(c->w);
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "capabilities");
+  if (step < 0) rc = step;
   /* Close the open list and write the empty ones after it. */
   while (list < NCAP_LISTS) {
     if (list >= 0) jw_arr_end(c->w);
@@ -69,7 +69,7 @@ int ind_capability_gaps(ind_ctx *c) {
     jw_arr(c->w);
   }
 done:
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }
@@ -82,7 +82,7 @@ typedef struct advance_row {
 
 int ind_deployment(ind_ctx *c) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   advance_row *adv = NULL;
   long nadv = 0, cap = 0;
   int rc = ind_filters(c, kind_find("units"), &fs);
@@ -101,10 +101,10 @@ int ind_deployment(ind_ctx *c) {
   jw_key(c->w, "units");
   jw_arr(c->w);
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *status = (const char *)sqlite3_column_text(st, 1);
-    const char *since = (const char *)sqlite3_column_text(st, 4);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *status = stmt_text(st, 1);
+    const char *since = stmt_text(st, 4);
     ind_prov(c, "units", id);
     jw_obj(c->w);
     jw_kstr(c->w, "unit_id", id);
@@ -115,12 +115,12 @@ int ind_deployment(ind_ctx *c) {
     json_int_or_null(c->w, st, 3);
     jw_kstr(c->w, "since", since);
     jw_obj_end(c->w);
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
-      deployed += sqlite3_column_int64(st, 2);
+    if (!stmt_is_null(st, 2)) {
+      deployed += stmt_int(st, 2);
       ind_prov(c, "deployed_strength_total", id);
     }
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-      authorized += sqlite3_column_int64(st, 3);
+    if (!stmt_is_null(st, 3)) {
+      authorized += stmt_int(st, 3);
       ind_prov(c, "authorized_strength_total", id);
     }
     if ((rc = tally_add(c, &by_status, status, id))) break;
@@ -132,12 +132,12 @@ int ind_deployment(ind_ctx *c) {
       advance_row *a = &adv[nadv++];
       a->unit_id = arena_strdup(c->a, id);
       a->since = arena_strdup(c->a, since);
-      a->has_strength = sqlite3_column_type(st, 2) != SQLITE_NULL;
-      a->strength = sqlite3_column_int64(st, 2);
+      a->has_strength = !stmt_is_null(st, 2);
+      a->strength = stmt_int(st, 2);
     }
   }
   jw_arr_end(c->w);
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "units");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   jw_key(c->w, "advance_team");
   jw_arr(c->w);
@@ -157,7 +157,7 @@ int ind_deployment(ind_ctx *c) {
   jw_kint(c->w, "authorized_strength_total", authorized);
 done:
   free(adv);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

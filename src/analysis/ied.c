@@ -20,7 +20,7 @@ int ind_ied(ind_ctx *c) {
   if ((rc = ind_filters(c, kind_find("events"), &fs))) goto done;
   if ((rc = ind_period_filter(c, &fs, "event_date", from, to))) goto done;
   filter_add_sql(&fs, "\"weapon\" IN ('ied', 'vbied')");
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &fs,
                     "event_id_cnty, target, ied_outcome, civilians_killed, civilians_injured, "
                     "peacekeepers_killed, peacekeepers_injured, forces_killed, forces_injured",
@@ -37,10 +37,11 @@ int ind_ied(ind_ctx *c) {
     snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
     ind_prov_figure(c, fig);
   }
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *target = (const char *)sqlite3_column_text(st, 1);
-    const char *outcome = (const char *)sqlite3_column_text(st, 2);
+  int step;
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *target = stmt_text(st, 1);
+    const char *outcome = stmt_text(st, 2);
     used++;
     ind_prov(c, "used", id);
     if (target && !strcmp(target, "mission")) {
@@ -55,14 +56,18 @@ int ind_ied(ind_ctx *c) {
       }
     }
     for (int i = 0; i < NCAS; i++) {
-      long long v = sqlite3_column_int64(st, 3 + i);
+      long long v = stmt_int(st, 3 + i);
       if (v <= 0) continue;
       cas[i] += v;
       snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
       ind_prov(c, fig, id);
     }
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (step < 0) {
+    rc = step;
+    goto done;
+  }
   jw_key(c->w, "from");
   ind_date_json(c, from);
   jw_key(c->w, "to");

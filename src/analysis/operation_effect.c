@@ -62,29 +62,29 @@ static void write_by_type(jw *w, const long *by_type) {
 static int load_operation(store *s, arena *a, err *e, const char *id, int need_places,
                           const char **name, int *start, int *end, opeff_place *places,
                           int *nplaces) {
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s,
                          "SELECT \"name\", \"start\", \"end\", \"places\" FROM operations "
                          "WHERE \"operation_id\" = ?",
                          &st, e);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-  int step = sqlite3_step(st);
-  if (step != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) return store_error(s, e, "operation");
+  stmt_bind_text(st, 1, id);
+  int step = stmt_step(st, e);
+  if (step != STMT_ROW) {
+    stmt_finalize(st);
+    if (step < 0) return step;
     return err_set(e, ERR_USAGE, "operation=%.100s: no operation has that id", id);
   }
-  *name = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-  const char *ts = (const char *)sqlite3_column_text(st, 1);
-  const char *te = (const char *)sqlite3_column_text(st, 2);
-  const char *list = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
+  *name = arena_strdup(a, stmt_text(st, 0));
+  const char *ts = stmt_text(st, 1);
+  const char *te = stmt_text(st, 2);
+  const char *list = arena_strdup(a, stmt_text(st, 3));
   *end = INT_MAX;
   if (!ts || date_parse_iso(ts, start) || (te && date_parse_iso(te, end))) {
-    sqlite3_finalize(st);
+    stmt_finalize(st);
     return err_set(e, ERR_VALIDATION, "operation %.100s has malformed dates", id);
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   *nplaces = 0;
   if (!list || !*list) {
     if (!need_places) return 0;
@@ -99,16 +99,21 @@ static int load_operation(store *s, arena *a, err *e, const char *id, int need_p
     size_t len = semi ? (size_t)(semi - p) : strlen(p);
     char *pid = arena_strndup(a, p, len);
     p = semi ? semi + 1 : NULL;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, pid, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_ROW) continue;
+    stmt_reset(st);
+    stmt_bind_text(st, 1, pid);
+    int found = stmt_step(st, e);
+    if (found < 0) {
+      stmt_finalize(st);
+      return found;
+    }
+    if (found != STMT_ROW) continue;
     opeff_place *pl = &places[(*nplaces)++];
     pl->id = pid;
-    pl->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-    pl->lat = sqlite3_column_double(st, 1);
-    pl->lon = sqlite3_column_double(st, 2);
+    pl->name = arena_strdup(a, stmt_text(st, 0));
+    pl->lat = stmt_double(st, 1);
+    pl->lon = stmt_double(st, 2);
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   if (!*nplaces && need_places)
     return err_set(e, ERR_USAGE, "operation %.100s names no known places", id);
   return 0;
@@ -133,8 +138,8 @@ static void add_cells(filter_set *fs, const opeff_place *places, int n, double k
   filter_add_sql(fs, buf_cstr(&sql));
   buf_free(&sql);
   for (int i = 0; i < nall; i++) {
-    fs->binds[fs->nbinds++] = (filter_bind){.type = SQLITE_INTEGER, .i = all[i].lo};
-    fs->binds[fs->nbinds++] = (filter_bind){.type = SQLITE_INTEGER, .i = all[i].hi};
+    fs->binds[fs->nbinds++] = (filter_bind){.type = STORE_INT, .i = all[i].lo};
+    fs->binds[fs->nbinds++] = (filter_bind){.type = STORE_INT, .i = all[i].hi};
   }
 }
 
@@ -199,7 +204,7 @@ int ind_operation_effect(ind_ctx *c) {
   if ((rc = ind_filters(c, kind_find("events"), &fs))) goto done;
   if ((rc = ind_period_filter(c, &fs, "event_date", first, last))) goto done;
   add_cells(&fs, places, nplaces, km);
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &fs, "\"event_id_cnty\", \"event_date\", \"event_type\", \"latitude\", \"longitude\"",
                     "\"event_date\", \"event_id_cnty\"", &st, c->e);
   if (rc) goto done;
@@ -208,14 +213,14 @@ int ind_operation_effect(ind_ctx *c) {
   if (!ongoing) ind_prov_figure(c, "after");
   ind_prov_figure(c, "weekly");
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *ds = (const char *)sqlite3_column_text(st, 1);
-    const char *type = (const char *)sqlite3_column_text(st, 2);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *ds = stmt_text(st, 1);
+    const char *type = stmt_text(st, 2);
     int d;
     if (!ds || date_parse_iso(ds, &d)) continue;
-    if (sqlite3_column_type(st, 3) == SQLITE_NULL || sqlite3_column_type(st, 4) == SQLITE_NULL) continue;
-    double lat = sqlite3_column_double(st, 3), lon = sqlite3_column_double(st, 4);
+    if (stmt_is_null(st, 3) || stmt_is_null(st, 4)) continue;
+    double lat = stmt_double(st, 3), lon = stmt_double(st, 4);
     int near = 0;
     for (int i = 0; i < nplaces && !near; i++)
       near = geo_distance_km(lat, lon, places[i].lat, places[i].lon) <= km;
@@ -241,8 +246,8 @@ int ind_operation_effect(ind_ctx *c) {
     ind_prov(c, phase_names[ph], id);
     ind_prov(c, "weekly", id);
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "operation-effect");
-  sqlite3_finalize(st);
+  if (step < 0) rc = step;
+  stmt_finalize(st);
   if (rc) goto done;
 
   jw *w = c->w;
@@ -315,18 +320,18 @@ static int cmp_event_date(const void *x, const void *y) {
  * within km of a place) to *out. */
 static int collect(store *s, filter_set *fs, int linked, const opeff_place *places, int nplaces,
                    double km, opeff_event **out, long *n, long *cap, arena *a, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = query_select(s, fs,
                         "\"event_id_cnty\", \"event_date\", \"event_type\", \"sub_event_type\", "
                         "\"location\", \"place_id\", \"fatalities\", \"latitude\", \"longitude\"",
                         NULL, &st, e);
   if (rc) return rc;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, e)) == STMT_ROW) {
     double best = -1;
     const char *best_place = NULL;
-    if (sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_type(st, 8) != SQLITE_NULL) {
-      double lat = sqlite3_column_double(st, 7), lon = sqlite3_column_double(st, 8);
+    if (!stmt_is_null(st, 7) && !stmt_is_null(st, 8)) {
+      double lat = stmt_double(st, 7), lon = stmt_double(st, 8);
       for (int i = 0; i < nplaces; i++) {
         double d = geo_distance_km(lat, lon, places[i].lat, places[i].lon);
         if (best < 0 || d < best) {
@@ -345,19 +350,19 @@ static int collect(store *s, filter_set *fs, int linked, const opeff_place *plac
       *out = xrealloc(*out, (size_t)*cap * sizeof **out);
     }
     opeff_event *ev = &(*out)[(*n)++];
-    ev->id = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-    ev->date = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-    ev->type = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-    ev->sub_type = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-    ev->location = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
-    ev->place_id = arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
-    ev->fatalities = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 6);
+    ev->id = arena_strdup(a, stmt_text(st, 0));
+    ev->date = arena_strdup(a, stmt_text(st, 1));
+    ev->type = arena_strdup(a, stmt_text(st, 2));
+    ev->sub_type = arena_strdup(a, stmt_text(st, 3));
+    ev->location = arena_strdup(a, stmt_text(st, 4));
+    ev->place_id = arena_strdup(a, stmt_text(st, 5));
+    ev->fatalities = stmt_is_null(st, 6) ? -1 : stmt_int(st, 6);
     ev->linked = linked;
     ev->km = best;
     ev->near_place = best_place;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(s, e, "operation events");
-  sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  stmt_finalize(st);
   return rc;
 }
 

@@ -71,7 +71,7 @@ int ind_rate(ind_ctx *c) {
   buf_init(&order, 0);
   key_date_columns(k, &cols);
   buf_printf(&order, "\"%s\", \"%s\"", k->date_field, kind_key_name(k));
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &fs, buf_cstr(&cols), buf_cstr(&order), &st, c->e);
   buf_free(&cols);
   buf_free(&order);
@@ -81,9 +81,9 @@ int ind_rate(ind_ctx *c) {
   ind_prov_figure(c, "weekly.before");
   ind_prov_figure(c, "weekly.after");
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *ds = (const char *)sqlite3_column_text(st, 1);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *ds = stmt_text(st, 1);
     int d;
     if (!ds || date_parse_iso(ds, &d) || d < from || d > to) continue;
     if (d < split) {
@@ -99,8 +99,8 @@ int ind_rate(ind_ctx *c) {
       ind_prov(c, "weekly.after", id);
     }
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "rate");
-  sqlite3_finalize(st);
+  if (step < 0) rc = step;
+  stmt_finalize(st);
   if (rc) goto done;
   jw_key(c->w, "before");
   ind_json_1dp(c, (double)nbefore / (double)weeks);
@@ -197,7 +197,7 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
   filter_set fs;
   int rc = ind_filters(c, k, &fs);
   if (!rc) rc = ind_period_filter(c, &fs, k->date_field, from, to);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if (!rc) {
     buf cols, order;
     buf_init(&cols, 0);
@@ -214,8 +214,8 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
     return rc;
   }
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
     long long iv = 1;
     double dv = 1;
     int nonzero = 1;
@@ -224,13 +224,13 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
       dv = 0;
       nonzero = 0;
       for (int i = 0; i < nf; i++) {
-        if (sqlite3_column_type(st, 2 + i) == SQLITE_NULL) continue;
+        if (stmt_is_null(st, 2 + i)) continue;
         if (real) {
-          double x = sqlite3_column_double(st, 2 + i);
+          double x = stmt_double(st, 2 + i);
           dv += x;
           nonzero |= x != 0;
         } else {
-          long long x = sqlite3_column_int64(st, 2 + i);
+          long long x = stmt_int(st, 2 + i);
           iv += x;
           nonzero |= x != 0;
         }
@@ -246,8 +246,8 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
       ind_prov(c, "current", id);
     }
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "change");
-  sqlite3_finalize(st);
+  if (step < 0) rc = step;
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

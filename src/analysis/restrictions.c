@@ -51,8 +51,8 @@ static void write_list(ind_ctx *c, const restriction_row *rows, long n, int lift
   jw_arr_end(w);
 }
 
-static const char *col_dup(ind_ctx *c, sqlite3_stmt *st, int i) {
-  return arena_strdup(c->a, (const char *)sqlite3_column_text(st, i));
+static const char *col_dup(ind_ctx *c, stmt *st, int i) {
+  return arena_strdup(c->a, stmt_text(st, i));
 }
 
 /* ind_restrictions: the `restrictions` indicator; 0 or ERR_USAGE/ERR_DB. */
@@ -68,7 +68,7 @@ int ind_restrictions(ind_ctx *c) {
   if ((rc = ind_filters(c, kind_find("restrictions"), &fs))) goto done;
   char d[11];
   if ((rc = filter_add_op(&fs, c->s, "start", "<=", date_format(as_of, d), c->a, c->e))) goto done;
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &fs,
                     "\"restriction_id\", \"place\", \"kind\", \"start\", \"end\", \"actor\", "
                     "\"response\", (SELECT p.\"name\" FROM places p WHERE p.\"place_id\" = "
@@ -78,7 +78,7 @@ int ind_restrictions(ind_ctx *c) {
   ind_prov_figure(c, "active");
   ind_prov_figure(c, "lifted");
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
     restriction_row r;
     int ds, de = 0;
     r.start = col_dup(c, st, 3);
@@ -116,8 +116,8 @@ int ind_restrictions(ind_ctx *c) {
       ind_prov(c, fig, r.id);
     }
   }
-  if (step != SQLITE_DONE) rc = store_error(c->s, c->e, "restrictions");
-  sqlite3_finalize(st);
+  if (step < 0) rc = step;
+  stmt_finalize(st);
   if (rc) goto done;
   jw_key(c->w, "as_of");
   ind_date_json(c, as_of);

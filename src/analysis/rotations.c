@@ -46,8 +46,8 @@ typedef struct overlap {
   int from, to;
 } overlap;
 
-static int day_of(sqlite3_stmt *st, int col, int dflt) {
-  const char *t = (const char *)sqlite3_column_text(st, col);
+static int day_of(stmt *st, int col, int dflt) {
+  const char *t = stmt_text(st, col);
   int d;
   if (!t || date_parse_iso(t, &d)) return dflt;
   return d;
@@ -92,7 +92,7 @@ static int min_i(int a, int b) { return a < b ? a : b; }
 /* Reads the rotations of the period; *out is malloc'd (caller frees). */
 static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n) {
   filter_set fs;
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   long cap = 0;
   buf sql;
   buf_init(&sql, 0);
@@ -111,13 +111,11 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n) {
   if (!rc) {
     char d[11];
     int next = filter_bind_all(&fs, st, 1);
-    sqlite3_bind_text(st, next, to == INT_MAX ? "9999-12-31" : date_format(to, d), -1,
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, next + 1, from == INT_MIN ? "0000-01-01" : date_format(from, d), -1,
-                      SQLITE_TRANSIENT);
+    stmt_bind_text(st, next, to == INT_MAX ? "9999-12-31" : date_format(to, d));
+    stmt_bind_text(st, next + 1, from == INT_MIN ? "0000-01-01" : date_format(from, d));
   }
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
     int ps = day_of(st, 2, 0), pe = day_of(st, 3, 0);
     int as = day_of(st, 4, INT_MIN), ae = day_of(st, 5, INT_MIN);
     int start = as != INT_MIN ? as : ps, end = ae != INT_MIN ? ae : pe;
@@ -132,19 +130,19 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n) {
       *out = xrealloc(*out, (size_t)cap * sizeof **out);
     }
     rot *r = &(*out)[(*n)++];
-    r->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
-    r->unit = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 1));
-    const char *sector = (const char *)sqlite3_column_text(st, 6);
+    r->id = arena_strdup(c->a, stmt_text(st, 0));
+    r->unit = arena_strdup(c->a, stmt_text(st, 1));
+    const char *sector = stmt_text(st, 6);
     r->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
-    r->location = r->sector ? NULL : arena_strdup(c->a, (const char *)sqlite3_column_text(st, 7));
+    r->location = r->sector ? NULL : arena_strdup(c->a, stmt_text(st, 7));
     r->start = start;
     r->end = end;
     r->planned_start = ps;
     r->actual_start = as;
     r->marked = 0;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "rotations");
-  sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }
@@ -164,7 +162,7 @@ static int fill_sectors(ind_ctx *c, rot **v, long n) {
     if (i == 0 || strcmp(need[i]->location, need[i - 1]->location) != 0) {
       int got = sector_of(c->s, need[i]->location, NULL, sector, sizeof sector);
       if (got < 0) {
-        rc = store_error(c->s, c->e, "the sector of a unit's location");
+        rc = err_set(c->e, got, "the sector of a unit's location could not be read (%s)", err_name(got));
         break;
       }
       found = got > 0 ? arena_strdup(c->a, sector) : NULL;
@@ -180,12 +178,12 @@ static int read_windows(ind_ctx *c, window **out, long *n) {
   filter_set fs;
   filter_init(&fs, kind_find("windows"));
   filter_add_sql(&fs, "\"tempo\" = 'high'");
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   long cap = 0;
   int rc = query_select(c->s, &fs, "window_id, start, \"end\", sector", "start, window_id", &st,
                         c->e);
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
     if (*n == WINDOWS_MAX) {
       rc = err_set(c->e, ERR_TOO_LARGE, "more than %ld high-tempo windows", WINDOWS_MAX);
       break;
@@ -195,14 +193,14 @@ static int read_windows(ind_ctx *c, window **out, long *n) {
       *out = xrealloc(*out, (size_t)cap * sizeof **out);
     }
     window *w = &(*out)[(*n)++];
-    w->id = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 0));
+    w->id = arena_strdup(c->a, stmt_text(st, 0));
     w->start = day_of(st, 1, 0);
     w->end = day_of(st, 2, 0);
-    const char *sector = (const char *)sqlite3_column_text(st, 3);
+    const char *sector = stmt_text(st, 3);
     w->sector = sector && *sector ? arena_strdup(c->a, sector) : NULL;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "windows");
-  sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  stmt_finalize(st);
   filter_free(&fs);
   return rc;
 }

@@ -4,7 +4,7 @@
 #include "analysis/indicator.h"
 
 int ind_sectors(ind_ctx *c) {
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(c->s,
                          "SELECT sector FROM sector_areas UNION SELECT sector FROM units "
                          "UNION SELECT sector FROM operations UNION SELECT sector FROM places "
@@ -13,9 +13,9 @@ int ind_sectors(ind_ctx *c) {
   if (rc) return rc;
   jw_key(c->w, "sectors");
   jw_arr(c->w);
-  while (sqlite3_step(st) == SQLITE_ROW)
-    if (sqlite3_column_type(st, 0) != SQLITE_NULL) jw_str(c->w, (const char *)sqlite3_column_text(st, 0));
+  while ((rc = stmt_step(st, c->e)) == STMT_ROW)
+    if (!stmt_is_null(st, 0)) jw_str(c->w, stmt_text(st, 0));
   jw_arr_end(c->w);
-  sqlite3_finalize(st);
-  return 0;
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }

@@ -103,7 +103,7 @@ static int parse_units(ind_ctx *c, const char *value, char **ids) {
                        SVC_UNITS_MAX);
       ids[n] = arena_strndup(c->a, p, len);
       int found = record_exists(c->s, units, ids[n]);
-      if (found < 0) return store_error(c->s, c->e, "units=");
+      if (found < 0) return err_set(c->e, found, "units=: the units could not be read (%s)", err_name(found));
       if (!found) return err_set(c->e, ERR_USAGE, "units=: no unit has the id '%.60s'", ids[n]);
       n++;
     }
@@ -172,7 +172,7 @@ int ind_serviceability(ind_ctx *c) {
   filter_init(&fs, kind_find("equipment"));
   buf sql;
   buf_init(&sql, 0);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   svc_group *groups = NULL;
   long ngroups = 0, capgroups = 0;
   if (units && (nunits = parse_units(c, units, unit_ids)) < 0) {
@@ -225,9 +225,9 @@ int ind_serviceability(ind_ctx *c) {
   if ((rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e))) goto done;
   int next = filter_bind_all(&fs, st, 1);
   if (unit_type || location) next = filter_bind_all(&ufs, st, next);
-  for (int i = 0; i < nunits; i++) sqlite3_bind_text(st, next++, unit_ids[i], -1, SQLITE_STATIC);
+  for (int i = 0; i < nunits; i++) stmt_bind_text(st, next++, unit_ids[i]);
   char as_of_text[11];
-  sqlite3_bind_text(st, next, date_format(as_of, as_of_text), -1, SQLITE_TRANSIENT);
+  stmt_bind_text(st, next, date_format(as_of, as_of_text));
 
   long written_off = 0, no_status = 0;
   svc_counts all;
@@ -236,10 +236,10 @@ int ind_serviceability(ind_ctx *c) {
   ind_prov_figure(c, "serviceable");
   ind_prov_figure(c, "unserviceable");
   if (ncols) ind_prov_figure(c, "groups");
-  int step = SQLITE_DONE;
-  while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *status = (const char *)sqlite3_column_text(st, 2);
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *status = stmt_text(st, 2);
     if (!status) {
       no_status++;
       ind_prov(c, "no_status", id);
@@ -250,14 +250,14 @@ int ind_serviceability(ind_ctx *c) {
       ind_prov(c, "written_off", id);
       continue;
     }
-    const char *cause = (const char *)sqlite3_column_text(st, 3);
-    const char *began = (const char *)sqlite3_column_text(st, 4);
+    const char *cause = stmt_text(st, 3);
+    const char *began = stmt_text(st, 4);
     if ((rc = count_item(c, &all, 1, id, status, cause, began))) break;
     if (!ncols) continue;
     /* Rows come ordered by the group columns: a group is a run of rows. */
     svc_group *g = ngroups ? &groups[ngroups - 1] : NULL;
     for (int j = 0; g && j < ncols; j++)
-      if (!same(g->vals[j], (const char *)sqlite3_column_text(st, 5 + j))) g = NULL;
+      if (!same(g->vals[j], stmt_text(st, 5 + j))) g = NULL;
     if (!g) {
       if (ngroups == SVC_GROUPS_MAX) {
         rc = err_set(c->e, ERR_TOO_LARGE, "group_by: more than %ld groups", SVC_GROUPS_MAX);
@@ -269,14 +269,14 @@ int ind_serviceability(ind_ctx *c) {
       }
       g = &groups[ngroups++];
       for (int j = 0; j < ncols; j++)
-        g->vals[j] = arena_strdup(c->a, (const char *)sqlite3_column_text(st, 5 + j));
+        g->vals[j] = arena_strdup(c->a, stmt_text(st, 5 + j));
       g->n = xmalloc(sizeof *g->n);
       counts_init(g->n, 0);
     }
     ind_prov(c, "groups", id);
     rc = count_item(c, g->n, 0, id, status, cause, began);
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(c->s, c->e, "serviceability");
+  if (!rc && step < 0) rc = step;
   if (rc) goto done;
   ind_prov_figure(c, "written_off");
   ind_prov_figure(c, "no_status");
@@ -289,7 +289,7 @@ int ind_serviceability(ind_ctx *c) {
 done:
   for (long i = 0; i < ngroups; i++) free(groups[i].n);
   free(groups);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   buf_free(&sql);
   filter_free(&fs);
   filter_free(&ufs);

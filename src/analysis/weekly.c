@@ -33,7 +33,7 @@ int ind_weekly(ind_ctx *c) {
   char cols[256];
   snprintf(cols, sizeof cols, "\"%s\", \"%s\", %s%s%s", kind_key_name(k), k->date_field, bf ? "\"" : "",
            bf ? bf->name : "NULL", bf ? "\"" : "");
-  sqlite3_stmt *st;
+  stmt *st;
   rc = query_select(c->s, &fs, cols, NULL, &st, c->e);
   filter_free(&fs);
   if (rc) return rc;
@@ -43,17 +43,18 @@ int ind_weekly(ind_ctx *c) {
   long total[WEEKLY_WEEKS_MAX];
   memset(total, 0, sizeof total);
   char fig[200];
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int step;
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
     int day;
-    if (date_parse_iso((const char *)sqlite3_column_text(st, 1), &day)) continue;
+    if (date_parse_iso(stmt_text(st, 1), &day)) continue;
     int w = (day - from) / 7;
     if (w < 0 || w >= weeks) continue;
-    const char *v = sqlite3_column_type(st, 2) == SQLITE_NULL ? "unspecified" : (const char *)sqlite3_column_text(st, 2);
+    const char *v = stmt_is_null(st, 2) ? "unspecified" : stmt_text(st, 2);
     int s = 0;
     while (s < nseries && strcmp(names[s], v)) s++;
     if (s == nseries) {
       if (nseries == WEEKLY_SERIES_MAX) {
-        sqlite3_finalize(st);
+        stmt_finalize(st);
         return err_set(c->e, ERR_TOO_LARGE, "by=%s has more than %d values", by, WEEKLY_SERIES_MAX);
       }
       names[s] = arena_strdup(c->a, v);
@@ -63,10 +64,11 @@ int ind_weekly(ind_ctx *c) {
     counts[s][w]++;
     total[w]++;
     snprintf(fig, sizeof fig, "series.%s", v);
-    ind_prov(c, fig, (const char *)sqlite3_column_text(st, 0));
-    ind_prov(c, "total", (const char *)sqlite3_column_text(st, 0));
+    ind_prov(c, fig, stmt_text(st, 0));
+    ind_prov(c, "total", stmt_text(st, 0));
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (step < 0) return step;
   char d[11];
   jw_kstr(c->w, "of", k->name);
   jw_key(c->w, "from");

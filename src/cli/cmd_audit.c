@@ -21,16 +21,17 @@ int cmd_audit(cli *c, int argc, char **argv) {
     for (int i = 1; i < argc; i++)
       if (cli_flag(c, argc, argv, &i, "--limit", &v) && (!v || str_to_int64(v, &limit) || limit < 1))
         rc = cli_usage_error(c, "audit", "--limit takes a positive number");
-    sqlite3_stmt *st;
-    if (!rc && !(rc = store_prepare(s, "SELECT seq, at, user, action, kind, record_id FROM _audit ORDER BY seq DESC LIMIT ?", &st, &c->e))) {
-      sqlite3_bind_int64(st, 1, limit);
-      while (sqlite3_step(st) == SQLITE_ROW) {
+    stmt *st;
+    if (!rc && !(rc = store_prepare(s, "SELECT seq, at, \"user\", action, kind, record_id FROM _audit ORDER BY seq DESC LIMIT ?", &st, &c->e))) {
+      stmt_bind_int(st, 1, limit);
+      while ((rc = stmt_step(st, &c->e)) == STMT_ROW) {
         const char *cols[6];
-        for (int i = 0; i < 6; i++) cols[i] = (const char *)sqlite3_column_text(st, i);
+        for (int i = 0; i < 6; i++) cols[i] = stmt_text(st, i);
         fprintf(c->out, "%6s  %s  %-20s %-12s %s %s\n", cols[0], cols[1], cols[2], cols[3],
                 cols[4] ? cols[4] : "", cols[5] ? cols[5] : "");
       }
-      sqlite3_finalize(st);
+      stmt_finalize(st);
+      if (rc > 0) rc = 0;
     }
   } else {
     rc = cli_usage_error(c, "audit", "unknown action %s", argv[0]);

@@ -4,23 +4,6 @@
 #include "cli/cli.h"
 #include "store/audit.h"
 
-static int count_rows(store *s, const char *sql, long *n, err *e) {
-  sqlite3_stmt *st;
-  if (store_prepare(s, sql, &st, e)) return ERR_DB;
-  *n = 0;
-  const char *first = NULL;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    if (!first && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
-      const char *t = (const char *)sqlite3_column_text(st, 0);
-      if (t && strcmp(t, "ok") == 0) continue;
-      first = t;
-    }
-    (*n)++;
-  }
-  sqlite3_finalize(st);
-  return 0;
-}
-
 int cmd_check(cli *c, int argc, char **argv) {
   (void)argv;
   if (argc) return cli_usage_error(c, "check", "check takes no arguments");
@@ -29,8 +12,7 @@ int cmd_check(cli *c, int argc, char **argv) {
   if (rc) return rc;
   long bad_pages = 0, bad_refs = 0;
   long long bad_audit = 0, entries = 0;
-  rc = count_rows(s, "PRAGMA integrity_check", &bad_pages, &c->e);
-  if (!rc) rc = count_rows(s, "PRAGMA foreign_key_check", &bad_refs, &c->e);
+  rc = store_check(s, &bad_pages, &bad_refs, &c->e);
   if (!rc) rc = audit_verify(s, &bad_audit, &entries, &c->e);
   if (!rc) {
     fprintf(c->out, "integrity: %s\nreferences: %s\naudit trail: ", bad_pages ? "PROBLEMS FOUND" : "ok",

@@ -205,18 +205,19 @@ static int decisions(cli *c, int argc, char **argv) {
   store *s;
   int rc = cli_open(c, &s, 0);
   if (rc) return rc;
-  sqlite3_stmt *st;
+  stmt *st;
   rc = store_prepare(s,
                      "SELECT event_a, event_b, decision, decided_on, note FROM _duplicate_decisions "
                      "ORDER BY decided_on, event_a, event_b",
                      &st, &c->e);
   if (!rc) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      const char *note = (const char *)sqlite3_column_text(st, 4);
-      fprintf(c->out, "%s\t%s\t%s\t%s\t%s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-              sqlite3_column_text(st, 2), sqlite3_column_text(st, 3), note ? note : "");
+    while ((rc = stmt_step(st, &c->e)) == STMT_ROW) {
+      const char *note = stmt_text(st, 4);
+      fprintf(c->out, "%s\t%s\t%s\t%s\t%s\n", stmt_text(st, 0), stmt_text(st, 1),
+              stmt_text(st, 2), stmt_text(st, 3), note ? note : "");
     }
-    sqlite3_finalize(st);
+    stmt_finalize(st);
+    if (rc > 0) rc = 0;
   }
   store_close(s);
   return rc;

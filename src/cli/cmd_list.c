@@ -167,7 +167,7 @@ static int list_table(cli *c, store *s, filter_set *fs, const char *user_cols, l
     }
   }
   if (ncols < 0) return ncols;
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = query_open(s, fs, limit, &st, &c->e);
   if (rc) return rc;
   arena a;
@@ -179,8 +179,8 @@ static int list_table(cli *c, store *s, filter_set *fs, const char *user_cols, l
   /* Read a sample to size the columns. */
   char **sample = xmalloc((size_t)LIST_SAMPLE * (size_t)ncols * sizeof *sample);
   long nsample = 0;
-  int step = SQLITE_DONE;
-  while (nsample < LIST_SAMPLE && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  int step = STMT_DONE;
+  while (nsample < LIST_SAMPLE && (step = stmt_step(st, &c->e)) == STMT_ROW) {
     query_row(st, &r);
     for (int j = 0; j < ncols; j++) {
       char *t = cell_text(k, &r, &cols[j], &tmp, &a);
@@ -201,8 +201,8 @@ static int list_table(cli *c, store *s, filter_set *fs, const char *user_cols, l
     flush_line(c->out, &line);
   }
   /* Then the rest, streamed with those widths. */
-  if (step == SQLITE_ROW) {
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  if (step == STMT_ROW) {
+    while ((step = stmt_step(st, &c->e)) == STMT_ROW) {
       query_row(st, &r);
       for (int j = 0; j < ncols; j++) {
         buf_reset(&tmp);
@@ -214,17 +214,17 @@ static int list_table(cli *c, store *s, filter_set *fs, const char *user_cols, l
       arena_free(&a);
     }
   }
-  if (step != SQLITE_DONE) rc = store_error(s, &c->e, "list");
+  if (step < 0) rc = step;
   free(sample);
   buf_free(&line);
   buf_free(&tmp);
   arena_free(&a);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   return rc;
 }
 
 static int list_json(cli *c, store *s, filter_set *fs, long limit) {
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = query_open(s, fs, limit, &st, &c->e);
   if (rc) return rc;
   record r;
@@ -235,7 +235,7 @@ static int list_json(cli *c, store *s, filter_set *fs, long limit) {
   long n = 0;
   int step;
   fputc('[', c->out);
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, &c->e)) == STMT_ROW) {
     query_row(st, &r);
     buf_reset(&b);
     buf_puts(&b, n ? ",\n" : "\n");
@@ -248,10 +248,10 @@ static int list_json(cli *c, store *s, filter_set *fs, long limit) {
     fwrite(b.data, 1, b.len, c->out);
     n++;
   }
-  if (!rc && step != SQLITE_DONE) rc = store_error(s, &c->e, "list");
+  if (!rc && step < 0) rc = step;
   if (!rc) fputs(n ? "\n]\n" : "]\n", c->out);
   buf_free(&b);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   return rc;
 }
 

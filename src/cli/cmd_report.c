@@ -30,7 +30,7 @@ static char *read_template(cli *c, const char *path) {
     err_set(&c->e, ERR_TOO_LARGE, "the template %s is larger than 4 MiB", path);
     return NULL;
   }
-  char *out = strdup(buf_cstr(&b));
+  char *out = xstrdup(buf_cstr(&b));
   buf_free(&b);
   return out;
 }

@@ -41,12 +41,12 @@ static const char *name_of(cli *c, store *s, const kind *target, const char *id)
   char sql[160];
   snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?", col, target->name,
            kind_key_name(target));
-  sqlite3_stmt *st;
+  stmt *st;
   if (store_prepare(s, sql, &st, NULL)) return NULL;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+  stmt_bind_text(st, 1, id);
   const char *name = NULL;
-  if (sqlite3_step(st) == SQLITE_ROW) name = arena_strdup(&c->a, (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+  if (stmt_step(st, NULL) == STMT_ROW) name = arena_strdup(&c->a, stmt_text(st, 0));
+  stmt_finalize(st);
   return name;
 }
 
@@ -109,25 +109,25 @@ static const char *nz(const char *s) { return s ? s : ""; }
 /* The operation's activities, each with its places and units; their units
  * are added to units[] (ids not already there). */
 static int show_activities(cli *c, store *s, const char *opid, const char **units, int *nunits) {
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s,
                          "SELECT activity_id, kind, start, \"end\", origin, destination, places, units, note "
                          "FROM activities WHERE operation_id = ? ORDER BY start, activity_id",
                          &st, &c->e);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, opid, -1, SQLITE_TRANSIENT);
+  stmt_bind_text(st, 1, opid);
   const kind *kp = kind_find("places"), *ku = kind_find("units");
   long n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *id = (const char *)sqlite3_column_text(st, 0);
-    const char *end = (const char *)sqlite3_column_text(st, 3);
-    const char *origin = (const char *)sqlite3_column_text(st, 4);
-    const char *dest = (const char *)sqlite3_column_text(st, 5);
-    const char *places = (const char *)sqlite3_column_text(st, 6);
-    const char *ulist = (const char *)sqlite3_column_text(st, 7);
-    const char *note = (const char *)sqlite3_column_text(st, 8);
+  while ((rc = stmt_step(st, &c->e)) == STMT_ROW) {
+    const char *id = stmt_text(st, 0);
+    const char *end = stmt_text(st, 3);
+    const char *origin = stmt_text(st, 4);
+    const char *dest = stmt_text(st, 5);
+    const char *places = stmt_text(st, 6);
+    const char *ulist = stmt_text(st, 7);
+    const char *note = stmt_text(st, 8);
     if (!n++) fputs("\nActivities\n", c->out);
-    fprintf(c->out, "  %-14s %-26s %s..%s", id, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+    fprintf(c->out, "  %-14s %-26s %s..%s", id, stmt_text(st, 1), stmt_text(st, 2),
             nz(end));
     if (origin || dest) {
       const char *on = name_of(c, s, kp, origin), *dn = name_of(c, s, kp, dest);
@@ -157,7 +157,8 @@ static int show_activities(cli *c, store *s, const char *opid, const char **unit
       fputc('\n', c->out);
     }
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (rc < 0) return rc;
   if (!n) fputs("\nActivities: none recorded\n", c->out);
   return 0;
 }
@@ -168,33 +169,34 @@ static int show_units(cli *c, store *s, const char **units, int nunits, int nown
     return 0;
   }
   fputs("\nUnits\n", c->out);
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s,
                          "SELECT name, unit_type, contributor, deployed_strength, authorized_strength, "
                          "status, location FROM units WHERE unit_id = ?",
                          &st, &c->e);
   if (rc) return rc;
   for (int i = 0; i < nunits; i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, units[i], -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    stmt_reset(st);
+    stmt_bind_text(st, 1, units[i]);
+    if ((rc = stmt_step(st, &c->e)) < 0) break;
+    if (rc != STMT_ROW) {
       fprintf(c->out, "  %-16s (not found)\n", units[i]);
       continue;
     }
-    fprintf(c->out, "  %-16s %s  %s", units[i], sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-    if (sqlite3_column_type(st, 2) != SQLITE_NULL) fprintf(c->out, "  %s", sqlite3_column_text(st, 2));
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-      fprintf(c->out, "  strength %lld", (long long)sqlite3_column_int64(st, 3));
-      if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-        fprintf(c->out, " of %lld", (long long)sqlite3_column_int64(st, 4));
+    fprintf(c->out, "  %-16s %s  %s", units[i], stmt_text(st, 0), stmt_text(st, 1));
+    if (!stmt_is_null(st, 2)) fprintf(c->out, "  %s", stmt_text(st, 2));
+    if (!stmt_is_null(st, 3)) {
+      fprintf(c->out, "  strength %lld", (long long)stmt_int(st, 3));
+      if (!stmt_is_null(st, 4))
+        fprintf(c->out, " of %lld", (long long)stmt_int(st, 4));
     }
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL) fprintf(c->out, "  %s", sqlite3_column_text(st, 5));
-    if (sqlite3_column_type(st, 6) != SQLITE_NULL) fprintf(c->out, "  at %s", sqlite3_column_text(st, 6));
+    if (!stmt_is_null(st, 5)) fprintf(c->out, "  %s", stmt_text(st, 5));
+    if (!stmt_is_null(st, 6)) fprintf(c->out, "  at %s", stmt_text(st, 6));
     if (i >= nown) fputs("  (through its activities)", c->out);
     fputc('\n', c->out);
   }
-  sqlite3_finalize(st);
-  return 0;
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 static int show_places(cli *c, store *s, const char *list) {
@@ -205,22 +207,23 @@ static int show_places(cli *c, store *s, const char *list) {
     return 0;
   }
   fputs("\nPlaces\n", c->out);
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s, "SELECT name, kind, admin1, admin2, latitude, longitude FROM places WHERE place_id = ?",
                          &st, &c->e);
   if (rc) return rc;
   for (int i = 0; i < n; i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, items[i], -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_ROW) continue;
-    fprintf(c->out, "  %-20s %s", items[i], sqlite3_column_text(st, 0));
-    if (sqlite3_column_type(st, 1) != SQLITE_NULL) fprintf(c->out, "  %s", sqlite3_column_text(st, 1));
-    fprintf(c->out, "  %s/%s  %.5f, %.5f\n", nz((const char *)sqlite3_column_text(st, 2)),
-            nz((const char *)sqlite3_column_text(st, 3)), sqlite3_column_double(st, 4),
-            sqlite3_column_double(st, 5));
+    stmt_reset(st);
+    stmt_bind_text(st, 1, items[i]);
+    if ((rc = stmt_step(st, &c->e)) < 0) break;
+    if (rc != STMT_ROW) continue;
+    fprintf(c->out, "  %-20s %s", items[i], stmt_text(st, 0));
+    if (!stmt_is_null(st, 1)) fprintf(c->out, "  %s", stmt_text(st, 1));
+    fprintf(c->out, "  %s/%s  %.5f, %.5f\n", nz(stmt_text(st, 2)),
+            nz(stmt_text(st, 3)), stmt_double(st, 4),
+            stmt_double(st, 5));
   }
-  sqlite3_finalize(st);
-  return 0;
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 static int show_events(cli *c, store *s, const char *opid, double km, int as_of) {
@@ -287,14 +290,14 @@ int cmd_show(cli *c, int argc, char **argv) {
   filter_set fs;
   filter_init(&fs, k);
   rc = filter_add_op(&fs, s, kind_key_name(k), "=", pos[1], &c->a, &c->e);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if (!rc) rc = query_open(s, &fs, -1, &st, &c->e);
   long n = 0;
   if (!rc) {
     record r;
     record_init(&r, k);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = stmt_step(st, &c->e)) == STMT_ROW) {
       query_row(st, &r);
       const char *title = name_of(c, s, k, pos[1]);
       if (n) fputc('\n', c->out);
@@ -304,10 +307,10 @@ int cmd_show(cli *c, int argc, char **argv) {
       n++;
       if (rc) break;
     }
-    if (!rc && step != SQLITE_DONE) rc = store_error(s, &c->e, "show");
+    if (!rc && step < 0) rc = step;
     if (!rc && !n) rc = err_set(&c->e, ERR_NOT_FOUND, "no %s record has the id '%s'", k->name, pos[1]);
   }
-  if (st) sqlite3_finalize(st);
+  if (st) stmt_finalize(st);
   filter_free(&fs);
   store_close(s);
   return rc;

@@ -40,6 +40,14 @@ void *xcalloc(size_t n, size_t size) {
   return p;
 }
 
+char *xstrdup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *p = xmalloc(n);
+  memcpy(p, s, n);
+  return p;
+}
+
 void arena_init(arena *a) {
   a->head = NULL;
   a->total = 0;

@@ -35,4 +35,8 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
 
+/* xstrdup: a malloc'd copy of s (NULL gives NULL) that the caller frees;
+ * aborts on out-of-memory. */
+char *xstrdup(const char *s);
+
 #endif

@@ -20,7 +20,12 @@
   X(UNAUTHORIZED, -9, "unauthorized", 401, 1)                                 \
   X(FORBIDDEN, -10, "forbidden", 403, 1)                                      \
   X(INTERNAL, -11, "internal", 500, 1)                                        \
-  X(TOO_MANY, -12, "too_many_requests", 429, 1)
+  X(TOO_MANY, -12, "too_many_requests", 429, 1)                               \
+  X(BUSY, -13, "busy", 503, 1)                                                \
+  X(READONLY, -14, "read_only", 503, 1)                                       \
+  X(FULL, -15, "storage_full", 507, 1)                                        \
+  X(TIMEOUT, -16, "timeout", 503, 1)                                          \
+  X(UNAVAILABLE, -17, "unavailable", 503, 2)
 
 enum {
 #define X(sym, val, name, http, exitc) ERR_##sym = val,

@@ -45,7 +45,7 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
   if (format == EXPORT_GEOJSON && (ilat < 0 || ilon < 0))
     return err_set(e, ERR_USAGE, "%s have no coordinates: export them as csv or json", k->name);
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = query_open(s, fs, -1, &st, e);
   if (rc) return rc;
   buf b, cell;
@@ -65,7 +65,7 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   record_init(&r, k);
   long n = 0;
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((step = stmt_step(st, e)) == STMT_ROW) {
     query_row(st, &r);
     if (format == EXPORT_CSV) {
       for (int i = 0; i < k->nfields; i++) {
@@ -104,13 +104,13 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
     n++;
     if (b.len > (1u << 16) && (rc = flush(&b, out, e))) break;
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = store_error(s, e, "export");
+  if (!rc && step < 0) rc = step;
   if (!rc) {
     if (format == EXPORT_JSON) buf_puts(&b, n ? "\n]\n" : "]\n");
     else if (format == EXPORT_GEOJSON) buf_puts(&b, n ? "\n]}\n" : "]}\n");
     rc = flush(&b, out, e);
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   buf_free(&b);
   buf_free(&cell);
   return rc;

@@ -192,27 +192,30 @@ static void merge_actor(file_import *fi, const record *r) {
 
 /* Monadic ACLED: an actor row of an event that was written earlier in the file. */
 static void merge_stored(file_import *fi, const record *r, err_list *row_errs) {
-  sqlite3_stmt *st = store_cached(
+  err e;
+  stmt *st = store_cached(
       fi->s,
       "UPDATE events SET "
       "assoc_actor_2 = CASE WHEN actor2 IS NULL THEN ?2 ELSE COALESCE(assoc_actor_2 || '; ', '') || ?1 END, "
       "inter2 = CASE WHEN actor2 IS NULL THEN ?3 ELSE inter2 END, "
       "actor2 = COALESCE(actor2, ?1) WHERE event_id_cnty = ?4",
-      NULL);
+      &e);
   const fval *actor = record_get(r, "actor1"), *assoc = record_get(r, "assoc_actor_1"),
               *inter = record_get(r, "inter1"), *id = record_get(r, "event_id_cnty");
-  if (!st || !actor->set) return;
-  sqlite3_bind_text(st, 1, actor->s, -1, SQLITE_STATIC);
-  if (assoc->set) sqlite3_bind_text(st, 2, assoc->s, -1, SQLITE_STATIC);
-  if (inter->set) sqlite3_bind_int64(st, 3, inter->i);
-  sqlite3_bind_text(st, 4, id->s, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) {
-    err e;
-    store_error(fi->s, &e, "merging a monadic row");
+  if (!actor->set) return;
+  if (!st) {
+    err_at(&e, fi->fname, r->line, "-");
+    err_list_add(row_errs, &e);
+    return;
+  }
+  stmt_bind_text(st, 1, actor->s);
+  if (assoc->set) stmt_bind_text(st, 2, assoc->s);
+  if (inter->set) stmt_bind_int(st, 3, inter->i);
+  stmt_bind_text(st, 4, id->s);
+  if (stmt_run(st, &e) < 0) {
     err_at(&e, fi->fname, r->line, "-");
     err_list_add(row_errs, &e);
   }
-  sqlite3_reset(st);
 }
 
 static void process_row(file_import *fi, arena *row_arena) {

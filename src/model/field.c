@@ -201,25 +201,22 @@ void field_format(const field *f, const fval *v, buf *out) {
   else buf_puts(out, v->s);
 }
 
-void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out) {
+void field_from_column(const field *f, stmt *st, int col, fval *out) {
   *out = (fval){0};
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return;
+  if (stmt_is_null(st, col)) return;
   out->set = 1;
   switch (field_storage_of(f)) {
-    case FS_INT: out->i = sqlite3_column_int64(st, col); break;
-    case FS_REAL: out->d = sqlite3_column_double(st, col); break;
+    case FS_INT: out->i = stmt_int(st, col); break;
+    case FS_REAL: out->d = stmt_double(st, col); break;
     case FS_TEXT:
-      out->s = (const char *)sqlite3_column_text(st, col);
+      out->s = stmt_text(st, col);
       if (!out->s) out->set = 0;
   }
 }
 
-int field_bind(const field *f, const fval *v, sqlite3_stmt *st, int idx) {
-  if (!v->set) return sqlite3_bind_null(st, idx);
-  switch (field_storage_of(f)) {
-    case FS_INT: return sqlite3_bind_int64(st, idx, v->i);
-    case FS_REAL: return sqlite3_bind_double(st, idx, v->d);
-    case FS_TEXT: break;
-  }
-  return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
+void field_bind(const field *f, const fval *v, stmt *st, int idx) {
+  if (!v->set) stmt_bind_null(st, idx);
+  else if (field_storage_of(f) == FS_INT) stmt_bind_int(st, idx, v->i);
+  else if (field_storage_of(f) == FS_REAL) stmt_bind_double(st, idx, v->d);
+  else stmt_bind_text(st, idx, v->s);
 }

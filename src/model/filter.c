@@ -23,19 +23,14 @@ void filter_init(filter_set *fs, const kind *k) {
 
 void filter_free(filter_set *fs) { buf_free(&fs->where); }
 
-const char *filter_where(filter_set *fs) { return fs->where.len ? buf_cstr(&fs->where) : "1"; }
+const char *filter_where(filter_set *fs) { return fs->where.len ? buf_cstr(&fs->where) : "1 = 1"; }
 
 void filter_add_sql(filter_set *fs, const char *sql) {
   buf_printf(&fs->where, "%s(%s)", fs->where.len ? " AND " : "", sql);
 }
 
-int filter_bind_all(const filter_set *fs, sqlite3_stmt *st, int first) {
-  for (int i = 0; i < fs->nbinds; i++) {
-    const filter_bind *b = &fs->binds[i];
-    if (b->type == SQLITE_INTEGER) sqlite3_bind_int64(st, first + i, b->i);
-    else if (b->type == SQLITE_FLOAT) sqlite3_bind_double(st, first + i, b->d);
-    else sqlite3_bind_text(st, first + i, b->s, -1, SQLITE_STATIC);
-  }
+int filter_bind_all(const filter_set *fs, stmt *st, int first) {
+  for (int i = 0; i < fs->nbinds; i++) stmt_bind_value(st, first + i, &fs->binds[i]);
   return first + fs->nbinds;
 }
 
@@ -85,7 +80,7 @@ static int split_values(const char *value, char **out, int max, arena *a) {
 }
 
 static int bind_value(filter_set *fs, const field *f, const fval *v, err *e) {
-  static const int types[] = {SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT};
+  static const store_type types[] = {STORE_INT, STORE_REAL, STORE_TEXT};
   filter_bind b = {.type = types[field_storage_of(f)], .i = v->i, .d = v->d, .s = v->s};
   return add_bind(fs, b, e);
 }
@@ -143,9 +138,9 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
                pcol, pcol);
   filter_add_sql(fs, buf_cstr(&cond));
   buf_free(&cond);
-  int rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = m.latitude}, e);
-  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = m.longitude}, e);
-  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_FLOAT, .d = km}, e);
+  int rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.latitude}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.longitude}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = km}, e);
   return rc;
 }
 
@@ -208,7 +203,7 @@ static int add_sector(filter_set *fs, const char *op, const char *value, arena *
   filter_add_sql(fs, buf_cstr(&cond));
   buf_free(&cond);
   int rc = 0;
-  for (int i = 0; i < nv && !rc; i++) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = vals[i]}, e);
+  for (int i = 0; i < nv && !rc; i++) rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = vals[i]}, e);
   return rc;
 }
 
@@ -326,12 +321,12 @@ int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *
   const char *k1 = k->fields[k->key[0]].name;
   if (k->nkey < 2) {
     filter_add_sql(fs, arena_printf(a, "\"%s\" > ?", k1));
-    return add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key1)}, e);
+    return add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, key1)}, e);
   }
   const char *k2 = k->fields[k->key[1]].name;
   filter_add_sql(fs, arena_printf(a, "(\"%s\", \"%s\") > (?, ?)", k1, k2));
-  int rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key1)}, e);
-  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, key2 ? key2 : "")}, e);
+  int rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, key1)}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, key2 ? key2 : "")}, e);
   return rc;
 }
 
@@ -341,8 +336,8 @@ static int add_overlap(filter_set *fs, const char *start_col, const char *end_co
     return err_set(e, ERR_USAGE, "%s has no %s and %s", fs->k->name, start_col, end_col);
   filter_add_sql(fs, arena_printf(a, "\"%s\" <= ? AND (\"%s\" IS NULL OR \"%s\" >= ?)", start_col, end_col,
                                   end_col));
-  int rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, to)}, e);
-  if (!rc) rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, from)}, e);
+  int rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, to)}, e);
+  if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, from)}, e);
   return rc;
 }
 
@@ -350,6 +345,6 @@ int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *
   filter_add_sql(fs, sql);
   int rc = 0;
   for (int i = 0; i < n && !rc; i++)
-    rc = add_bind(fs, (filter_bind){.type = SQLITE_TEXT, .s = arena_strdup(a, texts[i])}, e);
+    rc = add_bind(fs, (filter_bind){.type = STORE_TEXT, .s = arena_strdup(a, texts[i])}, e);
   return rc;
 }

@@ -7,7 +7,6 @@
 #ifndef BH_FILTER_H
 #define BH_FILTER_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -18,16 +17,12 @@
 
 #define FILTER_BINDS_MAX 512
 
-typedef struct filter_bind {
-  int type; /* SQLITE_TEXT, SQLITE_INTEGER, SQLITE_FLOAT */
-  const char *s;
-  int64_t i;
-  double d;
-} filter_bind;
+/* One bound value of a filter (its text, if any, lives in the caller's arena). */
+typedef store_value filter_bind;
 
 typedef struct filter_set {
   const kind *k;
-  buf where; /* "1" or conditions joined with AND; column refs unqualified */
+  buf where; /* "" or conditions joined with AND; column refs unqualified */
   filter_bind binds[FILTER_BINDS_MAX];
   int nbinds;
   const char *order; /* ORDER BY written by bluehelm (NULL: key order) */
@@ -73,12 +68,12 @@ int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *
  * order (key2 only for kinds keyed by two columns): cursor paging. */
 int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e);
 
-/* filter_where: the condition text ("1" when empty). */
+/* filter_where: the condition text ("1 = 1" when empty). */
 const char *filter_where(filter_set *fs);
 
 /* filter_bind_all: binds the set's values to st from parameter first on;
  * returns the next free parameter index. */
-int filter_bind_all(const filter_set *fs, sqlite3_stmt *st, int first);
+int filter_bind_all(const filter_set *fs, stmt *st, int first);
 
 /* filter_split: splits a FILTER argument into column, operator and value
  * (pointers into a copy in a). Returns 0 or ERR_USAGE. */

@@ -16,14 +16,14 @@ void place_fold_key(const char *name, char *out, size_t cap) {
   utf8_fold(tmp, out, cap);
 }
 
-static void fill_match(sqlite3_stmt *st, place_match *m, arena *a) {
-  m->place_id = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-  m->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-  m->latitude = sqlite3_column_double(st, 2);
-  m->longitude = sqlite3_column_double(st, 3);
-  m->admin1 = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
-  m->admin2 = arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
-  m->population = sqlite3_column_int64(st, 6);
+static void fill_match(stmt *st, place_match *m, arena *a) {
+  m->place_id = arena_strdup(a, stmt_text(st, 0));
+  m->name = arena_strdup(a, stmt_text(st, 1));
+  m->latitude = stmt_double(st, 2);
+  m->longitude = stmt_double(st, 3);
+  m->admin1 = arena_strdup(a, stmt_text(st, 4));
+  m->admin2 = arena_strdup(a, stmt_text(st, 5));
+  m->population = stmt_int(st, 6);
 }
 
 #define PLACE_COLS "p.place_id, p.name, p.latitude, p.longitude, p.admin1, p.admin2, p.population"
@@ -37,28 +37,28 @@ static void fill_match(sqlite3_stmt *st, place_match *m, arena *a) {
 int place_candidates(store *s, const char *name, place_match *out, int max, arena *a, err *e) {
   char key[512];
   place_fold_key(name, key, sizeof key);
-  sqlite3_stmt *st = store_cached(s, BY_NAME_SQL, e);
+  stmt *st = store_cached(s, BY_NAME_SQL, e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(st, 2, max);
+  stmt_bind_text(st, 1, key);
+  stmt_bind_int(st, 2, max);
   int n = 0, rc;
-  while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) fill_match(st, &out[n++], a);
-  sqlite3_reset(st);
-  return n;
+  while (n < max && (rc = stmt_step(st, e)) == STMT_ROW) fill_match(st, &out[n++], a);
+  stmt_reset(st);
+  return rc < 0 ? rc : n;
 }
 
 int place_resolve(store *s, const char *text, place_match *m, arena *a, err *e) {
-  sqlite3_stmt *st = store_cached(s, "SELECT " PLACE_COLS " FROM places p WHERE p.place_id = ?", e);
+  stmt *st = store_cached(s, "SELECT " PLACE_COLS " FROM places p WHERE p.place_id = ?", e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  stmt_bind_text(st, 1, text);
+  int rc = stmt_step(st, e);
+  if (rc == STMT_ROW) {
     fill_match(st, m, a);
-    sqlite3_reset(st);
+    stmt_reset(st);
     return 1;
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return store_error(s, e, "place lookup");
+  stmt_reset(st);
+  if (rc < 0) return rc;
   return place_candidates(s, text, m, 1, a, e);
 }
 
@@ -66,43 +66,40 @@ static int index_name(store *s, const char *id, const char *name, err *e) {
   char key[512];
   place_fold_key(name, key, sizeof key);
   if (!key[0]) return 0;
-  sqlite3_stmt *st = store_cached(s, "INSERT OR IGNORE INTO _place_names(key, place_id) VALUES (?, ?)", e);
+  stmt *st = store_cached(s, "INSERT INTO _place_names(key, place_id) VALUES (?, ?) ON CONFLICT DO NOTHING", e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE) return store_error(s, e, "place names");
-  sqlite3_reset(st);
-  return 0;
+  stmt_bind_text(st, 1, key);
+  stmt_bind_text(st, 2, id);
+  return stmt_run(st, e);
 }
 
 int place_after_write(store *s, const record *r, err *e) {
   const fval *id = &r->v[r->k->key[0]];
   store_touch(s);
   /* A gazetteer place changed by the mission is now the mission's own. */
-  sqlite3_stmt *own = store_cached(
+  stmt *own = store_cached(
       s, "UPDATE places SET _gazetteer = NULL WHERE place_id = ? AND _gazetteer IS NOT NULL", e);
   if (!own) return ERR_DB;
-  sqlite3_bind_text(own, 1, id->s, -1, SQLITE_STATIC);
-  if (sqlite3_step(own) != SQLITE_DONE) return store_error(s, e, "places");
-  sqlite3_reset(own);
-  sqlite3_stmt *del = store_cached(s, "DELETE FROM _place_names WHERE place_id = ?", e);
+  stmt_bind_text(own, 1, id->s);
+  int rc = stmt_run(own, e);
+  if (rc) return rc;
+  stmt *del = store_cached(s, "DELETE FROM _place_names WHERE place_id = ?", e);
   if (!del) return ERR_DB;
-  sqlite3_bind_text(del, 1, id->s, -1, SQLITE_STATIC);
-  if (sqlite3_step(del) != SQLITE_DONE) return store_error(s, e, "place names");
-  sqlite3_reset(del);
-  sqlite3_stmt *get = store_cached(s, "SELECT name, alt_names FROM places WHERE place_id = ?", e);
+  stmt_bind_text(del, 1, id->s);
+  if ((rc = stmt_run(del, e))) return rc;
+  stmt *get = store_cached(s, "SELECT name, alt_names FROM places WHERE place_id = ?", e);
   if (!get) return ERR_DB;
-  sqlite3_bind_text(get, 1, id->s, -1, SQLITE_STATIC);
-  if (sqlite3_step(get) != SQLITE_ROW) {
-    sqlite3_reset(get);
-    return 0;
+  stmt_bind_text(get, 1, id->s);
+  if ((rc = stmt_step(get, e)) != STMT_ROW) {
+    stmt_reset(get);
+    return rc;
   }
   arena a;
   arena_init(&a);
-  char *name = arena_strdup(&a, (const char *)sqlite3_column_text(get, 0));
-  char *alts = arena_strdup(&a, (const char *)sqlite3_column_text(get, 1));
-  sqlite3_reset(get);
-  int rc = name ? index_name(s, id->s, name, e) : 0;
+  char *name = arena_strdup(&a, stmt_text(get, 0));
+  char *alts = arena_strdup(&a, stmt_text(get, 1));
+  stmt_reset(get);
+  rc = name ? index_name(s, id->s, name, e) : 0;
   for (char *p = alts; !rc && p && *p;) {
     char *semi = strchr(p, ';');
     if (semi) *semi = 0;
@@ -120,7 +117,7 @@ int place_filter_search(filter_set *fs, const char *text, arena *a, err *e) {
   /* Every key that starts with the folded text sorts within [key, key + 0xF4]. */
   char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", key);
   const char *texts[2] = {key, hi};
-  fs->order = "(\"place_id\" GLOB 'gn-[0-9]*'), COALESCE(\"population\", 0) DESC";
+  fs->order = "CASE WHEN \"place_id\" LIKE 'gn-%' THEN 1 ELSE 0 END, COALESCE(\"population\", 0) DESC";
   return filter_add_bound(fs, "\"place_id\" IN (SELECT place_id FROM _place_names WHERE key >= ? AND key < ?)", 2,
                           texts, a, e);
 }

@@ -9,21 +9,18 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e) {
   buf sql;
   buf_init(&sql, 0);
   buf_printf(&sql, "SELECT count(*) FROM \"%s\" WHERE %s", fs->k->name, filter_where(fs));
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);
   if (rc) return rc;
   filter_bind_all(fs, st, 1);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    *out = sqlite3_column_int64(st, 0);
-  } else {
-    rc = store_error(s, e, "count");
-  }
-  sqlite3_finalize(st);
-  return rc;
+  rc = stmt_step(st, e);
+  if (rc == STMT_ROW) *out = stmt_int(st, 0);
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
-int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e) {
+int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e) {
   const kind *k = fs->k;
   buf sql;
   buf_init(&sql, 0);
@@ -31,7 +28,7 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
   for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
   /* With many matches, walking the key's own index (the first unique index
    * SQLite made for the table) and stopping at the limit beats sorting them all. */
-  if (fs->walk_key && !fs->order)
+  if (fs->walk_key && !fs->order && store_dialect_of(s) == STORE_SQLITE)
     buf_printf(&sql, " FROM \"%s\" INDEXED BY \"sqlite_autoindex_%s_1\" WHERE %s ORDER BY ", k->name, k->name,
                filter_where(fs));
   else
@@ -48,20 +45,21 @@ int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e)
 int query_many(store *s, filter_set *fs, long n, int *out, err *e) {
   buf sql;
   buf_init(&sql, 0);
-  buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE %s LIMIT %ld)", fs->k->name,
+  buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE %s LIMIT %ld) AS q", fs->k->name,
              filter_where(fs), n);
-  sqlite3_stmt *st;
+  stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);
   if (rc) return rc;
   filter_bind_all(fs, st, 1);
-  *out = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= n;
-  sqlite3_finalize(st);
-  return 0;
+  rc = stmt_step(st, e);
+  *out = rc == STMT_ROW && stmt_int(st, 0) >= n;
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 int query_select(store *s, filter_set *fs, const char *columns, const char *order,
-                 sqlite3_stmt **out, err *e) {
+                 stmt **out, err *e) {
   buf sql;
   buf_init(&sql, 0);
   buf_printf(&sql, "SELECT %s FROM \"%s\" WHERE %s", columns, fs->k->name, filter_where(fs));
@@ -72,14 +70,14 @@ int query_select(store *s, filter_set *fs, const char *columns, const char *orde
   return rc;
 }
 
-void query_row(sqlite3_stmt *st, record *r) {
+void query_row(stmt *st, record *r) {
   for (int i = 0; i < r->k->nfields; i++) {
     field_from_column(&r->k->fields[i], st, i, &r->v[i]);
     r->present[i] = 1;
   }
 }
 
-int query_get(store *s, const kind *k, const char *id, const char *id2, sqlite3_stmt **st,
+int query_get(store *s, const kind *k, const char *id, const char *id2, stmt **st,
               record *r, err *e) {
   *st = NULL;
   buf sql;
@@ -91,15 +89,15 @@ int query_get(store *s, const kind *k, const char *id, const char *id2, sqlite3_
   int rc = store_prepare(s, buf_cstr(&sql), st, e);
   buf_free(&sql);
   if (rc) return rc;
-  sqlite3_bind_text(*st, 1, id, -1, SQLITE_TRANSIENT);
-  if (k->nkey > 1) sqlite3_bind_text(*st, 2, id2 ? id2 : "", -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step(*st);
-  if (rc == SQLITE_ROW) {
+  stmt_bind_text(*st, 1, id);
+  if (k->nkey > 1) stmt_bind_text(*st, 2, id2 ? id2 : "");
+  rc = stmt_step(*st, e);
+  if (rc == STMT_ROW) {
     record_init(r, k);
     query_row(*st, r);
     return 1;
   }
-  sqlite3_finalize(*st);
+  stmt_finalize(*st);
   *st = NULL;
-  return rc == SQLITE_DONE ? 0 : store_error(s, e, "read");
+  return rc;
 }

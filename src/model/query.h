@@ -15,7 +15,7 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e);
 /* query_open: a statement selecting every column of fs->k (in field order)
  * for the matching records, in key order; limit < 0 means no limit. The
  * caller steps and finalizes it. Returns 0 or ERR_DB. */
-int query_open(store *s, filter_set *fs, long limit, sqlite3_stmt **out, err *e);
+int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e);
 
 /* query_many: sets *out to 1 when at least n records match fs (counting no
  * further). Returns 0 or ERR_DB. */
@@ -25,17 +25,17 @@ int query_many(store *s, filter_set *fs, long n, int *out, err *e);
  * never from input) of the records matching fs, ordered by order (or NULL).
  * The caller steps and finalizes it. Returns 0 or ERR_DB. */
 int query_select(store *s, filter_set *fs, const char *columns, const char *order,
-                 sqlite3_stmt **out, err *e);
+                 stmt **out, err *e);
 
 /* query_get: reads the record of kind k with key id (and id2, the second
  * key column, for kinds keyed by two columns) into r. Returns 1 with *st
  * open (r's text points into it; the caller finalizes *st), 0 when there is
  * no such record (*st = NULL), <0 on error. */
-int query_get(store *s, const kind *k, const char *id, const char *id2, sqlite3_stmt **st,
+int query_get(store *s, const kind *k, const char *id, const char *id2, stmt **st,
               record *r, err *e);
 
 /* query_row: reads the current row of a query_open statement into r
  * (text points into the statement, valid until the next step). */
-void query_row(sqlite3_stmt *st, record *r);
+void query_row(stmt *st, record *r);
 
 #endif

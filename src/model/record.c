@@ -17,7 +17,7 @@
 typedef struct upsert {
   uint64_t mask; /* present, non-derived fields */
   int partial;   /* a required column is missing: update an existing record only */
-  sqlite3_stmt *st;
+  stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
 } upsert;
 
@@ -49,8 +49,7 @@ static void pending_add(pending *p, const kind *target, const char *id, const re
   }
   pending_ref *ref = &p->items[p->n++];
   ref->target = target;
-  ref->id = strdup(id);
-  if (!ref->id) abort();
+  ref->id = xstrdup(id);
   snprintf(ref->file, sizeof ref->file, "%s", r->file ? r->file : "");
   ref->line = r->line;
   ref->field = fieldname;
@@ -59,12 +58,12 @@ static void pending_add(pending *p, const kind *target, const char *id, const re
 int record_exists(store *s, const kind *k, const char *id) {
   char sql[256];
   snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?", k->name, kind_key_name(k));
-  sqlite3_stmt *st = store_cached(s, sql, NULL);
+  stmt *st = store_cached(s, sql, NULL);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, NULL);
+  stmt_reset(st);
+  return rc;
 }
 
 long pending_check(store *s, pending *p, err_list *errs) {
@@ -96,7 +95,7 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
 
 void writer_close(writer *w) {
   if (!w) return;
-  for (int i = 0; i < w->nstmts; i++) sqlite3_finalize(w->stmts[i].st);
+  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
   free(w);
 }
 
@@ -137,7 +136,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     if (f->flags & F_KEY) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
-    buf_printf(&differs, "%s\"%s\" IS NOT ", differs.len ? " OR " : "", col);
+    buf_printf(&differs, "%s\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", col);
     new_value(&differs, u, f, i);
   }
   for (int c = 0; c < k->ncomputed; c++) {
@@ -162,8 +161,8 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     buf_puts(&sets, ")");
   }
   if (u->partial) {
-    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name,
-               sets.len ? buf_cstr(&sets) : "rowid = rowid");
+    if (!sets.len) buf_printf(&sets, "\"%s\" = \"%s\"", kind_key_name(k), kind_key_name(k));
+    buf_printf(&sql, "UPDATE \"%s\" SET %s WHERE ", k->name, buf_cstr(&sets));
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\" = ?%d", i ? " AND " : "", k->fields[k->key[i]].name,
                  u->param[k->key[i]]);
@@ -191,7 +190,7 @@ static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
   for (int i = 0; i < w->nstmts; i++)
     if (w->stmts[i].mask == mask) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
-    sqlite3_finalize(w->stmts[0].st);
+    stmt_finalize(w->stmts[0].st);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
   }
@@ -206,7 +205,7 @@ static int check_ref(writer *w, const kind *target, const char *id, record *r,
   int ex = record_exists(w->s, target, id);
   if (ex < 0) {
     err e;
-    store_error(w->s, &e, "reference check");
+    err_set(&e, ex, "the reference could not be checked (%s)", err_name(ex));
     add_error(errs, r, fieldname, &e);
     return -1;
   }
@@ -274,8 +273,12 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?", f->name, k->name,
              kind_key_name(k));
-    sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-    if (!st) continue;
+    err e;
+    stmt *st = store_cached(w->s, sql, &e);
+    if (!st) {
+      add_error(errs, r, f->name, &e);
+      return 1;
+    }
     char cur[256];
     snprintf(cur, sizeof cur, "%s", r->v[i].s);
     buf path;
@@ -283,57 +286,68 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
     buf_printf(&path, "%s -> %s", self, cur);
     for (int depth = 0; depth < CYCLE_DEPTH_MAX; depth++) {
       if (strcmp(cur, self) == 0) {
-        err e;
         err_set(&e, ERR_VALIDATION, "this %s makes a cycle: %s", f->name, buf_cstr(&path));
         add_error(errs, r, f->name, &e);
         buf_free(&path);
         return 1;
       }
-      sqlite3_reset(st);
-      sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) break;
-      snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(st, 0));
+      stmt_reset(st);
+      stmt_bind_text(st, 1, cur);
+      int step = stmt_step(st, &e);
+      if (step < 0) {
+        add_error(errs, r, f->name, &e);
+        stmt_reset(st);
+        buf_free(&path);
+        return 1;
+      }
+      if (step != STMT_ROW || stmt_is_null(st, 0)) break;
+      snprintf(cur, sizeof cur, "%s", stmt_text(st, 0));
       buf_printf(&path, " -> %s", cur);
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
     buf_free(&path);
   }
   return 0;
 }
 
-/* 1 when r's record (both key columns of a kind keyed by two) is stored. */
-static int stored(writer *w, const record *r) {
+/* Selects column (SQL written by bluehelm) of r's stored record, both key
+ * columns of a kind keyed by two. Returns STMT_ROW with *out ready to read
+ * (reset it after), STMT_DONE, or a negative code with e filled. */
+static int stored_row(writer *w, const record *r, const char *column, stmt **out, err *e) {
   const kind *k = w->k;
   char sql[512];
-  int n = snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
+  int n = snprintf(sql, sizeof sql, "SELECT %s FROM \"%s\" WHERE \"%s\" = ?1", column, k->name,
+                   k->fields[k->key[0]].name);
   if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
-  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-  if (!st) return 0;
+  stmt *st = store_cached(w->s, sql, e);
+  if (!st) return e->code;
   for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
-  int found = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_reset(st);
-  return found;
+  int step = stmt_step(st, e);
+  if (step != STMT_ROW) stmt_reset(st);
+  *out = st;
+  return step;
 }
 
 /* The value a check sees for field fi: the record's own when it gives the
  * column, else the stored record's, which a partial update keeps (text, at
- * most cap - 1 bytes: ids, dates and words, into tmp). */
-static const fval *check_value(writer *w, const record *r, int fi, fval *tmp, char *text, size_t cap) {
-  const kind *k = w->k;
+ * most cap - 1 bytes: ids, dates and words, into text). NULL after filling
+ * e on a database error. */
+static const fval *check_value(writer *w, const record *r, int fi, fval *tmp, char *text, size_t cap,
+                               err *e) {
   if (r->present[fi]) return &r->v[fi];
   *tmp = (fval){0};
-  char sql[512];
-  int n = snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?1", k->fields[fi].name,
-                   k->name, k->fields[k->key[0]].name);
-  if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
-  sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-  if (!st) return tmp;
-  for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-    snprintf(text, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    *tmp = (fval){.set = 1, .s = text};
+  char col[128];
+  snprintf(col, sizeof col, "\"%s\"", w->k->fields[fi].name);
+  stmt *st;
+  int step = stored_row(w, r, col, &st, e);
+  if (step < 0) return NULL;
+  if (step == STMT_ROW) {
+    if (!stmt_is_null(st, 0)) {
+      snprintf(text, cap, "%s", stmt_text(st, 0));
+      *tmp = (fval){.set = 1, .s = text};
+    }
+    stmt_reset(st);
   }
-  sqlite3_reset(st);
   return tmp;
 }
 
@@ -345,8 +359,14 @@ static int check_rules(writer *w, record *r, err_list *errs) {
     int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
     fval va, vb, vref;
     char ta[256], tb[256], tref[256];
-    const fval *a = check_value(w, r, ia, &va, ta, sizeof ta), *b = check_value(w, r, ib, &vb, tb, sizeof tb);
     err e;
+    const fval *a = check_value(w, r, ia, &va, ta, sizeof ta, &e);
+    const fval *b = a ? check_value(w, r, ib, &vb, tb, sizeof tb, &e) : NULL;
+    if (!a || !b) {
+      add_error(errs, r, "-", &e);
+      bad = 1;
+      continue;
+    }
     switch (ch->type) {
       case CHECK_ORDER:
         if (a->set && b->set && strcmp(a->s, b->s) > 0) {
@@ -368,18 +388,29 @@ static int check_rules(writer *w, record *r, err_list *errs) {
         break;
       case CHECK_WITHIN: {
         int iref = kind_field_index(k, ch->ref);
-        const fval *ref = check_value(w, r, iref, &vref, tref, sizeof tref);
+        const fval *ref = check_value(w, r, iref, &vref, tref, sizeof tref, &e);
+        if (!ref) {
+          add_error(errs, r, ch->ref, &e);
+          bad = 1;
+          break;
+        }
         if (!ref->set || !a->set) break;
         const kind *target = kind_find(k->fields[iref].arg);
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT \"start\", \"end\" FROM \"%s\" WHERE \"%s\" = ?",
                  target->name, kind_key_name(target));
-        sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-        if (!st) break;
-        sqlite3_bind_text(st, 1, ref->s, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-          const char *ts = (const char *)sqlite3_column_text(st, 0);
-          const char *te = (const char *)sqlite3_column_text(st, 1);
+        stmt *st = store_cached(w->s, sql, &e);
+        int step = ERR_DB;
+        if (st) {
+          stmt_bind_text(st, 1, ref->s);
+          step = stmt_step(st, &e);
+        }
+        if (step < 0) {
+          add_error(errs, r, ch->ref, &e);
+          bad = 1;
+        } else if (step == STMT_ROW) {
+          const char *ts = stmt_text(st, 0);
+          const char *te = stmt_text(st, 1);
           const char *end = b->set ? b->s : a->s;
           if ((ts && strcmp(a->s, ts) < 0) || (te && strcmp(end, te) > 0)) {
             err_set(&e, ERR_VALIDATION, "%s (%s %s..%s, %s %s..%s)", ch->message, k->name,
@@ -388,7 +419,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
             bad = 1;
           }
         }
-        sqlite3_reset(st);
+        stmt_reset(st);
         break;
       }
     }
@@ -417,17 +448,21 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
                "AND (d.\"%s\" < t.\"start\" OR (t.\"end\" IS NOT NULL AND COALESCE(d.\"%s\", d.\"%s\") > t.\"end\")) LIMIT 5",
                kind_key_name(dk), dk->name, w->k->name, kind_key_name(w->k), ch->ref, kind_key_name(w->k),
                ch->a, ch->b, ch->a);
-      sqlite3_stmt *st = store_cached(w->s, sql, NULL);
-      if (!st) continue;
-      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        err e;
+      err e;
+      stmt *st = store_cached(w->s, sql, &e);
+      int step = st ? STMT_ROW : ERR_DB;
+      if (st) stmt_bind_text(st, 1, id);
+      while (st && (step = stmt_step(st, &e)) == STMT_ROW) {
         err_set(&e, ERR_VALIDATION, "%s %s would lie outside these dates: change it first",
-                dk->name, (const char *)sqlite3_column_text(st, 0));
+                dk->name, stmt_text(st, 0));
         add_error(errs, r, "start", &e);
         bad = 1;
       }
-      sqlite3_reset(st);
+      if (step < 0) {
+        add_error(errs, r, "-", &e);
+        bad = 1;
+      }
+      stmt_reset(st);
     }
   }
   return bad;
@@ -475,8 +510,14 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   }
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
-  sqlite3 *db = store_db(w->s);
-  if (u->partial && !stored(w, r)) {
+  stmt *found = NULL;
+  int exists = u->partial ? stored_row(w, r, "1", &found, &e) : STMT_ROW;
+  if (exists < 0) {
+    add_error(errs, r, "-", &e);
+    return exists;
+  }
+  if (found && exists == STMT_ROW) stmt_reset(found);
+  if (exists != STMT_ROW) {
     for (int i = 0; i < k->nfields; i++)
       if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
           !r->present[i]) {
@@ -485,22 +526,16 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
     return ERR_VALIDATION;
   }
-  sqlite3_set_last_insert_rowid(db, 0);
-  int rc = sqlite3_step(u->st);
-  sqlite3_reset(u->st);
-  if (rc != SQLITE_DONE) {
-    int ext = sqlite3_extended_errcode(db);
-    if (ext == SQLITE_CONSTRAINT_NOTNULL)
-      err_set(&e, ERR_VALIDATION, "a required value is missing (%s)", sqlite3_errmsg(db));
-    else
-      store_error(w->s, &e, "write");
+  int rc = stmt_run(u->st, &e);
+  if (rc < 0) {
     add_error(errs, r, "-", &e);
-    return e.code;
+    return rc;
   }
-  if (sqlite3_changes(db) && check_dependents(w, r, errs)) return ERR_VALIDATION;
-  int outcome = sqlite3_changes(db) == 0                     ? WRITE_UNCHANGED
-                : !u->partial && sqlite3_last_insert_rowid(db) != 0 ? WRITE_INSERTED
-                                                                     : WRITE_UPDATED;
+  long changes = stmt_changes(u->st);
+  if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
+  int outcome = changes == 0                                 ? WRITE_UNCHANGED
+                : !u->partial && stmt_inserted(u->st) ? WRITE_INSERTED
+                                                           : WRITE_UPDATED;
   if (outcome != WRITE_UNCHANGED && k->after_write) {
     err_clear(&e);
     if (k->after_write(w->s, r, &e) < 0) {

@@ -4,7 +4,6 @@
 #ifndef BH_RECORD_H
 #define BH_RECORD_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -63,10 +62,10 @@ void field_format(const field *f, const fval *v, struct buf *out);
 
 /* field_from_column: reads column col of a stepped statement into *out
  * (text points into the statement's memory, valid until the next step). */
-void field_from_column(const field *f, sqlite3_stmt *st, int col, fval *out);
+void field_from_column(const field *f, stmt *st, int col, fval *out);
 
-/* field_bind: binds v to parameter idx of st. */
-int field_bind(const field *f, const fval *v, sqlite3_stmt *st, int idx);
+/* field_bind: binds v to parameter idx of st (a failure shows at the step). */
+void field_bind(const field *f, const fval *v, stmt *st, int idx);
 
 /* field_column: the SQL column that stores f ("_poc" for a defaulted field). */
 const char *field_column(const field *f, char *tmp, size_t cap);

@@ -49,16 +49,18 @@ static int area_sector(store *s, const char *admin1, char *out, size_t cap) {
   if (!c) return 0;
   if (!c->loaded || c->generation != store_generation(s)) {
     c->n = 0;
-    sqlite3_stmt *st = store_cached(s, "SELECT admin1, sector FROM sector_areas", NULL);
+    stmt *st = store_cached(s, "SELECT admin1, sector FROM sector_areas", NULL);
     if (!st) return ERR_DB;
-    while (sqlite3_step(st) == SQLITE_ROW && c->n < 256) {
-      place_fold_key((const char *)sqlite3_column_text(st, 0), c->rows[c->n].key,
+    int rc = 0;
+    while (c->n < 256 && (rc = stmt_step(st, NULL)) == STMT_ROW) {
+      place_fold_key(stmt_text(st, 0), c->rows[c->n].key,
                      sizeof c->rows[c->n].key);
       str_copy(c->rows[c->n].sector, sizeof c->rows[c->n].sector,
-               (const char *)sqlite3_column_text(st, 1));
+               stmt_text(st, 1));
       c->n++;
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
+    if (rc < 0) return rc;
     c->loaded = 1;
     c->generation = store_generation(s);
   }
@@ -75,28 +77,30 @@ static int area_sector(store *s, const char *admin1, char *out, size_t cap) {
 int sector_of(store *s, const char *place_id, const char *admin1, char *out, size_t cap) {
   char place_admin1[128] = "";
   if (place_id) {
-    sqlite3_stmt *st = store_cached(
+    stmt *st = store_cached(
         s, "SELECT sector, parent_place, admin1 FROM places WHERE place_id = ?", NULL);
     if (!st) return ERR_DB;
     char cur[256];
     str_copy(cur, sizeof cur, place_id);
     for (int depth = 0; depth < PARENT_DEPTH_MAX; depth++) {
-      sqlite3_reset(st);
-      sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_ROW) break;
-      const char *sec = (const char *)sqlite3_column_text(st, 0);
+      stmt_reset(st);
+      stmt_bind_text(st, 1, cur);
+      int step = stmt_step(st, NULL);
+      if (step < 0) return step;
+      if (step != STMT_ROW) break;
+      const char *sec = stmt_text(st, 0);
       if (sec && *sec) {
         str_copy(out, cap, sec);
-        sqlite3_reset(st);
+        stmt_reset(st);
         return 1;
       }
-      const char *a1 = (const char *)sqlite3_column_text(st, 2);
+      const char *a1 = stmt_text(st, 2);
       if (!place_admin1[0] && a1) str_copy(place_admin1, sizeof place_admin1, a1);
-      const char *parent = (const char *)sqlite3_column_text(st, 1);
+      const char *parent = stmt_text(st, 1);
       if (!parent) break;
       str_copy(cur, sizeof cur, parent);
     }
-    sqlite3_reset(st);
+    stmt_reset(st);
   }
   if (place_admin1[0]) {
     int rc = area_sector(s, place_admin1, out, cap);
@@ -109,7 +113,7 @@ int sector_of(store *s, const char *place_id, const char *admin1, char *out, siz
 int sector_refresh_events(store *s, err *e) {
   return store_exec(s,
                     "UPDATE events SET sector = bh_sector(place_id, admin1) "
-                    "WHERE sector IS NOT bh_sector(place_id, admin1)",
+                    "WHERE sector IS DISTINCT FROM bh_sector(place_id, admin1)",
                     e);
 }
 
@@ -146,12 +150,12 @@ static int sector_rule(store *s, const record *r, char *out, size_t cap, int dep
 }
 
 static int sector_by_ref(store *s, const kind *k, const char *id, char *out, size_t cap, int depth) {
-  sqlite3_stmt *st;
+  stmt *st;
   record r;
   int found = query_get(s, k, id, NULL, &st, &r, NULL);
   if (found <= 0) return found;
   int rc = sector_rule(s, &r, out, cap, depth);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   return rc;
 }
 

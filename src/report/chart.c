@@ -109,15 +109,17 @@ static int map_points(store *s, int from, int to, int nargs, const char **args, 
   if (from != INT_MIN) rc = filter_add_op(&fs, s, "event_date", ">=", date_format(from, d1), &a, e);
   if (!rc && to != INT_MAX) rc = filter_add_op(&fs, s, "event_date", "<=", date_format(to, d2), &a, e);
   for (int i = 0; !rc && i < nargs; i++) rc = filter_add(&fs, s, args[i], &a, e);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if (!rc) rc = query_select(s, &fs, "event_id_cnty, longitude, latitude, event_type", "event_id_cnty", &st, e);
   json_t *pts = json_array(), *ids = json_array();
-  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-    json_array_append_new(pts, json_pack("[f, f, s]", sqlite3_column_double(st, 1), sqlite3_column_double(st, 2),
-                                         (const char *)sqlite3_column_text(st, 3)));
-    json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+  int step = STMT_DONE;
+  while (!rc && (step = stmt_step(st, e)) == STMT_ROW) {
+    json_array_append_new(pts, json_pack("[f, f, s]", stmt_double(st, 1), stmt_double(st, 2),
+                                         stmt_text(st, 3)));
+    json_array_append_new(ids, json_string(stmt_text(st, 0)));
   }
-  if (st) sqlite3_finalize(st);
+  if (!rc && step < 0) rc = step;
+  if (st) stmt_finalize(st);
   filter_free(&fs);
   arena_free(&a);
   if (rc) {
@@ -192,7 +194,7 @@ int chart_collect(store *s, const char *name, int from, int to, int nargs, const
     }
     json_decref(res);
   }
-  *title = strdup(t);
+  *title = xstrdup(t);
   return 0;
 }
 

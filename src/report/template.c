@@ -591,7 +591,7 @@ static report_figure *add_figure(eval *ev, long line, const char *source) {
   memset(f, 0, sizeof *f);
   f->id = d->nfigs++;
   f->line = line;
-  f->source = strdup(source);
+  f->source = xstrdup(source);
   return f;
 }
 
@@ -601,7 +601,7 @@ static void add_ids(report_figure *f, json_t *arr) {
   json_array_foreach(arr, i, x) {
     if (!json_is_string(x)) continue;
     if ((f->nids & (f->nids - 1)) == 0) f->ids = xrealloc(f->ids, (size_t)(f->nids ? f->nids * 2 : 1) * sizeof *f->ids);
-    f->ids[f->nids++] = strdup(json_string_value(x));
+    f->ids[f->nids++] = xstrdup(json_string_value(x));
   }
 }
 
@@ -757,16 +757,16 @@ static int eval_placeholder(eval *ev, node *nd) {
   rc = format_value(ev, nd->line, v, x.fmt, &text);
   if (!rc) {
     report_figure *f = add_figure(ev, nd->line, nd->text);
-    f->display = strdup(buf_cstr(&text));
+    f->display = xstrdup(buf_cstr(&text));
     f->value = json_incref(v);
     if (x.indicator) {
-      f->indicator = strdup(x.indicator);
+      f->indicator = xstrdup(x.indicator);
       buf params;
       buf_init(&params, 1 << 16);
       for (int i = 0; i < x.nargs; i++) buf_printf(&params, "%s%s", i ? " " : "", x.args[i]);
-      f->params = strdup(buf_cstr(&params));
+      f->params = xstrdup(buf_cstr(&params));
       buf_free(&params);
-      f->path = strdup(x.path);
+      f->path = xstrdup(x.path);
       collect_ids(f, res, x.path);
     }
     if (x.fmt && !strcmp(x.fmt, "table")) buf_puts(&ev->doc->md, f->display); /* tables stay Markdown */
@@ -842,12 +842,13 @@ static int eval_each(eval *ev, node *nd, int depth) {
       err fe;
       if (filter_add(&fs, ev->s, arg, ev->a, &fe)) rc = fail(ev, nd->line, "%s", fe.msg);
     }
-    sqlite3_stmt *st = NULL;
+    stmt *st = NULL;
     err qe;
     if (!rc && query_open(ev->s, &fs, REPORT_EACH_MAX + 1, &st, &qe)) rc = fail(ev, nd->line, "%s", qe.msg);
     record r;
     record_init(&r, k);
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    int step = STMT_DONE;
+    while (!rc && (step = stmt_step(st, &qe)) == STMT_ROW) {
       if (json_array_size(items) == REPORT_EACH_MAX) {
         rc = fail(ev, nd->line, "more than %d %s records: narrow the filters", REPORT_EACH_MAX, k->name);
         break;
@@ -865,7 +866,8 @@ static int eval_each(eval *ev, node *nd, int depth) {
         json_array_append_new(items, obj);
       }
     }
-    if (st) sqlite3_finalize(st);
+    if (!rc && step < 0) rc = fail(ev, nd->line, "%s", qe.msg);
+    if (st) stmt_finalize(st);
     filter_free(&fs);
     if (!rc && sort) {
       int desc = sort[0] == '-';
@@ -955,13 +957,13 @@ static int eval_chart(eval *ev, node *nd) {
   report_chart *c = &d->charts[d->ncharts];
   c->id = d->ncharts++;
   c->line = nd->line;
-  c->name = strdup(tok[0]);
+  c->name = xstrdup(tok[0]);
   c->title = title;
   c->data = data;
   report_figure *f = add_figure(ev, nd->line, nd->text);
-  f->display = strdup(title);
-  f->indicator = strdup("chart");
-  f->path = strdup(tok[0]);
+  f->display = xstrdup(title);
+  f->indicator = xstrdup("chart");
+  f->path = xstrdup(tok[0]);
   f->value = json_null();
   json_t *recs = json_object_get(data, "records");
   if (recs) add_ids(f, recs);

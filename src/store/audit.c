@@ -38,39 +38,39 @@ static void entry_hash(const char *prev, long long seq, const char *fields[7], c
 
 int audit_append(store *s, const char *user, const char *action, const char *kind,
                  const char *record_id, const char *before, const char *after, err *e) {
-  sqlite3_stmt *last = store_cached(s, "SELECT seq, hash FROM _audit ORDER BY seq DESC LIMIT 1", e);
+  stmt *last = store_cached(s, "SELECT seq, hash FROM _audit ORDER BY seq DESC LIMIT 1", e);
   if (!last) return ERR_DB;
   long long seq = 1;
   char prev[AUDIT_HASH_HEX] = GENESIS;
-  if (sqlite3_step(last) == SQLITE_ROW) {
-    seq = sqlite3_column_int64(last, 0) + 1;
-    snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(last, 1));
+  int rc = stmt_step(last, e);
+  if (rc == STMT_ROW) {
+    seq = stmt_int(last, 0) + 1;
+    snprintf(prev, sizeof prev, "%s", stmt_text(last, 1));
   }
-  sqlite3_reset(last);
+  stmt_reset(last);
+  if (rc < 0) return rc;
   char at[32];
   audit_now(at);
   const char *fields[7] = {at, user, action, kind, record_id, before, after};
   char hash[AUDIT_HASH_HEX];
   entry_hash(prev, seq, fields, hash);
-  sqlite3_stmt *ins = store_cached(
+  stmt *ins = store_cached(
       s,
-      "INSERT INTO _audit(seq, at, user, action, kind, record_id, before, after, prev_hash, hash) "
+      "INSERT INTO _audit(seq, at, \"user\", action, kind, record_id, before, after, prev_hash, hash) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       e);
   if (!ins) return ERR_DB;
-  sqlite3_bind_int64(ins, 1, seq);
-  for (int i = 0; i < 7; i++) sqlite3_bind_text(ins, 2 + i, fields[i], -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 9, prev, -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 10, hash, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(ins);
-  sqlite3_reset(ins);
-  return rc == SQLITE_DONE ? 0 : store_error(s, e, "audit");
+  stmt_bind_int(ins, 1, seq);
+  for (int i = 0; i < 7; i++) stmt_bind_text(ins, 2 + i, fields[i]);
+  stmt_bind_text(ins, 9, prev);
+  stmt_bind_text(ins, 10, hash);
+  return stmt_run(ins, e);
 }
 
 int audit_verify(store *s, long long *bad, long long *count, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   if (store_prepare(s,
-                    "SELECT seq, at, user, action, kind, record_id, before, after, prev_hash, hash "
+                    "SELECT seq, at, \"user\", action, kind, record_id, before, after, prev_hash, hash "
                     "FROM _audit ORDER BY seq",
                     &st, e))
     return ERR_DB;
@@ -79,12 +79,12 @@ int audit_verify(store *s, long long *bad, long long *count, err *e) {
   *bad = 0;
   *count = 0;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    long long seq = sqlite3_column_int64(st, 0);
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+    long long seq = stmt_int(st, 0);
     const char *fields[7];
-    for (int i = 0; i < 7; i++) fields[i] = (const char *)sqlite3_column_text(st, 1 + i);
-    const char *stored_prev = (const char *)sqlite3_column_text(st, 8);
-    const char *stored = (const char *)sqlite3_column_text(st, 9);
+    for (int i = 0; i < 7; i++) fields[i] = stmt_text(st, 1 + i);
+    const char *stored_prev = stmt_text(st, 8);
+    const char *stored = stmt_text(st, 9);
     char hash[AUDIT_HASH_HEX];
     entry_hash(prev, seq, fields, hash);
     (*count)++;
@@ -95,7 +95,6 @@ int audit_verify(store *s, long long *bad, long long *count, err *e) {
     snprintf(prev, sizeof prev, "%s", stored);
     expect++;
   }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_error(s, e, "audit");
-  return 0;
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }

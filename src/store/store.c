@@ -1,39 +1,25 @@
-/* store.c: opening, migrating and transactions. */
+/* store.c: the storage seam's backend-independent half: choosing the
+ * backend, migrations, transactions, the statement cache, and the checked
+ * statement calls that dispatch to the backend. */
 #include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/embed.h"
 #include "core/str.h"
+#include "store/backend.h"
 
-#define STORE_CACHE_MAX 96
+#define STORE_CACHE_MAX ((int)(sizeof ((store *)0)->cache / sizeof ((store *)0)->cache[0]))
 
-struct store {
-  sqlite3 *db;
-  struct {
-    char *sql; /* owned copy */
-    sqlite3_stmt *st;
-  } cache[STORE_CACHE_MAX];
-  int ncache;
-  char path[4096];
-  int version;
-  int created;
-  unsigned long generation;
-  void *aux;
-  void (*aux_free)(void *);
-};
-
-/* Migrations are the embedded files src/store/schema/NNN_name.sql, applied in
+/* Migrations are the embedded files <schema_dir>NNN_name.sql, applied in
  * order; NNN is the schema version each one brings the database to. */
-static int migration_number(const char *name) {
-  const char *base = strrchr(name, '/');
-  base = base ? base + 1 : name;
-  if (!str_has_prefix(name, "src/store/schema/")) return -1;
+static int migration_number(const char *name, const char *dir) {
+  if (!str_has_prefix(name, dir)) return -1;
+  const char *base = name + strlen(dir);
+  if (strchr(base, '/')) return -1;
   int v = 0;
   for (int i = 0; i < 3; i++) {
     if (base[i] < '0' || base[i] > '9') return -1;
@@ -47,66 +33,10 @@ int store_latest_version(void) {
   const embed_file *f = embed_list(&n);
   int latest = 0;
   for (size_t i = 0; i < n; i++) {
-    int v = migration_number(f[i].name);
+    int v = migration_number(f[i].name, backend_sqlite.schema_dir);
     if (v > latest) latest = v;
   }
   return latest;
-}
-
-int store_error(store *s, err *e, const char *what) {
-  return err_set(e, ERR_DB, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "no database");
-}
-
-int store_exec(store *s, const char *sql, err *e) {
-  char *msg = NULL;
-  if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    err_set(e, ERR_DB, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
-    sqlite3_free(msg);
-    return ERR_DB;
-  }
-  return 0;
-}
-
-int store_prepare(store *s, const char *sql, sqlite3_stmt **st, err *e) {
-  if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-    *st = NULL;
-    return store_error(s, e, "database");
-  }
-  return 0;
-}
-
-sqlite3_stmt *store_cached(store *s, const char *sql, err *e) {
-  for (int i = 0; i < s->ncache; i++)
-    if (strcmp(s->cache[i].sql, sql) == 0) {
-      sqlite3_stmt *st = s->cache[i].st;
-      sqlite3_reset(st);
-      sqlite3_clear_bindings(st);
-      return st;
-    }
-  sqlite3_stmt *st;
-  if (store_prepare(s, sql, &st, e)) return NULL;
-  if (s->ncache == STORE_CACHE_MAX) {
-    /* Full: drop the oldest entry. */
-    sqlite3_finalize(s->cache[0].st);
-    free(s->cache[0].sql);
-    memmove(&s->cache[0], &s->cache[1], (STORE_CACHE_MAX - 1) * sizeof s->cache[0]);
-    s->ncache--;
-  }
-  s->cache[s->ncache].sql = strdup(sql);
-  if (!s->cache[s->ncache].sql) abort();
-  s->cache[s->ncache].st = st;
-  s->ncache++;
-  return st;
-}
-
-static int read_version(store *s) {
-  sqlite3_stmt *st;
-  int v = -1;
-  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-  }
-  return v;
 }
 
 static int migrate(store *s, err *e) {
@@ -124,88 +54,77 @@ static int migrate(store *s, err *e) {
   for (int v = s->version + 1; v <= latest; v++) {
     const embed_file *m = NULL;
     for (size_t i = 0; i < n; i++)
-      if (migration_number(f[i].name) == v) {
+      if (migration_number(f[i].name, s->ops->schema_dir) == v) {
         if (m) return err_set(e, ERR_INTERNAL, "two schema migrations are numbered %03d", v);
         m = &f[i];
       }
     if (!m) continue;
-    if (store_exec(s, "BEGIN IMMEDIATE", e)) return ERR_DB;
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-    if (store_exec(s, (const char *)m->data, e) || store_exec(s, pragma, e)) {
-      store_exec(s, "ROLLBACK", NULL);
-      return ERR_DB;
+    if (store_begin(s, e)) return e ? e->code : ERR_DB;
+    if (store_exec(s, (const char *)m->data, e) || s->ops->version_set(s, v, e) ||
+        store_commit(s, e)) {
+      store_rollback(s);
+      return e ? e->code : ERR_DB;
     }
-    if (store_exec(s, "COMMIT", e)) return ERR_DB;
     s->version = v;
   }
   return 0;
 }
 
-int store_open(store **out, const char *path, int flags, err *e) {
+static int is_uri(const char *target) {
+  return str_has_prefix(target, "postgresql://") || str_has_prefix(target, "postgres://");
+}
+
+int store_open(store **out, const char *target, int flags, err *e) {
   *out = NULL;
-  struct stat sb;
-  int exists = stat(path, &sb) == 0 && sb.st_size > 0;
-  if (!exists && !(flags & STORE_CREATE))
-    return err_set(e, ERR_NOT_FOUND,
-                   "no database at %s: create one with `bluehelm init` or give --db PATH",
-                   path);
-  if (exists && (flags & STORE_MUST_BE_NEW))
-    return err_set(e, ERR_CONFLICT, "%s already exists: remove it first or choose another --db",
-                   path);
-  store *s = xcalloc(1, sizeof *s);
-  str_copy(s->path, sizeof s->path, path);
-  int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
-                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-    err_set(e, ERR_IO, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-    store_close(s);
-    return ERR_IO;
+  const backend_ops *ops = &backend_sqlite;
+  if (is_uri(target)) {
+    if (!backend_pg)
+      return err_set(e, ERR_USAGE, "this bluehelm was built without PostgreSQL support");
+    ops = backend_pg;
   }
-  sqlite3_busy_timeout(s->db, 10000);
-  sqlite3_extended_result_codes(s->db, 1);
-  const char *pragmas =
-      "PRAGMA foreign_keys = ON;"
-      "PRAGMA synchronous = NORMAL;"
-      "PRAGMA cache_size = -16384;"
-      "PRAGMA temp_store = MEMORY;";
-  if (store_exec(s, pragmas, e)) goto fail;
-  s->version = read_version(s);
-  if (s->version < 0) {
-    err_set(e, ERR_IO, "%s is not a bluehelm database: %s", path, sqlite3_errmsg(s->db));
+  store *s = xcalloc(1, sizeof *s);
+  s->ops = ops;
+  s->busy_ms = 10000;
+  str_copy(s->path, sizeof s->path, target);
+  int rc = ops->open(s, target, flags, e);
+  if (rc) {
+    free(s);
+    return rc;
+  }
+  if ((rc = ops->version_get(s, &s->version, e))) goto fail;
+  if ((flags & STORE_MUST_BE_NEW) && s->version > 0) {
+    rc = err_set(e, ERR_CONFLICT, "%s already holds a bluehelm database: remove it first or choose another --db",
+                 s->path);
     goto fail;
   }
   if (!(flags & STORE_READONLY)) {
-    if (store_exec(s, "PRAGMA journal_mode = WAL", e)) {
-      err_set(e, ERR_IO, "%s is not a bluehelm database (%s)", path, e->msg);
-      goto fail;
-    }
     s->created = s->version == 0;
-    if (migrate(s, e)) goto fail;
+    if ((rc = migrate(s, e))) goto fail;
   } else if (s->version > store_latest_version()) {
-    err_set(e, ERR_VERSION, "%s was made by a newer bluehelm (schema version %d): use a newer bluehelm",
-            path, s->version);
+    rc = err_set(e, ERR_VERSION, "%s was made by a newer bluehelm (schema version %d): use a newer bluehelm",
+                 s->path, s->version);
     goto fail;
   }
   *out = s;
   return 0;
 fail:
   store_close(s);
-  return e ? e->code : ERR_DB;
+  return rc;
 }
 
 void store_close(store *s) {
   if (!s) return;
   if (s->aux_free) s->aux_free(s->aux);
   for (int i = 0; i < s->ncache; i++) {
-    sqlite3_finalize(s->cache[i].st);
+    s->cache[i].st->cached = 0;
+    stmt_finalize(s->cache[i].st);
     free(s->cache[i].sql);
   }
-  if (s->db) sqlite3_close_v2(s->db);
+  if (s->conn) s->ops->close(s);
   free(s);
 }
 
-sqlite3 *store_db(store *s) { return s->db; }
+store_dialect store_dialect_of(const store *s) { return s->ops->dialect; }
 const char *store_path(const store *s) { return s->path; }
 int store_schema_version(store *s) { return s->version; }
 int store_is_new(const store *s) { return s->created; }
@@ -219,18 +138,166 @@ void store_set_aux(store *s, void *p, void (*free_fn)(void *)) {
   s->aux_free = free_fn;
 }
 
-int store_begin(store *s, err *e) { return store_exec(s, "BEGIN IMMEDIATE", e); }
+int store_exec(store *s, const char *sql, err *e) { return s->ops->exec(s, sql, e); }
+
+int store_begin(store *s, err *e) {
+  int rc = s->ops->begin(s, e);
+  if (!rc) s->in_tx = 1;
+  return rc;
+}
 
 int store_commit(store *s, err *e) {
-  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    int rc = sqlite3_extended_errcode(s->db);
-    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-      return err_set(e, ERR_VALIDATION, "a reference names a record that does not exist");
-    return store_error(s, e, "commit");
-  }
-  return 0;
+  int rc = s->ops->commit(s, e);
+  if (!rc) s->in_tx = 0;
+  return rc;
 }
 
 void store_rollback(store *s) {
-  if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  s->ops->rollback(s);
+  s->in_tx = 0;
 }
+
+int store_in_transaction(store *s) { return s->in_tx; }
+
+void store_set_busy_timeout(store *s, int ms) {
+  s->busy_ms = ms;
+  s->ops->set_busy(s, ms);
+}
+
+void store_set_deadline(store *s, long ms) { s->ops->set_deadline(s, ms); }
+int store_set_cache_kib(store *s, long kib, err *e) { return s->ops->set_cache(s, kib, e); }
+int64_t store_data_version(store *s) { return s->ops->data_version(s); }
+
+int store_function(store *s, const char *name, int nargs, int deterministic, store_fn fn,
+                   void *ud, err *e) {
+  return s->ops->function(s, name, nargs, deterministic, fn, ud, e);
+}
+
+int store_backup(store *s, const char *dest, err *e) { return s->ops->backup(s, dest, e); }
+
+int store_check(store *s, long *bad_pages, long *bad_refs, err *e) {
+  return s->ops->check(s, bad_pages, bad_refs, e);
+}
+
+int store_prepare(store *s, const char *sql, stmt **out, err *e) {
+  stmt *st = xcalloc(1, sizeof *st);
+  st->s = s;
+  st->sql = xstrdup(sql);
+  int rc = s->ops->prepare(st, e);
+  if (rc) {
+    free(st->sql);
+    free(st);
+    *out = NULL;
+    return rc;
+  }
+  *out = st;
+  return 0;
+}
+
+stmt *store_cached(store *s, const char *sql, err *e) {
+  for (int i = 0; i < s->ncache; i++)
+    if (strcmp(s->cache[i].sql, sql) == 0) {
+      stmt *st = s->cache[i].st;
+      stmt_clear(st);
+      return st;
+    }
+  stmt *st;
+  if (store_prepare(s, sql, &st, e)) return NULL;
+  if (s->ncache == STORE_CACHE_MAX) {
+    /* Full: drop the oldest entry. */
+    s->cache[0].st->cached = 0;
+    stmt_finalize(s->cache[0].st);
+    free(s->cache[0].sql);
+    memmove(&s->cache[0], &s->cache[1], (size_t)(STORE_CACHE_MAX - 1) * sizeof s->cache[0]);
+    s->ncache--;
+  }
+  st->cached = 1;
+  s->cache[s->ncache].sql = xstrdup(sql);
+  s->cache[s->ncache].st = st;
+  s->ncache++;
+  return st;
+}
+
+/* ---- statements ---- */
+
+int stmt_step(stmt *st, err *e) {
+  if (st->bind_error) {
+    st->bind_error = 0;
+    return err_set(e, ERR_INTERNAL, "a value could not be bound to the statement: %.200s", st->sql);
+  }
+  return st->s->ops->step(st, e);
+}
+
+int stmt_run(stmt *st, err *e) {
+  int rc;
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+  }
+  stmt_reset(st);
+  return rc;
+}
+
+void stmt_reset(stmt *st) {
+  if (st) st->s->ops->reset(st);
+}
+
+void stmt_clear(stmt *st) {
+  if (!st) return;
+  st->s->ops->clear(st);
+  st->bind_error = 0;
+}
+
+void stmt_finalize(stmt *st) {
+  if (!st) return;
+  if (st->cached) {
+    stmt_reset(st);
+    return;
+  }
+  st->s->ops->finalize(st);
+  free(st->sql);
+  free(st);
+}
+
+void stmt_bind_value(stmt *st, int i, const store_value *v) {
+  if (st->s->ops->bind(st, i, v)) st->bind_error = 1;
+}
+
+void stmt_bind_text(stmt *st, int i, const char *v) {
+  store_value x = {.type = v ? STORE_TEXT : STORE_NULL, .s = v};
+  stmt_bind_value(st, i, &x);
+}
+
+void stmt_bind_textn(stmt *st, int i, const char *v, size_t n) {
+  /* The backends take NUL-terminated text: copy the n bytes. */
+  char small[256];
+  char *p = n < sizeof small ? small : xmalloc(n + 1);
+  memcpy(p, v, n);
+  p[n] = 0;
+  stmt_bind_text(st, i, p);
+  if (p != small) free(p);
+}
+
+void stmt_bind_int(stmt *st, int i, int64_t v) {
+  store_value x = {.type = STORE_INT, .i = v};
+  stmt_bind_value(st, i, &x);
+}
+
+void stmt_bind_double(stmt *st, int i, double v) {
+  store_value x = {.type = STORE_REAL, .d = v};
+  stmt_bind_value(st, i, &x);
+}
+
+void stmt_bind_null(stmt *st, int i) {
+  store_value x = {.type = STORE_NULL};
+  stmt_bind_value(st, i, &x);
+}
+
+int stmt_param(stmt *st, const char *name) { return st->s->ops->param(st, name); }
+int stmt_columns(stmt *st) { return st->s->ops->columns(st); }
+store_type stmt_type(stmt *st, int col) { return st->s->ops->type(st, col); }
+int stmt_is_null(stmt *st, int col) { return st->s->ops->type(st, col) == STORE_NULL; }
+const char *stmt_text(stmt *st, int col) { return st->s->ops->text(st, col); }
+int64_t stmt_int(stmt *st, int col) { return st->s->ops->integer(st, col); }
+double stmt_double(stmt *st, int col) { return st->s->ops->real(st, col); }
+long stmt_changes(stmt *st) { return st->s->ops->changes(st); }
+int stmt_inserted(stmt *st) { return st->s->ops->inserted(st); }
+const char *stmt_sql(const stmt *st) { return st->sql; }

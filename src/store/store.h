@@ -1,34 +1,47 @@
-/* store.h: the SQLite database: open (WAL, foreign keys), embedded numbered
- * migrations with the schema version in PRAGMA user_version, transactions
- * and prepared statements. Values are always bound, never formatted into SQL. */
+/* store.h: the storage seam. Every statement bluehelm runs goes through here,
+ * in the manner of Fossil's db_prepare/db_step: open a database (a SQLite
+ * file, or a PostgreSQL URI), bring its schema up to date from the embedded
+ * migrations, run transactions, and prepare statements with bound values
+ * whose every step is checked, any result other than a row or the end
+ * becoming an `err` with a code (busy, read-only, full disk, timeout...).
+ * Nothing outside src/store/ includes a database library's header.
+ *
+ * SQL given to the seam is bluehelm's dialect: SQLite's, restricted to what
+ * both backends understand (see docs/internals.md), with parameters written
+ * `?`, `?N` or `:name`. Values are always bound, never formatted into SQL. */
 #ifndef BH_STORE_H
 #define BH_STORE_H
 
-#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
 typedef struct store store;
+typedef struct stmt stmt;
 
 enum {
-  STORE_CREATE = 1,   /* create the file if it does not exist */
-  STORE_READONLY = 2, /* open read-only (no migration) */
-  STORE_MUST_BE_NEW = 4 /* fail if the file already holds a database */
+  STORE_CREATE = 1,     /* create the database if it does not exist */
+  STORE_READONLY = 2,   /* open read-only (no migration) */
+  STORE_MUST_BE_NEW = 4 /* fail if the database already holds a schema */
 };
 
-/* store_open: opens (or with STORE_CREATE creates) the database at path and
- * brings its schema up to date. Refuses a database made by a newer bluehelm
- * (ERR_VERSION) and a missing file without STORE_CREATE (ERR_NOT_FOUND).
- * The caller closes it with store_close. */
-int store_open(store **out, const char *path, int flags, err *e);
+/* The backends, for the few places whose SQL must differ. */
+typedef enum store_dialect { STORE_SQLITE = 1, STORE_POSTGRES = 2 } store_dialect;
 
-/* store_close: closes the database; NULL is fine. */
+/* store_open: opens target (a file path, or a postgresql:// URI) and brings
+ * its schema up to date (STORE_CREATE creates it). Refuses a database made
+ * by a newer bluehelm (ERR_VERSION) and a missing file without STORE_CREATE
+ * (ERR_NOT_FOUND). The caller closes it with store_close. */
+int store_open(store **out, const char *target, int flags, err *e);
+
+/* store_close: closes the database and its cached statements; NULL is fine. */
 void store_close(store *s);
 
-/* store_db: the underlying connection (owned by the store). */
-sqlite3 *store_db(store *s);
+/* store_dialect_of: which backend s runs on. */
+store_dialect store_dialect_of(const store *s);
 
-/* store_path: the file the store was opened from. */
+/* store_path: the database's name for messages (a URI without its password). */
 const char *store_path(const store *s);
 
 /* store_schema_version: the schema version of the open database. */
@@ -37,34 +50,53 @@ int store_schema_version(store *s);
 /* store_latest_version: the newest schema version this binary knows. */
 int store_latest_version(void);
 
+/* store_is_new: 1 when this open created the schema from scratch. */
+int store_is_new(const store *s);
+
 /* store_begin / store_commit / store_rollback: one write transaction.
- * store_commit fails (e.g. a deferred foreign key) with ERR_DB; the caller
- * then rolls back. */
+ * store_begin waits for other writers within the busy timeout (ERR_BUSY
+ * after it). store_commit fails with ERR_VALIDATION when a deferred
+ * reference names nothing, else ERR_DB/ERR_FULL/...; the caller then rolls
+ * back. store_rollback does nothing outside a transaction. */
 int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
-/* store_prepare: compiles sql (UTF-8) into *st; the caller finalizes it.
- * Returns 0 or ERR_DB with sqlite's message. */
-int store_prepare(store *s, const char *sql, sqlite3_stmt **st, err *e);
+/* store_in_transaction: 1 inside store_begin .. commit/rollback. */
+int store_in_transaction(store *s);
 
-/* store_cached: a prepared statement for sql, kept by the store for reuse
- * (the store keeps its own copy of sql). It comes reset with its bindings
- * cleared; do not finalize it. Returns NULL after filling e on error. */
-sqlite3_stmt *store_cached(store *s, const char *sql, err *e);
-
-/* store_exec: runs sql (no results); returns 0 or ERR_DB. */
+/* store_exec: runs sql (one or more statements, no parameters, no results).
+ * Returns 0 or an error code with e filled. */
 int store_exec(store *s, const char *sql, err *e);
 
-/* store_error: fills e with ERR_DB and the connection's last message,
- * prefixed by what; returns ERR_DB. */
-int store_error(store *s, err *e, const char *what);
+/* store_prepare: compiles sql into *out; the caller finalizes it with
+ * stmt_finalize. Returns 0, or ERR_DB with the database's reason. */
+int store_prepare(store *s, const char *sql, stmt **out, err *e);
 
-/* store_generation: a counter that write paths bump (store_touch) when
- * records that cached lookups depend on change (places, sector_areas). */
+/* store_cached: a prepared statement for sql kept by the store for reuse
+ * (keyed by the text; the store keeps its own copy). It comes reset with its
+ * bindings cleared. stmt_finalize on it only resets it. Returns NULL after
+ * filling e on error. */
+stmt *store_cached(store *s, const char *sql, err *e);
+
+/* store_set_busy_timeout: how long a write waits for another writer's lock
+ * before ERR_BUSY, in milliseconds (default 10000). */
+void store_set_busy_timeout(store *s, int ms);
+
+/* store_set_deadline: statements that run past ms milliseconds from now
+ * are interrupted and fail with ERR_TIMEOUT; 0 removes the deadline. */
+void store_set_deadline(store *s, long ms);
+
+/* store_set_cache_kib: the backend's page cache for this connection. */
+int store_set_cache_kib(store *s, long kib, err *e);
+
+/* store_data_version: a number that changes whenever any connection commits
+ * a change to the database (for caches of results). */
+int64_t store_data_version(store *s);
+
+/* store_generation / store_touch: a counter that write paths bump when
+ * records that in-memory lookups depend on change (places, sector_areas). */
 unsigned long store_generation(const store *s);
-
-/* store_touch: bumps the generation. */
 void store_touch(store *s);
 
 /* store_set_aux / store_aux: one pointer the layers above may hang on the
@@ -72,7 +104,95 @@ void store_touch(store *s);
 void store_set_aux(store *s, void *p, void (*free_fn)(void *));
 void *store_aux(store *s);
 
-/* store_is_new: 1 when this open created the schema from scratch. */
-int store_is_new(const store *s);
+/* A value passed to or returned from an SQL function. */
+typedef enum store_type { STORE_NULL = 0, STORE_INT, STORE_REAL, STORE_TEXT } store_type;
+typedef struct store_value {
+  store_type type;
+  int64_t i;
+  double d;
+  const char *s;
+} store_value;
+
+/* An SQL function in C: reads argc arguments, sets *out (its text may point
+ * into tmp, cap bytes). Returns 0 or a negative code (the statement fails). */
+typedef int (*store_fn)(void *ud, int argc, const store_value *argv, store_value *out,
+                        char *tmp, size_t cap);
+
+/* store_function: makes fn callable from SQL as name(nargs arguments) on
+ * this connection (deterministic: same arguments, same result). On a
+ * backend where the schema defines the function in SQL, this does nothing.
+ * Returns 0 or ERR_DB. */
+int store_function(store *s, const char *name, int nargs, int deterministic, store_fn fn,
+                   void *ud, err *e);
+
+/* store_backup: a consistent copy of the whole database into the file dest
+ * (SQLite). Returns 0, ERR_IO, or ERR_USAGE on a backend with its own tools. */
+int store_backup(store *s, const char *dest, err *e);
+
+/* store_check: the backend's own integrity checks: *bad_pages problems in
+ * the file, *bad_refs references to missing records. Returns 0 or ERR_DB. */
+int store_check(store *s, long *bad_pages, long *bad_refs, err *e);
+
+/* ---- statements ---- */
+
+enum { STMT_DONE = 0, STMT_ROW = 1 };
+
+/* stmt_step: runs st to its next row. Returns STMT_ROW, STMT_DONE, or a
+ * negative code with e filled (ERR_BUSY, ERR_READONLY, ERR_FULL,
+ * ERR_TIMEOUT, ERR_CONFLICT for a unique key, ERR_VALIDATION for a missing
+ * required value or reference, else ERR_DB). */
+int stmt_step(stmt *st, err *e);
+
+/* stmt_run: steps st to its end (a statement without rows, or whose rows
+ * are not needed) and resets it. Returns 0 or a negative code. */
+int stmt_run(stmt *st, err *e);
+
+/* stmt_reset: makes st ready to run again; its bindings stay. */
+void stmt_reset(stmt *st);
+
+/* stmt_clear: resets st and clears its bindings (NULL everywhere). */
+void stmt_clear(stmt *st);
+
+/* stmt_finalize: releases st (a cached statement is only reset); NULL is fine. */
+void stmt_finalize(stmt *st);
+
+/* stmt_bind_*: bind parameter i (1-based) of st. Text is copied; NULL text
+ * binds NULL. A bad index makes the next stmt_step fail. */
+void stmt_bind_text(stmt *st, int i, const char *v);
+void stmt_bind_textn(stmt *st, int i, const char *v, size_t n);
+void stmt_bind_int(stmt *st, int i, int64_t v);
+void stmt_bind_double(stmt *st, int i, double v);
+void stmt_bind_null(stmt *st, int i);
+void stmt_bind_value(stmt *st, int i, const store_value *v);
+
+/* stmt_param: the index of the named parameter (":name"), or 0. */
+int stmt_param(stmt *st, const char *name);
+
+/* stmt_columns: the number of result columns. */
+int stmt_columns(stmt *st);
+
+/* stmt_type: the type of column col of the current row. */
+store_type stmt_type(stmt *st, int col);
+
+/* stmt_is_null: 1 when column col of the current row has no value. */
+int stmt_is_null(stmt *st, int col);
+
+/* stmt_text: column col as text, NULL for no value; valid until the next
+ * step, reset or finalize of st. */
+const char *stmt_text(stmt *st, int col);
+
+/* stmt_int / stmt_double: column col as a number (0 for no value). */
+int64_t stmt_int(stmt *st, int col);
+double stmt_double(stmt *st, int col);
+
+/* stmt_changes: rows inserted, updated or deleted by st's last run. */
+long stmt_changes(stmt *st);
+
+/* stmt_inserted: 1 when st's last run (an INSERT .. ON CONFLICT upsert)
+ * inserted a new row rather than updating one. */
+int stmt_inserted(stmt *st);
+
+/* stmt_sql: the statement's SQL as given (for messages). */
+const char *stmt_sql(const stmt *st);
 
 #endif

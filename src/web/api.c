@@ -85,15 +85,15 @@ static char *record_json_text(http_req *r, const record *rec) {
 /* Loads a stored record as JSON text and its sector; returns 1 found, 0 not, <0 error. */
 static int stored_version(http_req *r, const kind *k, const char *id, const char *id2,
                           char **json, char *sector, size_t cap, int *confidential, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   record rec;
   int found = query_get(r->s, k, id, id2, &st, &rec, e);
   if (found <= 0) return found;
   *json = record_json_text(r, &rec);
   if (confidential) *confidential = is_confidential(&rec);
   int rc = record_sector(r->s, &rec, sector, cap);
-  sqlite3_finalize(st);
-  if (rc < 0) return store_error(r->s, e, "sector");
+  stmt_finalize(st);
+  if (rc < 0) return err_set(e, rc, "the record's sector could not be read (%s)", err_name(rc));
   return 1;
 }
 
@@ -325,7 +325,7 @@ static void h_list(http_req *r) {
   visible_only(r, &fs);
   /* Thousands of matches: read them in key order and stop at the page. */
   if (!rc && fs.nbinds && !q) rc = query_many(r->s, &fs, LIST_SORT_MAX, &fs.walk_key, &e);
-  sqlite3_stmt *st = NULL;
+  stmt *st = NULL;
   if (!rc) rc = query_open(r->s, &fs, limit + 1, &st, &e);
   if (rc) {
     if (rc == ERR_USAGE) e.code = ERR_VALIDATION;
@@ -343,7 +343,8 @@ static void h_list(http_req *r) {
   long count = 0;
   int more = 0;
   char *cursor = NULL;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int step;
+  while ((step = stmt_step(st, &e)) == STMT_ROW) {
     if (count == limit) {
       more = 1; /* the extra row: there is a next page */
       break;
@@ -355,13 +356,19 @@ static void h_list(http_req *r) {
     if (k->nkey > 1) cursor = arena_printf(r->a, "%s\x1f%s", k1->s, rec.v[k->key[1]].s);
     else cursor = arena_strdup(r->a, k1->s);
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  filter_free(&fs);
+  if (step < 0) {
+    /* Never a cut-short list as a 200. */
+    buf_reset(&r->out);
+    http_error_from(r, &e, NULL);
+    return;
+  }
   jw_arr_end(&w);
   jw_key(&w, "next");
   if (more && cursor && !q) jw_str(&w, cursor); /* a search returns its best matches only */
   else jw_null(&w);
   jw_obj_end(&w);
-  filter_free(&fs);
   http_json(r, 200);
 }
 
@@ -381,22 +388,22 @@ static void h_get(http_req *r) {
   const char *id, *id2;
   if (!k || path_key(r, k, &id, &id2)) return;
   err e;
-  sqlite3_stmt *st;
+  stmt *st;
   record rec;
   int found = query_get(r->s, k, id, id2, &st, &rec, &e);
   if (found < 0) {
     http_error_from(r, &e, NULL);
     return;
   }
-  if (!found || authz_check(&r->who, AUTHZ_READ, is_confidential(&rec), 1, NULL, 0, NULL, &e)) {
-    if (st) sqlite3_finalize(st);
+  if (!found || authz_check(&r->who, &(authz_req){.act = AUTHZ_READ, .confidential = is_confidential(&rec), .has_old = 1}, &e)) {
+    if (st) stmt_finalize(st);
     http_error(r, ERR_NOT_FOUND, "no such record");
     return;
   }
   jw w;
   jw_init(&w, &r->out, 0);
   recjson_write(&w, &rec);
-  sqlite3_finalize(st);
+  stmt_finalize(st);
   http_json(r, 200);
 }
 
@@ -467,7 +474,10 @@ static void write_record(http_req *r, int create) {
   char *after = NULL;
   int conf = 0;
   if (stored_version(r, k, id, id2, &after, new_sector, sizeof new_sector, &conf, &e) != 1) goto rollback;
-  if (authz_check(&r->who, AUTHZ_WRITE, 0, existed, old_sector, 1, new_sector, &e)) goto rollback;
+  if (authz_check(&r->who,
+                  &(authz_req){.act = AUTHZ_WRITE, .has_old = existed, .old_sector = old_sector,
+                               .has_new = 1, .new_sector = new_sector},
+                  &e)) goto rollback;
   if (rc != WRITE_UNCHANGED &&
       audit_append(r->s, r->who.user, existed ? "update" : "create", k->name,
                    k->nkey > 1 ? arena_printf(r->a, "%s/%s", id, id2) : id, before, after, &e))
@@ -503,18 +513,17 @@ static void h_delete(http_req *r) {
   int conf = 0;
   int found = stored_version(r, k, id, id2, &before, sector, sizeof sector, &conf, &e);
   if (found == 0) err_set(&e, ERR_NOT_FOUND, "no such record");
-  if (found == 1 && !authz_check(&r->who, AUTHZ_WRITE, conf, 1, sector, 0, NULL, &e)) {
+  if (found == 1 && !authz_check(&r->who, &(authz_req){.act = AUTHZ_WRITE, .confidential = conf, .has_old = 1, .old_sector = sector}, &e)) {
     buf sql;
     buf_init(&sql, 0);
     buf_printf(&sql, "DELETE FROM \"%s\" WHERE \"%s\" = ?1", k->name, k->fields[k->key[0]].name);
     if (k->nkey > 1) buf_printf(&sql, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
-    sqlite3_stmt *st;
+    stmt *st;
     if (!store_prepare(r->s, buf_cstr(&sql), &st, &e)) {
-      sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-      if (id2) sqlite3_bind_text(st, 2, id2, -1, SQLITE_STATIC);
-      if (sqlite3_step(st) != SQLITE_DONE) store_error(r->s, &e, "delete");
-      else e.code = 0;
-      sqlite3_finalize(st);
+      stmt_bind_text(st, 1, id);
+      if (id2) stmt_bind_text(st, 2, id2);
+      if (!stmt_run(st, &e)) e.code = 0;
+      stmt_finalize(st);
     }
     buf_free(&sql);
     if (!e.code && !audit_append(r->s, r->who.user, "delete", k->name,
@@ -541,14 +550,18 @@ static int import_authorize(void *ctx, store *s, const record *rec, err *e) {
   import_ctx *ic = ctx;
   char sector[64] = "", old[64] = "";
   if (ic->r->who.role == ROLE_ADMIN || !ic->r->who.sector[0]) return 0;
-  if (record_sector(s, rec, sector, sizeof sector) < 0) return store_error(s, e, "sector");
+  int got = record_sector(s, rec, sector, sizeof sector);
+  if (got < 0) return err_set(e, got, "the record's sector could not be read (%s)", err_name(got));
   const kind *k = rec->k;
   char *before = NULL;
   int conf = 0;
   int existed = stored_version(ic->r, k, rec->v[k->key[0]].s, k->nkey > 1 ? rec->v[k->key[1]].s : NULL,
                                &before, old, sizeof old, &conf, e);
   if (existed < 0) return existed;
-  return authz_check(&ic->r->who, AUTHZ_WRITE, 0, existed, old, 1, sector, e);
+  return authz_check(&ic->r->who,
+                     &(authz_req){.act = AUTHZ_WRITE, .has_old = existed, .old_sector = old,
+                                  .has_new = 1, .new_sector = sector},
+                     e);
 }
 
 static int import_audit(void *ctx, store *s, const import_result *res, err *e) {
@@ -590,7 +603,7 @@ static void h_import(http_req *r) {
             errs.total, errs.total == 1 ? "" : "s");
     /* An authorization refusal is a 403, whatever row it came from. */
     for (int i = 0; i < errs.n; i++)
-      if (strstr(errs.items[i].msg, "you may write sector")) e.code = ERR_FORBIDDEN;
+      if (errs.items[i].code == ERR_FORBIDDEN) e.code = ERR_FORBIDDEN;
     http_error_from(r, &e, &errs);
   } else {
     jw w;
@@ -688,16 +701,16 @@ static void h_audit(http_req *r) {
     http_error(r, ERR_VALIDATION, "limit must be 1 to %d and after a sequence number", AUDIT_LIMIT_MAX);
     return;
   }
-  sqlite3_stmt *st;
+  stmt *st;
   if (store_prepare(r->s,
-                    "SELECT seq, at, user, action, kind, record_id, before, after, hash FROM _audit "
+                    "SELECT seq, at, \"user\", action, kind, record_id, before, after, hash FROM _audit "
                     "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                     &st, &e)) {
     http_error_from(r, &e, NULL);
     return;
   }
-  sqlite3_bind_int64(st, 1, after);
-  sqlite3_bind_int64(st, 2, limit + 1);
+  stmt_bind_int(st, 1, after);
+  stmt_bind_int(st, 2, limit + 1);
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
@@ -706,7 +719,8 @@ static void h_audit(http_req *r) {
   int64_t n = 0, last = 0;
   int more = 0;
   static const char *const cols[] = {"seq", "at", "user", "action", "kind", "record_id", "before", "after", "hash"};
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int step;
+  while ((step = stmt_step(st, &e)) == STMT_ROW) {
     if (n == limit) {
       more = 1;
       break;
@@ -715,18 +729,23 @@ static void h_audit(http_req *r) {
     for (int c = 0; c < 9; c++) {
       jw_key(&w, cols[c]);
       if (c == 0) {
-        last = sqlite3_column_int64(st, 0);
+        last = stmt_int(st, 0);
         jw_int(&w, last);
-      } else if ((c == 6 || c == 7) && sqlite3_column_type(st, c) != SQLITE_NULL) {
-        jw_raw(&w, (const char *)sqlite3_column_text(st, c));
+      } else if ((c == 6 || c == 7) && !stmt_is_null(st, c)) {
+        jw_raw(&w, stmt_text(st, c));
       } else {
-        jw_str(&w, (const char *)sqlite3_column_text(st, c));
+        jw_str(&w, stmt_text(st, c));
       }
     }
     jw_obj_end(&w);
     n++;
   }
-  sqlite3_finalize(st);
+  stmt_finalize(st);
+  if (step < 0) {
+    buf_reset(&r->out);
+    http_error_from(r, &e, NULL);
+    return;
+  }
   jw_arr_end(&w);
   jw_key(&w, "next");
   if (more) jw_str(&w, arena_printf(r->a, "%lld", (long long)last));
@@ -876,7 +895,7 @@ void api_handle(http_req *r) {
                                                   : AUTHZ_READ;
     /* Route level: the role; record-level sector and classification rules
      * run in the handlers through the same authz_check. */
-    if (authz_check(&r->who, act, 0, 0, NULL, 0, NULL, &e)) {
+    if (authz_check(&r->who, &(authz_req){.act = act}, &e)) {
       http_error_from(r, &e, NULL);
       return;
     }

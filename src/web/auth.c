@@ -86,20 +86,22 @@ typedef struct user_args {
 
 static int do_add(store *s, void *ctx, err *e) {
   user_args *u = ctx;
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       s,
       "INSERT INTO _users(name, role, sector, password_hash, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+      "VALUES (?1, ?2, ?3, ?4, ?5)",
       e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, role_name(u->r), -1, SQLITE_STATIC);
-  if (u->sector && *u->sector) sqlite3_bind_text(st, 3, u->sector, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, u->pw_hash, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc == SQLITE_CONSTRAINT) return err_set(e, ERR_CONFLICT, "a user named %s exists", u->name);
-  return rc == SQLITE_DONE ? 0 : store_error(s, e, "users");
+  char now[32];
+  utc_in(0, now);
+  stmt_bind_text(st, 5, now);
+  stmt_bind_text(st, 1, u->name);
+  stmt_bind_text(st, 2, role_name(u->r));
+  if (u->sector && *u->sector) stmt_bind_text(st, 3, u->sector);
+  stmt_bind_text(st, 4, u->pw_hash);
+  int rc = stmt_run(st, e);
+  if (rc == ERR_CONFLICT) return err_set(e, ERR_CONFLICT, "a user named %s exists", u->name);
+  return rc;
 }
 
 int auth_user_add(store *s, const char *actor, const char *name, role r, const char *sector,
@@ -126,14 +128,13 @@ int auth_user_add(store *s, const char *actor, const char *name, role r, const c
 
 static int run_update(store *s, const char *sql, const char *a1, const char *a2, err *e,
                       int must_change) {
-  sqlite3_stmt *st = store_cached(s, sql, e);
+  stmt *st = store_cached(s, sql, e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, a1, -1, SQLITE_STATIC);
-  if (a2) sqlite3_bind_text(st, 2, a2, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return store_error(s, e, "users");
-  if (must_change && sqlite3_changes(store_db(s)) == 0)
+  stmt_bind_text(st, 1, a1);
+  if (a2) stmt_bind_text(st, 2, a2);
+  int rc = stmt_run(st, e);
+  if (rc) return rc;
+  if (must_change && stmt_changes(st) == 0)
     return err_set(e, ERR_NOT_FOUND, "no user named %s", a1);
   return 0;
 }
@@ -153,7 +154,7 @@ int auth_user_passwd(store *s, const char *actor, const char *name, const char *
 
 static int do_revoke(store *s, void *ctx, err *e) {
   const char *name = ctx;
-  return run_update(s, "UPDATE _tokens SET revoked = 1 WHERE user = ?1", name, NULL, e, 0);
+  return run_update(s, "UPDATE _tokens SET revoked = 1 WHERE \"user\" = ?1", name, NULL, e, 0);
 }
 
 static int do_disable(store *s, void *ctx, err *e) {
@@ -169,11 +170,14 @@ int auth_user_disable(store *s, const char *actor, const char *name, err *e) {
 int auth_revoke(store *s, const char *actor, const char *name, err *e) {
   if (store_begin(s, e)) return e->code;
   int rc = 0;
-  sqlite3_stmt *st = store_cached(s, "SELECT 1 FROM _users WHERE name = ?", e);
-  if (!rc && st) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) rc = err_set(e, ERR_NOT_FOUND, "no user named %s", name);
-    sqlite3_reset(st);
+  stmt *st = store_cached(s, "SELECT 1 FROM _users WHERE name = ?", e);
+  if (!st) rc = ERR_DB;
+  if (!rc) {
+    stmt_bind_text(st, 1, name);
+    rc = stmt_step(st, e);
+    stmt_reset(st);
+    if (rc == STMT_DONE) rc = err_set(e, ERR_NOT_FOUND, "no user named %s", name);
+    else if (rc == STMT_ROW) rc = 0;
   }
   if (!rc) rc = do_revoke(s, (void *)name, e);
   if (!rc) rc = audit_append(s, actor, "user_revoke", "users", name, NULL, NULL, e);
@@ -186,34 +190,37 @@ static int insert_token(store *s, const char *name, const char *kind, const char
                         const char *csrf, long ttl, err *e) {
   char h[65], expires[32];
   token_hash(token, h);
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       s,
-      "INSERT INTO _tokens(hash, user, kind, csrf, created_at, expires_at) "
-      "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5)",
+      "INSERT INTO _tokens(hash, \"user\", kind, csrf, created_at, expires_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?6, ?5)",
       e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-  if (csrf) sqlite3_bind_text(st, 4, csrf, -1, SQLITE_STATIC);
+  char now[32];
+  utc_in(0, now);
+  stmt_bind_text(st, 6, now);
+  stmt_bind_text(st, 1, h);
+  stmt_bind_text(st, 2, name);
+  stmt_bind_text(st, 3, kind);
+  if (csrf) stmt_bind_text(st, 4, csrf);
   if (ttl > 0) {
     utc_in(ttl, expires);
-    sqlite3_bind_text(st, 5, expires, -1, SQLITE_TRANSIENT);
+    stmt_bind_text(st, 5, expires);
   }
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : store_error(s, e, "tokens");
+  return stmt_run(st, e);
 }
 
 int auth_token_new(store *s, const char *actor, const char *name, char *out, err *e) {
   if (store_begin(s, e)) return e->code;
   int rc = 0;
-  sqlite3_stmt *st = store_cached(s, "SELECT 1 FROM _users WHERE name = ? AND disabled = 0", e);
+  stmt *st = store_cached(s, "SELECT 1 FROM _users WHERE name = ? AND disabled = 0", e);
   if (!st) rc = ERR_DB;
   if (!rc) {
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) rc = err_set(e, ERR_NOT_FOUND, "no active user named %s", name);
-    sqlite3_reset(st);
+    stmt_bind_text(st, 1, name);
+    rc = stmt_step(st, e);
+    stmt_reset(st);
+    if (rc == STMT_DONE) rc = err_set(e, ERR_NOT_FOUND, "no active user named %s", name);
+    else if (rc == STMT_ROW) rc = 0;
   }
   if (!rc) {
     random_token(out, "bh_");
@@ -225,24 +232,29 @@ int auth_token_new(store *s, const char *actor, const char *name, char *out, err
   return rc;
 }
 
-static int fill_principal(sqlite3_stmt *st, principal *p) {
+static int fill_principal(stmt *st, principal *p) {
   memset(p, 0, sizeof *p);
-  snprintf(p->user, sizeof p->user, "%s", (const char *)sqlite3_column_text(st, 0));
-  if (role_parse((const char *)sqlite3_column_text(st, 1), &p->role)) return -1;
-  const char *sector = (const char *)sqlite3_column_text(st, 2);
+  snprintf(p->user, sizeof p->user, "%s", stmt_text(st, 0));
+  if (role_parse(stmt_text(st, 1), &p->role)) return -1;
+  const char *sector = stmt_text(st, 2);
   if (sector) snprintf(p->sector, sizeof p->sector, "%s", sector);
   return 0;
 }
 
 int auth_login(store *s, const char *name, const char *password, char *token_out,
                char *csrf_out, principal *p, err *e) {
-  sqlite3_stmt *st =
+  stmt *st =
       store_cached(s, "SELECT name, role, sector, password_hash FROM _users WHERE name = ? AND disabled = 0", e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  stmt_bind_text(st, 1, name);
   int ok = 0;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    const char *h = (const char *)sqlite3_column_text(st, 3);
+  int step = stmt_step(st, e);
+  if (step < 0) {
+    stmt_reset(st);
+    return step;
+  }
+  if (step == STMT_ROW) {
+    const char *h = stmt_text(st, 3);
     ok = h && crypto_pwhash_str_verify(h, password, strlen(password)) == 0 && !fill_principal(st, p);
   } else {
     /* Spend the same effort for an unknown user, so timing tells nothing. */
@@ -250,7 +262,7 @@ int auth_login(store *s, const char *name, const char *password, char *token_out
     if (crypto_pwhash_str(dummy, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT) != 0)
       dummy[0] = 0; /* only the time spent matters */
   }
-  sqlite3_reset(st);
+  stmt_reset(st);
   if (!ok) return err_set(e, ERR_UNAUTHORIZED, "wrong user name or password");
   random_token(token_out, "bhs_");
   random_token(csrf_out, "");
@@ -274,29 +286,39 @@ int auth_logout(store *s, const principal *p, err *e) {
 int auth_lookup(store *s, const char *token, principal *p, err *e) {
   char h[65];
   token_hash(token, h);
-  sqlite3_stmt *st = store_cached(
+  stmt *st = store_cached(
       s,
-      "SELECT u.name, u.role, u.sector, t.kind, t.csrf FROM _tokens t JOIN _users u ON u.name = t.user "
+      "SELECT u.name, u.role, u.sector, t.kind, t.csrf FROM _tokens t JOIN _users u ON u.name = t.\"user\" "
       "WHERE t.hash = ?1 AND t.revoked = 0 AND u.disabled = 0 "
-      "AND (t.expires_at IS NULL OR t.expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+      "AND (t.expires_at IS NULL OR t.expires_at > ?2)",
       e);
   if (!st) return ERR_DB;
-  sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
+  char now[32];
+  utc_in(0, now);
+  stmt_bind_text(st, 1, h);
+  stmt_bind_text(st, 2, now);
   int rc = ERR_UNAUTHORIZED;
-  if (sqlite3_step(st) == SQLITE_ROW && !fill_principal(st, p)) {
-    p->session = !strcmp((const char *)sqlite3_column_text(st, 3), "session");
-    const char *csrf = (const char *)sqlite3_column_text(st, 4);
+  int step = stmt_step(st, e);
+  if (step < 0) {
+    stmt_reset(st);
+    return step;
+  }
+  if (step == STMT_ROW && !fill_principal(st, p)) {
+    p->session = !strcmp(stmt_text(st, 3), "session");
+    const char *csrf = stmt_text(st, 4);
     if (csrf) snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
     snprintf(p->token_hash, sizeof p->token_hash, "%s", h);
     rc = 0;
   }
-  sqlite3_reset(st);
+  stmt_reset(st);
   if (rc) err_set(e, ERR_UNAUTHORIZED, "unknown, revoked or expired token: sign in again");
   return rc;
 }
 
-int authz_check(const principal *p, authz_action act, int confidential, int has_old,
-                const char *old_sector, int has_new, const char *new_sector, err *e) {
+int authz_check(const principal *p, const authz_req *q, err *e) {
+  authz_action act = q->act;
+  int confidential = q->confidential, has_old = q->has_old, has_new = q->has_new;
+  const char *old_sector = q->old_sector, *new_sector = q->new_sector;
   if (confidential && p->role == ROLE_VIEWER && act == AUTHZ_READ)
     return err_set(e, ERR_NOT_FOUND, "no such record");
   switch (act) {
@@ -323,17 +345,18 @@ int authz_check(const principal *p, authz_action act, int confidential, int has_
 }
 
 const char *authz_visibility(const principal *p) {
-  return p->role == ROLE_VIEWER ? "\"classification\" IS NOT 'confidential'" : NULL;
+  return p->role == ROLE_VIEWER ? "\"classification\" IS DISTINCT FROM 'confidential'" : NULL;
 }
 
 int auth_user_list(store *s, void (*line)(void *ctx, const char *name, const char *rolename,
                                           const char *sector, int disabled),
                    void *ctx, err *e) {
-  sqlite3_stmt *st;
+  stmt *st;
   if (store_prepare(s, "SELECT name, role, sector, disabled FROM _users ORDER BY name", &st, e)) return ERR_DB;
-  while (sqlite3_step(st) == SQLITE_ROW)
-    line(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-         (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3));
-  sqlite3_finalize(st);
-  return 0;
+  int rc;
+  while ((rc = stmt_step(st, e)) == STMT_ROW)
+    line(ctx, stmt_text(st, 0), stmt_text(st, 1),
+         stmt_text(st, 2), (int)stmt_int(st, 3));
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }

@@ -64,14 +64,20 @@ int auth_logout(store *s, const principal *p, err *e);
  * a disabled user. */
 int auth_lookup(store *s, const char *token, principal *p, err *e);
 
-/* authz_check: the one authorization rule. act is what the principal wants;
- * for a record, has_old/old_sector describe the stored version and
- * has_new/new_sector the version to write ("" = no sector); confidential
- * marks a record a viewer may not see. Returns 0, ERR_FORBIDDEN, or
- * ERR_NOT_FOUND (a confidential record asked for by a viewer: its existence
- * must not leak). */
-int authz_check(const principal *p, authz_action act, int confidential, int has_old,
-                const char *old_sector, int has_new, const char *new_sector, err *e);
+/* What a principal asks to do, for authz_check. */
+typedef struct authz_req {
+  authz_action act;
+  int confidential;       /* the record is one a viewer may not see */
+  int has_old;            /* a stored version exists ... */
+  const char *old_sector; /* ... in this sector ("" or NULL: none) */
+  int has_new;            /* a version is to be written ... */
+  const char *new_sector; /* ... in this sector */
+} authz_req;
+
+/* authz_check: the one authorization rule: may p do q? Returns 0,
+ * ERR_FORBIDDEN, or ERR_NOT_FOUND (a confidential record asked for by a
+ * viewer: its existence must not leak), with e filled. */
+int authz_check(const principal *p, const authz_req *q, err *e);
 
 /* authz_visibility: the SQL condition records with a classification must meet
  * for p (NULL when everything is visible). Static text. */

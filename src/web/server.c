@@ -164,14 +164,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, request *q) {
   return ret;
 }
 
-static int past_deadline(void *arg) {
-  const struct timespec *deadline = arg;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return now.tv_sec > deadline->tv_sec ||
-         (now.tv_sec == deadline->tv_sec && now.tv_nsec > deadline->tv_nsec);
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -228,12 +220,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   r->s = pool_take(&srv->pool);
   /* A time budget for the request's queries: a query past it is interrupted
    * (and the request fails) instead of holding a worker forever. */
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += REQUEST_BUDGET_S;
-  sqlite3_progress_handler(store_db(r->s), 20000, past_deadline, &deadline);
+  store_set_deadline(r->s, REQUEST_BUDGET_S * 1000L);
   api_handle(r);
-  sqlite3_progress_handler(store_db(r->s), 0, NULL, NULL);
+  store_set_deadline(r->s, 0);
   pool_give(&srv->pool, r->s);
   r->s = NULL;
   return send_response(conn, q);
@@ -331,7 +320,7 @@ int server_run(const server_opts *o, err *e) {
     if (!rc) rc = sqlfn_attach(srv.pool.stores[i], e);
     /* Many connections share the machine's memory: a smaller page cache each
      * (the operating system caches the file for all of them). */
-    if (!rc) rc = store_exec(srv.pool.stores[i], "PRAGMA cache_size = -6144", e);
+    if (!rc) rc = store_set_cache_kib(srv.pool.stores[i], 6144, e);
     if (!rc) {
       srv.pool.free[i] = 1;
       srv.pool.n++;

@@ -45,13 +45,18 @@ ind() {
   fail "$name" "indicator $* exited non-zero: $(head -c 300 "$WORK/stderr")"
   return 1
 }
-# refuses NAME ARGS...: the indicator must exit non-zero with a message.
+# refuses NAME ARGS...: the indicator must refuse its arguments: exit code 2
+# (a usage error), a message naming what is wrong on stderr, and no
+# sanitizer report (a crash exits non-zero too, and must not pass).
 refuses() {
-  local name=$1
+  local name=$1 rc
   shift
-  if bh indicator "$@" >/dev/null; then fail "$name" "indicator $* exited 0"
-  elif [[ -s "$WORK/stderr" ]]; then ok "$name"
-  else fail "$name" "no message on stderr"; fi
+  bh indicator "$@" >/dev/null
+  rc=$?
+  if [[ $rc -ne 2 ]]; then fail "$name" "indicator $* exited $rc, not 2: $(head -c 300 "$WORK/stderr")"
+  elif grep -qE 'Sanitizer|runtime error' "$WORK/stderr"; then fail "$name" "sanitizer report: $(head -c 300 "$WORK/stderr")"
+  elif [[ ! -s "$WORK/stderr" ]]; then fail "$name" "no message on stderr"
+  else ok "$name"; fi
 }
 # check_recount NAME FILE [KEY...]
 check_recount() {

@@ -31,14 +31,19 @@ TEST(kinds_match_schema) {
   CHECK_INT(n, 21);
   for (int i = 0; i < n; i++) {
     const kind *k = &kinds[i];
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT name, type, hidden FROM pragma_table_xinfo('%s')", k->name);
-    sqlite3_stmt *st;
-    REQUIRE(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK);
-    int seen[KIND_FIELDS_MAX] = {0}, columns = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      const char *name = (const char *)sqlite3_column_text(st, 0);
-      const char *type = (const char *)sqlite3_column_text(st, 1);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT x.name, x.type, x.\"notnull\", f.\"table\" FROM pragma_table_xinfo('%s') x "
+             "LEFT JOIN pragma_foreign_key_list('%s') f ON f.\"from\" = x.name",
+             k->name, k->name);
+    stmt *st;
+    REQUIRE(store_prepare(s, sql, &st, NULL) == 0);
+    int seen[KIND_FIELDS_MAX] = {0}, columns = 0, step;
+    while ((step = stmt_step(st, NULL)) == STMT_ROW) {
+      const char *name = stmt_text(st, 0);
+      const char *type = stmt_text(st, 1);
+      int notnull = (int)stmt_int(st, 2);
+      const char *refers = stmt_text(st, 3);
       columns++;
       const char *fname = name[0] == '_' ? name + 1 : name;
       int fi = kind_field_index(k, fname);
@@ -48,14 +53,31 @@ TEST(kinds_match_schema) {
         test_failures++;
         continue;
       }
+      const field *f = &k->fields[fi];
       seen[fi] = 1;
-      if (strcmp(type, field_sql_type(&k->fields[fi])) != 0) {
+      if (strcmp(type, field_sql_type(f)) != 0) {
         fprintf(stderr, "  %s.%s: column type %s, field type %s\n", k->name, name, type,
-                field_sql_type(&k->fields[fi]));
+                field_sql_type(f));
+        test_failures++;
+      }
+      /* A required column is NOT NULL in the table (derived and defaulted
+       * ones are computed), and only those. */
+      int required = (f->flags & F_REQUIRED) && !(f->flags & (F_DERIVED | F_DEFAULTED)) && name[0] != '_';
+      if (required != notnull) {
+        fprintf(stderr, "  %s.%s: NOT NULL is %d, the field is %srequired\n", k->name, name, notnull,
+                required ? "" : "not ");
+        test_failures++;
+      }
+      /* A reference or a place column is a foreign key to its kind's table. */
+      const char *target = f->type == FT_REF ? f->arg : f->type == FT_PLACE ? "places" : NULL;
+      if ((target == NULL) != (refers == NULL) || (target && strcmp(target, refers) != 0)) {
+        fprintf(stderr, "  %s.%s: REFERENCES %s, the field refers to %s\n", k->name, name,
+                refers ? refers : "nothing", target ? target : "nothing");
         test_failures++;
       }
     }
-    sqlite3_finalize(st);
+    CHECK_INT(step, STMT_DONE);
+    stmt_finalize(st);
     CHECK(columns > 0);
     for (int f = 0; f < k->nfields; f++)
       if (!seen[f]) {

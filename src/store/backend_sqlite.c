@@ -1,0 +1,416 @@
+/* backend_sqlite.c: the SQLite backend of the storage seam: a file opened
+ * in WAL mode with foreign keys on, SQLite's result codes mapped onto
+ * bluehelm's error codes, a deadline by progress handler, online backup
+ * and the integrity pragmas. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "store/backend.h"
+
+typedef struct lite {
+  sqlite3 *db;
+  struct timespec deadline; /* tv_sec 0: none */
+} lite;
+
+typedef struct lite_stmt {
+  sqlite3_stmt *st;
+  int readonly;
+  int inserted;
+  long changes;
+} lite_stmt;
+
+static sqlite3 *db_of(store *s) { return ((lite *)s->conn)->db; }
+
+/* Maps an SQLite result (extended codes on) to a bluehelm error in e. */
+static int map_error(store *s, int rc, const char *what, err *e) {
+  sqlite3 *db = s->conn ? db_of(s) : NULL;
+  const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return err_set(e, ERR_BUSY, "the database is busy with another write; try again shortly");
+  case SQLITE_READONLY:
+    return err_set(e, ERR_READONLY, "the database is read-only (%s)", s->path);
+  case SQLITE_FULL:
+    return err_set(e, ERR_FULL, "the disk holding %s is full: nothing was stored", s->path);
+  case SQLITE_INTERRUPT:
+    return err_set(e, ERR_TIMEOUT, "the query took longer than its time budget and was stopped");
+  case SQLITE_CONSTRAINT:
+    if (rc == SQLITE_CONSTRAINT_NOTNULL)
+      return err_set(e, ERR_VALIDATION, "a required value is missing (%s)", msg);
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+      return err_set(e, ERR_VALIDATION, "a reference names a record that does not exist");
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return err_set(e, ERR_CONFLICT, "a record with that key already exists (%s)", msg);
+    return err_set(e, ERR_DB, "%s: %s", what, msg);
+  case SQLITE_IOERR:
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+  case SQLITE_CANTOPEN:
+    return err_set(e, ERR_IO, "%s: %s (%s)", what, msg, s->path);
+  default:
+    return err_set(e, ERR_DB, "%s: %s", what, msg);
+  }
+}
+
+static int past_deadline(void *p) {
+  const struct timespec *d = p;
+  if (!d->tv_sec) return 0;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec > d->tv_sec || (now.tv_sec == d->tv_sec && now.tv_nsec >= d->tv_nsec);
+}
+
+static int lite_exec(store *s, const char *sql, err *e) {
+  int rc = sqlite3_exec(db_of(s), sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? 0 : map_error(s, sqlite3_extended_errcode(db_of(s)), "database", e);
+}
+
+static int lite_open(store *s, const char *path, int flags, err *e) {
+  struct stat sb;
+  int exists = stat(path, &sb) == 0 && sb.st_size > 0;
+  if (!exists && !(flags & STORE_CREATE))
+    return err_set(e, ERR_NOT_FOUND,
+                   "no database at %s: create one with `bluehelm init` or give --db PATH", path);
+  if (exists && (flags & STORE_MUST_BE_NEW))
+    return err_set(e, ERR_CONFLICT, "%s already exists: remove it first or choose another --db", path);
+  lite *l = xcalloc(1, sizeof *l);
+  s->conn = l;
+  int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path, &l->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    err_set(e, ERR_IO, "cannot open %s: %s", path, l->db ? sqlite3_errmsg(l->db) : "out of memory");
+    sqlite3_close_v2(l->db);
+    free(l);
+    s->conn = NULL;
+    return ERR_IO;
+  }
+  sqlite3_busy_timeout(l->db, s->busy_ms);
+  sqlite3_extended_result_codes(l->db, 1);
+  sqlite3_progress_handler(l->db, 20000, past_deadline, &l->deadline);
+  const char *pragmas =
+      "PRAGMA foreign_keys = ON;"
+      "PRAGMA synchronous = NORMAL;"
+      "PRAGMA cache_size = -16384;"
+      "PRAGMA temp_store = MEMORY;";
+  if (lite_exec(s, pragmas, e)) goto fail;
+  if (!(flags & STORE_READONLY) && lite_exec(s, "PRAGMA journal_mode = WAL", e)) {
+    /* A read-only file or folder: say so; anything else is not our database. */
+    if (e && e->code != ERR_READONLY)
+      err_set(e, ERR_IO, "%s is not a bluehelm database (%s)", path, e->msg);
+    goto fail;
+  }
+  return 0;
+fail:
+  sqlite3_close_v2(l->db);
+  free(l);
+  s->conn = NULL;
+  return e ? e->code : ERR_IO;
+}
+
+static void lite_close(store *s) {
+  lite *l = s->conn;
+  sqlite3_close_v2(l->db);
+  free(l);
+  s->conn = NULL;
+}
+
+static int lite_version_get(store *s, int *v, err *e) {
+  sqlite3_stmt *st;
+  *v = -1;
+  if (sqlite3_prepare_v2(db_of(s), "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  if (*v < 0) return err_set(e, ERR_IO, "%s is not a bluehelm database: %s", s->path, sqlite3_errmsg(db_of(s)));
+  return 0;
+}
+
+static int lite_version_set(store *s, int v, err *e) {
+  char pragma[64];
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+  return lite_exec(s, pragma, e);
+}
+
+static int lite_begin(store *s, err *e) { return lite_exec(s, "BEGIN IMMEDIATE", e); }
+
+static int lite_commit(store *s, err *e) {
+  int rc = sqlite3_exec(db_of(s), "COMMIT", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) return 0;
+  return map_error(s, sqlite3_extended_errcode(db_of(s)), "commit", e);
+}
+
+static void lite_rollback(store *s) {
+  if (!sqlite3_get_autocommit(db_of(s))) sqlite3_exec(db_of(s), "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int lite_prepare(stmt *st, err *e) {
+  lite_stmt *ls = xcalloc(1, sizeof *ls);
+  int rc = sqlite3_prepare_v2(db_of(st->s), st->sql, -1, &ls->st, NULL);
+  if (rc != SQLITE_OK) {
+    free(ls);
+    return map_error(st->s, sqlite3_extended_errcode(db_of(st->s)), "database", e);
+  }
+  ls->readonly = sqlite3_stmt_readonly(ls->st);
+  st->impl = ls;
+  return 0;
+}
+
+static int lite_step(stmt *st, err *e) {
+  lite_stmt *ls = st->impl;
+  sqlite3 *db = db_of(st->s);
+  if (!ls->readonly) sqlite3_set_last_insert_rowid(db, 0);
+  int rc = sqlite3_step(ls->st);
+  if (rc == SQLITE_ROW) return STMT_ROW;
+  if (rc == SQLITE_DONE) {
+    if (!ls->readonly) {
+      ls->changes = sqlite3_changes(db);
+      ls->inserted = ls->changes > 0 && sqlite3_last_insert_rowid(db) != 0;
+    }
+    return STMT_DONE;
+  }
+  int ext = sqlite3_extended_errcode(db);
+  int code = map_error(st->s, ext ? ext : rc, "database", e);
+  sqlite3_reset(ls->st);
+  return code;
+}
+
+static void lite_reset(stmt *st) { sqlite3_reset(((lite_stmt *)st->impl)->st); }
+
+static void lite_clear(stmt *st) {
+  lite_stmt *ls = st->impl;
+  sqlite3_reset(ls->st);
+  sqlite3_clear_bindings(ls->st);
+}
+
+static void lite_finalize(stmt *st) {
+  lite_stmt *ls = st->impl;
+  sqlite3_finalize(ls->st);
+  free(ls);
+}
+
+static int lite_bind(stmt *st, int i, const store_value *v) {
+  sqlite3_stmt *s = ((lite_stmt *)st->impl)->st;
+  switch (v->type) {
+  case STORE_INT: return sqlite3_bind_int64(s, i, v->i) != SQLITE_OK;
+  case STORE_REAL: return sqlite3_bind_double(s, i, v->d) != SQLITE_OK;
+  case STORE_TEXT: return sqlite3_bind_text(s, i, v->s, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+  default: return sqlite3_bind_null(s, i) != SQLITE_OK;
+  }
+}
+
+static int lite_param(stmt *st, const char *name) {
+  return sqlite3_bind_parameter_index(((lite_stmt *)st->impl)->st, name);
+}
+
+static int lite_columns(stmt *st) { return sqlite3_column_count(((lite_stmt *)st->impl)->st); }
+
+static store_type lite_type(stmt *st, int col) {
+  switch (sqlite3_column_type(((lite_stmt *)st->impl)->st, col)) {
+  case SQLITE_INTEGER: return STORE_INT;
+  case SQLITE_FLOAT: return STORE_REAL;
+  case SQLITE_NULL: return STORE_NULL;
+  default: return STORE_TEXT;
+  }
+}
+
+static const char *lite_text(stmt *st, int col) {
+  return (const char *)sqlite3_column_text(((lite_stmt *)st->impl)->st, col);
+}
+
+static int64_t lite_integer(stmt *st, int col) {
+  return sqlite3_column_int64(((lite_stmt *)st->impl)->st, col);
+}
+
+static double lite_real(stmt *st, int col) {
+  return sqlite3_column_double(((lite_stmt *)st->impl)->st, col);
+}
+
+static long lite_changes(stmt *st) { return ((lite_stmt *)st->impl)->changes; }
+static int lite_inserted(stmt *st) { return ((lite_stmt *)st->impl)->inserted; }
+
+static void lite_set_busy(store *s, int ms) { sqlite3_busy_timeout(db_of(s), ms); }
+
+static void lite_set_deadline(store *s, long ms) {
+  lite *l = s->conn;
+  if (ms <= 0) {
+    l->deadline.tv_sec = 0;
+    return;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &l->deadline);
+  l->deadline.tv_sec += ms / 1000;
+  l->deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (l->deadline.tv_nsec >= 1000000000L) {
+    l->deadline.tv_sec++;
+    l->deadline.tv_nsec -= 1000000000L;
+  }
+}
+
+static int lite_set_cache(store *s, long kib, err *e) {
+  char pragma[64];
+  snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%ld", kib);
+  return lite_exec(s, pragma, e);
+}
+
+static int64_t lite_data_version(store *s) {
+  /* PRAGMA data_version moves when another connection commits; this
+   * connection's own changes are counted apart. */
+  sqlite3_stmt *st;
+  int64_t v = 0;
+  if (sqlite3_prepare_v2(db_of(s), "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  return (v << 32) ^ (int64_t)sqlite3_total_changes64(db_of(s));
+}
+
+typedef struct lite_fn {
+  store_fn fn;
+  void *ud;
+} lite_fn;
+
+#define FN_ARGS_MAX 8
+
+static void lite_call(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  const lite_fn *f = sqlite3_user_data(ctx);
+  store_value args[FN_ARGS_MAX];
+  if (argc > FN_ARGS_MAX) {
+    sqlite3_result_error(ctx, "too many arguments", -1);
+    return;
+  }
+  for (int i = 0; i < argc; i++) {
+    memset(&args[i], 0, sizeof args[i]);
+    switch (sqlite3_value_type(argv[i])) {
+    case SQLITE_NULL: args[i].type = STORE_NULL; break;
+    case SQLITE_INTEGER:
+      args[i].type = STORE_INT;
+      args[i].i = sqlite3_value_int64(argv[i]);
+      args[i].d = (double)args[i].i;
+      break;
+    case SQLITE_FLOAT:
+      args[i].type = STORE_REAL;
+      args[i].d = sqlite3_value_double(argv[i]);
+      break;
+    default:
+      args[i].type = STORE_TEXT;
+      args[i].s = (const char *)sqlite3_value_text(argv[i]);
+      args[i].d = sqlite3_value_double(argv[i]);
+      break;
+    }
+  }
+  store_value out = {.type = STORE_NULL};
+  char tmp[1024];
+  if (f->fn(f->ud, argc, args, &out, tmp, sizeof tmp) < 0) {
+    sqlite3_result_error(ctx, "function failed", -1);
+    return;
+  }
+  switch (out.type) {
+  case STORE_INT: sqlite3_result_int64(ctx, out.i); break;
+  case STORE_REAL: sqlite3_result_double(ctx, out.d); break;
+  case STORE_TEXT: sqlite3_result_text(ctx, out.s, -1, SQLITE_TRANSIENT); break;
+  default: sqlite3_result_null(ctx); break;
+  }
+}
+
+static int lite_function(store *s, const char *name, int nargs, int det, store_fn fn, void *ud,
+                         err *e) {
+  lite_fn *f = xmalloc(sizeof *f);
+  f->fn = fn;
+  f->ud = ud;
+  int flags = SQLITE_UTF8 | (det ? SQLITE_DETERMINISTIC : 0);
+  if (sqlite3_create_function_v2(db_of(s), name, nargs, flags, f, lite_call, NULL, NULL, free) !=
+      SQLITE_OK)
+    return map_error(s, sqlite3_extended_errcode(db_of(s)), "registering functions", e);
+  return 0;
+}
+
+static int lite_backup(store *s, const char *dest, err *e) {
+  sqlite3 *dst = NULL;
+  int rc = 0;
+  if (sqlite3_open(dest, &dst) != SQLITE_OK) {
+    rc = err_set(e, ERR_IO, "cannot write %s", dest);
+  } else {
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", db_of(s), "main");
+    if (!b) {
+      rc = err_set(e, ERR_IO, "cannot back up to %s: %s", dest, sqlite3_errmsg(dst));
+    } else {
+      /* Copy in steps; a writer in between restarts the copy, so it is
+       * consistent as of one moment. */
+      int step;
+      do {
+        step = sqlite3_backup_step(b, 256);
+        if (step == SQLITE_BUSY || step == SQLITE_LOCKED) sqlite3_sleep(20);
+      } while (step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED);
+      sqlite3_backup_finish(b);
+      if (step != SQLITE_DONE) rc = err_set(e, ERR_IO, "backup failed: %s", sqlite3_errstr(step));
+    }
+  }
+  sqlite3_close(dst);
+  return rc;
+}
+
+/* Counts the rows of a checking pragma that report a problem ("ok" is none). */
+static int count_problems(store *s, const char *sql, long *n, err *e) {
+  sqlite3_stmt *st;
+  *n = 0;
+  if (sqlite3_prepare_v2(db_of(s), sql, -1, &st, NULL) != SQLITE_OK)
+    return map_error(s, sqlite3_extended_errcode(db_of(s)), "check", e);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    if (sqlite3_column_type(st, 0) == SQLITE_TEXT && t && !strcmp(t, "ok")) continue;
+    (*n)++;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : map_error(s, rc, "check", e);
+}
+
+static int lite_check(store *s, long *bad_pages, long *bad_refs, err *e) {
+  int rc = count_problems(s, "PRAGMA integrity_check", bad_pages, e);
+  if (!rc) rc = count_problems(s, "PRAGMA foreign_key_check", bad_refs, e);
+  return rc;
+}
+
+const backend_ops backend_sqlite = {
+    .dialect = STORE_SQLITE,
+    .open = lite_open,
+    .close = lite_close,
+    .exec = lite_exec,
+    .begin = lite_begin,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .version_get = lite_version_get,
+    .version_set = lite_version_set,
+    .schema_dir = "src/store/schema/",
+    .prepare = lite_prepare,
+    .step = lite_step,
+    .reset = lite_reset,
+    .clear = lite_clear,
+    .finalize = lite_finalize,
+    .bind = lite_bind,
+    .param = lite_param,
+    .columns = lite_columns,
+    .type = lite_type,
+    .text = lite_text,
+    .integer = lite_integer,
+    .real = lite_real,
+    .changes = lite_changes,
+    .inserted = lite_inserted,
+    .set_busy = lite_set_busy,
+    .set_deadline = lite_set_deadline,
+    .set_cache = lite_set_cache,
+    .data_version = lite_data_version,
+    .function = lite_function,
+    .backup = lite_backup,
+    .check = lite_check,
+};
+
+/* Until the PostgreSQL backend is built in. */
+const backend_ops *const backend_pg = NULL;

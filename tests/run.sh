@@ -36,15 +36,16 @@ for t in tests/cli/t_*.sh tests/http/t_*.sh tests/browser/t_*.sh; do
   fi
 done
 
-# Each fuzz target for a few seconds (FUZZ_SECONDS, default 4, counted from
-# the end of its start-up: loading the shared database takes 1-3 s more),
-# from its kept corpus (fuzz/corpus/TARGET, read only) into a scratch folder.
-# A crash, a sanitizer report or a failed invariant is a failed check.
+# Each fuzz target for a few seconds (FUZZ_SECONDS, default 3, counted after
+# its start-up: loading the shared database and replaying its kept corpus,
+# fuzz/corpus/TARGET, take 1-4 s more; about 20 s in all on an idle
+# machine), new inputs going to a scratch folder. A crash, a sanitizer
+# report or a failed invariant is a failed check.
 for t in csv json filter template; do
-  echo "== fuzz_$t (${FUZZ_SECONDS:-4} s)"
+  echo "== fuzz_$t (${FUZZ_SECONDS:-3} s)"
   work=$(mktemp -d)
   # shellcheck disable=SC2046 # the options file holds several words
-  if build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-4}" $(cat fuzz/$t.options) \
+  if build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-3}" $(cat fuzz/$t.options) \
        -artifact_prefix="$work/" "$work" "fuzz/corpus/$t" >"$log" 2>&1; then
     passed=$((passed + 1))
   else

@@ -23,9 +23,12 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 
 SRC      := $(sort $(wildcard src/*/*.c))
 LIB_SRC  := $(filter-out src/cli/%,$(SRC))
+# Country names: Debian's iso-codes (scripts/deps.sh build), embedded so
+# that the program needs no outside file at run time (src/core/country.c).
+ISO3166  := /usr/share/iso-codes/json/iso_3166-1.json
 EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
-            data/boundaries/geoboundaries_mli_adm1_simplified.geojson
+            data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166)
 # The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.
 -include web/web.mk
 EMBED    += $(WEB_ASSETS)
@@ -74,6 +77,9 @@ build/asan/unit: $(UNIT_SRC) $(ASAN_LIB) tests/unit/tests.def tests/unit/test.h
 build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+$(ISO3166):
+	@echo "$@ is missing: install Debian's iso-codes (scripts/deps.sh build)" >&2; exit 1
 
 build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
 	@mkdir -p $(dir $@)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh GROUP: installs the Debian packages bluehelm needs that are missing.
 #   build  what `make` and `make run` need
-#   test   build + what `make test` needs (sanitizers, fuzzer, sqlite3 shell)
+#   test   build + what `make test` needs (sanitizers, fuzzer, sqlite3 shell,
+#          setpriv and mount for the fault tests)
 #   bench  test + what the benchmarks compare against
 # As root it runs `apt-get update` once and installs; otherwise it names the
 # missing packages and fails.
@@ -9,8 +10,8 @@ set -euo pipefail
 group=${1:-build}
 
 build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev libmicrohttpd-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs)
-test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs iso-codes)
+test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium util-linux mount)
 bench_pkgs=(hyperfine time wrk nginx)
 
 pkgs=("${build_pkgs[@]}")

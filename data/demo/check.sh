@@ -24,8 +24,9 @@ trap 'rm -f "$schema"' EXIT
 UT='infantry_battalion|combat_convoy_battalion|combat_convoy_company|special_forces|quick_reaction_force|mobile_task_force|formed_police_unit|helicopter_medium_utility|helicopter_armed|engineering|medical|forward_surgical_team|isr_fixed_wing|uas|signals|transport|explosive_ordnance_disposal|other'
 
 # kind  column  required(*|-)  type[:argument]
-# types: id key text list date count int num lat lon bool alpha3 vocab:a|b
-#        ref:KIND reflist:KIND place placelist
+# types: id key text list date datetime count int num lat lon bool alpha3
+#        vocab:a|b ref:KIND reflist:KIND place placelist sector (a sector that
+#        a place or sector area of the dataset uses)
 cat > "$schema" <<EOF
 places place_id * id
 places name * text
@@ -52,6 +53,13 @@ units deployed_strength - count
 units status - vocab:pledged|advance_team|deploying|deployed|rotating|repatriated
 units status_since - date
 units note - text
+unit_changes unit_id * ref:units
+unit_changes date * date
+unit_changes location - place
+unit_changes sector - sector
+unit_changes status - vocab:pledged|advance_team|deploying|deployed|rotating|repatriated
+unit_changes deployed_strength - count
+unit_changes note - text
 equipment equipment_id * id
 equipment unit_id * ref:units
 equipment category * vocab:apc|mpv|truck|helicopter|uav|other
@@ -168,6 +176,20 @@ events attackers - count
 events poc - bool
 events operation_id - ref:operations
 events classification - vocab:unclassified|restricted|confidential
+casevac casevac_id * id
+casevac event_id - ref:events
+casevac place - place
+casevac unit_id - ref:units
+casevac casualties * count
+casevac priority - vocab:urgent|priority|routine
+casevac injured_at * datetime
+casevac requested_at - datetime
+casevac airborne_at - datetime
+casevac resuscitation_at - datetime
+casevac surgery_at - datetime
+casevac asset - vocab:helicopter|fixed_wing|ground
+casevac provider - ref:units
+casevac note - text
 restrictions restriction_id * id
 restrictions kind * vocab:road_blockage|checkpoint|access_denial|protest
 restrictions place * place
@@ -385,6 +407,13 @@ function check_value(kind, file, line, c, v, t,    arg, n, it, i, how, key) {
         return
     }
     if (t == "date") { if (!valid_date(v)) err(file, line, c, "not a valid YYYY-MM-DD date: " v); return }
+    if (t == "datetime") {
+        if (v !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-2][0-9]:[0-5][0-9]$/ || !valid_date(substr(v, 1, 10)) ||
+            substr(v, 12, 2) + 0 > 23)
+            err(file, line, c, "not a valid YYYY-MM-DDTHH:MM date and time: " v)
+        return
+    }
+    if (t == "sector") { if (!(v in sectors)) err(file, line, c, "no place or sector area uses the sector " v); return }
     if (t == "count") { if (v !~ /^[0-9]+$/) err(file, line, c, "not a non-negative integer: " v); return }
     if (t == "int") { if (v !~ /^-?[0-9]+$/) err(file, line, c, "not an integer: " v); return }
     if (t == "num" || t == "lat" || t == "lon") {
@@ -426,6 +455,7 @@ END {
         f = files_seen[k]
         for (r = 1; r <= nrec[k]; r++) {
             if (k == "equipment_status") key = val[k, r, "equipment_id"] SUBSEP val[k, r, "date"]
+            else if (k == "unit_changes") key = val[k, r, "unit_id"] SUBSEP val[k, r, "date"]
             else key = val[k, r, keycol[k]]
             if (key == "" || key == SUBSEP) continue
             if ((k, key) in ids) err(f, rline[k, r], keycol[k], "duplicate id " key " (first on line " ids[k, key] ")")
@@ -439,6 +469,7 @@ END {
                 for (i = 1; i <= n; i++) dsname[fold(it[i])] = 1
             }
             if (k == "sector_areas") { sectors[val[k, r, "sector"]] = 1; areas[fold(key)] = 1 }
+            if (k == "places" && val[k, r, "sector"] != "") sectors[val[k, r, "sector"]] = 1
         }
     }
     # field checks
@@ -484,6 +515,19 @@ END {
                     err(f, L, "end", "ends before it starts")
             if (k == "rotations" && val[k, r, "planned_end"] < val[k, r, "planned_start"])
                 err(f, L, "planned_end", "ends before it starts")
+            if (k == "casevac") {
+                # times never run backwards along the evacuation
+                prev = ""; prevc = ""
+                nt = split("injured_at requested_at airborne_at resuscitation_at surgery_at", tc, " ")
+                for (i = 1; i <= nt; i++) {
+                    v = val[k, r, tc[i]]
+                    if (v == "") continue
+                    if (prev != "" && v < prev) { err(f, L, tc[i], "times run backwards: " tc[i] " " v " is before " prevc " " prev); continue }
+                    prev = v; prevc = tc[i]
+                }
+                if (val[k, r, "place"] == "" && val[k, r, "unit_id"] == "")
+                    err(f, L, "place", "give the place of the casualties, their unit, or both")
+            }
             if (k == "units" && val[k, r, "parent_unit"] != "" && val[k, r, "parent_unit"] == val[k, r, "unit_id"])
                 err(f, L, "parent_unit", "a unit cannot be its own parent")
             if ((k == "places" || k == "units" || k == "operations" || k == "capabilities" || k == "windows") &&

@@ -4,8 +4,11 @@
  * those evaluations: all of them listed, those rated needs_improvement or
  * unsatisfactory counted by area.
  *
- * Keys: from, to (on the evaluation's date); other keys are FILTERs on
- * evaluations (kind=unit_evaluation, unit_id=...). */
+ * Keys: from, to (on the evaluation's date); group_by=contributor adds
+ * by_contributor (count and satisfactory by the evaluated unit's
+ * contributor); other keys are FILTERs on evaluations (kind=unit_evaluation,
+ * unit_id=...). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,9 +97,49 @@ static void write_findings(ind_ctx *c, const finding_row *f, long n) {
   jw_arr_end(c->w);
 }
 
+/* One contributor's line of by_contributor. */
+typedef struct eval_contrib {
+  char *code;
+  long count, satisfactory;
+} eval_contrib;
+
+#define EVAL_CONTRIBUTORS_MAX 512
+
+static int by_code(const void *a, const void *b) {
+  return strcmp(((const eval_contrib *)a)->code, ((const eval_contrib *)b)->code);
+}
+
+/* Counts evaluation id of a unit of contributor code (NULL: "unspecified"). */
+static int count_contributor(ind_ctx *c, eval_contrib *rows, int *n, const char *code, const char *id,
+                             int satisfactory) {
+  if (!code || !*code) code = "unspecified";
+  int i = 0;
+  while (i < *n && strcmp(rows[i].code, code)) i++;
+  if (i == *n) {
+    if (*n == EVAL_CONTRIBUTORS_MAX)
+      return err_set(c->e, ERR_TOO_LARGE, "more than %d contributors", EVAL_CONTRIBUTORS_MAX);
+    rows[(*n)++] = (eval_contrib){arena_strdup(c->a, code), 0, 0};
+  }
+  char fig[160];
+  rows[i].count++;
+  snprintf(fig, sizeof fig, "by_contributor.%s.count", code);
+  ind_prov(c, fig, id);
+  if (satisfactory) {
+    rows[i].satisfactory++;
+    snprintf(fig, sizeof fig, "by_contributor.%s.satisfactory", code);
+    ind_prov(c, fig, id);
+  }
+  return 0;
+}
+
 int ind_evaluations(ind_ctx *c) {
   int from, to, rc;
   if ((rc = ind_from_to(c, &from, &to))) return rc;
+  const char *group_by = ind_get(c, "group_by");
+  if (group_by && strcmp(group_by, "contributor"))
+    return err_set(c->e, ERR_USAGE, "group_by=%.60s: evaluations group by contributor only", group_by);
+  eval_contrib *contrib = group_by ? xmalloc(EVAL_CONTRIBUTORS_MAX * sizeof *contrib) : NULL;
+  int ncontrib = 0;
   filter_set fs;
   stmt *st = NULL;
   eval_row *rows = NULL;
@@ -107,7 +150,8 @@ int ind_evaluations(ind_ctx *c) {
   if ((rc = ind_period_filter(c, &fs, "date", from, to))) goto done;
   rc = query_select(c->s, &fs,
                     "evaluation_id, unit_id, kind, result, strength, "
-                    "(SELECT u.unit_type FROM units u WHERE u.unit_id = evaluations.unit_id)",
+                    "(SELECT u.unit_type FROM units u WHERE u.unit_id = evaluations.unit_id), "
+                    "(SELECT u.contributor FROM units u WHERE u.unit_id = evaluations.unit_id)",
                     "date, evaluation_id", &st, c->e);
   if (rc) goto done;
   long satisfactory = 0;
@@ -140,6 +184,9 @@ int ind_evaluations(ind_ctx *c) {
         (rc = tally_add(c, &by_kind, stmt_text(st, 2), id)) ||
         (rc = tally_add(c, &by_result, result, id)))
       break;
+    if (contrib && (rc = count_contributor(c, contrib, &ncontrib, stmt_text(st, 6), id,
+                                           result && !strcmp(result, "satisfactory"))))
+      break;
   }
   if (!rc && step < 0) rc = step;
   if (rc) goto done;
@@ -170,7 +217,21 @@ int ind_evaluations(ind_ctx *c) {
   if ((rc = read_findings(c, rows, n, &by_area, &findings, &nfindings))) goto done;
   tally_write(c, &by_area, FINDING_AREAS);
   write_findings(c, findings, nfindings);
+  if (contrib) {
+    if (ncontrib > 1) qsort(contrib, (size_t)ncontrib, sizeof *contrib, by_code);
+    jw_key(c->w, "by_contributor");
+    jw_obj(c->w);
+    for (int i = 0; i < ncontrib; i++) {
+      jw_key(c->w, contrib[i].code);
+      jw_obj(c->w);
+      jw_kint(c->w, "count", contrib[i].count);
+      jw_kint(c->w, "satisfactory", contrib[i].satisfactory);
+      jw_obj_end(c->w);
+    }
+    jw_obj_end(c->w);
+  }
 done:
+  free(contrib);
   stmt_finalize(st);
   free(rows);
   free(findings);

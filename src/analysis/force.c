@@ -1,18 +1,23 @@
-/* force.c: the current state of the force: the `capability-gaps` indicator
- * (capabilities still missing, pledged or on their way) and the `deployment`
- * indicator (every unit's deployment status and strength, and the units held
- * at advance-team strength). Neither takes a date: they read the records as
- * they stand. Keys other than their own are FILTERs on capabilities and on
- * units respectively. */
+/* force.c: the state of the force: the `capability-gaps` indicator
+ * (capabilities still missing, pledged or on their way; the records as they
+ * stand) and the `deployment` indicator (every unit's deployment status,
+ * strength, location and sector as of a day, the units held at advance-team
+ * strength, and with group_by=contributor the units present that day by
+ * contributor); and the `unit-positions` indicator (where each unit was on a
+ * day, with its place's coordinates, for the map). Keys other than their own
+ * are FILTERs on capabilities and on units (their values as of the day). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/indicator.h"
 #include "analysis/tally.h"
+#include "core/date.h"
 #include "model/kind.h"
+#include "model/kinds/vocab.h"
 #include "model/query.h"
+#include "model/unit.h"
 
-#define UNIT_STATUSES "pledged|advance_team|deploying|deployed|rotating|repatriated"
 
 static const char *const cap_lists[][2] = {
     {"gap", "gaps"}, {"pledged", "pledged"}, {"deploying", "deploying"}, {"deployed", "deployed"}};
@@ -80,20 +85,137 @@ typedef struct advance_row {
   int has_strength;
 } advance_row;
 
+/* One contributor's line of by_contributor. */
+typedef struct contrib_row {
+  char *code; /* "unspecified" for units without one */
+  long units;
+  long long authorized, deployed;
+} contrib_row;
+
+#define CONTRIBUTORS_MAX 512
+#define PRESENT_STATUSES "advance_team|deploying|deployed|rotating"
+
+static int by_code(const void *a, const void *b) {
+  return strcmp(((const contrib_row *)a)->code, ((const contrib_row *)b)->code);
+}
+
+/* Counts a unit present on the day into its contributor's row. */
+static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, stmt *st, const char *id) {
+  const char *code = stmt_text(st, 5);
+  if (!code || !*code) code = "unspecified";
+  int i = 0;
+  while (i < *n && strcmp(rows[i].code, code)) i++;
+  if (i == *n) {
+    if (*n == CONTRIBUTORS_MAX)
+      return err_set(c->e, ERR_TOO_LARGE, "more than %d contributors", CONTRIBUTORS_MAX);
+    rows[i] = (contrib_row){arena_strdup(c->a, code), 0, 0, 0};
+    (*n)++;
+  }
+  char fig[160];
+  rows[i].units++;
+  snprintf(fig, sizeof fig, "by_contributor.%s.units", code);
+  ind_prov(c, fig, id);
+  if (!stmt_is_null(st, 3)) {
+    rows[i].authorized += stmt_int(st, 3);
+    snprintf(fig, sizeof fig, "by_contributor.%s.authorized_strength", code);
+    ind_prov(c, fig, id);
+  }
+  if (!stmt_is_null(st, 2)) {
+    rows[i].deployed += stmt_int(st, 2);
+    snprintf(fig, sizeof fig, "by_contributor.%s.deployed_strength", code);
+    ind_prov(c, fig, id);
+  }
+  return 0;
+}
+
+/* Prepares into *st the SELECT of columns (of the view unit_states) for
+ * every unit as it stood on day as_of (unit.h) that matches fs, whose
+ * FILTERs read those values too; in unit_id order. Returns 0 or ERR_DB. */
+static int units_as_of(ind_ctx *c, int as_of, filter_set *fs, const char *columns, stmt **st) {
+  buf sql;
+  buf_init(&sql, 0);
+  buf_printf(&sql,
+             "SELECT %s FROM (SELECT * FROM unit_states u WHERE " UNIT_STATE_ON("u", "?") ") AS units "
+             "WHERE %s ORDER BY unit_id",
+             columns, filter_where(fs));
+  int rc = store_prepare(c->s, buf_cstr(&sql), st, c->e);
+  buf_free(&sql);
+  if (rc) return rc;
+  char day[11];
+  date_format(as_of, day);
+  stmt_bind_text(*st, 1, day);
+  stmt_bind_text(*st, 2, day);
+  filter_bind_all(fs, *st, 3);
+  return 0;
+}
+
+int ind_unit_positions(ind_ctx *c) {
+  int as_of;
+  int rc = ind_date(c, "as_of", date_today(), &as_of);
+  if (rc < 0) return rc;
+  filter_set fs;
+  stmt *st = NULL;
+  if ((rc = ind_filters(c, kind_find("units"), &fs))) goto done;
+  rc = units_as_of(c, as_of, &fs,
+                   "unit_id, name, unit_type, contributor, status, status_since, deployed_strength, location, "
+                   "sector, (SELECT latitude FROM places p WHERE p.place_id = units.location), "
+                   "(SELECT longitude FROM places p WHERE p.place_id = units.location)",
+                   &st);
+  if (rc) goto done;
+  jw_key(c->w, "as_of");
+  ind_date_json(c, as_of);
+  ind_prov_figure(c, "units");
+  jw_key(c->w, "units");
+  jw_arr(c->w);
+  static const char *const text_cols[] = {"unit_id", "name", "unit_type", "contributor", "status", "since"};
+  int step;
+  while ((step = stmt_step(st, c->e)) == STMT_ROW) {
+    ind_prov(c, "units", stmt_text(st, 0));
+    jw_obj(c->w);
+    for (int i = 0; i < 6; i++) jw_kstr(c->w, text_cols[i], stmt_text(st, i));
+    jw_key(c->w, "deployed_strength");
+    json_int_or_null(c->w, st, 6);
+    jw_kstr(c->w, "location", stmt_text(st, 7));
+    jw_kstr(c->w, "sector", stmt_text(st, 8));
+    for (int i = 0; i < 2; i++) {
+      jw_key(c->w, i ? "longitude" : "latitude");
+      if (stmt_is_null(st, 9 + i)) jw_null(c->w);
+      else jw_real(c->w, stmt_double(st, 9 + i));
+    }
+    jw_obj_end(c->w);
+  }
+  jw_arr_end(c->w);
+  if (step < 0) rc = step;
+done:
+  stmt_finalize(st);
+  filter_free(&fs);
+  return rc;
+}
+
 int ind_deployment(ind_ctx *c) {
   filter_set fs;
   stmt *st = NULL;
   advance_row *adv = NULL;
+  contrib_row *contrib = NULL;
+  int ncontrib = 0;
   long nadv = 0, cap = 0;
-  int rc = ind_filters(c, kind_find("units"), &fs);
+  int as_of;
+  int rc = ind_date(c, "as_of", date_today(), &as_of);
+  if (rc < 0) return rc;
+  const char *group_by = ind_get(c, "group_by");
+  if (group_by && strcmp(group_by, "contributor"))
+    return err_set(c->e, ERR_USAGE, "group_by=%.60s: deployment groups by contributor only", group_by);
+  rc = ind_filters(c, kind_find("units"), &fs);
   if (rc) goto done;
-  rc = query_select(c->s, &fs,
-                    "unit_id, status, deployed_strength, authorized_strength, status_since",
-                    "unit_id", &st, c->e);
+  rc = units_as_of(c, as_of, &fs,
+                   "unit_id, status, deployed_strength, authorized_strength, status_since, contributor", &st);
   if (rc) goto done;
+  if (group_by) contrib = xmalloc(CONTRIBUTORS_MAX * sizeof *contrib);
   tally by_status;
   tally_init(&by_status, "by_status");
   long long deployed = 0, authorized = 0;
+  jw_key(c->w, "as_of");
+  ind_date_json(c, as_of);
   ind_prov_figure(c, "units");
   ind_prov_figure(c, "advance_team");
   ind_prov_figure(c, "deployed_strength_total");
@@ -124,6 +246,9 @@ int ind_deployment(ind_ctx *c) {
       ind_prov(c, "authorized_strength_total", id);
     }
     if ((rc = tally_add(c, &by_status, status, id))) break;
+    if (contrib && status && vocab_has(PRESENT_STATUSES, status, strlen(status)) &&
+        (rc = count_contributor(c, contrib, &ncontrib, st, id)))
+      break;
     if (status && !strcmp(status, "advance_team")) {
       if (nadv == cap) {
         cap = cap ? cap * 2 : 16;
@@ -155,8 +280,24 @@ int ind_deployment(ind_ctx *c) {
   tally_write(c, &by_status, UNIT_STATUSES);
   jw_kint(c->w, "deployed_strength_total", deployed);
   jw_kint(c->w, "authorized_strength_total", authorized);
+  if (contrib) {
+    /* Codes in ascending order ("unspecified", lower case, comes last). */
+    if (ncontrib > 1) qsort(contrib, (size_t)ncontrib, sizeof *contrib, by_code);
+    jw_key(c->w, "by_contributor");
+    jw_obj(c->w);
+    for (int i = 0; i < ncontrib; i++) {
+      jw_key(c->w, contrib[i].code);
+      jw_obj(c->w);
+      jw_kint(c->w, "units", contrib[i].units);
+      jw_kint(c->w, "authorized_strength", contrib[i].authorized);
+      jw_kint(c->w, "deployed_strength", contrib[i].deployed);
+      jw_obj_end(c->w);
+    }
+    jw_obj_end(c->w);
+  }
 done:
   free(adv);
+  free(contrib);
   stmt_finalize(st);
   filter_free(&fs);
   return rc;

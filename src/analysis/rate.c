@@ -85,7 +85,7 @@ int ind_rate(ind_ctx *c) {
     const char *id = stmt_text(st, 0);
     const char *ds = stmt_text(st, 1);
     int d;
-    if (!ds || date_parse_iso(ds, &d) || d < from || d > to) continue;
+    if (!ds || date_parse_day(ds, &d) || d < from || d > to) continue;
     if (d < split) {
       /* block 0 is the earliest of the N weeks before the split day */
       before[(d - from) / 7]++;

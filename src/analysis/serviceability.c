@@ -6,10 +6,11 @@
  * of the row that began their current unserviceable spell.
  *
  * Keys: as_of (default today); units=ID,... (those units and all their
- * sub-units), unit_type= and location= (the holding unit's location or a
- * place inside it); group_by=COL,... (the same figures for each group of
- * items whose holding units share those columns); other keys are FILTERs on
- * equipment.
+ * sub-units), unit_type=, contributor= (empty: units without one) and
+ * location= (the holding unit's location on as_of, or a place inside it); group_by=COL,... (the same figures for each
+ * group of items whose holding units share those columns, the units' values
+ * on as_of: group_by=contributor gives the contributor table); other keys
+ * are FILTERs on equipment. A unit's values on a day follow unit.h.
  *
  * One SQL statement: the matching items, and for each one index seek on
  * UNIQUE (equipment_id, date) for its latest row on or before as_of. */
@@ -23,6 +24,7 @@
 #include "model/kind.h"
 #include "model/place.h"
 #include "model/query.h"
+#include "model/unit.h"
 
 #define SVC_UNITS_MAX 256   /* ids in units= */
 #define SVC_GROUP_COLS 4    /* columns in group_by= */
@@ -162,8 +164,10 @@ int ind_serviceability(ind_ctx *c) {
   rc = 0;
   const char *units = ind_get(c, "units");
   const char *unit_type = ind_get(c, "unit_type");
+  const char *contributor = ind_get(c, "contributor");
   const char *location = ind_get(c, "location");
   const char *group_by = ind_get(c, "group_by");
+  int by_unit = unit_type || location || contributor;
   char *unit_ids[SVC_UNITS_MAX];
   const char *gcols[SVC_GROUP_COLS];
   int nunits = 0, ncols = 0;
@@ -185,6 +189,9 @@ int ind_serviceability(ind_ctx *c) {
   }
   if (unit_type && (rc = filter_add_op(&ufs, c->s, "unit_type", "=", unit_type, c->a, c->e)))
     goto done;
+  /* contributor= (empty: the units without one) */
+  if (contributor && (rc = filter_add_op(&ufs, c->s, "contributor", "=", contributor, c->a, c->e)))
+    goto done;
   if (location) {
     place_match m;
     int found = place_resolve(c->s, location, &m, c->a, c->e);
@@ -201,11 +208,16 @@ int ind_serviceability(ind_ctx *c) {
   filter_free(&fs);
   if ((rc = ind_filters(c, kind_find("equipment"), &fs))) goto done;
 
+  /* The holding unit's type, location and group columns as of as_of (the
+   * view unit_states; unit.h). */
   buf_puts(&sql, "SELECT x.equipment_id, s.date, s.status, s.cause, " SPELL_START_SQL);
   for (int j = 0; j < ncols; j++) buf_printf(&sql, ", u.\"%s\"", gcols[j]);
   buf_printf(&sql, " FROM (SELECT equipment_id, unit_id FROM equipment WHERE %s", filter_where(&fs));
-  if (unit_type || location)
-    buf_printf(&sql, " AND unit_id IN (SELECT unit_id FROM units WHERE %s)", filter_where(&ufs));
+  if (by_unit)
+    buf_printf(&sql,
+               " AND unit_id IN (SELECT unit_id FROM unit_states AS units WHERE " UNIT_STATE_ON("units", "?")
+               " AND %s)",
+               filter_where(&ufs));
   if (nunits) {
     buf_puts(&sql,
              " AND unit_id IN (WITH RECURSIVE _sub(id) AS (SELECT unit_id FROM units WHERE "
@@ -218,16 +230,25 @@ int ind_serviceability(ind_ctx *c) {
   buf_puts(&sql,
            ") x LEFT JOIN equipment_status s ON s.rowid = (SELECT l.rowid FROM equipment_status l "
            "WHERE l.equipment_id = x.equipment_id AND l.date <= ? ORDER BY l.date DESC LIMIT 1)");
-  if (ncols) buf_puts(&sql, " LEFT JOIN units u ON u.unit_id = x.unit_id");
+  if (ncols) buf_puts(&sql, " LEFT JOIN unit_states u ON u.unit_id = x.unit_id AND " UNIT_STATE_ON("u", "?"));
   buf_puts(&sql, " ORDER BY ");
   for (int j = 0; j < ncols; j++) buf_printf(&sql, "u.\"%s\" IS NULL, u.\"%s\", ", gcols[j], gcols[j]);
   buf_puts(&sql, "x.equipment_id");
   if ((rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e))) goto done;
-  int next = filter_bind_all(&fs, st, 1);
-  if (unit_type || location) next = filter_bind_all(&ufs, st, next);
-  for (int i = 0; i < nunits; i++) stmt_bind_text(st, next++, unit_ids[i]);
   char as_of_text[11];
-  stmt_bind_text(st, next, date_format(as_of, as_of_text));
+  date_format(as_of, as_of_text);
+  int next = filter_bind_all(&fs, st, 1);
+  if (by_unit) {
+    stmt_bind_text(st, next++, as_of_text);
+    stmt_bind_text(st, next++, as_of_text);
+    next = filter_bind_all(&ufs, st, next);
+  }
+  for (int i = 0; i < nunits; i++) stmt_bind_text(st, next++, unit_ids[i]);
+  stmt_bind_text(st, next++, as_of_text);
+  if (ncols) {
+    stmt_bind_text(st, next++, as_of_text);
+    stmt_bind_text(st, next++, as_of_text);
+  }
 
   long written_off = 0, no_status = 0;
   svc_counts all;

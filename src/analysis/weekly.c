@@ -46,7 +46,8 @@ int ind_weekly(ind_ctx *c) {
   int step;
   while ((step = stmt_step(st, c->e)) == STMT_ROW) {
     int day;
-    if (date_parse_iso(stmt_text(st, 1), &day)) continue;
+    const char *ds = stmt_text(st, 1);
+    if (!ds || date_parse_day(ds, &day)) continue;
     int w = (day - from) / 7;
     if (w < 0 || w >= weeks) continue;
     const char *v = stmt_is_null(st, 2) ? "unspecified" : stmt_text(st, 2);

@@ -33,6 +33,10 @@ const cli_command *cli_commands(int *n);
  * functions attached. Returns 0 or an ERR_* code with c->e filled. */
 int cli_open(cli *c, store **out, int flags);
 
+/* cli_actor: who runs the command, for the audit trail: "local:LOGIN"
+ * ($USER, else "local:unknown"); lives in c's arena. */
+const char *cli_actor(cli *c);
+
 /* cli_set_output: sends results to path (for -o FILE); 0 or ERR_IO. */
 int cli_set_output(cli *c, const char *path);
 

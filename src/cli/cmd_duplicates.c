@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/jw.h"
 #include "core/str.h"
+#include "store/audit.h"
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -191,6 +192,21 @@ static int decide(cli *c, int argc, char **argv) {
   rc = store_begin(s, &c->e);
   if (!rc) {
     rc = duplicates_decide(s, pos[0], pos[1], pos[2], note, &c->e);
+    if (!rc) { /* in the audit trail, as every write */
+      buf after;
+      buf_init(&after, 0);
+      jw w;
+      jw_init(&w, &after, 0);
+      jw_obj(&w);
+      jw_kstr(&w, "event_a", pos[0]);
+      jw_kstr(&w, "event_b", pos[1]);
+      jw_kstr(&w, "decision", pos[2]);
+      jw_kstr(&w, "note", note);
+      jw_obj_end(&w);
+      rc = audit_append(s, cli_actor(c), "duplicate_decision", "events",
+                        arena_printf(&c->a, "%s/%s", pos[0], pos[1]), NULL, buf_cstr(&after), &c->e);
+      buf_free(&after);
+    }
     if (!rc) rc = store_commit(s, &c->e);
     if (rc) store_rollback(s);
   }

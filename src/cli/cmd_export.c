@@ -1,4 +1,6 @@
-/* cmd_export.c: `bluehelm export KIND [FILTER...]` and `export --all DIR`. */
+/* cmd_export.c: `bluehelm export KIND [FILTER...] [--raw]` (CSV for
+ * spreadsheets unless --raw) and `export --all DIR` (always raw: a dataset
+ * folder for import). */
 #include <string.h>
 
 #include "cli/cli.h"
@@ -7,9 +9,11 @@
 int cmd_export(cli *c, int argc, char **argv) {
   const char *all = NULL, *kname = NULL, *fmt = "csv", *outp = NULL;
   const char *filters[256];
-  int nf = 0;
+  int nf = 0, raw = 0;
   for (int i = 0; i < argc; i++) {
-    if (cli_flag(c, argc, argv, &i, "--all", &all)) {
+    if (cli_flag(c, argc, argv, &i, "--raw", NULL)) {
+      raw = 1;
+    } else if (cli_flag(c, argc, argv, &i, "--all", &all)) {
       if (!all) return ERR_USAGE;
     } else if (cli_flag(c, argc, argv, &i, "--format", &fmt)) {
       if (!fmt) return ERR_USAGE;
@@ -25,6 +29,8 @@ int cmd_export(cli *c, int argc, char **argv) {
   }
   export_format format;
   if (export_format_parse(fmt, &format, &c->e)) return ERR_USAGE;
+  if (raw && format != EXPORT_CSV_SHEET) return cli_usage_error(c, "export", "--raw applies to csv");
+  if (raw) format = EXPORT_CSV; /* values as stored: for import and other programs */
   if (all && (kname || nf)) return cli_usage_error(c, "export", "--all takes only a folder");
   if (!all && !kname) return cli_usage_error(c, "export", "which kind?");
   const kind *k = kname ? kind_find(kname) : NULL;

@@ -8,6 +8,7 @@ int cmd_import(cli *c, int argc, char **argv) {
   import_opts o = {0};
   o.progress = 1;
   o.summary = c->out;
+  o.actor = cli_actor(c); /* the import's audit entry */
   const char *path = NULL, *v;
   for (int i = 0; i < argc; i++) {
     if (cli_flag(c, argc, argv, &i, "--kind", &o.kind)) {
@@ -36,6 +37,13 @@ int cmd_import(cli *c, int argc, char **argv) {
   err_list_init(&errs, IMPORT_ERRORS_MAX);
   rc = import_path(s, path, &o, &errs);
   char line[800];
+  if (store_fault(rc) && errs.n == 1) {
+    /* A full disk, a read-only database...: that alone, said once. */
+    c->e = errs.items[0];
+    err_list_free(&errs);
+    store_close(s);
+    return rc;
+  }
   for (int i = 0; i < errs.n; i++) fprintf(stderr, "%s\n", err_format(&errs.items[i], line, sizeof line));
   if (errs.total > errs.n)
     fprintf(stderr, "... %ld more problems not shown\n", errs.total - errs.n);

@@ -48,6 +48,8 @@ static const struct {
     {"benchmarks", "benchmark_id|phase|title|status|due"},
     {"programmes", "programme_id|name|partners|places|start|end|status"},
     {"meetings", "meeting_id|forum|date|participants|topics"},
+    {"unit_changes", "unit_id|date|location|sector|status|deployed_strength|note"},
+    {"casevac", "casevac_id|injured_at|place|unit_id|casualties|priority|resuscitation_at|surgery_at"},
 };
 
 typedef struct list_col {

@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "core/str.h"
+#include "store/audit.h"
 #include "web/server.h"
 
 int cmd_serve(cli *c, int argc, char **argv) {
@@ -39,7 +40,19 @@ int cmd_serve(cli *c, int argc, char **argv) {
   store *s;
   int rc = cli_open(c, &s, 0);
   if (rc) return rc;
+  const char *why;
+  if (store_readonly(s, &why)) {
+    fprintf(stderr, "bluehelm: %s is read-only (%s): serving reads; writes answer 503 read_only\n",
+            c->db_path, why);
+  } else if (!(rc = store_begin(s, &c->e))) {
+    /* The audit key, made now if the database has none, must fit its trail:
+     * better refuse to start than every write. */
+    rc = audit_key_load(s, 1, &c->e);
+    if (!rc) rc = store_commit(s, &c->e);
+    if (rc) store_rollback(s);
+  }
   store_close(s);
+  if (rc) return rc;
   FILE *logf = NULL;
   if (logp) {
     logf = fopen(logp, "a");

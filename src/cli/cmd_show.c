@@ -3,7 +3,7 @@
  * kind may be given in the singular (`show operation op-seka`). A kind with
  * a two-column identity (equipment_status) shows every row of that id.
  * Operations get a richer page: their activities (with places and units),
- * their units (type, strength, status), their places, and the events linked
+ * their units (type, strength, status and place as of --as-of), their places, and the events linked
  * to them (events.operation_id) or within --km (default 25) of their places
  * during their period (up to --as-of, default today, while ongoing). */
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "core/date.h"
 #include "core/str.h"
 #include "model/query.h"
+#include "model/unit.h"
 
 #define SHOW_LIST_MAX 256
 
@@ -163,7 +164,8 @@ static int show_activities(cli *c, store *s, const char *opid, const char **unit
   return 0;
 }
 
-static int show_units(cli *c, store *s, const char **units, int nunits, int nown) {
+/* The operation's units as they stood on as_of (unit.h). */
+static int show_units(cli *c, store *s, const char **units, int nunits, int nown, int as_of) {
   if (!nunits) {
     fputs("\nUnits: none recorded\n", c->out);
     return 0;
@@ -172,12 +174,16 @@ static int show_units(cli *c, store *s, const char **units, int nunits, int nown
   stmt *st;
   int rc = store_prepare(s,
                          "SELECT name, unit_type, contributor, deployed_strength, authorized_strength, "
-                         "status, location FROM units WHERE unit_id = ?",
+                         "status, location FROM unit_states u WHERE u.unit_id = ?1 AND "
+                         UNIT_STATE_ON("u", "?2"),
                          &st, &c->e);
   if (rc) return rc;
+  char day[11];
+  date_format(as_of, day);
   for (int i = 0; i < nunits; i++) {
     stmt_reset(st);
     stmt_bind_text(st, 1, units[i]);
+    stmt_bind_text(st, 2, day);
     if ((rc = stmt_step(st, &c->e)) < 0) break;
     if (rc != STMT_ROW) {
       fprintf(c->out, "  %-16s (not found)\n", units[i]);
@@ -254,7 +260,7 @@ static int show_operation(cli *c, store *s, const record *r, double km, int as_o
   const char *places = plist->set ? arena_strdup(&c->a, plist->s) : NULL;
   opid = arena_strdup(&c->a, opid);
   int rc = show_activities(c, s, opid, units, &nunits);
-  if (!rc) rc = show_units(c, s, units, nunits, nown);
+  if (!rc) rc = show_units(c, s, units, nunits, nown, as_of);
   if (!rc) rc = show_places(c, s, places);
   if (!rc) rc = show_events(c, s, opid, km, as_of);
   return rc;

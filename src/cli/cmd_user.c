@@ -6,10 +6,7 @@
 #include "web/auth.h"
 
 /* Who did it, for the audit trail: the operating-system user at the console. */
-static const char *actor(cli *c) {
-  const char *u = getenv("USER");
-  return arena_printf(&c->a, "local:%s", u && *u ? u : "unknown");
-}
+static const char *actor(cli *c) { return cli_actor(c); }
 
 static int read_password(cli *c, char *out, size_t cap) {
   if (!fgets(out, (int)cap, stdin)) return err_set(&c->e, ERR_USAGE, "give the password on the first line of standard input");
@@ -62,7 +59,7 @@ int cmd_user(cli *c, int argc, char **argv) {
     if (!rc) fprintf(c->out, "added %s (%s%s%s)\n", name, role_name(r), sector ? ", sector " : "", sector ? sector : "");
   } else if (!strcmp(action, "passwd")) {
     rc = auth_user_passwd(s, actor(c), name, pw, &c->e);
-    if (!rc) fprintf(c->out, "changed the password of %s\n", name);
+    if (!rc) fprintf(c->out, "changed the password of %s and ended their sessions and tokens\n", name);
   } else if (!strcmp(action, "disable")) {
     rc = auth_user_disable(s, actor(c), name, &c->e);
     if (!rc) fprintf(c->out, "disabled %s and revoked their tokens\n", name);

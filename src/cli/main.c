@@ -29,6 +29,11 @@ int cli_open(cli *c, store **out, int flags) {
   return rc;
 }
 
+const char *cli_actor(cli *c) {
+  const char *u = getenv("USER");
+  return arena_printf(&c->a, "local:%s", u && *u ? u : "unknown");
+}
+
 int cli_set_output(cli *c, const char *path) {
   FILE *f = fopen(path, "w");
   if (!f) return err_set(&c->e, ERR_IO, "cannot write %s", path);
@@ -79,11 +84,18 @@ int main(int argc, char **argv) {
       c.db_path = argv[++i];
     } else if (!strncmp(argv[i], "--db=", 5)) {
       c.db_path = argv[i] + 5;
+    } else if ((!strcmp(argv[i], "--audit-key") && i + 1 < argc) || !strncmp(argv[i], "--audit-key=", 12)) {
+      /* The store layer reads the audit key's path from the environment. */
+      const char *v = argv[i][11] == '=' ? argv[i] + 12 : argv[++i];
+      if (setenv("BLUEHELM_AUDIT_KEY", v, 1) != 0) {
+        fprintf(stderr, "bluehelm: cannot set the audit key path\n");
+        return 1;
+      }
     } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       argv[i] = "help";
       break;
     } else {
-      fprintf(stderr, "bluehelm: unknown option %s (global options: --db PATH)\n", argv[i]);
+      fprintf(stderr, "bluehelm: unknown option %s (global options: --db PATH, --audit-key FILE)\n", argv[i]);
       return 2;
     }
   }

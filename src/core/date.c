@@ -72,6 +72,24 @@ static int month_from_name(const char *s, size_t n) {
   return 0;
 }
 
+int date_parse_datetime(const char *s, int *days, int *minute) {
+  int hh, mm;
+  if (strlen(s) != 16 || s[10] != 'T' || s[13] != ':') return -1;
+  char day[11];
+  memcpy(day, s, 10);
+  day[10] = 0;
+  if (date_parse_iso(day, days)) return -1;
+  if (digits(s + 11, 2, &hh) || digits(s + 14, 2, &mm) || hh > 23 || mm > 59) return -1;
+  *minute = hh * 60 + mm;
+  return 0;
+}
+
+int date_parse_day(const char *s, int *days) {
+  int minute;
+  if (strlen(s) == 10) return date_parse_iso(s, days);
+  return date_parse_datetime(s, days, &minute);
+}
+
 int date_parse_export(const char *s, int *days) {
   size_t n = strlen(s);
   if (n >= 10 && s[4] == '-' && s[7] == '-') {

@@ -17,6 +17,15 @@ int date_valid_ymd(int y, int m, int d);
  * when the text is not that form or not a real day (2021-02-30). */
 int date_parse_iso(const char *s, int *days);
 
+/* date_parse_datetime: parses exactly "YYYY-MM-DDTHH:MM" (a real day, hours
+ * 00-23, minutes 00-59) into *days and *minute (minutes since midnight);
+ * returns 0, or -1 for any other text (a space for the T, seconds, a zone). */
+int date_parse_datetime(const char *s, int *days, int *minute);
+
+/* date_parse_day: the day of a date ("YYYY-MM-DD") or of a datetime
+ * ("YYYY-MM-DDTHH:MM"), both strict as above. Returns 0 or -1. */
+int date_parse_day(const char *s, int *days);
+
 /* date_parse_export: parses the date forms found in ACLED and UCDP exports:
  * "2020-10-31", "2019-01-01 00:00:00.000", "31 December 2020", "9-May-20"
  * (two-digit years: 69-99 -> 19xx, 00-68 -> 20xx). Returns 0 or -1. */

@@ -10,11 +10,24 @@
 #include "model/recjson.h"
 
 int export_format_parse(const char *name, export_format *out, err *e) {
-  if (!strcmp(name, "csv")) *out = EXPORT_CSV;
+  if (!strcmp(name, "csv")) *out = EXPORT_CSV_SHEET;
   else if (!strcmp(name, "json")) *out = EXPORT_JSON;
   else if (!strcmp(name, "geojson")) *out = EXPORT_GEOJSON;
   else return err_set(e, ERR_USAGE, "unknown export format '%.40s' (csv, json or geojson)", name);
   return 0;
+}
+
+/* Text that a spreadsheet would take for a formula (OWASP: =, +, -, @, tab,
+ * carriage return first). Only text columns: bluehelm writes numbers itself. */
+static int formula_like(const field *f, const char *s, size_t n) {
+  if (!n || !strchr("=+-@\t\r", s[0])) return 0;
+  switch (f->type) {
+    case FT_INT: case FT_COUNT: case FT_REAL: case FT_AREA: case FT_PCT:
+    case FT_LAT: case FT_LON: case FT_DATE: case FT_BOOL:
+      return 0;
+    default:
+      return 1;
+  }
 }
 
 static void csv_cell(buf *out, const char *s, size_t n) {
@@ -53,6 +66,8 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   buf_init(&cell, 0);
   jw w;
   jw_init(&w, &b, 0);
+  int sheet = format == EXPORT_CSV_SHEET;
+  if (sheet) format = EXPORT_CSV;
   if (format == EXPORT_CSV) {
     for (int i = 0; i < k->nfields; i++) buf_printf(&b, "%s%s", i ? "," : "", k->fields[i].name);
     buf_putc(&b, '\n');
@@ -71,6 +86,8 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
       for (int i = 0; i < k->nfields; i++) {
         if (i) buf_putc(&b, ',');
         buf_reset(&cell);
+        if (sheet && r.v[i].set && r.v[i].s && formula_like(&k->fields[i], r.v[i].s, strlen(r.v[i].s)))
+          buf_putc(&cell, '\'');
         field_format(&k->fields[i], &r.v[i], &cell);
         csv_cell(&b, buf_cstr(&cell), cell.len);
       }

@@ -7,9 +7,15 @@
 
 #include "model/filter.h"
 
-typedef enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_GEOJSON } export_format;
+/* EXPORT_CSV writes values as stored (the import layout: it round-trips).
+ * EXPORT_CSV_SHEET is the same CSV for spreadsheets: a text value that
+ * begins with =, +, -, @, a tab or a carriage return gets a leading ' so
+ * that a spreadsheet shows it instead of running it as a formula (OWASP's
+ * CSV injection advice); numbers, dates and yes/no are never changed. */
+typedef enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_GEOJSON, EXPORT_CSV_SHEET } export_format;
 
-/* export_format_parse: "csv", "json" or "geojson" -> *out; 0 or ERR_USAGE. */
+/* export_format_parse: "csv", "json" or "geojson" -> *out (csv gives
+ * EXPORT_CSV_SHEET); 0 or ERR_USAGE. */
 int export_format_parse(const char *name, export_format *out, err *e);
 
 /* export_kind: writes the records of fs->k matching fs to out, in key

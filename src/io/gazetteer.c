@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/embed.h"
+#include "model/sector.h"
 
 #define GAZETTEER_FILE "data/gazetteer/mali_places.tsv"
 #define GAZ_COLS 9
@@ -18,6 +19,7 @@ int gazetteer_load(store *s, long *count, err *e) {
   if (!f) return err_set(e, ERR_INTERNAL, "the gazetteer is not built in");
   const kind *k = kind_find("places");
   writer *w;
+  sector_batch_begin(s); /* one refresh of the events' sectors, at the end */
   int rc = writer_open(&w, s, k, NULL, e);
   if (rc) return rc;
   int idx[GAZ_COLS];
@@ -77,6 +79,8 @@ int gazetteer_load(store *s, long *count, err *e) {
   err_list_free(&errs);
   writer_close(w);
   if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE place_id GLOB 'gn-[0-9]*'", e);
+  int brc = sector_batch_end(s, !rc, e);
+  if (!rc) rc = brc;
   if (count) *count = n;
   return rc;
 }

@@ -2,6 +2,7 @@
 #include "io/import.h"
 
 #include <dirent.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,13 +13,55 @@
 #include "core/hset.h"
 #include "core/str.h"
 #include "io/csv.h"
+#include "core/jw.h"
+#include "store/audit.h"
 #include "model/sector.h"
 
 #define DIR_FILES_MAX 64
 
 typedef struct stats {
   long inserted, updated, unchanged, refused;
+  int fault; /* the storage fault that stopped the file, or 0 */
 } stats;
+
+/* What an import changed, for its one audit entry: a digest of every record
+ * inserted or updated (kind, key and outcome, in order) and the first
+ * IMPORT_AUDIT_IDS updated records by name. Cheap enough for a million rows. */
+#define IMPORT_AUDIT_IDS 1000
+typedef struct trail {
+  crypto_generichash_state h;
+  long changed, listed, more;
+  buf ids; /* JSON strings "kind/id[/id2]", comma-separated */
+} trail;
+
+static void trail_part(trail *t, const char *p, size_t n) {
+  crypto_generichash_update(&t->h, (const unsigned char *)p, n);
+}
+
+static void trail_note(trail *t, const record *r, int outcome) {
+  const kind *k = r->k;
+  trail_part(t, k->name, strlen(k->name));
+  for (int i = 0; i < k->nkey; i++) {
+    trail_part(t, i ? "\x1f" : "\t", 1);
+    trail_part(t, r->v[k->key[i]].s, strlen(r->v[k->key[i]].s));
+  }
+  trail_part(t, outcome == WRITE_INSERTED ? "\tI\n" : "\tU\n", 3);
+  t->changed++;
+  if (outcome != WRITE_UPDATED) return;
+  if (t->listed == IMPORT_AUDIT_IDS) {
+    t->more++;
+    return;
+  }
+  buf name;
+  buf_init(&name, 0);
+  buf_puts(&name, k->name);
+  for (int i = 0; i < k->nkey; i++) buf_printf(&name, "/%s", r->v[k->key[i]].s);
+  jw w;
+  jw_init(&w, &t->ids, 0);
+  if (t->listed++) buf_putc(&t->ids, ',');
+  jw_strn(&w, name.data, name.len);
+  buf_free(&name);
+}
 
 typedef struct file_import {
   store *s;
@@ -26,6 +69,7 @@ typedef struct file_import {
   const import_opts *o;
   err_list *errs;
   pending *pend;
+  trail *trail;
   const char *fname;
   csv_reader *csv;
   char **header;
@@ -36,6 +80,7 @@ typedef struct file_import {
   stats st;
   FILE *skip;
   int failed; /* a bad row was seen: stop writing */
+  int fault;  /* a storage fault (store_fault): stop at once */
   /* progress */
   struct timespec start;
   double last_progress;
@@ -99,6 +144,26 @@ static void raw_row(file_import *fi, buf *out) {
   }
 }
 
+/* A storage fault ends the import: nothing is stored, and the fault alone
+ * is reported (with no row's place: it is not the row's fault). Returns
+ * its code. */
+static int fault(err_list *errs, const err *e) {
+  err f = *e;
+  f.file[0] = 0;
+  f.line = 0;
+  f.field[0] = 0;
+  err_list_free(errs);
+  err_list_add(errs, &f);
+  return f.code;
+}
+
+/* The first storage fault among a row's errors, or NULL. */
+static const err *row_fault(const err_list *row_errs) {
+  for (int i = 0; i < row_errs->n; i++)
+    if (store_fault(row_errs->items[i].code)) return &row_errs->items[i];
+  return NULL;
+}
+
 /* A refused row: to the skip file with its reasons, or to the import's errors. */
 static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
   if (fi->skip) {
@@ -130,6 +195,10 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
   } else if (row_errs->n == 0) {
     err e;
     if (fi->o->authorize && fi->o->authorize(fi->o->ctx, fi->s, r, &e)) {
+      if (store_fault(e.code)) {
+        fi->fault = fault(fi->errs, &e);
+        return;
+      }
       err_at(&e, fi->fname, r->line, "-");
       err_list_add(row_errs, &e);
       refuse(fi, raw, row_errs);
@@ -139,8 +208,17 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
+    if (rc == WRITE_INSERTED || rc == WRITE_UPDATED) trail_note(fi->trail, r, rc);
+    if (rc > 0 && fi->o->written && fi->o->written(fi->o->ctx, fi->s, r, rc, &e)) {
+      /* The row is stored already: the whole import fails, --skip-bad or not. */
+      err_at(&e, fi->fname, r->line, "-");
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+    }
   }
-  if (row_errs->n) refuse(fi, raw, row_errs);
+  const err *f = row_fault(row_errs);
+  if (f) fi->fault = fault(fi->errs, f);
+  else if (row_errs->n) refuse(fi, raw, row_errs);
 }
 
 /* The key of r as one string, for duplicate detection. */
@@ -236,9 +314,15 @@ static void process_row(file_import *fi, arena *row_arena) {
     for (int m = 0; m < fi->layout.nmaps; m++) {
       const source_map *map = &fi->layout.maps[m];
       const field *f = &fi->k->fields[map->field];
-      const char *raw = csv_field(fi->csv, (size_t)map->column, NULL);
+      size_t rawlen;
+      const char *raw = csv_field(fi->csv, (size_t)map->column, &rawlen);
       err e;
-      const char *text = source_transform(map->tx, raw, row_arena, &e);
+      const char *text = NULL;
+      /* A NUL byte would silently cut the value where C strings end. */
+      if (strlen(raw) != rawlen)
+        err_set(&e, ERR_VALIDATION, "a NUL byte (\\0) at byte %zu of the field: remove it", strlen(raw));
+      else
+        text = source_transform(map->tx, raw, row_arena, &e);
       if (!text || field_parse(fi->s, f, text, &r.v[map->field], row_arena, &e)) {
         err_at(&e, fi->fname, line, fi->header[map->column]);
         err_list_add(&row_errs, &e);
@@ -259,7 +343,9 @@ static void process_row(file_import *fi, arena *row_arena) {
   int seen = key_ok && hset_add(&fi->ids, key_hash(&r));
   if (seen && fi->layout.monadic) {
     if (!fi->failed) merge_stored(fi, &r, &row_errs);
-    for (int i = 0; i < row_errs.n; i++) err_list_add(fi->errs, &row_errs.items[i]);
+    const err *f = row_fault(&row_errs);
+    if (f) fi->fault = fault(fi->errs, f);
+    for (int i = 0; !f && i < row_errs.n; i++) err_list_add(fi->errs, &row_errs.items[i]);
     err_list_free(&row_errs);
     return;
   }
@@ -293,7 +379,7 @@ static void process_row(file_import *fi, arena *row_arena) {
 }
 
 static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
-                         source_format format, const import_opts *o, pending *pend,
+                         source_format format, const import_opts *o, pending *pend, trail *tr,
                          err_list *errs, stats *out) {
   file_import fi;
   memset(&fi, 0, sizeof fi);
@@ -302,6 +388,7 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   fi.o = o;
   fi.errs = errs;
   fi.pend = pend;
+  fi.trail = tr;
   fi.fname = fname;
   fi.csv = csv;
   hset_init(&fi.ids);
@@ -362,12 +449,14 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     }
   }
   if ((rc = writer_open(&fi.w, s, k, o->skip_bad ? NULL : pend, &e))) {
-    err_list_add(errs, &e);
+    if (store_fault(rc)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
     goto done;
   }
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
+    if (fi.fault) break;
     if (!o->skip_bad && errs->total >= IMPORT_ERRORS_MAX) break;
     got = csv_next(csv, &e);
     if (got == CSV_EOF) break;
@@ -398,10 +487,11 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     arena_free(&row_arena);
     if ((fi.rows & 1023) == 0) show_progress(&fi, 0);
   }
-  flush_held(&fi);
+  if (!fi.fault) flush_held(&fi);
   arena_free(&row_arena);
   show_progress(&fi, 1);
-  if (errs->total > errors_before) rc = ERR_VALIDATION;
+  if (fi.fault) rc = fi.fault;
+  else if (errs->total > errors_before) rc = ERR_VALIDATION;
 done:
   if (fi.skip && fclose(fi.skip) != 0 && !rc) {
     err_set(&e, ERR_IO, "cannot write %s", o->skip_bad);
@@ -420,6 +510,7 @@ done:
     out->updated += fi.st.updated;
     out->unchanged += fi.st.unchanged;
     out->refused += fi.st.refused;
+    out->fault = fi.fault;
   }
   return rc;
 }
@@ -435,19 +526,69 @@ static int job_order(const void *a, const void *b) {
   return (x->k > y->k) - (x->k < y->k); /* kinds are stored in dependency order */
 }
 
-/* Runs the jobs in one transaction; prints the summary on success. */
+/* The import's audit entry (API.md, "The audit trail"): who, the files
+ * with their counts, the digest of the records changed and the first
+ * updated ones by name. Appended only when a record changed. */
+static int audit_import(store *s, const job *jobs, int n, const stats *st, const import_result *total,
+                        trail *tr, const import_opts *o, err *e) {
+  unsigned char digest[32];
+  char hex[65];
+  crypto_generichash_final(&tr->h, digest, sizeof digest);
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  buf after;
+  buf_init(&after, 0);
+  jw w;
+  jw_init(&w, &after, 0);
+  jw_obj(&w);
+  jw_key(&w, "files");
+  jw_arr(&w);
+  for (int i = 0; i < n; i++) {
+    jw_obj(&w);
+    jw_kstr(&w, "name", jobs[i].name);
+    jw_kstr(&w, "kind", jobs[i].k->name);
+    jw_kint(&w, "inserted", st[i].inserted);
+    jw_kint(&w, "updated", st[i].updated);
+    jw_kint(&w, "unchanged", st[i].unchanged);
+    if (o->skip_bad) jw_kint(&w, "refused", st[i].refused);
+    jw_obj_end(&w);
+  }
+  jw_arr_end(&w);
+  jw_kint(&w, "inserted", total->inserted);
+  jw_kint(&w, "updated", total->updated);
+  jw_kint(&w, "unchanged", total->unchanged);
+  jw_kstr(&w, "changes_blake2b", hex);
+  jw_key(&w, "updated_ids");
+  buf ids;
+  buf_init(&ids, 0);
+  buf_putc(&ids, '[');
+  buf_append(&ids, tr->ids.data, tr->ids.len);
+  buf_putc(&ids, ']');
+  jw_raw(&w, buf_cstr(&ids));
+  buf_free(&ids);
+  jw_kint(&w, "updated_ids_more", tr->more);
+  jw_obj_end(&w);
+  int rc = audit_append(s, o->actor ? o->actor : "local:unknown", "import", n == 1 ? jobs[0].k->name : NULL,
+                        NULL, NULL, buf_cstr(&after), e);
+  buf_free(&after);
+  return rc;
+}
+
+/* Runs the jobs in one transaction; prints the summary on success. A
+ * storage fault (store_fault) anywhere ends it at once: nothing is stored
+ * and errs holds the fault alone. */
 static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *errs,
                     const char *mem, size_t memlen) {
   err e;
-  if (store_begin(s, &e)) {
-    err_list_add(errs, &e);
-    return e.code;
-  }
-  unsigned long gen0 = store_generation(s);
+  if (store_begin(s, &e)) return fault(errs, &e);
+  sector_batch_begin(s); /* the events' sectors are refreshed once, below */
   pending pend = {0};
+  trail tr;
+  memset(&tr, 0, sizeof tr);
+  crypto_generichash_init(&tr.h, NULL, 0, 32);
+  buf_init(&tr.ids, 0);
   stats st[DIR_FILES_MAX];
   memset(st, 0, sizeof st);
-  int rc = 0;
+  int rc = 0, faulted = 0;
   if (o->skip_bad) remove(o->skip_bad);
   for (int i = 0; i < n && errs->total < IMPORT_ERRORS_MAX; i++) {
     csv_reader *csv;
@@ -460,16 +601,29 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     }
     source_format fmt = n == 1 && !mem ? o->format : SOURCE_NATIVE;
     if (mem) fmt = o->format;
-    int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, errs, &st[i]);
+    int frc = import_stream(s, jobs[i].k, csv, jobs[i].name, fmt, o, &pend, &tr, errs, &st[i]);
     csv_close(csv);
+    if (st[i].fault) {
+      rc = st[i].fault;
+      faulted = 1;
+      break;
+    }
     if (frc && !rc) rc = frc;
   }
-  if (!rc && !errs->total && pending_check(s, &pend, errs)) rc = ERR_VALIDATION;
+  if (!rc && !errs->total && pending_check(s, &pend, errs)) {
+    rc = ERR_VALIDATION;
+    const err *f = row_fault(errs);
+    if (f) {
+      rc = fault(errs, f);
+      faulted = 1;
+    }
+  }
   pending_free(&pend);
   if (!rc && errs->total) rc = ERR_VALIDATION;
-  if (!rc && store_generation(s) != gen0 && sector_refresh_events(s, &e)) {
-    err_list_add(errs, &e);
+  int late = 0; /* one of the last steps failed, e says why */
+  if (sector_batch_end(s, !rc, &e) && !rc) {
     rc = e.code;
+    late = 1;
   }
   import_result total = {0};
   for (int i = 0; i < n; i++) {
@@ -478,14 +632,23 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     total.unchanged += st[i].unchanged;
     total.refused += st[i].refused;
   }
-  if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e)))
-    err_list_add(errs, &e);
+  if (!rc && tr.changed && (rc = audit_import(s, jobs, n, st, &total, &tr, o, &e))) late = 1;
+  buf_free(&tr.ids);
+  if (!rc && o->before_commit && (rc = o->before_commit(o->ctx, s, &total, &e))) late = 1;
   if (!rc && store_commit(s, &e)) {
-    err_list_add(errs, &e);
     rc = e.code;
+    late = 1;
+  }
+  if (late && store_fault(rc)) {
+    fault(errs, &e);
+    faulted = 1;
+  } else if (late) {
+    err_list_add(errs, &e);
   }
   if (rc) {
     store_rollback(s);
+    /* An import that stored nothing keeps no refused rows either. */
+    if (faulted && o->skip_bad) remove(o->skip_bad);
     return rc;
   }
   if (o->result) *o->result = total;

@@ -10,6 +10,7 @@
 #include "core/utf8.h"
 #include "model/place.h"
 #include "model/record.h"
+#include "model/sector.h"
 
 void err_list_init(err_list *l, int max) {
   l->items = NULL;
@@ -152,6 +153,32 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
       int d;
       if (date_parse_iso(raw, &d))
         return err_set(e, ERR_VALIDATION, "'%.40s' is not a date (YYYY-MM-DD, a real day)", raw);
+      out->s = raw;
+      break;
+    }
+    case FT_DATETIME: {
+      int d, m;
+      if (date_parse_datetime(raw, &d, &m) == 0) {
+        out->s = raw;
+        break;
+      }
+      size_t n = strlen(raw);
+      if (n >= 16 && raw[10] == ' ')
+        return err_set(e, ERR_VALIDATION,
+                       "'%.40s': write a T between the day and the time (YYYY-MM-DDTHH:MM)", raw);
+      if (n > 16 && raw[10] == 'T' && raw[16] == ':')
+        return err_set(e, ERR_VALIDATION,
+                       "'%.40s': give hours and minutes only, without seconds (YYYY-MM-DDTHH:MM)", raw);
+      return err_set(e, ERR_VALIDATION,
+                     "'%.40s' is not a date and time (YYYY-MM-DDTHH:MM, a real day, 00:00 to 23:59)", raw);
+    }
+    case FT_SECTOR: {
+      int known = sector_known(s, raw);
+      if (known < 0) return err_set(e, known, "could not check the sector '%.60s'", raw);
+      if (!known)
+        return err_set(e, ERR_VALIDATION,
+                       "no place or sector area uses the sector '%.60s' (sectors are named by "
+                       "places.sector and sector_areas.sector)", raw);
       out->s = raw;
       break;
     }

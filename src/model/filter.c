@@ -79,6 +79,14 @@ static int split_values(const char *value, char **out, int max, arena *a) {
   return n;
 }
 
+/* An empty item in a filter's list of values ("admin1=,", "tags=a,"): a
+ * validation error, since "no value" is written as the whole value empty. */
+static int empty_item(err *e, const char *column, const char *value) {
+  return err_set(e, ERR_USAGE,
+                 "filter %s: an empty item in '%.80s' (a list is a,b; write %s= alone for records with no value)",
+                 column, value, column);
+}
+
 static int bind_value(filter_set *fs, const field *f, const fval *v, err *e) {
   static const store_type types[] = {STORE_INT, STORE_REAL, STORE_TEXT};
   filter_bind b = {.type = types[field_storage_of(f)], .i = v->i, .d = v->d, .s = v->s};
@@ -166,26 +174,39 @@ static int add_during(filter_set *fs, const char *op, const char *value, arena *
   return add_overlap(fs, s1, s2, x, y, a, e);
 }
 
-/* sector= on a kind without a sector column: the sector of its place, else
- * of the unit it names (API.md's rule, as far as SQL reaches). */
+/* sector= on a kind without a sector column: the sector of its (first)
+ * place, else of the unit it names as that unit stood on the
+ * record's main date (today for kinds without one): API.md's rule as far as
+ * SQL reaches (record_sector goes further, through other records). */
 static int add_sector(filter_set *fs, const char *op, const char *value, arena *a, err *e) {
   const kind *k = fs->k;
-  const char *expr = NULL;
-  for (int i = 0; i < k->nfields && !expr; i++)
+  /* Columns of the record are qualified with its table: unit_states has
+   * columns of the same names. */
+  buf parts;
+  buf_init(&parts, 1 << 14);
+  const char *admin1 = kind_field(k, "admin1") ? "\"admin1\"" : "NULL";
+  for (int i = 0; i < k->nfields && !parts.len; i++)
     if (k->fields[i].type == FT_PLACE)
-      expr = arena_printf(a, "bh_sector(\"%s\", %s)", k->fields[i].name,
-                          kind_field(k, "admin1") ? "\"admin1\"" : "NULL");
-  for (int i = 0; i < k->nfields && !expr; i++)
+      buf_printf(&parts, "bh_sector(\"%s\", %s)", k->fields[i].name, admin1);
+  const char *day = "CAST(CURRENT_DATE AS TEXT)";
+  if (k->date_field)
+    day = arena_printf(a, "COALESCE(substr(\"%s\".\"%s\", 1, 10), CAST(CURRENT_DATE AS TEXT))", k->name, k->date_field);
+  for (int i = 0; i < k->nfields; i++)
     if (k->fields[i].type == FT_REF && !strcmp(k->fields[i].arg, "units"))
-      expr = arena_printf(a,
-                          "(SELECT COALESCE(_u.sector, bh_sector(_u.location, NULL)) FROM units _u "
-                          "WHERE _u.unit_id = \"%s\")",
-                          k->fields[i].name);
+      buf_printf(&parts,
+                 "%s(SELECT COALESCE(_u.sector, bh_sector(_u.location, NULL)) FROM unit_states _u "
+                 "WHERE _u.unit_id = \"%s\".\"%s\" AND _u.valid_from <= %s AND %s < _u.valid_to)",
+                 parts.len ? ", " : "", k->name, k->fields[i].name, day, day);
+  const char *expr = NULL;
+  if (parts.len) expr = arena_printf(a, "COALESCE(%s, NULL)", buf_cstr(&parts));
+  buf_free(&parts);
   if (!expr) return err_set(e, ERR_USAGE, "unknown column 'sector' for %s", k->name);
   if (strcmp(op, "=") && strcmp(op, "!="))
     return err_set(e, ERR_USAGE, "sector takes = or !=");
   char *vals[FILTER_VALUES_MAX];
-  int nv = split_values(value, vals, FILTER_VALUES_MAX, a);
+  int nv = value[0] ? split_values(value, vals, FILTER_VALUES_MAX, a) : 0;
+  for (int i = 0; i < nv; i++)
+    if (!vals[i][0]) return empty_item(e, "sector", value);
   buf cond;
   buf_init(&cond, 1 << 16);
   buf_printf(&cond, "%s IN (", expr);
@@ -241,12 +262,23 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
     goto done;
   }
   buf_puts(&cond, ne ? "NOT (" : "(");
-  int terms = 0; /* empty items of a list ("a,,b") are skipped */
   for (int i = 0; i < nv; i++) {
     fval v;
-    if ((rc = parse_value(s, f, vals[i], &v, a, e))) goto done;
-    if (!v.set) continue;
-    if (terms++) buf_puts(&cond, eq || ne ? " OR " : " AND ");
+    /* A date against a datetime column compares with the datetime's day. */
+    int day_of = f->type == FT_DATETIME && strlen(vals[i]) == 10;
+    field as_date = *f;
+    as_date.type = FT_DATE;
+    if ((rc = parse_value(s, day_of ? &as_date : f, vals[i], &v, a, e))) goto done;
+    if (!v.set) { /* "a,", ",", " ": an item with no value is never a match */
+      rc = empty_item(e, column, value);
+      goto done;
+    }
+    if (i) buf_puts(&cond, eq || ne ? " OR " : " AND ");
+    if (day_of) {
+      buf_printf(&cond, "substr(%s, 1, 10) %s ?", col, eq || ne ? "=" : op);
+      if ((rc = bind_value(fs, f, &v, e))) goto done;
+      continue;
+    }
     if (place && f->type == FT_PLACE) {
       place_match m;
       int found = place_resolve(s, vals[i], &m, a, e);
@@ -276,11 +308,6 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
       buf_printf(&cond, "%s %s ?", col, op);
     }
     if ((rc = bind_value(fs, f, &v, e))) goto done;
-  }
-  if (!terms) {
-    rc = err_set(e, ERR_USAGE, "filter %s%s%.60s: no value in it (%s%s alone is for no value)", column, op,
-                 value, column, op);
-    goto done;
   }
   buf_puts(&cond, ")");
   if (ne) buf_printf(&cond, " OR %s IS NULL", col);

@@ -18,6 +18,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define KIND(name, date, prep, after) static const field name##_fields[] = {
 #define KIND_END };
@@ -26,6 +28,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND
 #undef KIND_END
@@ -34,6 +38,8 @@
 #define ORDER(a, b, msg) {CHECK_ORDER, NULL, #a, #b, NULL, msg},
 #define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
 #define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
+#define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
+#define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
 #define KIND(name, date, prep, after) \
   static const kind_check name##_checks[] = {{CHECK_ORDER, NULL, NULL, NULL, NULL, NULL},
@@ -43,6 +49,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND
 #undef KIND_END
@@ -51,6 +59,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
 #define KIND(name, date, prep, after) \
   static const kind_computed name##_computed[] = {{NULL, NULL, NULL, NULL},
@@ -60,6 +70,8 @@
 #undef ORDER
 #undef PAIR
 #undef WITHIN
+#undef SEQUENCE
+#undef ANY
 #undef COMPUTED
 #undef KIND
 #undef KIND_END
@@ -69,6 +81,8 @@
 #define ORDER(a, b, msg)
 #define PAIR(a, b, pairs, msg)
 #define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
 #define KIND_END
 static kind kinds[] = {
@@ -153,7 +167,7 @@ const char *field_type_name(field_type t) {
                                 "area", "percent", "latitude", "longitude",
                                 "date", "yes/no", "vocabulary", "code",
                                 "reference", "place", "list", "references",
-                                "places"};
+                                "places", "datetime", "sector"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 

@@ -28,7 +28,9 @@ typedef enum field_type {
   FT_PLACE,     /* a place: place_id, or a name resolved to one */
   FT_LIST,      /* ';'-separated free-text items */
   FT_REFLIST,   /* ';'-separated ids of records of kind arg */
-  FT_PLACELIST  /* ';'-separated places */
+  FT_PLACELIST, /* ';'-separated places */
+  FT_DATETIME,  /* YYYY-MM-DDTHH:MM, the mission's local time */
+  FT_SECTOR     /* a sector that some place or sector area already uses */
 } field_type;
 
 enum {
@@ -49,13 +51,17 @@ typedef struct field {
 typedef enum check_type {
   CHECK_ORDER,  /* a <= b when both are set */
   CHECK_PAIR,   /* (a, b) must be one of the "a>b" pairs in arg */
-  CHECK_WITHIN  /* [a, b] lies within the dates of the record ref names */
+  CHECK_WITHIN, /* [a, b] lies within the dates of the record ref names */
+  CHECK_SEQUENCE, /* the '|'-separated columns of arg never run backwards
+                     (each given value >= every given value before it) */
+  CHECK_ANY     /* at least one of a and b has a value */
 } check_type;
 
 typedef struct kind_check {
   check_type type;
-  const char *ref, *a, *b; /* field names (ref only for WITHIN) */
-  const char *arg;         /* PAIR: the allowed pairs */
+  const char *ref, *a, *b; /* field names (ref only for WITHIN; none for
+                              SEQUENCE) */
+  const char *arg;         /* PAIR: the allowed pairs; SEQUENCE: the columns */
   const char *message;     /* reason given when the check fails */
 } kind_check;
 

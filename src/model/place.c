@@ -7,6 +7,7 @@
 #include "core/utf8.h"
 #include "model/filter.h"
 #include "model/record.h"
+#include "model/sector.h"
 
 void place_fold_key(const char *name, char *out, size_t cap) {
   size_t tl;
@@ -76,12 +77,15 @@ static int index_name(store *s, const char *id, const char *name, err *e) {
 int place_after_write(store *s, const record *r, err *e) {
   const fval *id = &r->v[r->k->key[0]];
   store_touch(s);
+  /* The events at this place (or inside it) may now be in another sector. */
+  int rc = sector_changed(s, id->s, e);
+  if (rc) return rc;
   /* A gazetteer place changed by the mission is now the mission's own. */
   stmt *own = store_cached(
       s, "UPDATE places SET _gazetteer = NULL WHERE place_id = ? AND _gazetteer IS NOT NULL", e);
   if (!own) return ERR_DB;
   stmt_bind_text(own, 1, id->s);
-  int rc = stmt_run(own, e);
+  rc = stmt_run(own, e);
   if (rc) return rc;
   stmt *del = store_cached(s, "DELETE FROM _place_names WHERE place_id = ?", e);
   if (!del) return ERR_DB;

@@ -28,7 +28,8 @@ int place_resolve(store *s, const char *text, place_match *m, arena *a, err *e);
 int place_candidates(store *s, const char *name, place_match *out, int max, arena *a, err *e);
 
 /* place_after_write: the places kind's hook: re-indexes the names of the
- * place just written. Returns 0 or ERR_DB. */
+ * place just written and recomputes the stored sector of the events at it
+ * or inside it (sector_changed). Returns 0 or an error code. */
 int place_after_write(store *s, const struct record *r, err *e);
 
 /* place_fold_key: the lookup key of a name (folded, trimmed) into out. */

@@ -8,14 +8,16 @@
 #include "core/buf.h"
 #include "core/str.h"
 
-void recjson_write(jw *w, const record *r) {
+void recjson_write(jw *w, const record *r) { recjson_write_hidden(w, r, 0); }
+
+void recjson_write_hidden(jw *w, const record *r, uint64_t hidden) {
   const kind *k = r->k;
   jw_obj(w);
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
     const fval *v = &r->v[i];
     jw_key(w, f->name);
-    if (!v->set) {
+    if (!v->set || (hidden >> i & 1)) {
       jw_null(w);
       continue;
     }
@@ -49,6 +51,13 @@ void recjson_write(jw *w, const record *r) {
       default:
         jw_str(w, v->s);
     }
+  }
+  if (hidden) {
+    jw_key(w, "_hidden");
+    jw_arr(w);
+    for (int i = 0; i < k->nfields; i++)
+      if (hidden >> i & 1) jw_str(w, k->fields[i].name);
+    jw_arr_end(w);
   }
   jw_obj_end(w);
 }

@@ -5,6 +5,7 @@
 #define BH_RECJSON_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/jw.h"
 #include "model/record.h"
@@ -12,6 +13,11 @@
 /* recjson_write: writes r as one JSON object: numbers, true/false, arrays of
  * strings for lists, "YYYY-MM-DD" dates, null for no value. */
 void recjson_write(jw *w, const record *r);
+
+/* recjson_write_hidden: as recjson_write, but the fields whose bit is set
+ * in hidden (bit i: field i) are written as null and named in a last key
+ * "_hidden": ["field", ...] (references to records the reader may not see). */
+void recjson_write_hidden(jw *w, const record *r, uint64_t hidden);
 
 /* recjson_read: fills r (of kind k) from the JSON object obj: keys are the
  * kind's columns (derived ones are ignored); a key present with null clears

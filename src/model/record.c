@@ -310,6 +310,62 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
   return 0;
 }
 
+/* The text value of text field fi that r will have once written: its own
+ * when the source gave the column, else the stored record's (an update keeps
+ * absent columns). Copies into out (cap bytes); returns 1 with a value, 0
+ * without. */
+static int value_after_write(writer *w, const record *r, int fi, char *out, size_t cap) {
+  const kind *k = w->k;
+  if (r->present[fi]) {
+    if (!r->v[fi].set) return 0;
+    snprintf(out, cap, "%s", r->v[fi].s);
+    return 1;
+  }
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?1%s%s%s", k->fields[fi].name,
+           k->name, kind_key_name(k), k->nkey > 1 ? " AND \"" : "",
+           k->nkey > 1 ? k->fields[k->key[1]].name : "", k->nkey > 1 ? "\" = ?2" : "");
+  stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return 0;
+  for (int i = 0; i < k->nkey; i++) {
+    const fval *kv = &r->v[k->key[i]];
+    if (kv->set) stmt_bind_text(st, i + 1, kv->s);
+  }
+  int found = 0;
+  if (stmt_step(st, NULL) == STMT_ROW && !stmt_is_null(st, 0)) {
+    snprintf(out, cap, "%s", stmt_text(st, 0));
+    found = 1;
+  }
+  stmt_reset(st);
+  return found;
+}
+
+/* SEQUENCE: walks the columns in order; a value before the latest value
+ * given earlier in the list runs backwards (reported on its column). */
+static int check_sequence(writer *w, record *r, const kind_check *ch, err_list *errs) {
+  const kind *k = w->k;
+  char prev[128] = "", prev_name[64] = "", cur[128];
+  int bad = 0;
+  for (const char *p = ch->arg; *p;) {
+    size_t len = strcspn(p, "|");
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)len, p);
+    p += len + (p[len] == '|');
+    int fi = kind_field_index(k, name);
+    if (fi < 0 || !value_after_write(w, r, fi, cur, sizeof cur)) continue;
+    if (prev[0] && strcmp(cur, prev) < 0) {
+      err e;
+      err_set(&e, ERR_VALIDATION, "%s: %s %s is before %s %s", ch->message, name, cur, prev_name, prev);
+      add_error(errs, r, name, &e);
+      bad = 1;
+      continue; /* later columns are compared with the latest good one */
+    }
+    snprintf(prev, sizeof prev, "%s", cur);
+    snprintf(prev_name, sizeof prev_name, "%s", name);
+  }
+  return bad;
+}
+
 /* Selects column (SQL written by bluehelm) of r's stored record, both key
  * columns of a kind keyed by two. Returns STMT_ROW with *out ready to read
  * (reset it after), STMT_DONE, or a negative code with e filled. */
@@ -356,10 +412,14 @@ static int check_rules(writer *w, record *r, err_list *errs) {
   int bad = 0;
   for (int c = 0; c < k->nchecks; c++) {
     const kind_check *ch = &k->checks[c];
+    err e;
+    if (ch->type == CHECK_SEQUENCE) {
+      if (check_sequence(w, r, ch, errs)) bad = 1;
+      continue;
+    }
     int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
     fval va, vb, vref;
     char ta[256], tb[256], tref[256];
-    err e;
     const fval *a = check_value(w, r, ia, &va, ta, sizeof ta, &e);
     const fval *b = a ? check_value(w, r, ib, &vb, tb, sizeof tb, &e) : NULL;
     if (!a || !b) {
@@ -368,6 +428,17 @@ static int check_rules(writer *w, record *r, err_list *errs) {
       continue;
     }
     switch (ch->type) {
+      case CHECK_ANY: {
+        char tmp[256];
+        if (!value_after_write(w, r, ia, tmp, sizeof tmp) && !value_after_write(w, r, ib, tmp, sizeof tmp)) {
+          err_set(&e, ERR_VALIDATION, "%s", ch->message);
+          add_error(errs, r, r->present[ia] || !r->present[ib] ? ch->a : ch->b, &e);
+          bad = 1;
+        }
+        break;
+      }
+      case CHECK_SEQUENCE:
+        break;
       case CHECK_ORDER:
         if (a->set && b->set && strcmp(a->s, b->s) > 0) {
           err_set(&e, ERR_VALIDATION, "%s (%s is before %s %s)", ch->message, b->s, ch->a, a->s);

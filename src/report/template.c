@@ -539,10 +539,22 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
       buf_printf(out, "%s %d", months[m - 1], y);
       return 0;
     }
-    if (date_parse_iso(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
+    if (date_parse_day(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
     date_to_ymd(d, &y, &m, &dd);
     if (!strcmp(fmt, "month")) buf_printf(out, "%s %d", months[m - 1], y);
     else buf_printf(out, "%d %s %d", dd, months[m - 1], y);
+    return 0;
+  }
+  if (!strcmp(fmt, "time")) {
+    /* the time of a datetime: 2021-04-02T05:40 -> 05:40 */
+    const char *t = json_string_value(v);
+    int d, minute;
+    if (!t) {
+      buf_puts(out, "n/a");
+      return 0;
+    }
+    if (date_parse_datetime(t, &d, &minute)) return fail(ev, line, "| time needs a date and time, not '%s'", t);
+    buf_printf(out, "%02d:%02d", minute / 60, minute % 60);
     return 0;
   }
   if (!strcmp(fmt, "words")) {
@@ -576,7 +588,7 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     else md_escape(out, id ? id : "n/a");
     return 0;
   }
-  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, place, places, words)", fmt);
+  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, time, place, places, words)", fmt);
 }
 
 /* ------------------------------------------------------------- figures */

@@ -17,10 +17,19 @@ struct store {
   int version;
   int created;
   int in_tx;
+  unsigned long tx_count; /* transactions begun */
   int busy_ms;
+  int readonly;         /* writes fail with ERR_READONLY; ro_reason says why */
+  char ro_reason[128];
+  err tx_lost;          /* tx_lost.code: the backend ended the transaction
+                         * on this error; statements fail until rollback */
   unsigned long generation;
   void *aux;
   void (*aux_free)(void *);
+  /* The audit trail's key (audit.c): loaded on first use. */
+  int audit_state;              /* 0 not loaded, 1 no key, 2 keyed */
+  long long audit_plain;        /* entries older than the key */
+  unsigned char audit_key[32];
   struct {
     char *sql; /* owned copy */
     stmt *st;
@@ -40,13 +49,17 @@ struct stmt {
 struct backend_ops {
   store_dialect dialect;
   /* Opens the connection into s->conn; fills e (ERR_IO, ERR_NOT_FOUND,
-   * ERR_UNAVAILABLE...). flags are store_open's. */
+   * ERR_UNAVAILABLE...). flags are store_open's. Sets s->readonly (and
+   * s->ro_reason) when the database is opened read-only, asked or not. */
   int (*open)(store *s, const char *target, int flags, err *e);
   void (*close)(store *s);
   int (*exec)(store *s, const char *sql, err *e);
   int (*begin)(store *s, err *e);
   int (*commit)(store *s, err *e);
   void (*rollback)(store *s);
+  /* 1 while the backend still holds the transaction store_begin opened
+   * (SQLite ends it on its own after a full disk or an I/O error). */
+  int (*tx_active)(store *s);
   /* Schema version: read (-1 when the database is not bluehelm's) and write. */
   int (*version_get)(store *s, int *v, err *e);
   int (*version_set)(store *s, int v, err *e);

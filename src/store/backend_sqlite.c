@@ -2,12 +2,14 @@
  * in WAL mode with foreign keys on, SQLite's result codes mapped onto
  * bluehelm's error codes, a deadline by progress handler, online backup
  * and the integrity pragmas. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/str.h"
@@ -36,7 +38,7 @@ static int map_error(store *s, int rc, const char *what, err *e) {
   case SQLITE_LOCKED:
     return err_set(e, ERR_BUSY, "the database is busy with another write; try again shortly");
   case SQLITE_READONLY:
-    return err_set(e, ERR_READONLY, "the database is read-only (%s)", s->path);
+    return err_set(e, ERR_READONLY, "the database is read-only (%s): nothing was stored", s->path);
   case SQLITE_FULL:
     return err_set(e, ERR_FULL, "the disk holding %s is full: nothing was stored", s->path);
   case SQLITE_INTERRUPT:
@@ -50,6 +52,13 @@ static int map_error(store *s, int rc, const char *what, err *e) {
       return err_set(e, ERR_CONFLICT, "a record with that key already exists (%s)", msg);
     return err_set(e, ERR_DB, "%s: %s", what, msg);
   case SQLITE_IOERR:
+    /* A write the operating system refused for want of room, or on a
+     * filesystem mounted read-only, is that, whatever SQLite's code. */
+    if (db && (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT))
+      return err_set(e, ERR_FULL, "the disk holding %s is full: nothing was stored", s->path);
+    if (db && sqlite3_system_errno(db) == EROFS)
+      return err_set(e, ERR_READONLY, "the database is read-only (%s: the filesystem is read-only): nothing was stored", s->path);
+    /* fall through */
   case SQLITE_CORRUPT:
   case SQLITE_NOTADB:
   case SQLITE_CANTOPEN:
@@ -72,6 +81,65 @@ static int lite_exec(store *s, const char *sql, err *e) {
   return rc == SQLITE_OK ? 0 : map_error(s, sqlite3_extended_errcode(db_of(s)), "database", e);
 }
 
+/* Why the database at path cannot be written, or NULL when it can: the
+ * file's mode, a read-only filesystem, or its folder's mode (SQLite creates
+ * the -wal and -shm files beside the database). *dir_ro: the folder cannot
+ * be written either. */
+static const char *unwritable(const char *path, int *dir_ro) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!slash) str_copy(dir, sizeof dir, ".");
+  else if (slash == path) str_copy(dir, sizeof dir, "/");
+  else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  const char *why = NULL;
+  *dir_ro = 0;
+  if (access(dir, W_OK) != 0) {
+    *dir_ro = 1;
+    why = errno == EROFS ? "the filesystem is read-only" : "its folder is not writable";
+  }
+  if (access(path, W_OK) != 0)
+    return errno == EROFS ? "the filesystem is read-only" : "the file is not writable";
+  /* A read-only use leaves -shm and -wal files with the file's mode then;
+   * once the file is writable again they still stop every write. */
+  char side[4200];
+  static const char *const sides[][2] = {
+      {"-shm", "its -shm file is not writable: remove it while no bluehelm uses the database"},
+      {"-wal", "its -wal file is not writable"}};
+  for (int i = 0; i < 2 && !why; i++) {
+    snprintf(side, sizeof side, "%s%s", path, sides[i][0]);
+    if (access(side, F_OK) == 0 && access(side, W_OK) != 0) why = sides[i][1];
+  }
+  return why;
+}
+
+/* A file: URI for path (every byte but unreserved ones and '/' escaped)
+ * with the query q, for SQLite's URI parameters. */
+static void file_uri(const char *path, const char *q, char *out, size_t cap) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = 0;
+  const char *head = "file:";
+  for (const char *p = head; *p && n + 1 < cap; p++) out[n++] = *p;
+  for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < cap; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        strchr("/._-~", *p)) {
+      out[n++] = (char)*p;
+    } else {
+      out[n++] = '%';
+      out[n++] = hex[*p >> 4];
+      out[n++] = hex[*p & 15];
+    }
+  }
+  for (const char *p = q; *p && n + 1 < cap; p++) out[n++] = *p;
+  out[n] = 0;
+}
+
+static long file_size(const char *path, const char *suffix) {
+  char name[4200];
+  struct stat sb;
+  snprintf(name, sizeof name, "%s%s", path, suffix);
+  return stat(name, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
 static int lite_open(store *s, const char *path, int flags, err *e) {
   struct stat sb;
   int exists = stat(path, &sb) == 0 && sb.st_size > 0;
@@ -80,11 +148,37 @@ static int lite_open(store *s, const char *path, int flags, err *e) {
                    "no database at %s: create one with `bluehelm init` or give --db PATH", path);
   if (exists && (flags & STORE_MUST_BE_NEW))
     return err_set(e, ERR_CONFLICT, "%s already exists: remove it first or choose another --db", path);
+  /* A database that cannot be written is opened read-only, so that it can
+   * still be read; writes then fail with ERR_READONLY (store_begin). */
+  int dir_ro = 0;
+  const char *why = exists ? unwritable(path, &dir_ro) : NULL;
+  int readonly = (flags & STORE_READONLY) || why;
+  if (readonly) {
+    s->readonly = 1;
+    str_copy(s->ro_reason, sizeof s->ro_reason, why ? why : "it was opened for reading only");
+  } else if (!exists && unwritable(path, &dir_ro) && dir_ro) {
+    return err_set(e, ERR_READONLY, "cannot create %s: its folder is not writable", path);
+  }
+  /* A WAL database needs its -shm file; in a folder where it cannot be
+   * created, SQLite reads the file only as immutable, which is right only
+   * when no -wal holds writes not yet merged into it. */
+  char uri[4096 * 3 + 64];
+  const char *name = path;
+  int uri_flag = 0;
+  if (readonly && exists && dir_ro && file_size(path, "-shm") < 0) {
+    if (file_size(path, "-wal") > 0)
+      return err_set(e, ERR_READONLY,
+                     "%s-wal holds writes not yet merged into %s, and %s: open the database "
+                     "once where its folder can be written",
+                     path, path, why ? why : "its folder is not writable");
+    file_uri(path, "?immutable=1", uri, sizeof uri);
+    name = uri;
+    uri_flag = SQLITE_OPEN_URI;
+  }
   lite *l = xcalloc(1, sizeof *l);
   s->conn = l;
-  int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
-                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path, &l->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+  int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(name, &l->db, oflags | uri_flag | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     err_set(e, ERR_IO, "cannot open %s: %s", path, l->db ? sqlite3_errmsg(l->db) : "out of memory");
     sqlite3_close_v2(l->db);
@@ -101,9 +195,9 @@ static int lite_open(store *s, const char *path, int flags, err *e) {
       "PRAGMA cache_size = -16384;"
       "PRAGMA temp_store = MEMORY;";
   if (lite_exec(s, pragmas, e)) goto fail;
-  if (!(flags & STORE_READONLY) && lite_exec(s, "PRAGMA journal_mode = WAL", e)) {
+  if (!readonly && lite_exec(s, "PRAGMA journal_mode = WAL", e)) {
     /* A read-only file or folder: say so; anything else is not our database. */
-    if (e && e->code != ERR_READONLY)
+    if (e && e->code != ERR_READONLY && e->code != ERR_FULL && e->code != ERR_BUSY)
       err_set(e, ERR_IO, "%s is not a bluehelm database (%s)", path, e->msg);
     goto fail;
   }
@@ -125,12 +219,21 @@ static void lite_close(store *s) {
 static int lite_version_get(store *s, int *v, err *e) {
   sqlite3_stmt *st;
   *v = -1;
-  if (sqlite3_prepare_v2(db_of(s), "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW) *v = sqlite3_column_int(st, 0);
+  int rc = sqlite3_prepare_v2(db_of(s), "PRAGMA user_version", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) *v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
   }
-  if (*v < 0) return err_set(e, ERR_IO, "%s is not a bluehelm database: %s", s->path, sqlite3_errmsg(db_of(s)));
-  return 0;
+  if (*v >= 0) return 0;
+  /* The first read: a full disk (no room for the -shm file), a busy or
+   * read-only database say so; anything else is not our database. */
+  err why;
+  int code = map_error(s, sqlite3_extended_errcode(db_of(s)), "database", &why);
+  if (code == ERR_FULL || code == ERR_BUSY || code == ERR_READONLY) {
+    if (e) *e = why;
+    return code;
+  }
+  return err_set(e, ERR_IO, "%s is not a bluehelm database: %s", s->path, sqlite3_errmsg(db_of(s)));
 }
 
 static int lite_version_set(store *s, int v, err *e) {
@@ -150,6 +253,8 @@ static int lite_commit(store *s, err *e) {
 static void lite_rollback(store *s) {
   if (!sqlite3_get_autocommit(db_of(s))) sqlite3_exec(db_of(s), "ROLLBACK", NULL, NULL, NULL);
 }
+
+static int lite_tx_active(store *s) { return !sqlite3_get_autocommit(db_of(s)); }
 
 static int lite_prepare(stmt *st, err *e) {
   lite_stmt *ls = xcalloc(1, sizeof *ls);
@@ -386,6 +491,7 @@ const backend_ops backend_sqlite = {
     .begin = lite_begin,
     .commit = lite_commit,
     .rollback = lite_rollback,
+    .tx_active = lite_tx_active,
     .version_get = lite_version_get,
     .version_set = lite_version_set,
     .schema_dir = "src/store/schema/",

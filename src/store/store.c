@@ -97,7 +97,15 @@ int store_open(store **out, const char *target, int flags, err *e) {
                  s->path);
     goto fail;
   }
-  if (!(flags & STORE_READONLY)) {
+  if (!(flags & STORE_READONLY) && s->readonly && s->version < store_latest_version()) {
+    rc = err_set(e, ERR_READONLY,
+                 "the database is read-only (%s: %s) and was made by an older bluehelm "
+                 "(schema version %d; this one needs %d): open it once where it can be "
+                 "written, to bring it up to date",
+                 s->path, s->ro_reason, s->version, store_latest_version());
+    goto fail;
+  }
+  if (!(flags & STORE_READONLY) && !s->readonly) {
     s->created = s->version == 0;
     if ((rc = migrate(s, e))) goto fail;
   } else if (s->version > store_latest_version()) {
@@ -121,7 +129,19 @@ void store_close(store *s) {
     free(s->cache[i].sql);
   }
   if (s->conn) s->ops->close(s);
+  explicit_bzero(s->audit_key, sizeof s->audit_key);
   free(s);
+}
+
+void store_remove(const char *target) {
+  if (is_uri(target)) return;
+  static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+  char name[4200];
+  for (unsigned i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+    snprintf(name, sizeof name, "%s%s", target, suffix[i]);
+    remove(name);
+  }
+  remove(target);
 }
 
 store_dialect store_dialect_of(const store *s) { return s->ops->dialect; }
@@ -138,16 +158,55 @@ void store_set_aux(store *s, void *p, void (*free_fn)(void *)) {
   s->aux_free = free_fn;
 }
 
-int store_exec(store *s, const char *sql, err *e) { return s->ops->exec(s, sql, e); }
+int store_readonly(const store *s, const char **why) {
+  if (why) *why = s->ro_reason;
+  return s->readonly;
+}
 
-int store_begin(store *s, err *e) {
-  int rc = s->ops->begin(s, e);
-  if (!rc) s->in_tx = 1;
+int store_fault(int code) {
+  return code == ERR_FULL || code == ERR_READONLY || code == ERR_BUSY || code == ERR_TIMEOUT ||
+         code == ERR_IO;
+}
+
+/* After a failed statement inside a transaction: did the backend end the
+ * transaction on its own? Then remember why, and refuse what follows. */
+static int note_failure(store *s, int rc, err *e) {
+  if (rc >= 0 || !s->in_tx || s->tx_lost.code || s->ops->tx_active(s)) return rc;
+  if (e) s->tx_lost = *e;
+  else err_set(&s->tx_lost, rc, "the transaction was abandoned (%s)", err_name(rc));
+  s->tx_lost.code = rc;
   return rc;
 }
 
+/* The first error of an abandoned transaction, again. */
+static int tx_lost(store *s, err *e) {
+  if (e) *e = s->tx_lost;
+  return s->tx_lost.code;
+}
+
+int store_exec(store *s, const char *sql, err *e) {
+  if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);
+  return note_failure(s, s->ops->exec(s, sql, e), e);
+}
+
+int store_begin(store *s, err *e) {
+  if (s->readonly)
+    return err_set(e, ERR_READONLY, "the database is read-only (%s: %s): nothing was stored",
+                   s->path, s->ro_reason);
+  err_clear(&s->tx_lost);
+  int rc = s->ops->begin(s, e);
+  if (!rc) {
+    s->in_tx = 1;
+    s->tx_count++;
+  }
+  return rc;
+}
+
+unsigned long store_tx_count(const store *s) { return s->tx_count; }
+
 int store_commit(store *s, err *e) {
-  int rc = s->ops->commit(s, e);
+  if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);
+  int rc = note_failure(s, s->ops->commit(s, e), e);
   if (!rc) s->in_tx = 0;
   return rc;
 }
@@ -155,6 +214,7 @@ int store_commit(store *s, err *e) {
 void store_rollback(store *s) {
   s->ops->rollback(s);
   s->in_tx = 0;
+  err_clear(&s->tx_lost);
 }
 
 int store_in_transaction(store *s) { return s->in_tx; }
@@ -225,7 +285,9 @@ int stmt_step(stmt *st, err *e) {
     st->bind_error = 0;
     return err_set(e, ERR_INTERNAL, "a value could not be bound to the statement: %.200s", st->sql);
   }
-  return st->s->ops->step(st, e);
+  store *s = st->s;
+  if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);
+  return note_failure(s, s->ops->step(st, e), e);
 }
 
 int stmt_run(stmt *st, err *e) {

@@ -32,11 +32,34 @@ typedef enum store_dialect { STORE_SQLITE = 1, STORE_POSTGRES = 2 } store_dialec
 /* store_open: opens target (a file path, or a postgresql:// URI) and brings
  * its schema up to date (STORE_CREATE creates it). Refuses a database made
  * by a newer bluehelm (ERR_VERSION) and a missing file without STORE_CREATE
- * (ERR_NOT_FOUND). The caller closes it with store_close. */
+ * (ERR_NOT_FOUND). An existing file that cannot be written (its mode, its
+ * folder's or a read-only filesystem) is opened read-only, as STORE_READONLY
+ * does: reads work and every write fails with ERR_READONLY (see
+ * store_readonly); such a file with an older schema is refused with
+ * ERR_READONLY, since it cannot be migrated. The caller closes it with
+ * store_close. */
 int store_open(store **out, const char *target, int flags, err *e);
+
+/* store_readonly: 1 when s was opened read-only (asked, or because the file
+ * cannot be written); *why (may be NULL) gets the reason, e.g. "the file is
+ * not writable". */
+int store_readonly(const store *s, const char **why);
+
+/* store_fault: 1 when code is a failure of the storage rather than of the
+ * data: a full disk, a read-only database, another writer past the busy
+ * timeout, a statement past its deadline, an I/O error. A multi-record
+ * write stops at the first one (nothing is stored). */
+int store_fault(int code);
 
 /* store_close: closes the database and its cached statements; NULL is fine. */
 void store_close(store *s);
+
+/* store_remove: deletes the database file target with its companions (a
+ * SQLite file's -wal, -shm and -journal), after a failed `init`: a -wal
+ * left beside a later database of the same name would be replayed into
+ * it. Only for a closed database this process created; does nothing for a
+ * server URI. */
+void store_remove(const char *target);
 
 /* store_dialect_of: which backend s runs on. */
 store_dialect store_dialect_of(const store *s);
@@ -55,15 +78,23 @@ int store_is_new(const store *s);
 
 /* store_begin / store_commit / store_rollback: one write transaction.
  * store_begin waits for other writers within the busy timeout (ERR_BUSY
- * after it). store_commit fails with ERR_VALIDATION when a deferred
- * reference names nothing, else ERR_DB/ERR_FULL/...; the caller then rolls
- * back. store_rollback does nothing outside a transaction. */
+ * after it); on a read-only database it fails at once with ERR_READONLY.
+ * store_commit fails with ERR_VALIDATION when a deferred reference names
+ * nothing, else ERR_DB/ERR_FULL/...; the caller then rolls back. When the
+ * backend abandons the transaction on its own (SQLite does after a full
+ * disk or an I/O error), every later statement and the commit fail with
+ * that first error until store_rollback, so nothing runs outside the
+ * transaction. store_rollback does nothing outside a transaction. */
 int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
 /* store_in_transaction: 1 inside store_begin .. commit/rollback. */
 int store_in_transaction(store *s);
+
+/* store_tx_count: the number of transactions begun on s (moves at each
+ * store_begin): a cache checked once per transaction keys on it. */
+unsigned long store_tx_count(const store *s);
 
 /* store_exec: runs sql (one or more statements, no parameters, no results).
  * Returns 0 or an error code with e filled. */

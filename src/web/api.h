@@ -16,8 +16,13 @@ void api_handle(http_req *r);
  * json_decrefs it), or NULL with ERR_VALIDATION and the place in e. */
 json_t *api_json_body(const char *body, size_t len, err *e);
 
-/* api_login_body: a sign-in body, {"user": "...", "password": "..."}: both
- * strings, without NUL characters. Returns 0 with *user and *password
+/* api_json_object: as api_json_body, for a body that must be an object
+ * whose keys are all in allowed (NULL-terminated); anything else is NULL
+ * with ERR_VALIDATION. */
+json_t *api_json_object(const char *body, size_t len, const char *const *allowed, err *e);
+
+/* api_login_body: a sign-in body, {"user": "...", "password": "..."}: an
+ * object with those keys only, both strings without NUL characters. Returns 0 with *user and *password
  * pointing into *json (the caller json_decrefs it), or ERR_VALIDATION
  * (*json, *user and *password NULL). */
 int api_login_body(const char *body, size_t len, json_t **json, const char **user,

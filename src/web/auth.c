@@ -82,6 +82,7 @@ static int audited(store *s, const char *actor, const char *action, const char *
 typedef struct user_args {
   const char *name, *sector, *pw_hash;
   role r;
+  const char *keep; /* passwd: the hash of the token that stays, or NULL */
 } user_args;
 
 static int do_add(store *s, void *ctx, err *e) {
@@ -111,7 +112,7 @@ int auth_user_add(store *s, const char *actor, const char *name, role r, const c
   if (check_password(password, e)) return e->code;
   char h[crypto_pwhash_STRBYTES];
   if (hash_password(password, h, e)) return e->code;
-  user_args u = {name, sector, h, r};
+  user_args u = {name, sector, h, r, NULL};
   buf after;
   buf_init(&after, 0);
   jw w;
@@ -141,15 +142,38 @@ static int run_update(store *s, const char *sql, const char *a1, const char *a2,
 
 static int do_passwd(store *s, void *ctx, err *e) {
   user_args *u = ctx;
-  return run_update(s, "UPDATE _users SET password_hash = ?2 WHERE name = ?1", u->name, u->pw_hash, e, 1);
+  int rc = run_update(s, "UPDATE _users SET password_hash = ?2 WHERE name = ?1", u->name, u->pw_hash, e, 1);
+  /* Whoever knew the old password may hold a session or token: end them
+   * all, but the one that made the change. */
+  if (!rc)
+    rc = run_update(s, "UPDATE _tokens SET revoked = 1 WHERE \"user\" = ?1 AND hash IS DISTINCT FROM ?2",
+                    u->name, u->keep ? u->keep : "", e, 0);
+  return rc;
 }
 
 int auth_user_passwd(store *s, const char *actor, const char *name, const char *password, err *e) {
   if (check_password(password, e)) return e->code;
   char h[crypto_pwhash_STRBYTES];
   if (hash_password(password, h, e)) return e->code;
-  user_args u = {name, NULL, h, ROLE_VIEWER};
+  user_args u = {name, NULL, h, ROLE_VIEWER, NULL};
   return audited(s, actor, "user_passwd", name, NULL, do_passwd, &u, e);
+}
+
+int auth_password_change(store *s, const principal *p, const char *current, const char *password, err *e) {
+  stmt *st = store_cached(s, "SELECT password_hash FROM _users WHERE name = ? AND disabled = 0", e);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, p->user);
+  int step = stmt_step(st, e);
+  int ok = step == STMT_ROW && stmt_text(st, 0) &&
+           crypto_pwhash_str_verify(stmt_text(st, 0), current, strlen(current)) == 0;
+  stmt_reset(st);
+  if (step < 0) return step;
+  if (!ok) return err_set(e, ERR_UNAUTHORIZED, "the current password is wrong");
+  if (check_password(password, e)) return e->code;
+  char h[crypto_pwhash_STRBYTES];
+  if (hash_password(password, h, e)) return e->code;
+  user_args u = {p->user, NULL, h, ROLE_VIEWER, p->token_hash};
+  return audited(s, p->user, "user_passwd", p->user, NULL, do_passwd, &u, e);
 }
 
 static int do_revoke(store *s, void *ctx, err *e) {
@@ -342,6 +366,10 @@ int authz_check(const principal *p, const authz_req *q, err *e) {
       return 0;
   }
   return err_set(e, ERR_FORBIDDEN, "not allowed");
+}
+
+int authz_sector_scoped(const principal *p) {
+  return p->role == ROLE_EDITOR && p->sector[0]; /* as authz_check's AUTHZ_WRITE */
 }
 
 const char *authz_visibility(const principal *p) {

@@ -37,8 +37,16 @@ const char *role_name(role r);
 int auth_user_add(store *s, const char *actor, const char *name, role r, const char *sector,
                   const char *password, err *e);
 
-/* auth_user_passwd: sets a new password. Returns 0, ERR_NOT_FOUND or ERR_VALIDATION. */
+/* auth_user_passwd: sets a new password (an admin on the console) and
+ * revokes every token and session of the user. Returns 0, ERR_NOT_FOUND or
+ * ERR_VALIDATION. */
 int auth_user_passwd(store *s, const char *actor, const char *name, const char *password, err *e);
+
+/* auth_password_change: p changes its own password, proving the current
+ * one; every other token and session of p's user is revoked (the one
+ * making the change stays). Returns 0, ERR_UNAUTHORIZED (wrong
+ * current password) or ERR_VALIDATION (new password too short or long). */
+int auth_password_change(store *s, const principal *p, const char *current, const char *password, err *e);
 
 /* auth_user_disable: disables a user and revokes their tokens and sessions. */
 int auth_user_disable(store *s, const char *actor, const char *name, err *e);
@@ -78,6 +86,11 @@ typedef struct authz_req {
  * ERR_FORBIDDEN, or ERR_NOT_FOUND (a confidential record asked for by a
  * viewer: its existence must not leak), with e filled. */
 int authz_check(const principal *p, const authz_req *q, err *e);
+
+/* authz_sector_scoped: 1 when p's writes are limited to one sector, so that
+ * every record a write moves between sectors must pass authz_check too
+ * (the callers then list them with a sector_watch); 0 otherwise. */
+int authz_sector_scoped(const principal *p);
 
 /* authz_visibility: the SQL condition records with a classification must meet
  * for p (NULL when everything is visible). Static text. */

@@ -14,7 +14,39 @@ const char *http_query(const http_req *r, const char *key) {
   return NULL;
 }
 
+int http_header(http_req *r, const char *name, const char *value) {
+  size_t n = sizeof r->extra_header / sizeof r->extra_header[0];
+  for (size_t i = 0; i < n; i++)
+    if (!r->extra_header[i][0]) {
+      snprintf(r->extra_header[i], sizeof r->extra_header[i], "%s: %s", name, value);
+      return 0;
+    }
+  return -1;
+}
+
+/* What a client is told of the storage's faults: the same words whatever
+ * the route, and never the server's file names. NULL: the message as given. */
+static const char *fault_message(int code) {
+  switch (code) {
+  case ERR_READONLY:
+    return "the database is read-only: nothing was stored (reading still works)";
+  case ERR_FULL:
+    return "the disk of the server's database is full: nothing was stored";
+  case ERR_BUSY:
+    return "the database is busy with another write (an import, perhaps): nothing was "
+           "stored; try again after the Retry-After seconds";
+  default:
+    return NULL;
+  }
+}
+
 static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
+  if (fault_message(code)) message = fault_message(code);
+  if (code == ERR_BUSY) {
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_S);
+    http_header(r, "Retry-After", secs);
+  }
   buf_reset(&r->out);
   jw w;
   jw_init(&w, &r->out, 0);

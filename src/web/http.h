@@ -33,6 +33,9 @@ typedef struct http_req {
   const char *cookie_token;              /* bh_session cookie, or NULL */
   const char *bearer;                    /* Authorization: Bearer token, or NULL */
   const char *csrf_header;               /* X-CSRF-Token, or NULL */
+  const char *origin;                    /* Origin, or NULL */
+  const char *fetch_site;                /* Sec-Fetch-Site, or NULL */
+  const char *host;                      /* Host, or NULL */
   int accept_gzip;                       /* Accept-Encoding names gzip */
   store *s;
   arena *a;
@@ -49,8 +52,23 @@ typedef struct http_req {
 /* http_query: the value of query parameter key, or NULL. */
 const char *http_query(const http_req *r, const char *key);
 
+/* How long a request's write waits for another writer (a command-line
+ * import, another request) before it answers 503 busy: long enough for any
+ * request's transaction, short enough not to hold a worker (and the
+ * connections queued behind it) through a long import. */
+#define HTTP_BUSY_WAIT_MS 3000
+
+/* Seconds a client is asked to wait (Retry-After) with that 503. */
+#define HTTP_BUSY_RETRY_S 5
+
+/* http_header: adds the response header "name: value" in a free
+ * extra_header slot; returns 0, or -1 when none is free. */
+int http_header(http_req *r, const char *name, const char *value);
+
 /* http_error: sets the response to API.md's error envelope for code (status
- * from err_http_status) with message; returns code. */
+ * from err_http_status) with message; returns code. The storage's faults
+ * (busy, read_only, storage_full) get one fixed message, without file
+ * names, and busy a Retry-After header. */
 int http_error(http_req *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* http_error_from: the envelope for e; validation errors list their fields

@@ -215,6 +215,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->accept_gzip = strstr(v, "gzip") != NULL;
   if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type")))
     r->content_type = arena_strdup(&q->a, v);
+  /* Where a browser says the request comes from (api.c's CSRF rule). */
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))) r->origin = arena_strdup(&q->a, v);
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site")))
+    r->fetch_site = arena_strdup(&q->a, v);
+  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) r->host = arena_strdup(&q->a, v);
   r->body = q->body.data ? q->body.data : "";
   r->body_len = q->body.len;
   r->s = pool_take(&srv->pool);
@@ -321,6 +326,7 @@ int server_run(const server_opts *o, err *e) {
     /* Many connections share the machine's memory: a smaller page cache each
      * (the operating system caches the file for all of them). */
     if (!rc) rc = store_set_cache_kib(srv.pool.stores[i], 6144, e);
+    if (!rc) store_set_busy_timeout(srv.pool.stores[i], HTTP_BUSY_WAIT_MS);
     if (!rc) {
       srv.pool.free[i] = 1;
       srv.pool.n++;

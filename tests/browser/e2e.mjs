@@ -94,6 +94,7 @@ async function shot(page, name, full = true) {
 const eventId = `e2e-${Date.now().toString(36)}`;
 const confId = `${eventId}-conf`;
 const offlineId = `${eventId}-off`;
+const casevacId = `cv-${eventId}`;
 
 try {
   // ------------------------------------------------------------ the editor
@@ -146,7 +147,7 @@ try {
     await page.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
     await page.waitForSelector('#t-ied');
     await page.waitForSelector('svg.chart');
-    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-serv', 't-restr', 't-gaps']) assert(await page.$(`#${id}`), `no tile ${id}`);
+    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-serv', 't-restr', 't-gaps', 't-casevac']) assert(await page.$(`#${id}`), `no tile ${id}`);
     await page.waitForLoadState('networkidle');
     await shot(page, 'dashboard.png');
   });
@@ -290,6 +291,100 @@ try {
     assert(r.status === 200, `the queued incident was not stored: ${r.status}`);
   });
 
+  // A casualty evacuation recorded as it happens: Now for each time, saved
+  // after each step (the first save creates it, later ones update it).
+  const nowValue = (sel) => page.inputValue(sel);
+  await check('casevac-form-create', async () => {
+    await page.goto(URL_ + '/casevac/new');
+    await page.waitForSelector('form.casevac');
+    for (const t of ['injured_at', 'requested_at', 'airborne_at', 'resuscitation_at', 'surgery_at'])
+      assert(await page.$(`button[data-now="${t}"]`), `no Now button for ${t}`);
+    await page.click('text=Clear the form');
+    await page.fill('#c-casevac_id', casevacId);
+    await page.click('button[data-now="injured_at"]');
+    await page.fill('#c-casualties', '2');
+    await page.selectOption('#c-priority', 'urgent');
+    await page.fill('#c-place', 'Anson');
+    await page.waitForSelector('[role=listbox] [role=option]:has-text("Ansongo")');
+    await page.press('#c-place', 'ArrowDown');
+    await page.press('#c-place', 'Enter');
+    await page.selectOption('#c-unit_id', 'inf-bn-ner');
+    await page.click('button[data-now="requested_at"]');
+    assert(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(await nowValue('#c-requested_at')), `requested_at: ${await nowValue('#c-requested_at')}`);
+    await page.fill('#c-note', 'Two injured by an IED near Ansongo (browser test).');
+    await shot(page, 'casevac-form.png');
+    await page.click('form.casevac button[type=submit]');
+    await page.waitForSelector('.alert.ok:not([hidden])');
+    const t = await page.textContent('.alert.ok');
+    assert(t.includes(casevacId) && /recorded/.test(t), `message: ${t}`);
+    assert(page.url().includes(`id=${casevacId}`), `the form did not go on with the record: ${page.url()}`);
+    const r = await apiGet(page, `/api/v1/casevac/${casevacId}`);
+    assert(r.status === 200 && r.body.casualties === 2 && r.body.unit_id === 'inf-bn-ner' && r.body.requested_at, `stored: ${JSON.stringify(r.body)}`);
+  });
+
+  await check('casevac-times-backwards-refused', async () => {
+    await page.fill('#c-resuscitation_at', '2021-01-01T00:00');
+    await page.click('form.casevac button[type=submit]');
+    await page.waitForSelector('#err-resuscitation_at:not([hidden])');
+    const t = await page.textContent('#err-resuscitation_at');
+    assert(/backwards/.test(t), `message at resuscitation_at: ${t}`);
+  });
+
+  await check('casevac-form-update', async () => {
+    await page.click('button[data-now="airborne_at"]');
+    await page.click('button[data-now="resuscitation_at"]');
+    await page.click('form.casevac button[type=submit]');
+    await page.waitForSelector('.alert.ok:not([hidden])');
+    const r = await apiGet(page, `/api/v1/casevac/${casevacId}`);
+    assert(r.status === 200 && r.body.airborne_at && r.body.resuscitation_at && !r.body.surgery_at, `stored: ${JSON.stringify(r.body)}`);
+    assert((await page.textContent('#el-resuscitation_at')).startsWith('+'), 'no time since the injury shown');
+  });
+
+  await check('casevac-draft-and-offline', async () => {
+    await page.fill('#c-note', 'Surgery team warned (a draft).');
+    await page.waitForTimeout(600);
+    await page.reload();
+    await page.waitForSelector('form.casevac');
+    assert((await page.inputValue('#c-note')) === 'Surgery team warned (a draft).', 'the draft was not restored');
+    await ctx.setOffline(true);
+    await page.click('button[data-now="surgery_at"]');
+    await page.click('form.casevac button[type=submit]');
+    await page.waitForSelector('.alert.ok:has-text("kept in this browser")');
+    await page.waitForSelector('#outbox:not([hidden])');
+    await ctx.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForSelector('#outbox', { state: 'hidden', timeout: T });
+    const r = await apiGet(page, `/api/v1/casevac/${casevacId}`);
+    assert(r.status === 200 && r.body.surgery_at && r.body.note === 'Surgery team warned (a draft).', `stored: ${JSON.stringify(r.body)}`);
+    const ind = await apiGet(page, `/api/v1/indicators/casevac?casevac_id=${casevacId}`);
+    assert(ind.body.evacuations === 1 && ind.body.within_1h === 1 && ind.body.within_2h === 1, `indicator: ${JSON.stringify(ind.body).slice(0, 200)}`);
+  });
+
+  await check('contributors-page', async () => {
+    await page.goto(URL_ + '/force/contributors?from=2021-01-01&to=2021-05-31');
+    await page.waitForSelector('table.contributors tbody tr');
+    const t = await page.textContent('table.contributors');
+    assert(t.includes('Bangladesh') && t.includes('Sri Lanka') && t.includes('Not named'), `table: ${t.slice(0, 200)}`);
+  });
+
+  await check('unit-history', async () => {
+    await page.goto(URL_ + '/force/sof-west?as_of=2021-01-15');
+    await page.waitForSelector('#h-hist');
+    const n = await page.$$eval('ol.history li', (l) => l.length);
+    assert(n === 3, `${n} history items (the unit row and 2 changes)`);
+    assert((await page.textContent('ol.history')).includes('Operation Mongoose'), 'the move is not in the history');
+    assert((await page.textContent('dl.record')).includes('centre'), 'the sector on 15 January is not centre');
+  });
+
+  await check('map-units-on-a-day', async () => {
+    await page.goto(URL_ + '/map?from=2021-01-01&to=2021-01-31&units=2021-01-15');
+    await page.waitForSelector('.unit-pin');
+    await page.waitForSelector('.leaflet-marker-icon.unit-pin[title*="Special operations force"][title*="Mopti"], .leaflet-marker-icon.unit-pin[title*="Special operations force"]');
+    const titles = await page.$$eval('.unit-pin', (m) => m.map((x) => x.getAttribute('title')));
+    const sof = titles.find((x) => x.includes('Special operations force'));
+    assert(sof && sof.includes('Senegal infantry battalion'), `the special operations force is not with the Mopti units on 15 January: ${sof}`);
+  });
+
   await check('unit-page', async () => {
     await page.goto(URL_ + '/force');
     await page.waitForSelector('table.units');
@@ -362,7 +457,7 @@ try {
   });
 
   await check('keyboard-and-labels', async () => {
-    for (const p of ['/incident/new', '/map', '/records/events', '/report']) {
+    for (const p of ['/incident/new', '/casevac/new', '/map', '/records/events', '/report', '/force/contributors']) {
       await page.goto(URL_ + p);
       await page.waitForLoadState('networkidle');
       const bad = await page.evaluate(() =>

@@ -30,7 +30,7 @@ rc=$?
 if [[ $rc -ne 0 && $rc -ne 1 ]]; then
   fail browser-run "node exited $rc: $(tail -c 600 "$WORK/node.err")"
 fi
-for s in dashboard map incident-form rotation-timeline; do
+for s in dashboard map incident-form casevac-form rotation-timeline; do
   if [[ -s "$ROOT/build/screenshots/$s.png" ]]; then ok "screenshot-$s"; else fail "screenshot-$s" "build/screenshots/$s.png was not written"; fi
 done
 stop_server

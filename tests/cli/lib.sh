@@ -7,7 +7,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BLUEHELM=${BLUEHELM:-$ROOT/build/asan/bluehelm}
 SHARED=${SHARED:-$ROOT/../shared/data}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bluehelm-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+MOUNTS=()
+# unmount_all: unmounts what small_fs mounted (before $WORK is removed).
+unmount_all() {
+  local m
+  for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  MOUNTS=()
+}
+trap 'unmount_all; rm -rf "$WORK"' EXIT
 export BLUEHELM_DB="$WORK/test.db"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
@@ -51,4 +58,37 @@ need_shared() {
   if [[ "${CI:-}" == "true" ]]; then fail "$1" "../shared/data is missing (CI must have it)"
   else skip "$1" "../shared/data is not beside the repository"; fi
   return 1
+}
+
+# small_fs NAME DIR SIZE: mounts a tmpfs of SIZE (such as 8m) on DIR, to
+# fill up; it is unmounted when the script exits. Where mounting is not
+# permitted (not root), reports a skip with the reason and returns 1.
+small_fs() {
+  local why
+  mkdir -p "$2"
+  if why=$(mount -t tmpfs -o "size=$3,mode=0755" bluehelm-test "$2" 2>&1); then
+    MOUNTS+=("$2")
+    return 0
+  fi
+  skip "$1" "cannot mount a small filesystem here (${why:-not permitted}): run the tests as root"
+  return 1
+}
+
+# fill_fs DIR [KIB]: fills the filesystem of DIR with a file DIR/filler,
+# leaving about KIB KiB free (default 0).
+fill_fs() {
+  local free
+  rm -f "$1/filler"
+  free=$(df -k --output=avail "$1" | tail -1 | tr -d ' ')
+  if ((free > ${2:-0})); then
+    head -c $(((free - ${2:-0}) * 1024)) /dev/zero >"$1/filler" 2>/dev/null
+  fi
+  return 0
+}
+
+# as_user CMD...: runs CMD as an unprivileged user (nobody) when the tests
+# run as root, who may write any file whatever its mode; else as is.
+as_user() {
+  if ((EUID == 0)); then setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+  else "$@"; fi
 }

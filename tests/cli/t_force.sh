@@ -678,7 +678,7 @@ if ind letter-capabilities L capability-gaps status=gap; then
 fi
 expect_eq letter-mopti-camps "$(bh count infrastructure place=camp-mopti area_ha=16):$(bh count infrastructure place=camp-mopti area_ha=11)" 1:1
 # Every kind lists (the column table names real columns).
-for k in $(sqlite3 :memory: "select 'places sector_areas units operations events equipment equipment_status evaluations findings caveats rotations windows activities restrictions convoy_notifications convoy_sightings capabilities infrastructure benchmarks programmes meetings'"); do
+for k in $(sqlite3 :memory: "select 'places sector_areas units operations events equipment equipment_status evaluations findings caveats rotations windows activities restrictions convoy_notifications convoy_sightings capabilities infrastructure benchmarks programmes meetings unit_changes casevac'"); do
   if bh list "$k" --limit 3 >/dev/null; then ok "list-kind-$k"; else fail "list-kind-$k" "$(head -c 200 "$WORK/stderr")"; fi
 done
 exit 0

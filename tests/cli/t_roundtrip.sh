@@ -52,10 +52,10 @@ src() { bh --db "$SRC" "$@"; }
 # --- per kind: export, import into a new database, export again, compare
 # deps KIND: the demo files a KIND's references need, as a folder.
 for kind in events units places; do
-  src export "$kind" -o "$WORK/a-$kind.csv"
+  src export "$kind" --raw -o "$WORK/a-$kind.csv"
   rc=$?
   if [[ $rc -ne 0 ]]; then fail "roundtrip-$kind" "export exited $rc: $(head -c 300 "$WORK/stderr")"; continue; fi
-  src export "$kind" >"$WORK/stdout-$kind.csv"
+  src export "$kind" --raw >"$WORK/stdout-$kind.csv"
   check "export-o-equals-stdout-$kind" cmp -s "$WORK/a-$kind.csv" "$WORK/stdout-$kind.csv"
   new_db
   mkdir -p "$WORK/deps-$kind"
@@ -72,7 +72,7 @@ for kind in events units places; do
   if [[ $rc -ne 0 ]]; then
     fail "roundtrip-$kind-import" "import of the export exited $rc: $(head -c 400 "$WORK/stderr")"
   else ok "roundtrip-$kind-import"; fi
-  bh export "$kind" >"$WORK/b-$kind.csv"
+  bh export "$kind" --raw >"$WORK/b-$kind.csv"
   if cmp -s "$WORK/a-$kind.csv" "$WORK/b-$kind.csv"; then ok "roundtrip-$kind"
   else fail "roundtrip-$kind" "exports differ: $(diff "$WORK/a-$kind.csv" "$WORK/b-$kind.csv" | head -c 400)"; fi
   expect_eq "roundtrip-$kind-count" "$(bh count "$kind")" "$(src count "$kind")"

@@ -16,6 +16,7 @@ cleanup() {
     kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
   done
   wait 2>/dev/null
+  unmount_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT

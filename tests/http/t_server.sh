@@ -46,8 +46,9 @@ expect login-unknown-user 401
 req POST /api/v1/login --data-binary '{"user": "ed"'
 expect login-malformed 400 validation
 # a NUL inside the password would cut it short: "PASSWORD\u0000x" is not PASSWORD
-req POST /api/v1/login --data-binary "{\"user\": \"ed\", \"password\": \"$PASSWORD\\u0000x\"}"
+login ed "$PASSWORD"'\u0000x'
 expect login-nul-refused 400 validation
+expect_grep login-nul-says-why 'give {' "$WORK/body"
 
 # the session cookie signs in a GET
 req GET /api/v1/me -b "$WORK/ed.jar"
@@ -59,7 +60,8 @@ expect csrf-missing-403 403
 req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: x$CSRF" --data-binary "$(event_json csrf-1)"
 expect csrf-wrong-403 403
 expect_eq csrf-refused-stores-nothing "$(events_count)" "$n0"
-req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: $CSRF" --data-binary "$(event_json csrf-1)"
+req POST /api/v1/events -b "$WORK/ed.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+  --data-binary "$(event_json csrf-1)"
 expect csrf-header-201 201
 req POST /api/v1/logout -b "$WORK/ed.jar"
 expect logout-needs-csrf 403
@@ -254,6 +256,36 @@ expect east-editor-delete-east-204 204
 post "$ED" /api/v1/events "$(event_json ed-new-north camp-kidal)"
 expect editor-without-sector-201 201
 expect_eq writes-counted "$(events_count)" "$((n0 + 1))"
+
+# A record's sector through its unit is the unit's on the record's date:
+# the Togo battalion (Sector Centre) moves to Gao (East) on 2021-07-01; an
+# East editor may record its evaluation of July, not one of March.
+post "$ED" /api/v1/unit_changes '{"unit_id": "inf-bn-tgo", "date": "2021-07-01", "location": "camp-gao", "sector": "east"}'
+expect unit-change-created-201 201
+get "$ED" /api/v1/unit_changes/inf-bn-tgo/2021-07-01
+if [[ $code == 200 && $(jq_ '$.sector') == east ]]; then ok unit-change-by-two-keys; else fail unit-change-by-two-keys "$code $body"; fi
+post "$EAST" /api/v1/evaluations '{"evaluation_id": "ev-tgo-july", "unit_id": "inf-bn-tgo", "date": "2021-07-15", "kind": "unit_evaluation", "result": "satisfactory"}'
+expect east-editor-unit-in-east-then-201 201
+post "$EAST" /api/v1/evaluations '{"evaluation_id": "ev-tgo-march", "unit_id": "inf-bn-tgo", "date": "2021-03-15", "kind": "unit_evaluation", "result": "satisfactory"}'
+expect east-editor-unit-in-centre-then-403 403
+post "$ED" /api/v1/unit_changes '{"unit_id": "inf-bn-tgo", "date": "2021-08-01", "sector": "nowhere"}'
+if [[ $code == 400 && $(jq_ '$.error.fields[0].field') == sector ]]; then ok unit-change-unknown-sector-400; else fail unit-change-unknown-sector-400 "$code $body"; fi
+# A casualty evacuation updated with one time: checked against the stored
+# times (cv-2021-011: resuscitation at 06:38).
+put "$ED" /api/v1/casevac/cv-2021-011 '{"surgery_at": "2021-04-02T06:00"}'
+if [[ $code == 400 && $(jq_ '$.error.fields[0].field') == surgery_at ]] && grep -q 'times run backwards' "$WORK/body"; then
+  ok casevac-put-backwards-400
+else fail casevac-put-backwards-400 "$code $body"; fi
+put "$ED" /api/v1/casevac/cv-2021-011 '{"surgery_at": "2021-04-02T07:30"}'
+if [[ $code == 200 && $(jq_ '$.surgery_at') == 2021-04-02T07:30 && $(jq_ '$.injured_at') == 2021-04-02T05:40 ]]; then ok casevac-put-one-time
+else fail casevac-put-one-time "$code $body"; fi
+put "$ED" /api/v1/casevac/cv-2021-011 '{"surgery_at": "2021-04-02 07:30"}'
+if [[ $code == 400 && $(jq_ '$.error.fields[0].field') == surgery_at ]]; then ok casevac-put-space-400; else fail casevac-put-space-400 "$code $body"; fi
+get "$AN" '/api/v1/indicators/casevac?from=2021-04-02&to=2021-04-02'
+if [[ $code == 200 && $(jq_ '$.evacuations') == 4 && $(jq_ '$.patients') == 19 ]]; then ok casevac-indicator-api; else fail casevac-indicator-api "$code $body"; fi
+get "$AN" '/api/v1/casevac?injured_at=ge:2021-04-02T05:00&injured_at=le:2021-04-02'
+if [[ $code == 200 && $(sqlite3 :memory: "select json_array_length(json_extract(cast(readfile('$WORK/body') as text), '\$.items'))") == 4 ]]; then ok casevac-datetime-filters-api
+else fail casevac-datetime-filters-api "$code $(head -c 300 "$WORK/body")"; fi
 
 # ---------------------------------------------------------------- paging
 want="$WORK/want_ids" got="$WORK/got_ids"

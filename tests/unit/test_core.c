@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/country.h"
 #include "core/date.h"
 #include "core/geo.h"
 #include "core/jw.h"
@@ -106,4 +107,39 @@ TEST(json_writer_escapes) {
   jw_obj_end(&w);
   CHECK_STR(buf_cstr(&b), "{\"a\\\"b\":\"line\\nnext\\u0001\",\"n\":[3,2.5,null]}");
   buf_free(&b);
+}
+
+/* Datetimes: strict YYYY-MM-DDTHH:MM; the day of a date or a datetime. */
+TEST(datetime_parse) {
+  int d, m, e;
+  CHECK_INT(date_parse_datetime("2021-03-12T23:30", &d, &m), 0);
+  CHECK_INT(date_parse_iso("2021-03-12", &e), 0);
+  CHECK_INT(d, e);
+  CHECK_INT(m, 23 * 60 + 30);
+  CHECK_INT(date_parse_datetime("2021-03-13T00:00", &d, &m), 0);
+  CHECK_INT(d, e + 1);
+  CHECK_INT(m, 0);
+  CHECK(date_parse_datetime("2021-03-12 23:30", &d, &m) < 0);    /* a space */
+  CHECK(date_parse_datetime("2021-03-12T23:30:00", &d, &m) < 0); /* seconds */
+  CHECK(date_parse_datetime("2021-03-12T24:00", &d, &m) < 0);
+  CHECK(date_parse_datetime("2021-03-12T12:60", &d, &m) < 0);
+  CHECK(date_parse_datetime("2021-02-29T12:00", &d, &m) < 0);
+  CHECK(date_parse_datetime("2021-03-12T9:30", &d, &m) < 0);
+  CHECK(date_parse_datetime("2021-03-12", &d, &m) < 0);
+  CHECK_INT(date_parse_day("2021-03-12T23:30", &d), 0);
+  CHECK_INT(d, e);
+  CHECK_INT(date_parse_day("2021-03-12", &d), 0);
+  CHECK_INT(d, e);
+  CHECK(date_parse_day("2021-03-12T23", &d) < 0);
+}
+
+/* Country names from the embedded iso-codes list; codes it lacks give NULL. */
+TEST(country_names) {
+  CHECK_STR(country_name("BGD"), "Bangladesh");
+  CHECK_STR(country_name("CIV"), "C\xc3\xb4te d'Ivoire");
+  CHECK_STR(country_name("BOL"), "Bolivia"); /* the common name */
+  CHECK(country_name("XXX") == NULL);
+  CHECK(country_name("bgd") == NULL);
+  CHECK(country_name("") == NULL);
+  CHECK(country_name(NULL) == NULL);
 }

@@ -62,6 +62,8 @@ const PREFERRED = {
   places: ['place_id', 'name', 'kind', 'admin1', 'admin2', 'sector'],
   units: ['unit_id', 'name', 'unit_type', 'contributor', 'sector', 'deployed_strength', 'status'],
   operations: ['operation_id', 'name', 'kind', 'sector', 'start', 'end'],
+  unit_changes: ['unit_id', 'date', 'location', 'sector', 'status', 'deployed_strength', 'note'],
+  casevac: ['casevac_id', 'injured_at', 'place', 'unit_id', 'casualties', 'priority', 'resuscitation_at', 'surgery_at'],
 };
 export function defaultColumns(k) {
   if (PREFERRED[k.name]) return PREFERRED[k.name];

@@ -9,8 +9,9 @@ import { loginPage } from './pages/login.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { mapPage } from './pages/map.js';
 import { incidentPage } from './pages/incident.js';
+import { casevacPage } from './pages/casevac.js';
 import { recordsIndexPage, recordsListPage, recordPage } from './pages/records.js';
-import { forcePage, unitPage } from './pages/force.js';
+import { forcePage, unitPage, contributorsPage } from './pages/force.js';
 import { rotationsPage } from './pages/rotations.js';
 import { operationsPage, operationPage } from './pages/operations.js';
 import { reportPage } from './pages/report.js';
@@ -19,11 +20,13 @@ const routes = [
   [/^\/$/, dashboardPage, 'Dashboard'],
   [/^\/map$/, mapPage, 'Map'],
   [/^\/incident\/new$/, incidentPage, 'New incident'],
+  [/^\/casevac\/new$/, casevacPage, 'Casualty evacuation'],
   [/^\/records$/, recordsIndexPage, 'Records'],
   [/^\/records\/([^/]+)$/, recordsListPage, 'Records'],
   [/^\/records\/([^/]+)\/(.+)$/, recordPage, 'Records'],
   [/^\/force$/, forcePage, 'Force'],
   [/^\/force\/rotations$/, rotationsPage, 'Rotations'],
+  [/^\/force\/contributors$/, contributorsPage, 'Contributors'],
   [/^\/force\/([^/]+)$/, unitPage, 'Force'],
   [/^\/operations$/, operationsPage, 'Operations'],
   [/^\/operations\/([^/]+)$/, operationPage, 'Operations'],
@@ -34,6 +37,7 @@ const NAV = [
   ['/', 'Dashboard'],
   ['/map', 'Map'],
   ['/incident/new', 'New incident', () => canWrite()],
+  ['/casevac/new', 'Evacuation', () => canWrite()],
   ['/records', 'Records'],
   ['/force', 'Force'],
   ['/force/rotations', 'Rotations'],

@@ -120,6 +120,8 @@ const KIND_LABELS = {
   benchmarks: 'Benchmarks',
   programmes: 'Programmes',
   meetings: 'Meetings',
+  unit_changes: 'Unit history (changes)',
+  casevac: 'Casualty evacuations',
 };
 export const kindLabel = (k) => KIND_LABELS[k] || fieldLabel(k);
 
@@ -137,6 +139,24 @@ export const dayNum = (iso) => Math.round(Date.parse(iso + 'T00:00:00Z') / 86400
 export const isoOfDay = (n) => new Date(n * 86400000).toISOString().slice(0, 10);
 export const addDays = (iso, n) => isoOfDay(dayNum(iso) + n);
 export const validDate = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '') && !Number.isNaN(Date.parse(s + 'T00:00:00Z'));
+// A local date and time to the minute, as datetimes are written
+// (YYYY-MM-DDTHH:MM, the mission's local time).
+export function nowLocal() {
+  const d = new Date();
+  return `${isoOf(d)}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+export const validDateTime = (s) => /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/.test(s || '') && validDate(s.slice(0, 10));
+// "12 Mar 2021, 23:30"
+export function fmtDateTime(v) {
+  if (!v) return '—';
+  if (!validDateTime(v)) return v;
+  return `${fmtDate(v.slice(0, 10))}, ${v.slice(11)}`;
+}
+// Minutes from one datetime to another (both YYYY-MM-DDTHH:MM), or null.
+export function minutesBetween(a, b) {
+  if (!validDateTime(a) || !validDateTime(b)) return null;
+  return Math.round((Date.parse(b + ':00Z') - Date.parse(a + ':00Z')) / 60000);
+}
 export function fmtDate(iso) {
   if (!iso) return '—';
   const d = new Date(iso + 'T00:00:00Z');

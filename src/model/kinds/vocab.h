@@ -9,6 +9,9 @@
   "engineering|medical|forward_surgical_team|isr_fixed_wing|uas|signals|"   \
   "transport|explosive_ordnance_disposal|other"
 
+/* A unit's deployment status (units.status, unit_changes.status). */
+#define UNIT_STATUSES "pledged|advance_team|deploying|deployed|rotating|repatriated"
+
 /* ACLED's event types, and each sub-event type with its event type
  * ("Event type/Sub-event type"), as in ACLED's codebook. */
 #define ACLED_EVENT_TYPES                                                   \

@@ -103,7 +103,7 @@ export async function dashboardPage({ main, query, signal }) {
 
   const safe = (pr) => pr.catch((e) => (e.name === 'AbortError' ? Promise.reject(e) : { error: e }));
   const typeNames = Object.keys(TYPE_COLORS);
-  const [byType, ied, cas, poc, serv, restr, gaps] = await Promise.all([
+  const [byType, ied, cas, poc, serv, restr, gaps, cv] = await Promise.all([
     safe(Promise.all(typeNames.map((t) => indicator('count', { of: 'events', event_type: t, ...range }, signal)))),
     safe(indicator('ied', { from: p.from, to: p.to }, signal)),
     safe(
@@ -117,6 +117,7 @@ export async function dashboardPage({ main, query, signal }) {
     safe(indicator('serviceability', { as_of: p.to, category: 'apc,mpv' }, signal)),
     safe(indicator('restrictions', { as_of: p.to }, signal)),
     safe(indicator('capability-gaps', {}, signal)),
+    safe(indicator('casevac', { from: p.from, to: p.to }, signal)),
   ]);
   if (signal.aborted) return;
   tiles.replaceChildren();
@@ -219,6 +220,27 @@ export async function dashboardPage({ main, query, signal }) {
         note: 'Current state.',
       }),
     );
+
+  if (cv.error) tiles.append(errorBox(cv.error));
+  else {
+    const pct = (v) => (v == null ? 'n/a' : `${Math.round(v)}%`);
+    tiles.append(
+      tile({
+        id: 't-casevac',
+        title: 'Casualty evacuations',
+        value: fmtNum(cv.evacuations),
+        href: idsHref('casevac', cv.records.evacuations, 'Casualty evacuations'),
+        sub: cv.evacuations
+          ? [
+              { text: `${cv.within_1h} at resuscitation within 1 hour (${pct(cv.within_1h_pct)})`, href: idsHref('casevac', cv.records.within_1h, 'Evacuations: resuscitation within 1 hour') },
+              { text: `${cv.within_2h} in surgery within 2 hours (${pct(cv.within_2h_pct)})`, href: idsHref('casevac', cv.records.within_2h, 'Evacuations: surgery within 2 hours') },
+              cv.median_request_to_airborne_min != null ? { text: `median ${cv.median_request_to_airborne_min} min from request to take-off` } : null,
+            ].filter(Boolean)
+          : [],
+        note: `${fmtNum(cv.patients)} patients. The 10-1-2 standard: first aid within 10 minutes, resuscitation within 1 hour, surgery within 2.`,
+      }),
+    );
+  }
 
   // Weekly trends over the weeks ending on `to`: from the events themselves
   // when they are few, else from one count per week and type (small answers,

@@ -1,8 +1,11 @@
-// force.js: the units with their strength and status, and a unit's page:
-// equipment serviceability, evaluations and findings, caveats, rotations.
+// force.js: the units with their strength and status as of a day, a unit's
+// page (its history, equipment serviceability, evaluations and findings,
+// caveats, rotations) and the contributors page. A unit's location, sector,
+// status and strength on a day come from the server (the unit-positions and
+// deployment indicators), never worked out here.
 import { api, indicator, listAll, byIds, qs } from '../api.js';
 import { kindMeta } from '../kinds.js';
-import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select } from '../ui.js';
+import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select, addDays } from '../ui.js';
 import { navigate, storedPeriod, canWrite } from '../session.js';
 import { hbars } from '../charts.js';
 import { rotationTimeline, rotationTable } from '../timeline.js';
@@ -22,17 +25,35 @@ function strength(u) {
   );
 }
 
+// Each unit with its location, sector, status and strength as of the day.
+function asOfUnits(units, positions) {
+  const pos = new Map((positions.units || []).map((p) => [p.unit_id, p]));
+  return units.map((u) => {
+    const p = pos.get(u.unit_id);
+    return p ? { ...u, location: p.location, sector: p.sector, status: p.status, status_since: p.since, deployed_strength: p.deployed_strength } : u;
+  });
+}
+
 export async function forcePage({ main, query, signal }) {
-  main.append(pageHeading('Force', h('a', { class: 'button secondary', href: '/force/rotations' }, 'Rotation timeline')));
-  const [units, dep, gaps] = await Promise.all([
+  let asOf = query.get('as_of');
+  if (!validDate(asOf)) asOf = todayIso();
+  main.append(
+    pageHeading(
+      'Force',
+      h('a', { class: 'button secondary', href: `/force/contributors?as_of=${asOf}` }, 'By contributor'),
+      h('a', { class: 'button secondary', href: '/force/rotations' }, 'Rotation timeline'),
+    ),
+  );
+  const [units, dep, gaps, positions] = await Promise.all([
     listAll(kindMeta('units'), {}, { signal }),
-    indicator('deployment', {}, signal).catch((e) => ({ error: e })),
+    indicator('deployment', { as_of: asOf }, signal).catch((e) => ({ error: e })),
     indicator('capability-gaps', {}, signal).catch((e) => ({ error: e })),
+    indicator('unit-positions', { as_of: asOf }, signal).catch(() => ({ units: [] })),
   ]);
   const sector = query.get('sector') || '';
   const status = query.get('status') || '';
   const component = query.get('component') || '';
-  const all = units.items;
+  const all = asOfUnits(units.items, positions);
   const shown = all.filter((u) => (!sector || u.sector === sector) && (!status || u.status === status) && (!component || u.component === component));
   const locIds = [...new Set(shown.map((u) => u.location).filter(Boolean))];
   const placeMap = new Map((await byIds(kindMeta('places'), locIds, { signal }).catch(() => [])).map((p) => [p.place_id, p]));
@@ -43,7 +64,7 @@ export async function forcePage({ main, query, signal }) {
         'ul',
         { class: 'facts' },
         h('li', {}, h('strong', {}, fmtNum(dep.deployed_strength_total)), ' deployed of ', h('strong', {}, fmtNum(dep.authorized_strength_total)), ' authorized'),
-        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s })}` }, h('strong', {}, String(n)), ' ', vocabLabel(s)))),
+        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s, as_of: asOf })}` }, h('strong', {}, String(n)), ' ', vocabLabel(s)))),
         dep.advance_team && dep.advance_team.length
           ? h('li', { class: 'warn' }, h('a', { href: idsHref('units', dep.records.advance_team, 'Units at advance-team strength') }, h('strong', {}, String(dep.advance_team.length)), ' at advance-team strength'))
           : null,
@@ -55,6 +76,7 @@ export async function forcePage({ main, query, signal }) {
   const form = h(
     'form',
     { class: 'period', 'aria-label': 'Filter the units' },
+    h('div', { class: 'field' }, h('label', { for: 'u-as-of' }, 'As of'), h('input', { type: 'date', id: 'u-as-of', name: 'as_of', value: asOf })),
     h('div', { class: 'field' }, h('label', { for: 'u-sector' }, 'Sector'), select('sector', [['', 'All'], ...sectors], sector, { id: 'u-sector' })),
     h('div', { class: 'field' }, h('label', { for: 'u-status' }, 'Status'), select('status', [['', 'All'], ...fk.byName.get('status').vocabulary], status, { id: 'u-status' })),
     h('div', { class: 'field' }, h('label', { for: 'u-comp' }, 'Component'), select('component', [['', 'All'], ...fk.byName.get('component').vocabulary], component, { id: 'u-comp' })),
@@ -97,7 +119,119 @@ export async function forcePage({ main, query, signal }) {
         ),
       ),
     ),
-    h('p', { class: 'muted' }, `${shown.length} of ${all.length} units.`),
+    h('p', { class: 'muted' }, `${shown.length} of ${all.length} units, as they stood on ${fmtDate(asOf)}.`),
+  );
+}
+
+// The force by contributing country: units present, strengths, armoured
+// vehicles and evaluations (the contributors indicator).
+export async function contributorsPage({ main, query, signal }) {
+  const p = storedPeriod();
+  let to = query.get('to');
+  if (!validDate(to)) to = p ? p.to : todayIso();
+  let from = query.get('from');
+  if (!validDate(from) || from > to) from = p && p.from <= to ? p.from : addDays(to, -364);
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/force' }, 'Force'), ' › By contributor'), pageHeading('Contributors'));
+  const form = h(
+    'form',
+    { class: 'period', 'aria-label': 'Period' },
+    h('div', { class: 'field' }, h('label', { for: 'ct-from' }, 'Evaluations from'), h('input', { type: 'date', id: 'ct-from', name: 'from', value: from })),
+    h('div', { class: 'field' }, h('label', { for: 'ct-to' }, 'To (units and vehicles as of this day)'), h('input', { type: 'date', id: 'ct-to', name: 'to', value: to })),
+    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate('/force/contributors?' + qs(Object.fromEntries(new FormData(form))));
+  });
+  main.append(form);
+  let r;
+  try {
+    r = await indicator('contributors', { as_of: to, from, to }, signal);
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    main.append(errorBox(e));
+    return;
+  }
+  const ids = (code, col) => r.records[`contributors.${code}.${col}`] || [];
+  const cell = (code, col, kind, value, label) => h('td', { class: 'num' }, value ? h('a', { href: idsHref(kind, ids(code, col), label) }, fmtNum(value)) : fmtNum(value));
+  const sum = (col) => r.contributors.reduce((s, c) => s + (c[col] || 0), 0);
+  main.append(
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'list contributors' },
+        h('caption', {}, `Units present and armoured vehicles as of ${fmtDate(to)}; evaluations from ${fmtDate(from)} to ${fmtDate(to)}.`),
+        h(
+          'thead',
+          {},
+          h('tr', {}, ['Contributor', 'Units', 'Authorized strength', 'Deployed strength', 'Armoured vehicles', 'Unserviceable', 'Evaluations', 'Satisfactory'].map((t) => h('th', { scope: 'col' }, t))),
+        ),
+        h(
+          'tbody',
+          {},
+          r.contributors.map((c) => {
+            const name = c.name ? `${c.name}${c.name !== c.contributor ? ` (${c.contributor})` : ''}` : 'Not named';
+            return h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, name),
+              cell(c.contributor, 'units', 'units', c.units, `Units of ${name}`),
+              h('td', { class: 'num' }, fmtNum(c.authorized_strength)),
+              h('td', { class: 'num' }, fmtNum(c.deployed_strength)),
+              cell(c.contributor, 'armoured_vehicles', 'equipment', c.armoured_vehicles, `Armoured vehicles of ${name}`),
+              cell(c.contributor, 'armoured_unserviceable', 'equipment', c.armoured_unserviceable, `Unserviceable armoured vehicles of ${name}`),
+              cell(c.contributor, 'evaluations', 'evaluations', c.evaluations, `Evaluations of ${name}`),
+              h('td', { class: 'num' }, fmtNum(c.evaluations_satisfactory)),
+            );
+          }),
+        ),
+        h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, 'All'),
+            ...['units', 'authorized_strength', 'deployed_strength', 'armoured_vehicles', 'armoured_unserviceable', 'evaluations', 'evaluations_satisfactory'].map((col) => h('td', { class: 'num' }, fmtNum(sum(col)))),
+          ),
+        ),
+      ),
+    ),
+    h('p', { class: 'muted' }, 'Units present: advance team, deploying, deployed or rotating on that day. Armoured vehicles: APCs and MPVs held that day. Country names from ISO 3166.'),
+  );
+}
+
+// The unit's history: the units row, then each change (what it changed).
+function historyTimeline(u, changes, placeMap) {
+  const place = (id) => (id ? placeMap.get(id)?.name || id : null);
+  const items = [...changes].sort((a, b) => (a.date < b.date ? -1 : 1));
+  const what = (c) =>
+    [
+      c.location ? `at ${place(c.location)}` : null,
+      c.sector ? `sector ${c.sector}` : null,
+      c.status ? vocabLabel(c.status) : null,
+      c.deployed_strength != null ? `${fmtNum(c.deployed_strength)} deployed` : null,
+    ].filter(Boolean);
+  return h(
+    'ol',
+    { class: 'history' },
+    h(
+      'li',
+      { class: 'first' },
+      h('span', { class: 'when' }, items.length ? `Before ${fmtDate(items[0].date)}` : 'Throughout'),
+      h('span', { class: 'what' }, ['As recorded on the unit:', ...what({ location: u.location, sector: u.sector, status: u.status, deployed_strength: u.deployed_strength })].join(' ')),
+    ),
+    items.map((c) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'when' }, h('a', { href: recordHref('unit_changes', c) }, fmtDate(c.date))),
+        h('span', { class: 'what' }, what(c).join(', ') || 'no change of place, status or strength'),
+        c.note ? h('span', { class: 'note' }, c.note) : null,
+      ),
+    ),
   );
 }
 
@@ -115,7 +249,17 @@ export async function unitPage({ main, params, query, signal }) {
   let asOf = query.get('as_of');
   if (!validDate(asOf)) asOf = p ? p.to : todayIso();
   const ask = (kind, params2) => listAll(kindMeta(kind), params2, { signal }).then((r) => r.items);
-  const [loc, parent, subs, equipment, evals, caveatsU, caveatsC, rots, wins, serv] = await Promise.all([
+  const [changes, pos] = await Promise.all([
+    ask('unit_changes', { unit_id: id }).catch(() => []),
+    indicator('unit-positions', { as_of: asOf, unit_id: id }, signal).catch(() => ({ units: [] })),
+  ]);
+  const unitRow = { ...u };
+  if (pos.units && pos.units[0]) {
+    const p0 = pos.units[0];
+    Object.assign(u, { location: p0.location, sector: p0.sector, status: p0.status, status_since: p0.since, deployed_strength: p0.deployed_strength });
+  }
+  const histPlaces = [...new Set([unitRow.location, ...changes.map((c) => c.location)].filter(Boolean))];
+  const [loc, parent, subs, equipment, evals, caveatsU, caveatsC, rots, wins, serv, histPlaceList] = await Promise.all([
     u.location ? api(`places/${encodeURIComponent(u.location)}`, { signal }).catch(() => null) : null,
     u.parent_unit ? api(`units/${encodeURIComponent(u.parent_unit)}`, { signal }).catch(() => null) : null,
     ask('units', { parent_unit: id }),
@@ -126,6 +270,7 @@ export async function unitPage({ main, params, query, signal }) {
     ask('rotations', { unit_id: id }),
     ask('windows', {}),
     indicator('serviceability', { as_of: asOf, units: id }, signal).catch((e) => ({ error: e })),
+    byIds(kindMeta('places'), histPlaces, { signal }).catch(() => []),
   ]);
   main.append(
     h('p', { class: 'crumbs' }, h('a', { href: '/force' }, 'Force'), ' › ', u.name),
@@ -152,6 +297,19 @@ export async function unitPage({ main, params, query, signal }) {
       ]
         .filter(([, v]) => v != null && v !== '' && !(Array.isArray(v) && !v.length))
         .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
+    ),
+    h('p', { class: 'muted small' }, `Sector, location, strength and status as they stood on ${fmtDate(asOf)}.`),
+  );
+
+  // History: where the unit was, with what status and strength.
+  const placeMap = new Map(histPlaceList.map((pl) => [pl.place_id, pl]));
+  main.append(
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'h-hist' },
+      h('h2', { id: 'h-hist' }, 'History'),
+      historyTimeline(unitRow, changes, placeMap),
+      canWrite() ? h('p', {}, h('a', { href: `/records/unit_changes/new?unit_id=${encodeURIComponent(id)}` }, 'Record a change')) : null,
     ),
   );
 

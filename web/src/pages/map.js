@@ -1,8 +1,10 @@
 // map.js: events as clustered points over Mali's boundaries, coloured by
 // type, filtered by period, type, sector and actor; a point opens the event.
-import { api, listAll, qs } from '../api.js';
+// With a date in "Units on", the units where they stood that day (the
+// unit-positions indicator: their history applied by the server).
+import { api, listAll, qs, indicator } from '../api.js';
 import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
-import { h, fmtDate, pageHeading, errorBox, announce } from '../ui.js';
+import { h, fmtDate, fmtNum, pageHeading, errorBox, announce, validDate, vocabLabel } from '../ui.js';
 import { periodFrom, rememberPeriod, navigate } from '../session.js';
 
 let sectorsCache = null;
@@ -25,6 +27,7 @@ export async function mapPage({ main, query, signal }) {
   const actor = query.get('actor') || '';
   const adm2 = query.get('adm2') === '1';
   const focus = query.get('focus');
+  const unitsOn = validDate(query.get('units')) ? query.get('units') : '';
 
   const typeBoxes = Object.keys(TYPE_COLORS).map((t) =>
     h(
@@ -50,6 +53,7 @@ export async function mapPage({ main, query, signal }) {
     h('div', { class: 'field' }, h('label', { for: 'm-sector' }, 'Sector'), sectorSel),
     h('div', { class: 'field' }, h('label', { for: 'm-actor' }, 'Actor (any part of the name)'), actorIn, actorList),
     h('label', { class: 'check' }, adm2Box, 'Show cercles (admin 2)'),
+    h('div', { class: 'field' }, h('label', { for: 'm-units' }, 'Units on (a day)'), h('input', { type: 'date', id: 'm-units', name: 'units', value: unitsOn })),
     h('button', { type: 'submit', class: 'primary' }, 'Show'),
     summary,
   );
@@ -68,6 +72,7 @@ export async function mapPage({ main, query, signal }) {
       sector: fd.get('sector'),
       actor: fd.get('actor'),
       adm2: fd.get('adm2') ? '1' : null,
+      units: fd.get('units') || null,
     };
     navigate('/map?' + qs(params));
   });
@@ -81,6 +86,8 @@ export async function mapPage({ main, query, signal }) {
   const view = await mv.createMap(mapEl, { adm2 });
   signal.addEventListener('abort', () => view.map.remove());
   adm2Box.addEventListener('change', () => view.showAdm2(adm2Box.checked));
+
+  if (unitsOn) showUnits(view, mv, unitsOn, sector, signal);
 
   const params = { event_date: [`ge:${p.from}`, `le:${p.to}`] };
   if (types.length && !types.includes('none')) params.event_type = types.join(',');
@@ -174,4 +181,47 @@ export async function mapPage({ main, query, signal }) {
     const b = cluster.getBounds();
     if (b.isValid()) view.map.fitBounds(b.pad(0.2), { maxZoom: 9 });
   }
+}
+
+// The units on day `day`, one marker per place (a camp holds several units).
+async function showUnits(view, mv, day, sector, signal) {
+  let pos;
+  try {
+    pos = await indicator('unit-positions', { as_of: day, ...(sector ? { sector } : {}) }, signal);
+  } catch (e) {
+    if (e.name !== 'AbortError') announce(`The units could not be shown: ${e.message}`, 'warn');
+    return;
+  }
+  const at = new Map();
+  for (const u of pos.units) {
+    if (u.latitude == null || u.longitude == null || u.status === 'repatriated' || u.status === 'pledged') continue;
+    const k = `${u.latitude},${u.longitude}`;
+    at.set(k, [...(at.get(k) || []), u]);
+  }
+  const layer = mv.L.layerGroup();
+  for (const list of at.values()) {
+    const { latitude, longitude } = list[0];
+    const title = `${list.length} unit${list.length === 1 ? '' : 's'} on ${fmtDate(day)}: ${list.map((u) => u.name).join(', ')}`;
+    const m = mv.L.marker([latitude, longitude], {
+      title,
+      alt: title,
+      icon: mv.L.divIcon({ className: 'unit-pin', html: `<span>${list.length}</span>`, iconSize: [22, 22] }),
+    });
+    const box = document.createElement('div');
+    box.append(
+      h('p', {}, h('strong', {}, `Units on ${fmtDate(day)}`)),
+      h(
+        'ul',
+        { class: 'unit-list' },
+        list.map((u) =>
+          h('li', {}, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}?as_of=${day}` }, u.name), ` — ${vocabLabel(u.status) || 'no status'}${u.deployed_strength != null ? `, ${fmtNum(u.deployed_strength)}` : ''}${u.sector ? `, sector ${u.sector}` : ''}`),
+        ),
+      ),
+    );
+    m.bindPopup(box);
+    layer.addLayer(m);
+  }
+  view.map.addLayer(layer);
+  const n = [...at.values()].reduce((s, l) => s + l.length, 0);
+  announce(`${n} units shown where they were on ${fmtDate(day)}.`);
 }

@@ -3,7 +3,7 @@
 // and admins), export CSV.
 import { api, listAll, listPage, byIds, count, qs } from '../api.js';
 import { kindMeta, allKinds, defaultColumns, recordTitle, reverseRefs } from '../kinds.js';
-import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner } from '../ui.js';
+import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtDateTime, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner } from '../ui.js';
 import { canWrite, navigate } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
 
@@ -12,7 +12,7 @@ const LONG_TEXT = new Set(['note', 'notes', 'description', 'objective', 'evidenc
 const NUMBER_TYPES = new Set(['integer', 'count', 'latitude', 'longitude', 'area', 'percent']);
 const GROUPS = [
   ['Incidents and places', ['events', 'places', 'sector_areas', 'restrictions']],
-  ['The force', ['units', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities']],
+  ['The force', ['units', 'unit_changes', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities', 'casevac']],
   ['Operations and movement', ['operations', 'activities', 'windows', 'convoy_notifications', 'convoy_sightings']],
   ['The plan and the transition', ['infrastructure', 'benchmarks', 'programmes', 'meetings']],
 ];
@@ -28,6 +28,8 @@ function specialPage(kind, rec) {
   if (kind === 'operations') return { href: `/operations/${encodeURIComponent(rec.operation_id)}`, text: 'Operation page (activities, effect on events)' };
   if (kind === 'events') return { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(rec.event_id_cnty)}`, text: 'Show on the map' };
   if (kind === 'rotations') return { href: `/force/rotations?unit=${encodeURIComponent(rec.unit_id)}`, text: 'Rotation timeline' };
+  if (kind === 'unit_changes') return { href: `/force/${encodeURIComponent(rec.unit_id)}#h-hist`, text: "The unit's history" };
+  if (kind === 'casevac') return { href: `/casevac/new?id=${encodeURIComponent(rec.casevac_id)}`, text: 'Open in the evacuation form' };
   return null;
 }
 
@@ -112,10 +114,14 @@ async function placeNames(records, fields, signal) {
   return map;
 }
 
+// CSV for spreadsheets, as `bluehelm export` writes it: text that begins
+// with = + - @, a tab or a carriage return gets a leading ' so that no
+// formula runs when the file is opened (numbers are left as they are).
 function csvOf(k, items) {
   const cols = k.fields.map((f) => f.name);
   const esc = (v) => {
-    const s = v == null ? '' : Array.isArray(v) ? v.join(';') : v === true ? 'yes' : v === false ? 'no' : String(v);
+    let s = v == null ? '' : Array.isArray(v) ? v.join(';') : v === true ? 'yes' : v === false ? 'no' : String(v);
+    if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [cols.join(','), ...items.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\r\n') + '\r\n';
@@ -195,6 +201,7 @@ export async function recordsListPage({ main, params, query, signal }) {
       if (f.type === 'vocabulary') ctl = select('val', f.vocabulary.map((v) => [v, vocabLabel(v)]), '', { id: 'flt-val' });
       else if (f.type === 'yes/no') ctl = select('val', ['yes', 'no'], 'yes', { id: 'flt-val' });
       else if (f.type === 'date') ctl = h('input', { type: 'date', name: 'val', id: 'flt-val' });
+      else if (f.type === 'datetime') ctl = h('input', { type: 'datetime-local', step: '60', name: 'val', id: 'flt-val' });
       else if (NUMBER_TYPES.has(f.type)) ctl = h('input', { type: 'number', step: 'any', name: 'val', id: 'flt-val' });
       else ctl = h('input', { type: 'text', name: 'val', id: 'flt-val', placeholder: 'exact value; a,b for either' });
       valBox.replaceChildren(h('label', { for: 'flt-val', class: 'sr-only' }, 'Value'), ctl);
@@ -445,6 +452,7 @@ export async function recordPage(ctx) {
     if (v == null || v === '' || (Array.isArray(v) && !v.length)) continue;
     let shown = cellValue(f, v, places);
     if (f.type === 'date') shown = `${fmtDate(v)} (${v})`;
+    if (f.type === 'datetime') shown = `${fmtDateTime(v)} (${v})`;
     dl.append(h('div', {}, h('dt', {}, fieldLabel(f.name), f.derived ? h('span', { class: 'muted' }, ' (derived)') : null), h('dd', {}, shown)));
   }
   const empty = k.fields.filter((f) => rec[f.name] == null || rec[f.name] === '' || (Array.isArray(rec[f.name]) && !rec[f.name].length)).map((f) => fieldLabel(f.name));
@@ -555,6 +563,7 @@ export function controlFor(f, value, { isNew, optionLists, places }) {
   if (f.type === 'vocabulary') return { input: select(name, [['', '—'], ...f.vocabulary.map((x) => [x, vocabLabel(x)])], v || '', { id }) };
   if (f.type === 'yes/no') return { input: select(name, [['', '—'], ['yes', 'yes'], ['no', 'no']], v === true ? 'yes' : v === false ? 'no' : '', { id }) };
   if (f.type === 'date') return { input: h('input', { type: 'date', name, id, value: v || '' }) };
+  if (f.type === 'datetime') return { input: h('input', { type: 'datetime-local', step: '60', name, id, value: v || '' }) };
   if (NUMBER_TYPES.has(f.type)) return { input: h('input', { type: 'number', step: f.type === 'count' || f.type === 'integer' ? '1' : 'any', name, id, value: v ?? '' }) };
   if (f.type === 'list' || f.type === 'references') return { input: h('input', { type: 'text', name, id, value: (v || []).join('; '), dataset: { semi: '1' } }) };
   if (LONG_TEXT.has(name)) return { input: h('textarea', { name, id, rows: '3', value: v || '' }) };
@@ -584,7 +593,7 @@ export function formBody(k, form, isNew) {
   return b;
 }
 
-async function editPage({ main, signal }, k, rec) {
+async function editPage({ main, signal, query }, k, rec) {
   const isNew = !rec;
   const title = isNew ? `New ${kindLabel(k.name).toLowerCase()} record` : `Edit ${recordTitle(k, rec)}`;
   main.append(h('p', { class: 'crumbs' }, h('a', { href: '/records' }, 'Records'), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))), pageHeading(title));
@@ -603,15 +612,20 @@ async function editPage({ main, signal }, k, rec) {
   const grid = h('div', { class: 'grid' });
   for (const f of k.fields) {
     if (f.derived) continue;
-    const { input, wrap } = controlFor(f, rec ? rec[f.name] : null, { isNew, optionLists, places });
+    // A new record may start from values in the address (?unit_id=...).
+    const listy = f.type === 'list' || f.type === 'references' || f.type === 'places';
+    const seed = isNew && !listy && query && query.get(f.name) ? query.get(f.name) : null;
+    const { input, wrap } = controlFor(f, rec ? rec[f.name] : seed, { isNew, optionLists, places });
     const hint =
       f.type === 'list' || (f.type === 'references' && !optionLists[f.references])
         ? 'Separate items with ;'
         : f.type === 'vocabulary' || f.type === 'date' || f.type === 'yes/no'
           ? null
-          : f.type === 'code'
-            ? 'Three capital letters (ISO 3166 alpha-3)'
-            : null;
+          : f.type === 'datetime'
+            ? 'Local time, to the minute'
+            : f.type === 'code'
+              ? 'Three capital letters (ISO 3166 alpha-3)'
+              : null;
     grid.append(field(fieldLabel(f.name) + (f.required ? ' *' : ''), input, { name: f.name, hint, wrap, wide: LONG_TEXT.has(f.name) || f.type === 'places' || f.type === 'references' }));
   }
   const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create' : 'Save');

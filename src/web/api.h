@@ -22,9 +22,10 @@ json_t *api_json_body(const char *body, size_t len, err *e);
 json_t *api_json_object(const char *body, size_t len, const char *const *allowed, err *e);
 
 /* api_login_body: a sign-in body, {"user": "...", "password": "..."}: an
- * object with those keys only, both strings without NUL characters. Returns 0 with *user and *password
- * pointing into *json (the caller json_decrefs it), or ERR_VALIDATION
- * (*json, *user and *password NULL). */
+ * object with those keys only, both strings (api_json_body refuses a NUL
+ * character inside a string). Returns 0 with *user and *password pointing
+ * into *json (the caller json_decrefs it), or ERR_VALIDATION (*json, *user
+ * and *password NULL). */
 int api_login_body(const char *body, size_t len, json_t **json, const char **user,
                    const char **password, err *e);
 

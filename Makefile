@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libmicrohttpd libcmark-gfm zlib
+PKGS    := sqlite3 libsodium jansson libcmark-gfm zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -16,8 +16,9 @@ DEFS    := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 INC     := -Isrc -Ibuild/gen
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS)
-# cmark-gfm's extensions (tables) ship no pkg-config file.
-LIBS    := $(PKG_LIBS) -lcmark-gfm-extensions -lm -lpthread
+# cmark-gfm's extensions (tables) ship no pkg-config file, nor does
+# http-parser (libhttp-parser-dev).
+LIBS    := $(PKG_LIBS) -lcmark-gfm-extensions -lhttp_parser -lm -lpthread
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
            -fno-omit-frame-pointer
 
@@ -26,9 +27,13 @@ LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 # Country names: Debian's iso-codes (scripts/deps.sh build), embedded so
 # that the program needs no outside file at run time (src/core/country.c).
 ISO3166  := /usr/share/iso-codes/json/iso_3166-1.json
+ISO3166_FR := /usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo
 EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
-            data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166)
+            data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166) $(ISO3166_FR)
+# `make` alone builds build/bluehelm: web.mk's first rule must not become
+# the default goal.
+.DEFAULT_GOAL := all
 # The web interface (issue 7): built by scripts/build-web.sh into build/web/dist.
 -include web/web.mk
 EMBED    += $(WEB_ASSETS)
@@ -78,7 +83,7 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-$(ISO3166):
+$(ISO3166) $(ISO3166_FR):
 	@echo "$@ is missing: install Debian's iso-codes (scripts/deps.sh build)" >&2; exit 1
 
 build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
@@ -86,10 +91,11 @@ build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
 	build/tools/embed $@ $(EMBED)
 
 # libFuzzer targets (clang from Debian; fuzz/*.c, docs/internals.md "Tests").
-# fuzz_csv links the CSV reader alone; the others link the whole library
-# (everything but src/cli) built with clang, the sanitizers and the fuzzer's
-# coverage instrumentation into build/fuzz/obj.
-FUZZ_TARGETS := csv json filter template
+# fuzz_csv and fuzz_wire link the CSV reader and the HTTP request reader
+# alone; the others link the whole library (everything but src/cli) built
+# with clang, the sanitizers and the fuzzer's coverage instrumentation into
+# build/fuzz/obj.
+FUZZ_TARGETS := csv wire json filter template
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
 FUZZ_FLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) -g -O1 $(FUZZ_SAN)
@@ -110,6 +116,14 @@ build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/io/csv.c src/io/csv.h src/core/err.c sr
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer $(FUZZ_SAN) \
 	  -o $@ fuzz/fuzz_csv.c src/io/csv.c src/core/err.c src/core/utf8.c
+
+# libFuzzer target for the HTTP/1.1 request parser (what any client sends).
+build/fuzz/fuzz_wire: fuzz/fuzz_wire.c src/web/wire.c src/web/wire.h src/core/err.c \
+                      src/core/arena.c src/core/buf.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer $(FUZZ_SAN) \
+	  -o $@ fuzz/fuzz_wire.c src/web/wire.c src/core/err.c src/core/arena.c src/core/buf.c \
+	  -lhttp_parser
 
 # The targets over the library share a database (fuzz/fixture.c: the
 # gazetteer and data/demo, in memory).

@@ -4,7 +4,8 @@
  *
  * An input is a template. It is built (report_build) for the month of March
  * 2021 of the demo dataset, as everything (odd-sized inputs) or as a viewer
- * sees it (even-sized ones), and a built report is rendered in each format.
+ * sees it (even-sized ones), in English or in French (by the first byte),
+ * and a built report is rendered in each format.
  *
  * Checked:
  *   - a template is built, or refused with ERR_VALIDATION and a message that
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/lang.h"
 #include "fixture.h"
 #include "report/render.h"
 #include "report/template.h"
@@ -58,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *vis = size % 2 ? NULL : authz_visibility(&viewer);
   report_doc doc;
   err e;
-  int rc = report_build(s, tpl, "fuzz", from, to, vis, &doc, &e);
+  lang l = size && data[0] % 2 ? LANG_FR : LANG_EN;
+  int rc = report_build(s, tpl, "fuzz", l, from, to, vis, &doc, &e);
   if (rc) {
     if (rc != ERR_VALIDATION || e.code != rc || strncmp(e.msg, "fuzz:", 5) != 0)
       fprintf(stderr, "report_build: %d: %s\n", rc, e.msg);

@@ -7,7 +7,10 @@
 #    leaflet.markercluster, esbuild; playwright-core for the browser tests)
 #    when node_modules is missing or older than the lock file. After the
 #    first install npm's cache serves it: --prefer-offline, no network needed.
-# 2. web/build.mjs bundles and minifies the code and CSS (esbuild), writes
+# 2. web/check-i18n.mjs checks the message catalogues (web/src/i18n/*.json):
+#    a message missing from one language, or named by the code and missing
+#    from both, stops the build (and so `make` and `make test`).
+# 3. web/build.mjs bundles and minifies the code and CSS (esbuild), writes
 #    hashed file names, the Mali boundaries and index.html, and gzips.
 # The build goes to a temporary folder that replaces build/web/dist only when
 # complete, under a lock, so two makes at once cannot mix their outputs.
@@ -31,6 +34,8 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2
   touch node_modules/.package-lock.json
 fi
+
+node web/check-i18n.mjs >&2
 
 tmp=$(mktemp -d build/web/dist.tmp.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -9,9 +9,10 @@
 set -euo pipefail
 group=${1:-build}
 
-build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev libmicrohttpd-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev nodejs iso-codes)
-test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium util-linux mount)
+build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev libhttp-parser-dev nodejs iso-codes)
+# python3: the raw-socket HTTP tests (tests/http/raw.py).
+test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium util-linux mount python3)
 bench_pkgs=(hyperfine time wrk nginx)
 
 pkgs=("${build_pkgs[@]}")

@@ -41,7 +41,7 @@ done
 # fuzz/corpus/TARGET, take 1-4 s more; about 20 s in all on an idle
 # machine), new inputs going to a scratch folder. A crash, a sanitizer
 # report or a failed invariant is a failed check.
-for t in csv json filter template; do
+for t in csv wire json filter template; do
   echo "== fuzz_$t (${FUZZ_SECONDS:-3} s)"
   work=$(mktemp -d)
   # shellcheck disable=SC2046 # the options file holds several words

@@ -35,7 +35,7 @@ const result = await build({
   bundle: true,
   splitting: true,
   format: 'esm',
-  minify: true,
+  minify: process.env.BUILD_WEB_NOMINIFY !== "1",
   target: ['es2020'],
   outdir: out,
   entryNames: '[name].[hash]',

@@ -1,8 +1,9 @@
 /* cmd_list.c: `bluehelm list KIND [FILTER...] [--json]`: the records of a
  * kind that match the filters, in id order, as a table for the terminal or
  * as a JSON array of records. The columns a table shows for each kind are
- * data (list_columns below); a kind not listed shows its first
- * LIST_DEFAULT_COLUMNS columns. Column widths fit the first LIST_SAMPLE rows,
+ * declared with the kind (LIST_COLUMNS in src/model/kinds/<kind>.def, the
+ * columns the web interface's lists show too); a kind without shows its
+ * first LIST_DEFAULT_COLUMNS columns. Column widths fit the first LIST_SAMPLE rows,
  * and no cell is wider than LIST_WIDTH_MAX characters (longer text is cut
  * with an ellipsis). */
 #include <stdlib.h>
@@ -19,39 +20,6 @@
 #define LIST_WIDTH_MAX 40
 #define LIST_FILTERS_MAX 256
 
-/* The columns that matter for each kind, in the order shown. */
-static const struct {
-  const char *kind, *columns;
-} list_columns[] = {
-    {"places", "place_id|name|kind|admin1|admin2|sector|parent_place"},
-    {"sector_areas", "admin1|sector"},
-    {"units", "unit_id|name|unit_type|contributor|parent_unit|sector|location|deployed_strength|"
-              "authorized_strength|status"},
-    {"operations", "operation_id|name|kind|sector|admin1|start|end|lead_component"},
-    {"events", "event_id_cnty|event_date|event_type|sub_event_type|admin1|location|weapon|"
-               "target|fatalities|sector"},
-    {"equipment", "equipment_id|unit_id|category|model|registration"},
-    {"equipment_status", "equipment_id|date|status|cause|event_id|note"},
-    {"evaluations", "evaluation_id|unit_id|date|kind|strength|result|mitigation"},
-    {"findings", "finding_id|evaluation_id|sub_unit|area|rating|note"},
-    {"caveats", "caveat_id|unit_id|contributor|kind|declared_on|reported_on|lifted_on|description"},
-    {"rotations", "rotation_id|unit_id|planned_start|planned_end|actual_start|actual_end"},
-    {"windows", "window_id|name|start|end|tempo|sector"},
-    {"activities", "activity_id|operation_id|kind|start|end|origin|destination|units"},
-    {"restrictions", "restriction_id|kind|place|start|end|actor|response"},
-    {"convoy_notifications",
-     "notification_id|date|movement|vehicles|heavy_weapons|origin|destination"},
-    {"convoy_sightings", "sighting_id|date|movement|vehicles|heavy_weapons|place|notification_id"},
-    {"capabilities", "capability_id|capability|sector|quantity|status|source|needed_by"},
-    {"infrastructure",
-     "project_id|name|place|area_ha|purpose|planned_start|planned_end|progress_pct|status"},
-    {"benchmarks", "benchmark_id|phase|title|status|due"},
-    {"programmes", "programme_id|name|partners|places|start|end|status"},
-    {"meetings", "meeting_id|forum|date|participants|topics"},
-    {"unit_changes", "unit_id|date|location|sector|status|deployed_strength|note"},
-    {"casevac", "casevac_id|injured_at|place|unit_id|casualties|priority|resuscitation_at|surgery_at"},
-};
-
 typedef struct list_col {
   int field;    /* index in the kind */
   size_t width; /* display characters */
@@ -60,7 +28,7 @@ typedef struct list_col {
 
 /* Resolves a '|'- or ','-separated list of column names into cols; returns
  * the count, or a negative ERR_* (code: ERR_USAGE for the user's --columns,
- * ERR_INTERNAL for the table above). */
+ * ERR_INTERNAL for the kind's LIST_COLUMNS). */
 static int resolve_columns(cli *c, const kind *k, const char *names, int code, list_col *cols) {
   int n = 0;
   for (const char *p = names; *p;) {
@@ -153,11 +121,8 @@ static int list_table(cli *c, store *s, filter_set *fs, const char *user_cols, l
   if (user_cols) {
     ncols = resolve_columns(c, k, user_cols, ERR_USAGE, cols);
   } else {
-    const char *names = NULL;
-    for (size_t i = 0; i < sizeof list_columns / sizeof list_columns[0]; i++)
-      if (!strcmp(list_columns[i].kind, k->name)) names = list_columns[i].columns;
-    if (names) {
-      ncols = resolve_columns(c, k, names, ERR_INTERNAL, cols);
+    if (k->list_columns[0]) {
+      ncols = resolve_columns(c, k, k->list_columns, ERR_INTERNAL, cols);
     } else {
       ncols = k->nfields < LIST_DEFAULT_COLUMNS ? k->nfields : LIST_DEFAULT_COLUMNS;
       for (int i = 0; i < ncols; i++) {

@@ -1,4 +1,5 @@
-/* cmd_report.c: `bluehelm report [from=DATE] [to=DATE] [--template ...] [--format ...]`. */
+/* cmd_report.c: `bluehelm report [from=DATE] [to=DATE] [--template ...] [--format ...]
+ * [--lang en|fr]`. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static char *read_template(cli *c, const char *path) {
 }
 
 int cmd_report(cli *c, int argc, char **argv) {
-  const char *tname = "default", *fmt = "md", *outp = NULL;
+  const char *tname = "default", *fmt = "md", *outp = NULL, *lname = "en";
   int from = INT_MIN, to = INT_MAX, have_from = 0;
   for (int i = 0; i < argc; i++) {
     if (cli_flag(c, argc, argv, &i, "--template", &tname)) {
@@ -45,6 +46,8 @@ int cmd_report(cli *c, int argc, char **argv) {
       if (!fmt) return ERR_USAGE;
     } else if (cli_flag(c, argc, argv, &i, "-o", &outp)) {
       if (!outp) return ERR_USAGE;
+    } else if (cli_flag(c, argc, argv, &i, "--lang", &lname)) {
+      if (!lname) return ERR_USAGE;
     } else if (!strncmp(argv[i], "from=", 5)) {
       if (date_parse_iso(argv[i] + 5, &from)) return cli_usage_error(c, "report", "from=%s is not a date (YYYY-MM-DD)", argv[i] + 5);
       have_from = 1;
@@ -56,17 +59,19 @@ int cmd_report(cli *c, int argc, char **argv) {
   }
   report_format format;
   if (render_format_parse(fmt, &format, &c->e)) return ERR_USAGE;
+  lang l;
+  if (lang_parse(lname, &l)) return cli_usage_error(c, "report", "--lang %s: en or fr", lname);
   if (to == INT_MAX) to = date_today();
   /* The sitrep covers the day `to`; other reports default to the 30 days up to it. */
   if (!have_from) from = !strcmp(tname, "sitrep") ? to : to - 29;
   if (from > to) return err_set(&c->e, ERR_USAGE, "from is after to: the period ends before it starts");
-  const char *builtin = report_template_text(tname);
+  const char *builtin = report_template_text(tname, l);
   char *text = builtin ? NULL : read_template(c, tname);
   if (!builtin && !text) return c->e.code;
   store *s;
   int rc = cli_open(c, &s, STORE_READONLY);
   report_doc doc;
-  if (!rc) rc = report_build(s, builtin ? builtin : text, tname, from, to, NULL, &doc, &c->e);
+  if (!rc) rc = report_build(s, builtin ? builtin : text, tname, l, from, to, NULL, &doc, &c->e);
   buf out;
   buf_init(&out, 512u << 20);
   if (!rc) {

@@ -28,7 +28,14 @@ int err_setv(err *e, int code, const char *fmt, va_list ap) {
   e->file[0] = 0;
   e->line = 0;
   e->field[0] = 0;
+  e->rule[0] = 0;
   return code;
+}
+
+int err_rule(err *e, const char *rule) {
+  if (!e) return ERR_INTERNAL;
+  snprintf(e->rule, sizeof e->rule, "%s", rule);
+  return e->code;
 }
 
 int err_set(err *e, int code, const char *fmt, ...) {

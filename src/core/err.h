@@ -25,7 +25,14 @@
   X(READONLY, -14, "read_only", 503, 1)                                       \
   X(FULL, -15, "storage_full", 507, 1)                                        \
   X(TIMEOUT, -16, "timeout", 503, 1)                                          \
-  X(UNAVAILABLE, -17, "unavailable", 503, 2)
+  X(UNAVAILABLE, -17, "unavailable", 503, 2)                                  \
+  /* HTTP transport (src/web/wire.c, httpd.c) */                              \
+  X(BAD_REQUEST, -40, "bad_request", 400, 1)                                  \
+  X(REQUEST_TIMEOUT, -41, "request_timeout", 408, 1)                          \
+  X(URI_TOO_LONG, -42, "uri_too_long", 414, 1)                                \
+  X(HEADERS_TOO_LARGE, -43, "headers_too_large", 431, 1)                      \
+  X(NOT_IMPLEMENTED, -44, "not_implemented", 501, 1)                          \
+  X(HTTP_VERSION, -45, "http_version", 505, 1)
 
 enum {
 #define X(sym, val, name, http, exitc) ERR_##sym = val,
@@ -39,6 +46,8 @@ typedef struct err {
   char file[128];    /* base name of the file at fault, or "" */
   long line;         /* physical line (1 = header), or 0 */
   char field[64];    /* column at fault, "-" for a whole record, or "" */
+  char rule[24];     /* for a value refused: the stable word of the rule it
+                        breaks ("date", "required", "order", ...), or "" */
 } err;
 
 /* err_set: records code and a printf-style message in e (if e is non-NULL),
@@ -49,6 +58,10 @@ int err_set(err *e, int code, const char *fmt, ...)
 /* err_setv: va_list form of err_set. Returns code. */
 int err_setv(err *e, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* err_rule: records the stable word of the rule a refused value breaks
+ * (API.md's fields[].rule, which interfaces translate); returns e->code. */
+int err_rule(err *e, const char *rule);
 
 /* err_at: sets file (base name is taken), line and field on e; returns e->code. */
 int err_at(err *e, const char *file, long line, const char *field);

@@ -56,6 +56,7 @@ int event_prepare(store *s, record *r, err *e) {
   int has_lat = r->v[ilat].set, has_lon = r->v[ilon].set;
   if (has_lat != has_lon) {
     err_set(e, ERR_VALIDATION, "latitude and longitude must be given together");
+    err_rule(e, "coordinates");
     return err_at(e, NULL, 0, has_lat ? "longitude" : "latitude");
   }
   if (has_lat) return 0;
@@ -73,12 +74,14 @@ int event_prepare(store *s, record *r, err *e) {
     err_set(e, ERR_VALIDATION,
             "'%.80s' is not in the gazetteer: give latitude and longitude or a place_id",
             r->v[iloc].s);
+    err_rule(e, "place");
     return err_at(e, NULL, 0, "location");
   }
   if (r->present[ilat] || r->present[ipid] || r->present[iloc] ||
       record_exists(s, k, r->v[k->key[0]].s) != 1) {
     err_set(e, ERR_VALIDATION,
             "an event needs latitude and longitude, a place_id, or a location the gazetteer knows");
+    err_rule(e, "coordinates");
     return err_at(e, NULL, 0, "-");
   }
   return 0;

@@ -53,16 +53,19 @@ const char *field_column(const field *f, char *tmp, size_t cap) {
   return tmp;
 }
 
+/* Refuses a value: the message, and the stable word of the rule it breaks. */
+#define RULE(rule, ...) (err_set(e, ERR_VALIDATION, __VA_ARGS__), err_rule(e, rule))
+
 static int check_id(const char *s, err *e) {
   size_t n = strlen(s);
-  if (n > 200) return err_set(e, ERR_VALIDATION, "identifier longer than 200 bytes");
+  if (n > 200) return RULE("identifier", "identifier longer than 200 bytes");
   if (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
-    return err_set(e, ERR_VALIDATION, "identifier starts or ends with a space");
+    return RULE("identifier", "identifier starts or ends with a space");
   for (size_t i = 0; i < n; i++) {
     if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-      return err_set(e, ERR_VALIDATION, "identifier holds a control character");
+      return RULE("identifier", "identifier holds a control character");
     if (s[i] == '/') /* ids are path segments of the API's URLs */
-      return err_set(e, ERR_VALIDATION, "identifier holds a '/'");
+      return RULE("identifier", "identifier holds a '/'");
   }
   return 0;
 }
@@ -96,7 +99,7 @@ static int parse_list(store *s, const field *f, const char *raw, fval *out, aren
     p = semi + 1;
   }
   if (joined.overflow) {
-    err_set(e, ERR_VALIDATION, "list longer than 1 MiB");
+    RULE("too_long", "list longer than 1 MiB");
     goto fail;
   }
   if (count) {
@@ -125,9 +128,9 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
     case FT_INT:
     case FT_COUNT: {
       int64_t v;
-      if (str_to_int64(raw, &v)) return err_set(e, ERR_VALIDATION, "'%.40s' is not a whole number", raw);
+      if (str_to_int64(raw, &v)) return RULE("integer", "'%.40s' is not a whole number", raw);
       if (f->type == FT_COUNT && v < 0)
-        return err_set(e, ERR_VALIDATION, "%lld is negative: a count is 0 or more", (long long)v);
+        return RULE("count", "%lld is negative: a count is 0 or more", (long long)v);
       out->i = v;
       break;
     }
@@ -137,22 +140,22 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
     case FT_LAT:
     case FT_LON: {
       double v;
-      if (str_to_double(raw, &v)) return err_set(e, ERR_VALIDATION, "'%.40s' is not a number", raw);
+      if (str_to_double(raw, &v)) return RULE("number", "'%.40s' is not a number", raw);
       if (f->type == FT_LAT && (v < -90 || v > 90))
-        return err_set(e, ERR_VALIDATION, "latitude %.40s is outside -90..90", raw);
+        return RULE("latitude", "latitude %.40s is outside -90..90", raw);
       if (f->type == FT_LON && (v < -180 || v > 180))
-        return err_set(e, ERR_VALIDATION, "longitude %.40s is outside -180..180", raw);
+        return RULE("longitude", "longitude %.40s is outside -180..180", raw);
       if (f->type == FT_PCT && (v < 0 || v > 100))
-        return err_set(e, ERR_VALIDATION, "%.40s is outside 0..100", raw);
+        return RULE("percent", "%.40s is outside 0..100", raw);
       if (f->type == FT_AREA && v < 0)
-        return err_set(e, ERR_VALIDATION, "%.40s is negative", raw);
+        return RULE("area", "%.40s is negative", raw);
       out->d = v;
       break;
     }
     case FT_DATE: {
       int d;
       if (date_parse_iso(raw, &d))
-        return err_set(e, ERR_VALIDATION, "'%.40s' is not a date (YYYY-MM-DD, a real day)", raw);
+        return RULE("date", "'%.40s' is not a date (YYYY-MM-DD, a real day)", raw);
       out->s = raw;
       break;
     }
@@ -164,41 +167,38 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
       }
       size_t n = strlen(raw);
       if (n >= 16 && raw[10] == ' ')
-        return err_set(e, ERR_VALIDATION,
-                       "'%.40s': write a T between the day and the time (YYYY-MM-DDTHH:MM)", raw);
+        return RULE("datetime", "'%.40s': write a T between the day and the time (YYYY-MM-DDTHH:MM)", raw);
       if (n > 16 && raw[10] == 'T' && raw[16] == ':')
-        return err_set(e, ERR_VALIDATION,
-                       "'%.40s': give hours and minutes only, without seconds (YYYY-MM-DDTHH:MM)", raw);
-      return err_set(e, ERR_VALIDATION,
-                     "'%.40s' is not a date and time (YYYY-MM-DDTHH:MM, a real day, 00:00 to 23:59)", raw);
+        return RULE("datetime", "'%.40s': give hours and minutes only, without seconds (YYYY-MM-DDTHH:MM)", raw);
+      return RULE("datetime", "'%.40s' is not a date and time (YYYY-MM-DDTHH:MM, a real day, 00:00 to 23:59)", raw);
     }
     case FT_SECTOR: {
       int known = sector_known(s, raw);
       if (known < 0) return err_set(e, known, "could not check the sector '%.60s'", raw);
       if (!known)
-        return err_set(e, ERR_VALIDATION,
-                       "no place or sector area uses the sector '%.60s' (sectors are named by "
-                       "places.sector and sector_areas.sector)", raw);
+        return RULE("sector",
+                    "no place or sector area uses the sector '%.60s' (sectors are named by "
+                    "places.sector and sector_areas.sector)", raw);
       out->s = raw;
       break;
     }
     case FT_BOOL:
       if (strcmp(raw, "yes") == 0) out->i = 1;
       else if (strcmp(raw, "no") == 0) out->i = 0;
-      else return err_set(e, ERR_VALIDATION, "'%.40s' is not yes or no", raw);
+      else return RULE("yes_no", "'%.40s' is not yes or no", raw);
       break;
     case FT_VOCAB:
       if (!vocab_has(f->arg, raw, strlen(raw))) {
         if (strlen(f->arg) < 200)
-          return err_set(e, ERR_VALIDATION, "'%.60s' is not one of %s", raw, f->arg);
-        return err_set(e, ERR_VALIDATION, "'%.60s' is not in the vocabulary of %s", raw, f->name);
+          return RULE("vocabulary", "'%.60s' is not one of %s", raw, f->arg);
+        return RULE("vocabulary", "'%.60s' is not in the vocabulary of %s", raw, f->name);
       }
       out->s = raw;
       break;
     case FT_CODE3:
       if (strlen(raw) != 3 || !isupper((unsigned char)raw[0]) ||
           !isupper((unsigned char)raw[1]) || !isupper((unsigned char)raw[2]))
-        return err_set(e, ERR_VALIDATION, "'%.40s' is not three capital letters", raw);
+        return RULE("code3", "'%.40s' is not three capital letters", raw);
       out->s = raw;
       break;
     case FT_PLACE: {

@@ -21,6 +21,9 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) static const field name##_fields[] = {
 #define KIND_END };
 #include "model/kinds/kinds.def"
@@ -31,6 +34,9 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
 #undef KIND
 #undef KIND_END
 
@@ -41,6 +47,9 @@
 #define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
 #define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) \
   static const kind_check name##_checks[] = {{CHECK_ORDER, NULL, NULL, NULL, NULL, NULL},
 #define KIND_END };
@@ -52,6 +61,9 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
 #undef KIND
 #undef KIND_END
 
@@ -62,6 +74,9 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) \
   static const kind_computed name##_computed[] = {{NULL, NULL, NULL, NULL},
 #define KIND_END };
@@ -73,6 +88,50 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
+#undef KIND
+#undef KIND_END
+
+/* Labels: the kind's own (column "") and its columns'. */
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
+#define COMPUTED(col, fn, a1, a2)
+#define KIND_LABEL(en, fr) {"", {en, fr}},
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr) {#col, {en, fr}},
+#define KIND(name, date, prep, after) \
+  static const kind_label name##_labels[] = {{NULL, {NULL, NULL}},
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
+#undef KIND
+#undef KIND_END
+
+/* The columns a list shows: at most one LIST_COLUMNS per kind ("" without). */
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols) cols
+#define LABEL(col, en, fr)
+#define KIND(name, date, prep, after) static const char name##_list[] = ""
+#define KIND_END ;
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef SEQUENCE
+#undef ANY
+#undef COMPUTED
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
 #undef KIND
 #undef KIND_END
 
@@ -84,14 +143,31 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr)
 #define KIND_END
 static kind kinds[] = {
-#define KIND(name, date, prep, after)                                       \
-  {#name, name##_fields, N(name##_fields), date, name##_checks + 1,         \
-   N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1, {0, 0}, \
-   0, prep, after},
+#define KIND(name, date, prep, after)                                         \
+  {#name, name##_fields, N(name##_fields), date, name##_checks + 1,           \
+   N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1,         \
+   name##_labels + 1, N(name##_labels) - 1, name##_list,                 \
+   {0, 0}, 0, prep, after},
 #include "model/kinds/kinds.def"
 #undef KIND
+};
+
+/* The vocabulary words' labels. */
+static const struct {
+  const char *word;
+  const char *text[LANG_COUNT];
+  int sector;
+} words[] = {
+#define WORD(w, en, fr) {w, {en, fr}, 0},
+#define SECTOR_WORD(w, en, fr) {w, {en, fr}, 1},
+#include "model/kinds/words.def"
+#undef WORD
+#undef SECTOR_WORD
 };
 
 static void kinds_init(void) {
@@ -130,6 +206,28 @@ const field *kind_field(const kind *k, const char *name) {
 }
 
 const char *kind_key_name(const kind *k) { return k->fields[k->key[0]].name; }
+
+const char *kind_label_text(const kind *k, lang l) {
+  const char *t = kind_field_label(k, "", l);
+  return t ? t : k->name;
+}
+
+const char *kind_field_label(const kind *k, const char *column, lang l) {
+  for (int i = 0; i < k->nlabels; i++)
+    if (!strcmp(k->labels[i].column, column)) return k->labels[i].text[l];
+  return NULL;
+}
+
+const char *vocab_label(const char *word, size_t n, lang l) {
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strlen(words[i].word) == n && !memcmp(words[i].word, word, n)) return words[i].text[l];
+  return NULL;
+}
+
+void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr, int sector), void *ctx) {
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    fn(ctx, words[i].word, words[i].text[LANG_EN], words[i].text[LANG_FR], words[i].sector);
+}
 
 int vocab_has(const char *vocab, const char *word, size_t n) {
   const char *p = vocab;

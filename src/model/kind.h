@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/lang.h"
+
 #define KIND_FIELDS_MAX 64
 
 typedef enum field_type {
@@ -65,6 +67,13 @@ typedef struct kind_check {
   const char *message;     /* reason given when the check fails */
 } kind_check;
 
+/* A label of a kind (column "") or of one of its columns, in each language
+ * (LABEL and KIND_LABEL lines of the kind's .def). */
+typedef struct kind_label {
+  const char *column;
+  const char *text[LANG_COUNT];
+} kind_label;
+
 /* A column whose stored value is an SQL function of other columns. */
 typedef struct kind_computed {
   const char *column, *function, *arg1, *arg2;
@@ -83,6 +92,9 @@ typedef struct kind {
   int nchecks;
   const kind_computed *computed;
   int ncomputed;
+  const kind_label *labels; /* the kind's and its columns' labels */
+  int nlabels;
+  const char *list_columns; /* the columns a list shows ("a|b|c"), or "" */
   int key[2]; /* indexes of the key fields */
   int nkey;
   /* Called before each write with the parsed record; may fill defaults or
@@ -106,6 +118,22 @@ const field *kind_field(const kind *k, const char *name);
 
 /* kind_key_name: the name of k's first key column (its id). */
 const char *kind_key_name(const kind *k);
+
+/* kind_label_text: the kind's label in language l; its name when it has none. */
+const char *kind_label_text(const kind *k, lang l);
+
+/* kind_field_label: the label of column `column` of k in language l, or NULL
+ * when the .def declares none. Static text. */
+const char *kind_field_label(const kind *k, const char *column, lang l);
+
+/* vocab_label: the label (words.def) of vocabulary word `word` (n bytes) in
+ * language l, or NULL for a word without one. Static text. */
+const char *vocab_label(const char *word, size_t n, lang l);
+
+/* vocab_words: every labelled word in words.def order: calls fn for each
+ * with its English and French labels, and 1 for a sector's name
+ * (SECTOR_WORD), else 0. */
+void vocab_words(void (*fn)(void *ctx, const char *word, const char *en, const char *fr, int sector), void *ctx);
 
 /* vocab_has: 1 when word (n bytes) is one of the '|'-separated words of vocab. */
 int vocab_has(const char *vocab, const char *word, size_t n);

@@ -62,14 +62,16 @@ void recjson_write_hidden(jw *w, const record *r, uint64_t hidden) {
   jw_obj_end(w);
 }
 
-__attribute__((format(printf, 3, 4)))
-static void bad(err_list *errs, const char *fieldname, const char *fmt, ...) {
+/* A refused value: the field, the stable word of the rule, the message. */
+__attribute__((format(printf, 4, 5)))
+static void bad(err_list *errs, const char *fieldname, const char *rule, const char *fmt, ...) {
   err e;
   va_list ap;
   va_start(ap, fmt);
   err_setv(&e, ERR_VALIDATION, fmt, ap);
   va_end(ap);
   str_copy(e.field, sizeof e.field, fieldname);
+  err_rule(&e, rule);
   err_list_add(errs, &e);
 }
 
@@ -80,7 +82,7 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
     case FT_INT:
     case FT_COUNT:
       if (!json_is_integer(v)) {
-        bad(errs, f->name, "%s must be a whole number", f->name);
+        bad(errs, f->name, "json_type", "%s must be a whole number", f->name);
         return NULL;
       }
       return arena_printf(a, "%lld", (long long)json_integer_value(v));
@@ -90,7 +92,7 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
     case FT_LAT:
     case FT_LON: {
       if (!json_is_number(v)) {
-        bad(errs, f->name, "%s must be a number", f->name);
+        bad(errs, f->name, "json_type", "%s must be a number", f->name);
         return NULL;
       }
       char tmp[32];
@@ -98,7 +100,7 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
     }
     case FT_BOOL:
       if (!json_is_boolean(v)) {
-        bad(errs, f->name, "%s must be true or false", f->name);
+        bad(errs, f->name, "json_type", "%s must be true or false", f->name);
         return NULL;
       }
       return json_is_true(v) ? "yes" : "no";
@@ -106,7 +108,7 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
     case FT_REFLIST:
     case FT_PLACELIST: {
       if (!json_is_array(v)) {
-        bad(errs, f->name, "%s must be an array of strings", f->name);
+        bad(errs, f->name, "json_type", "%s must be an array of strings", f->name);
         return NULL;
       }
       buf b;
@@ -117,7 +119,7 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
         const char *t = json_string_value(item);
         if (!t || strchr(t, ';')) {
           buf_free(&b);
-          bad(errs, f->name, "%s must be an array of strings without ';'", f->name);
+          bad(errs, f->name, "json_type", "%s must be an array of strings without ';'", f->name);
           return NULL;
         }
         if (i) buf_putc(&b, ';');
@@ -129,11 +131,11 @@ static const char *as_text(const field *f, json_t *v, arena *a, err_list *errs) 
     }
     default:
       if (!json_is_string(v)) {
-        bad(errs, f->name, "%s must be a string", f->name);
+        bad(errs, f->name, "json_type", "%s must be a string", f->name);
         return NULL;
       }
       if (strlen(json_string_value(v)) != json_string_length(v)) {
-        bad(errs, f->name, "%s must not contain a NUL character", f->name);
+        bad(errs, f->name, "json_type", "%s must not contain a NUL character", f->name);
         return NULL;
       }
       return arena_strndup(a, json_string_value(v), json_string_length(v));
@@ -144,7 +146,7 @@ int recjson_read(store *s, const kind *k, json_t *obj, record *r, arena *a, err_
   record_init(r, k);
   long before = errs->total;
   if (!json_is_object(obj)) {
-    bad(errs, "-", "%s", "a record must be a JSON object");
+    bad(errs, "-", "json_type", "%s", "a record must be a JSON object");
     return ERR_VALIDATION;
   }
   const char *key;
@@ -152,7 +154,7 @@ int recjson_read(store *s, const kind *k, json_t *obj, record *r, arena *a, err_
   json_object_foreach(obj, key, v) {
     int fi = kind_field_index(k, key);
     if (fi < 0) {
-      bad(errs, key, "'%s' is not a column of this kind", key);
+      bad(errs, key, "unknown_column", "'%s' is not a column of this kind", key);
       continue;
     }
     const field *f = &k->fields[fi];

@@ -76,6 +76,7 @@ long pending_check(store *s, pending *p, err_list *errs) {
       err_set(&e, ERR_VALIDATION, "no place has the id or name '%.100s'", ref->id);
     else
       err_set(&e, ERR_VALIDATION, "no %s record has the id '%.100s'", ref->target->name, ref->id);
+    err_rule(&e, "reference");
     err_at(&e, ref->file, ref->line, ref->field);
     err_list_add(errs, &e);
     missing++;
@@ -219,6 +220,7 @@ static int check_ref(writer *w, const kind *target, const char *id, record *r,
     err_set(&e, ERR_VALIDATION, "no place has the id or name '%.100s'", id);
   else
     err_set(&e, ERR_VALIDATION, "no %s record has the id '%.100s'", target->name, id);
+  err_rule(&e, "reference");
   add_error(errs, r, fieldname, &e);
   return -1;
 }
@@ -239,6 +241,7 @@ static int check_refs(writer *w, record *r, err_list *errs) {
       if (target == k && strcmp(v->s, r->v[k->key[0]].s) == 0) {
         err e;
         err_set(&e, ERR_VALIDATION, "a record cannot be its own %s", f->name);
+        err_rule(&e, "self_reference");
         add_error(errs, r, f->name, &e);
         bad = 1;
         continue;
@@ -287,6 +290,7 @@ static int check_cycles(writer *w, record *r, err_list *errs) {
     for (int depth = 0; depth < CYCLE_DEPTH_MAX; depth++) {
       if (strcmp(cur, self) == 0) {
         err_set(&e, ERR_VALIDATION, "this %s makes a cycle: %s", f->name, buf_cstr(&path));
+        err_rule(&e, "cycle");
         add_error(errs, r, f->name, &e);
         buf_free(&path);
         return 1;
@@ -356,6 +360,7 @@ static int check_sequence(writer *w, record *r, const kind_check *ch, err_list *
     if (prev[0] && strcmp(cur, prev) < 0) {
       err e;
       err_set(&e, ERR_VALIDATION, "%s: %s %s is before %s %s", ch->message, name, cur, prev_name, prev);
+      err_rule(&e, "sequence");
       add_error(errs, r, name, &e);
       bad = 1;
       continue; /* later columns are compared with the latest good one */
@@ -432,6 +437,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
         char tmp[256];
         if (!value_after_write(w, r, ia, tmp, sizeof tmp) && !value_after_write(w, r, ib, tmp, sizeof tmp)) {
           err_set(&e, ERR_VALIDATION, "%s", ch->message);
+          err_rule(&e, "any");
           add_error(errs, r, r->present[ia] || !r->present[ib] ? ch->a : ch->b, &e);
           bad = 1;
         }
@@ -442,6 +448,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
       case CHECK_ORDER:
         if (a->set && b->set && strcmp(a->s, b->s) > 0) {
           err_set(&e, ERR_VALIDATION, "%s (%s is before %s %s)", ch->message, b->s, ch->a, a->s);
+          err_rule(&e, "order");
           add_error(errs, r, ch->b, &e);
           bad = 1;
         }
@@ -452,6 +459,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
           int n = snprintf(pair, sizeof pair, "%s>%s", a->s, b->s);
           if (n > 0 && (size_t)n < sizeof pair && !vocab_has(ch->arg, pair, (size_t)n)) {
             err_set(&e, ERR_VALIDATION, "'%s' is not a sub-event type of '%s'", b->s, a->s);
+            err_rule(&e, "pair");
             add_error(errs, r, ch->b, &e);
             bad = 1;
           }
@@ -486,6 +494,7 @@ static int check_rules(writer *w, record *r, err_list *errs) {
           if ((ts && strcmp(a->s, ts) < 0) || (te && strcmp(end, te) > 0)) {
             err_set(&e, ERR_VALIDATION, "%s (%s %s..%s, %s %s..%s)", ch->message, k->name,
                     a->s, b->set ? b->s : "", ref->s, ts ? ts : "", te ? te : "");
+            err_rule(&e, "within");
             add_error(errs, r, ts && strcmp(a->s, ts) < 0 ? ch->a : b->set ? ch->b : ch->a, &e);
             bad = 1;
           }
@@ -526,6 +535,7 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
       while (st && (step = stmt_step(st, &e)) == STMT_ROW) {
         err_set(&e, ERR_VALIDATION, "%s %s would lie outside these dates: change it first",
                 dk->name, stmt_text(st, 0));
+        err_rule(&e, "contains");
         add_error(errs, r, "start", &e);
         bad = 1;
       }
@@ -546,7 +556,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
     if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
-      err_set(&e, ERR_VALIDATION, "a value is required");
+      err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
       add_error(errs, r, f->name, &e);
       bad = 1;
     }
@@ -554,7 +564,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int i = 0; i < k->nkey; i++)
     if (!r->present[k->key[i]] || !r->v[k->key[i]].set) {
       if (!r->present[k->key[i]]) {
-        err_set(&e, ERR_VALIDATION, "a value is required");
+        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
         add_error(errs, r, k->fields[k->key[i]].name, &e);
       }
       return ERR_VALIDATION;
@@ -592,7 +602,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     for (int i = 0; i < k->nfields; i++)
       if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
           !r->present[i]) {
-        err_set(&e, ERR_VALIDATION, "a value is required");
+        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
         add_error(errs, r, k->fields[i].name, &e);
       }
     return ERR_VALIDATION;

@@ -14,6 +14,7 @@
 #include "core/jw.h"
 #include "model/filter.h"
 #include "model/query.h"
+#include "report/label.h"
 
 #define BOUNDARIES_FILE "data/boundaries/geoboundaries_mli_adm1_simplified.geojson"
 #define CHART_W 640
@@ -131,7 +132,21 @@ static int map_points(store *s, int from, int to, int nargs, const char **args, 
   return 0;
 }
 
-int chart_collect(store *s, const char *name, int from, int to, int nargs, const char **args,
+/* "from D1 to D2" / "du D1 au D2", or "as of D2" / "au D2", in words. */
+static void period_words(buf *t, int from, int to, lang l, int as_of) {
+  if (as_of) {
+    buf_puts(t, l == LANG_FR ? "au " : "as of ");
+    if (to != INT_MAX) lang_date(t, to, l);
+    return;
+  }
+  if (from == INT_MIN || to == INT_MAX) return;
+  buf_puts(t, l == LANG_FR ? "du " : "");
+  lang_date(t, from, l);
+  buf_puts(t, l == LANG_FR ? " au " : " to ");
+  lang_date(t, to, l);
+}
+
+int chart_collect(store *s, const char *name, int from, int to, lang l, int nargs, const char **args,
                   const char *visibility, json_t **data, char **title, err *e) {
   char d1[11] = "", d2[11] = "";
   if (from != INT_MIN) date_format(from, d1);
@@ -143,31 +158,45 @@ int chart_collect(store *s, const char *name, int from, int to, int nargs, const
   const char *argv[IND_PARAMS_MAX];
   int n = 0;
   *data = NULL;
-  char t[200];
+  int fr = l == LANG_FR;
+  buf t;
+  buf_init(&t, 4096);
   if (!strcmp(name, "weekly-incidents")) {
-    snprintf(t, sizeof t, "Incidents per week by type, %s to %s", d1, d2);
+    buf_puts(&t, fr ? "Incidents par semaine et par type, " : "Incidents per week by type, ");
+    period_words(&t, from, to, l, 0);
     int rc = weekly_incidents(s, from, to, nargs, args, visibility, data, e);
-    if (rc) return rc;
+    if (rc) {
+      buf_free(&t);
+      return rc;
+    }
   } else if (!strcmp(name, "map")) {
-    snprintf(t, sizeof t, "Events of the period, %s to %s", d1, d2);
+    buf_puts(&t, fr ? "Événements de la période, " : "Events of the period, ");
+    period_words(&t, from, to, l, 0);
     int rc = map_points(s, from, to, nargs, args, visibility, data, e);
-    if (rc) return rc;
+    if (rc) {
+      buf_free(&t);
+      return rc;
+    }
   } else {
     const char *ind = NULL, *key = NULL, *prefix = NULL;
     if (!strcmp(name, "ied-outcomes")) {
       ind = "ied";
-      snprintf(t, sizeof t, "Improvised explosive devices, %s to %s", d1, d2);
+      buf_puts(&t, fr ? "Engins explosifs improvisés, " : "Improvised explosive devices, ");
+      period_words(&t, from, to, l, 0);
     } else if (!strcmp(name, "serviceability-causes")) {
       ind = "serviceability";
       key = "unserviceable_by_cause";
       prefix = "unserviceable_by_cause.";
-      snprintf(t, sizeof t, "Unserviceable vehicles by cause, as of %s", d2);
+      buf_puts(&t, fr ? "Véhicules hors d'usage par cause, " : "Unserviceable vehicles by cause, ");
+      period_words(&t, from, to, l, 1);
     } else if (!strcmp(name, "notifications")) {
       ind = "convoy-compliance";
       key = "notifications_by_month";
       prefix = "notifications_by_month.";
-      snprintf(t, sizeof t, "Convoy notifications by month, %s to %s", d1, d2);
+      buf_puts(&t, fr ? "Notifications de convois par mois, " : "Convoy notifications by month, ");
+      period_words(&t, from, to, l, 0);
     } else {
+      buf_free(&t);
       return err_set(e, ERR_USAGE, "unknown chart '%.40s' (weekly-incidents, ied-outcomes, serviceability-causes, notifications, map)", name);
     }
     if (!strcmp(ind, "serviceability")) argv[n++] = a_asof;
@@ -177,7 +206,10 @@ int chart_collect(store *s, const char *name, int from, int to, int nargs, const
     }
     for (int i = 0; i < nargs && n < IND_PARAMS_MAX; i++) argv[n++] = args[i];
     json_t *res = indicator_json(s, ind, n, argv, visibility, e);
-    if (!res) return e->code ? e->code : ERR_INTERNAL;
+    if (!res) {
+      buf_free(&t);
+      return e->code ? e->code : ERR_INTERNAL;
+    }
     if (key) {
       *data = bars_from(res, key, prefix);
     } else {
@@ -194,7 +226,8 @@ int chart_collect(store *s, const char *name, int from, int to, int nargs, const
     }
     json_decref(res);
   }
-  *title = xstrdup(t);
+  *title = xstrdup(buf_cstr(&t));
+  buf_free(&t);
   return 0;
 }
 
@@ -224,7 +257,21 @@ static double nice_max(double v) {
   return 40 * p;
 }
 
-static void bars_svg(const char *title, json_t *data, buf *out) {
+/* A label or series name as the chart shows it in language l: a week as a
+ * short date, a month by name, a word by its label. */
+static void label_svg(buf *out, const char *key, lang l, int axis) {
+  buf t;
+  buf_init(&t, 4096);
+  int d;
+  if (axis && key && !date_parse_iso(key, &d)) lang_date_short(&t, d, l);
+  else report_key_text(&t, key ? key : "", l, 0);
+  svg_text(out, buf_cstr(&t));
+  buf_free(&t);
+}
+
+static void number_svg(buf *out, double v, lang l) { lang_number(out, v, 1, l); }
+
+static void bars_svg(const char *title, json_t *data, lang l, buf *out) {
   json_t *labels = json_object_get(data, "labels"), *series = json_object_get(data, "series");
   int stacked = json_is_true(json_object_get(data, "stacked"));
   size_t nl = json_array_size(labels), ns = json_array_size(series);
@@ -249,7 +296,9 @@ static void bars_svg(const char *title, json_t *data, buf *out) {
   for (int t = 0; t <= 4; t++) {
     double y = top + ph - ph * t / 4.0;
     buf_printf(out, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", left, left + pw, y, y);
-    buf_printf(out, "<text x=\"%g\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%g</text>", left - 4, y + 4, max * t / 4.0);
+    buf_printf(out, "<text x=\"%g\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">", left - 4, y + 4);
+    number_svg(out, max * t / 4.0, l);
+    buf_puts(out, "</text>");
   }
   double slot = nl ? pw / (double)nl : pw;
   double bw = stacked ? slot * 0.8 : slot * 0.8 / (double)(ns ? ns : 1);
@@ -265,15 +314,21 @@ static void bars_svg(const char *title, json_t *data, buf *out) {
       const char *name = json_string_value(json_object_get(sr, "name"));
       buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>", x, y, bw, h,
                  colour_of(name, (int)k));
-      svg_text(out, json_string_value(json_array_get(labels, i)));
-      buf_printf(out, ": %g</title></rect>", v);
+      label_svg(out, json_string_value(json_array_get(labels, i)), l, 1);
+      if (ns > 1) {
+        buf_puts(out, ", ");
+        label_svg(out, name, l, 0);
+      }
+      buf_puts(out, ": ");
+      number_svg(out, v, l);
+      buf_puts(out, "</title></rect>");
       if (stacked) base -= h;
     }
     if (i % (size_t)every == 0) {
       double x = left + slot * (double)i + slot / 2;
       buf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\" transform=\"rotate(-40 %.1f %.1f)\">", x,
                  top + ph + 12, x, top + ph + 12);
-      svg_text(out, json_string_value(json_array_get(labels, i)));
+      label_svg(out, json_string_value(json_array_get(labels, i)), l, 1);
       buf_puts(out, "</text>");
     }
   }
@@ -283,9 +338,11 @@ static void bars_svg(const char *title, json_t *data, buf *out) {
       const char *name = json_string_value(json_object_get(json_array_get(series, k), "name"));
       buf_printf(out, "<rect x=\"%.0f\" y=\"%d\" width=\"9\" height=\"9\" fill=\"%s\"/><text x=\"%.0f\" y=\"%d\" class=\"ax\">",
                  lx, CHART_H - 12, colour_of(name, (int)k), lx + 12, CHART_H - 4);
-      svg_text(out, name);
+      size_t before = out->len;
+      label_svg(out, name, l, 0);
+      size_t shown = out->len - before;
       buf_puts(out, "</text>");
-      lx += 14 + 6.2 * (double)strlen(name) + 10;
+      lx += 14 + 6.2 * (double)shown + 10;
     }
   }
   buf_puts(out, "</svg>");
@@ -324,7 +381,7 @@ static void ring_path(json_t *ring, buf *out) {
   buf_puts(out, "Z");
 }
 
-static void map_svg(const char *title, json_t *data, buf *out) {
+static void map_svg(const char *title, json_t *data, lang l, buf *out) {
   double w, h;
   map_xy(LON1, LAT0, &w, &h);
   buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"map\"><title>", w, h + 24);
@@ -362,7 +419,7 @@ static void map_svg(const char *title, json_t *data, buf *out) {
       const char *t = json_string_value(json_array_get(pt, 2));
       buf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" fill-opacity=\"0.75\"><title>", x, y,
                  colour_of(t, 0));
-      svg_text(out, t ? t : "");
+      label_svg(out, t, l, 0);
       buf_puts(out, "</title></circle>");
     }
   } else {
@@ -378,40 +435,55 @@ static void map_svg(const char *title, json_t *data, buf *out) {
     }
     for (int cy = 0; cy < CH; cy++)
       for (int cx = 0; cx < CW; cx++)
-        if (cells[cy][cx])
-          buf_printf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"%.1f\" fill=\"#2166ac\" fill-opacity=\"0.6\"><title>%d events</title></circle>",
-                     cx * 6 + 3, cy * 6 + 3, 1.5 + sqrt((double)cells[cy][cx]) * 0.6, cells[cy][cx]);
+        if (cells[cy][cx]) {
+          buf_printf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"%.1f\" fill=\"#2166ac\" fill-opacity=\"0.6\"><title>",
+                     cx * 6 + 3, cy * 6 + 3, 1.5 + sqrt((double)cells[cy][cx]) * 0.6);
+          lang_number(out, cells[cy][cx], 0, l);
+          buf_puts(out, l == LANG_FR ? " événements</title></circle>" : " events</title></circle>");
+        }
   }
-  buf_printf(out, "<text x=\"4\" y=\"%.0f\" class=\"ax\">Boundaries: geoBoundaries (Runfola et al. 2020), CC BY 4.0; DNCT/DNP Mali, UN OCHA Mali.</text>", h + 16);
+  buf_printf(out, "<text x=\"4\" y=\"%.0f\" class=\"ax\">%s geoBoundaries (Runfola et al. 2020), CC BY 4.0; DNCT/DNP Mali, UN OCHA Mali.</text>",
+             h + 16, l == LANG_FR ? "Limites\xc2\xa0:" : "Boundaries:");
   buf_puts(out, "</svg>");
 }
 
-void chart_svg(const char *name, const char *title, json_t *data, buf *out) {
-  if (!strcmp(name, "map")) map_svg(title, data, out);
-  else bars_svg(title, data, out);
+void chart_svg(const char *name, const char *title, json_t *data, lang l, buf *out) {
+  if (!strcmp(name, "map")) map_svg(title, data, l, out);
+  else bars_svg(title, data, l, out);
 }
 
-void chart_markdown(const char *name, const char *title, json_t *data, buf *out) {
+void chart_markdown(const char *name, const char *title, json_t *data, lang l, buf *out) {
   buf_printf(out, "\n*%s*\n", title);
   if (!strcmp(name, "map")) {
-    buf_printf(out, "\n(%zu events with coordinates; the map is in the HTML report)\n",
-               json_array_size(json_object_get(data, "points")));
+    buf_puts(out, "\n(");
+    lang_number(out, (double)json_array_size(json_object_get(data, "points")), 0, l);
+    buf_puts(out, l == LANG_FR ? " événements localisés ; la carte figure dans le rapport HTML)\n"
+                               : " events with coordinates; the map is in the HTML report)\n");
     return;
   }
   json_t *labels = json_object_get(data, "labels"), *series = json_object_get(data, "series");
   buf_puts(out, "\n| |");
   size_t k;
   json_t *sr;
-  json_array_foreach(series, k, sr) buf_printf(out, " %s |", json_string_value(json_object_get(sr, "name")));
+  json_array_foreach(series, k, sr) {
+    buf_puts(out, " ");
+    report_key_text(out, json_string_value(json_object_get(sr, "name")), l, 0);
+    buf_puts(out, " |");
+  }
   buf_puts(out, "\n|---|");
   json_array_foreach(series, k, sr) buf_puts(out, "---:|");
   buf_puts(out, "\n");
   size_t i;
-  json_t *l;
-  json_array_foreach(labels, i, l) {
-    buf_printf(out, "| %s |", json_string_value(l));
-    json_array_foreach(series, k, sr)
-      buf_printf(out, " %g |", json_number_value(json_array_get(json_object_get(sr, "values"), i)));
+  json_t *lab;
+  json_array_foreach(labels, i, lab) {
+    buf_puts(out, "| ");
+    report_key_text(out, json_string_value(lab), l, 0);
+    buf_puts(out, " |");
+    json_array_foreach(series, k, sr) {
+      buf_puts(out, " ");
+      lang_number(out, json_number_value(json_array_get(json_object_get(sr, "values"), i)), 1, l);
+      buf_puts(out, " |");
+    }
     buf_puts(out, "\n");
   }
 }

@@ -11,6 +11,7 @@
 
 #include "core/date.h"
 #include "core/jw.h"
+#include "core/lang.h"
 #include "report/chart.h"
 
 #define APPENDIX_IDS_SHOWN 400
@@ -75,7 +76,7 @@ static void markdown(const report_doc *doc, buf *out) {
     long id = strtol(c + 8, &end, 10);
     if (id >= 0 && id < doc->ncharts) {
       const report_chart *ch = &doc->charts[id];
-      chart_markdown(ch->name, ch->title, ch->data, out);
+      chart_markdown(ch->name, ch->title, ch->data, doc->lang, out);
     }
     p = end;
   }
@@ -112,21 +113,51 @@ static char *markdown_to_html(const char *md, size_t len) {
   return html;
 }
 
+/* The HTML report's own words, in each language. */
+typedef struct words {
+  const char *title_from, *title_to, *header, *period_from, *period_to, *links, *behind, *appendix,
+      *figure, *line, *indicator, *figure_path, *record, *records, *more_a, *more_b, *sources;
+} words;
+
+static const words html_words[LANG_COUNT] = {
+    {"Report ", " to ", "bluehelm report, template ", ", period ", " to ",
+     ". Every figure links to the records behind it.", "The records behind it",
+     "Appendix: the records behind each figure", "Figure ", ", template line ", ": indicator ", ", figure ",
+     " record", " records", " and ", " more (the JSON report lists them all)",
+     "Gazetteer: GeoNames (CC BY 4.0). Boundaries: geoBoundaries (Runfola et al. 2020, CC BY 4.0). "
+     "Event data as imported, with their sources' attribution."},
+    {"Rapport du ", " au ", "Rapport bluehelm, modèle ", ", période du ", " au ",
+     ". Chaque chiffre renvoie aux fiches dont il est tiré.", "Les fiches correspondantes",
+     "Annexe : les fiches dont chaque chiffre est tiré", "Chiffre ", ", ligne du modèle ", " : indicateur ",
+     ", chiffre ", "\xc2\xa0" "fiche", "\xc2\xa0" "fiches", " et ", " autres (le rapport JSON les donne toutes)",
+     "Répertoire géographique : GeoNames (CC BY 4.0). Limites : geoBoundaries (Runfola et al. 2020, "
+     "CC BY 4.0). Données sur les événements telles qu'importées, avec l'attribution de leurs sources."},
+};
+
 static void html(const report_doc *doc, buf *out) {
+  const words *w = &html_words[doc->lang];
   buf md;
   buf_init(&md, 0);
   fill_markdown(doc, 1, &md);
   char *body = markdown_to_html(buf_cstr(&md), md.len);
   buf_free(&md);
-  char d1[11] = "", d2[11] = "";
-  if (doc->from != INT_MIN) date_format(doc->from, d1);
-  if (doc->to != INT_MAX) date_format(doc->to, d2);
-  buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-  buf_printf(out, "Report %s to %s", d1, d2);
-  buf_printf(out, "</title><style>%s</style></head><body><header><p>bluehelm report, template ", STYLE);
+  buf d1, d2;
+  buf_init(&d1, 256);
+  buf_init(&d2, 256);
+  if (doc->from != INT_MIN) lang_date(&d1, doc->from, doc->lang);
+  if (doc->to != INT_MAX) lang_date(&d2, doc->to, doc->lang);
+  buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+             lang_code(doc->lang));
+  buf_printf(out, "%s%s%s%s", w->title_from, buf_cstr(&d1), w->title_to, buf_cstr(&d2));
+  buf_printf(out, "</title><style>%s</style></head><body><header><p>%s", STYLE, w->header);
+  if (doc->lang == LANG_FR) buf_puts(out, "\xc2\xab\xc2\xa0"); /* « */
   html_text(out, doc->name);
-  buf_printf(out, ", period %s to %s. Every figure links to the records behind it.</p></header><main>\n", d1, d2);
+  if (doc->lang == LANG_FR) buf_puts(out, "\xc2\xa0\xc2\xbb"); /* » */
+  buf_printf(out, "%s%s%s%s%s</p></header><main>\n", w->period_from, buf_cstr(&d1), w->period_to, buf_cstr(&d2),
+             w->links);
+  buf_free(&d1);
+  buf_free(&d2);
   /* Charts replace their marker paragraphs. */
   const char *p = body ? body : "";
   while (*p) {
@@ -145,48 +176,51 @@ static void html(const report_doc *doc, buf *out) {
     }
     const report_chart *ch = &doc->charts[id];
     buf_printf(out, "<figure id=\"chart-%ld\">", id);
-    chart_svg(ch->name, ch->title, ch->data, out);
+    chart_svg(ch->name, ch->title, ch->data, doc->lang, out);
     buf_printf(out, "<figcaption>");
     html_text(out, ch->title);
-    buf_printf(out, ". <a href=\"#fig-%d\">The records behind it</a>.</figcaption></figure>", ch->figure);
+    buf_printf(out, ". <a href=\"#fig-%d\">%s</a>.</figcaption></figure>", ch->figure, w->behind);
     p = end + 4;
   }
   free(body);
-  buf_puts(out, "</main>\n<section class=\"appendix\"><h2>Appendix: the records behind each figure</h2>\n");
+  buf_printf(out, "</main>\n<section class=\"appendix\"><h2>%s</h2>\n", w->appendix);
   for (int i = 0; i < doc->nfigs; i++) {
     const report_figure *f = &doc->figs[i];
     if (!f->indicator) continue; /* dates and names: nothing to trace */
-    buf_printf(out, "<section id=\"fig-%d\"><h3>Figure %d: ", i, i);
+    buf_printf(out, "<section id=\"fig-%d\"><h3>%s%d%s ", i, w->figure, i, doc->lang == LANG_FR ? "\xc2\xa0:" : ":");
     html_text(out, f->display);
     buf_puts(out, "</h3><p><code>{{ ");
     html_text(out, f->source);
-    buf_printf(out, " }}</code>, template line %ld", f->line);
+    buf_printf(out, " }}</code>%s%ld", w->line, f->line);
     if (f->indicator && strcmp(f->indicator, "chart") != 0) {
-      buf_puts(out, ": indicator <code>");
+      buf_printf(out, "%s<code>", w->indicator);
       html_text(out, f->indicator);
       buf_puts(out, " ");
       html_text(out, f->params);
-      buf_puts(out, "</code>, figure <code>");
+      buf_printf(out, "</code>%s<code>", w->figure_path);
       html_text(out, f->path);
       buf_puts(out, "</code>");
     }
-    buf_printf(out, ".</p><p>%ld record%s", f->nids, f->nids == 1 ? "" : "s");
+    buf_puts(out, ".</p><p>");
+    lang_number(out, (double)f->nids, 0, doc->lang);
+    buf_puts(out, lang_singular((double)f->nids, doc->lang) ? w->record : w->records);
     if (f->nids) {
-      buf_puts(out, ":</p><p class=\"ids\">");
+      buf_puts(out, doc->lang == LANG_FR ? "\xc2\xa0:</p><p class=\"ids\">" : ":</p><p class=\"ids\">");
       for (long j = 0; j < f->nids && j < APPENDIX_IDS_SHOWN; j++) {
         if (j) buf_puts(out, ", ");
         html_text(out, f->ids[j]);
       }
-      if (f->nids > APPENDIX_IDS_SHOWN)
-        buf_printf(out, " and %ld more (the JSON report lists them all)", f->nids - APPENDIX_IDS_SHOWN);
+      if (f->nids > APPENDIX_IDS_SHOWN) {
+        buf_puts(out, w->more_a);
+        lang_number(out, (double)(f->nids - APPENDIX_IDS_SHOWN), 0, doc->lang);
+        buf_puts(out, w->more_b);
+      }
     } else {
       buf_puts(out, ".");
     }
     buf_puts(out, "</p></section>\n");
   }
-  buf_puts(out, "<p><small>Gazetteer: GeoNames (CC BY 4.0). Boundaries: geoBoundaries (Runfola et al. 2020, "
-                "CC BY 4.0). Event data as imported, with their sources' attribution.</small></p>"
-                "</section></body></html>\n");
+  buf_printf(out, "<p><small>%s</small></p></section></body></html>\n", w->sources);
 }
 
 static void json_out(const report_doc *doc, buf *out) {
@@ -195,6 +229,7 @@ static void json_out(const report_doc *doc, buf *out) {
   jw_obj(&w);
   char d[11];
   jw_kstr(&w, "template", doc->name);
+  jw_kstr(&w, "lang", lang_code(doc->lang));
   jw_kstr(&w, "from", doc->from == INT_MIN ? NULL : date_format(doc->from, d));
   jw_kstr(&w, "to", doc->to == INT_MAX ? NULL : date_format(doc->to, d));
   jw_key(&w, "figures");

@@ -11,9 +11,11 @@
 
 #include "analysis/indicator.h"
 #include "core/arena.h"
+#include "core/country.h"
 #include "core/date.h"
 #include "core/embed.h"
 #include "core/jw.h"
+#include "core/lang.h"
 #include "core/str.h"
 #include "core/utf8.h"
 #include "model/filter.h"
@@ -21,6 +23,7 @@
 #include "model/query.h"
 #include "model/recjson.h"
 #include "report/chart.h"
+#include "report/label.h"
 
 #define TOKENS_MAX 64
 #define VARS_MAX 64
@@ -391,29 +394,58 @@ static void md_escape(buf *out, const char *s) {
   }
 }
 
-static double round_half_away(double v) {
-  double r = round(v + (v >= 0 ? 1e-9 : -1e-9));
-  return r == 0 ? 0 : r; /* no "-0" */
+/* A value as the report shows it, in its language: numbers with the
+ * language's digits, yes/no as words, lists joined with ", ". */
+static void display_text(eval *ev, json_t *v, buf *out) {
+  lang l = ev->doc->lang;
+  if (!v || json_is_null(v)) return;
+  if (json_is_integer(v)) lang_number(out, (double)json_integer_value(v), 0, l);
+  else if (json_is_real(v)) lang_number(out, json_real_value(v), 1, l);
+  else if (json_is_boolean(v)) buf_puts(out, json_is_true(v) ? (l == LANG_FR ? "oui" : "yes") : (l == LANG_FR ? "non" : "no"));
+  else if (json_is_array(v)) {
+    size_t i;
+    json_t *it;
+    json_array_foreach(v, i, it) {
+      if (i) buf_puts(out, ", ");
+      display_text(ev, it, out);
+    }
+  } else md_escape(out, scalar_text(ev, v));
 }
 
-static void number_text(buf *out, double v, int decimals) {
-  if (decimals == 0 || v == floor(v)) buf_printf(out, "%.0f", round_half_away(v));
-  else buf_printf(out, "%.1f", round(v * 10 + (v >= 0 ? 1e-9 : -1e-9)) / 10);
-}
+/* "none" where a list or a table is empty. */
+static const char *none_text(lang l) { return l == LANG_FR ? "néant" : "none"; }
 
-static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
-                                     "August", "September", "October", "November", "December"};
-
-static void human_list(buf *out, const char **items, size_t n) {
+static void human_list(buf *out, const char **items, size_t n, lang l) {
   for (size_t i = 0; i < n; i++) {
-    if (i) buf_puts(out, i + 1 == n ? " and " : ", ");
-    md_escape(out, items[i]);
+    if (i) buf_puts(out, i + 1 == n ? lang_and(l) : ", ");
+    buf_puts(out, items[i]); /* already Markdown */
   }
 }
 
+/* A key of a group or a column of a table, labelled and escaped. */
+static void key_md(eval *ev, const char *key, int running, buf *out) {
+  buf t;
+  buf_init(&t, 4096);
+  report_key_text(&t, key, ev->doc->lang, running);
+  md_escape(out, buf_cstr(&t));
+  buf_free(&t);
+}
+
+/* One cell of a record table: a vocabulary word (or a sector's name) by its
+ * label, a date in words, a number in the language's digits. */
+static void cell_md(eval *ev, const char *column, json_t *v, buf *out) {
+  const char *t = json_string_value(v);
+  int d;
+  int words = report_vocab_column(column) || !strcmp(column, "sector");
+  if (t && ((words && vocab_label(t, strlen(t), ev->doc->lang)) || !date_parse_iso(t, &d)))
+    key_md(ev, t, 0, out);
+  else display_text(ev, v, out);
+}
+
 static void table_md(eval *ev, json_t *v, buf *out) {
+  lang l = ev->doc->lang;
   if (json_is_object(v) && json_object_size(v) == 0) {
-    buf_puts(out, "none.");
+    buf_printf(out, "%s.", none_text(l));
     return;
   }
   if (json_is_object(v)) {
@@ -422,15 +454,15 @@ static void table_md(eval *ev, json_t *v, buf *out) {
     json_t *x;
     json_object_foreach(v, k, x) {
       buf_puts(out, "| ");
-      md_escape(out, k);
+      key_md(ev, k, 0, out);
       buf_puts(out, " | ");
-      md_escape(out, scalar_text(ev, x));
+      display_text(ev, x, out);
       buf_puts(out, " |\n");
     }
     return;
   }
   if (!json_is_array(v) || json_array_size(v) == 0) {
-    buf_puts(out, "\n(none)\n");
+    buf_printf(out, "\n(%s)\n", none_text(l));
     return;
   }
   json_t *first = json_array_get(v, 0);
@@ -440,7 +472,7 @@ static void table_md(eval *ev, json_t *v, buf *out) {
     buf_puts(out, "\n\n");
     json_array_foreach(v, i, x) {
       buf_puts(out, "- ");
-      md_escape(out, scalar_text(ev, x));
+      display_text(ev, x, out);
       buf_puts(out, "\n");
     }
     return;
@@ -450,11 +482,11 @@ static void table_md(eval *ev, json_t *v, buf *out) {
   buf_puts(out, "\n\n|");
   json_object_foreach(first, k, x) {
     buf_puts(out, " ");
-    md_escape(out, k);
+    key_md(ev, k, 0, out);
     buf_puts(out, " |");
   }
   buf_puts(out, "\n|");
-  json_object_foreach(first, k, x) buf_puts(out, "---|");
+  json_object_foreach(first, k, x) buf_puts(out, json_is_number(x) ? "---:|" : "---|");
   buf_puts(out, "\n");
   size_t i;
   json_t *row;
@@ -462,37 +494,43 @@ static void table_md(eval *ev, json_t *v, buf *out) {
     buf_puts(out, "|");
     json_object_foreach(first, k, x) {
       buf_puts(out, " ");
-      md_escape(out, scalar_text(ev, json_object_get(row, k)));
+      cell_md(ev, k, json_object_get(row, k), out);
       buf_puts(out, " |");
     }
     buf_puts(out, "\n");
   }
 }
 
-/* Writes v as text by format fmt (NULL: plain). Returns 0 or an error. */
+static int is_fmt(const char *fmt, const char *a, const char *b) {
+  return fmt && (!strcmp(fmt, a) || (b && !strcmp(fmt, b)));
+}
+
+/* Writes v as text by format fmt (NULL: plain) in the report's language.
+ * Returns 0 or an error. */
 static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *out) {
-  if (!fmt || !strcmp(fmt, "1dp") || !strcmp(fmt, "pct") || !strcmp(fmt, "abs") ||
-      !strcmp(fmt, "abspct")) {
+  lang l = ev->doc->lang;
+  if (!fmt || is_fmt(fmt, "1dp", "pct") || is_fmt(fmt, "abs", "abspct") || is_fmt(fmt, "percent", "abspercent")) {
     if (!v || json_is_null(v)) {
-      buf_puts(out, "n/a");
+      buf_puts(out, lang_na(l));
       return 0;
     }
     if (json_is_number(v)) {
       double d = json_number_value(v);
-      int whole = fmt && (!strcmp(fmt, "pct") || !strcmp(fmt, "abspct"));
-      if (fmt && (!strcmp(fmt, "abs") || !strcmp(fmt, "abspct"))) d = fabs(d);
-      if (json_is_integer(v) && !whole) buf_printf(out, "%lld", (long long)(fmt && !strcmp(fmt, "abs") ? llabs(json_integer_value(v)) : json_integer_value(v)));
-      else number_text(out, d, whole ? 0 : 1);
+      int whole = is_fmt(fmt, "pct", "abspct") || is_fmt(fmt, "percent", "abspercent");
+      if (is_fmt(fmt, "abs", "abspct") || is_fmt(fmt, "abspercent", NULL)) d = fabs(d);
+      if (is_fmt(fmt, "percent", "abspercent")) lang_percent(out, d, l);
+      else if (json_is_integer(v) && !whole) lang_number(out, d, 0, l);
+      else lang_number(out, d, whole ? 0 : 1, l);
       return 0;
     }
     if (fmt && strcmp(fmt, "1dp") != 0) return fail(ev, line, "| %s needs a number", fmt);
     if (json_is_array(v) || json_is_object(v))
       return fail(ev, line, "this is a list or a group: add | count, | list, | sum or | table");
-    md_escape(out, scalar_text(ev, v));
+    display_text(ev, v, out);
     return 0;
   }
   if (!strcmp(fmt, "count")) {
-    buf_printf(out, "%zu", json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 0);
+    lang_number(out, (double)(json_is_array(v) ? json_array_size(v) : json_is_object(v) ? json_object_size(v) : 0), 0, l);
     return 0;
   }
   if (!strcmp(fmt, "sum")) {
@@ -503,25 +541,48 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     if (json_is_object(v)) json_object_foreach(v, k, x) sum += json_number_value(x);
     else if (json_is_array(v)) json_array_foreach(v, i, x) sum += json_number_value(x);
     else return fail(ev, line, "| sum needs a group or a list of numbers");
-    number_text(out, sum, 1);
+    lang_number(out, sum, 1, l);
     return 0;
   }
-  if (!strcmp(fmt, "list") || !strcmp(fmt, "keys")) {
+  if (!strcmp(fmt, "list") || !strcmp(fmt, "keys") || !strcmp(fmt, "places")) {
     const char *items[256];
     size_t n = 0;
-    if (json_is_array(v) && !strcmp(fmt, "list")) {
+    buf item;
+    buf_init(&item, 1 << 16);
+    if (json_is_array(v) && strcmp(fmt, "keys") != 0) {
       size_t i;
       json_t *x;
-      json_array_foreach(v, i, x) if (n < 256) items[n++] = scalar_text(ev, x);
-    } else if (json_is_object(v)) {
+      json_array_foreach(v, i, x) {
+        if (n == 256) break;
+        buf_reset(&item);
+        const char *id = json_string_value(x);
+        place_match m;
+        err pe;
+        if (!strcmp(fmt, "places")) {
+          if (!id) continue;
+          md_escape(&item, place_resolve(ev->s, id, &m, ev->a, &pe) == 1 ? m.name : id);
+        } else {
+          display_text(ev, x, &item);
+        }
+        items[n++] = arena_strndup(ev->a, buf_cstr(&item), item.len);
+      }
+    } else if (json_is_object(v) && strcmp(fmt, "places") != 0) {
       const char *k;
       json_t *x;
-      json_object_foreach(v, k, x) if (n < 256) items[n++] = !strcmp(fmt, "keys") ? k : scalar_text(ev, x);
+      json_object_foreach(v, k, x) {
+        if (n == 256) break;
+        buf_reset(&item);
+        if (!strcmp(fmt, "keys")) key_md(ev, k, 1, &item);
+        else display_text(ev, x, &item);
+        items[n++] = arena_strndup(ev->a, buf_cstr(&item), item.len);
+      }
     } else {
-      return fail(ev, line, "| %s needs a list or a group", fmt);
+      buf_free(&item);
+      return fail(ev, line, "| %s needs a list%s", fmt, strcmp(fmt, "places") ? " or a group" : " of place ids");
     }
-    if (!n) buf_puts(out, "none");
-    human_list(out, items, n);
+    buf_free(&item);
+    if (!n) buf_puts(out, none_text(l));
+    human_list(out, items, n, l);
     return 0;
   }
   if (!strcmp(fmt, "table")) {
@@ -532,52 +593,51 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     const char *t = json_string_value(v);
     int d, y, m, dd;
     if (!t) {
-      buf_puts(out, "n/a");
+      buf_puts(out, lang_na(l));
       return 0;
     }
     if (!strcmp(fmt, "month") && strlen(t) == 7 && sscanf(t, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12) {
-      buf_printf(out, "%s %d", months[m - 1], y);
+      lang_month(out, y, m, l);
       return 0;
     }
     if (date_parse_day(t, &d)) return fail(ev, line, "| %s needs a date, not '%s'", fmt, t);
     date_to_ymd(d, &y, &m, &dd);
-    if (!strcmp(fmt, "month")) buf_printf(out, "%s %d", months[m - 1], y);
-    else buf_printf(out, "%d %s %d", dd, months[m - 1], y);
+    if (!strcmp(fmt, "month")) lang_month(out, y, m, l);
+    else lang_date(out, d, l);
     return 0;
   }
   if (!strcmp(fmt, "time")) {
-    /* the time of a datetime: 2021-04-02T05:40 -> 05:40 */
+    /* the time of a datetime: 2021-04-02T05:40 -> 05:40, in French 5 h 40 */
     const char *t = json_string_value(v);
     int d, minute;
     if (!t) {
-      buf_puts(out, "n/a");
+      buf_puts(out, lang_na(l));
       return 0;
     }
     if (date_parse_datetime(t, &d, &minute)) return fail(ev, line, "| time needs a date and time, not '%s'", t);
-    buf_printf(out, "%02d:%02d", minute / 60, minute % 60);
+    if (l == LANG_FR) buf_printf(out, "%d" LANG_NBSP "h" LANG_NBSP "%02d", minute / 60, minute % 60);
+    else buf_printf(out, "%02d:%02d", minute / 60, minute % 60);
     return 0;
   }
-  if (!strcmp(fmt, "words")) {
-    /* vocabulary words read as words: combat_convoy_company -> combat convoy company */
+  if (!strcmp(fmt, "words") || !strcmp(fmt, "label")) {
+    /* A vocabulary word by its label (words: in running text, "combat
+     * convoy company"); a word without one reads with spaces for '_'. */
     const char *t = scalar_text(ev, v);
+    if (report_key_label(t, l)) {
+      key_md(ev, t, !strcmp(fmt, "words"), out);
+      return 0;
+    }
     char *copy = arena_strdup(ev->a, t);
     for (char *q = copy; *q; q++)
       if (*q == '_') *q = ' ';
     md_escape(out, copy);
     return 0;
   }
-  if (!strcmp(fmt, "places")) {
-    const char *items[256];
-    size_t n = 0, i;
-    json_t *x;
-    json_array_foreach(v, i, x) {
-      const char *id = json_string_value(x);
-      place_match m;
-      err pe;
-      if (n < 256 && id) items[n++] = place_resolve(ev->s, id, &m, ev->a, &pe) == 1 ? m.name : id;
-    }
-    if (!n) buf_puts(out, "none");
-    human_list(out, items, n);
+  if (!strcmp(fmt, "country")) {
+    /* an ISO 3166-1 alpha-3 code as the country's name in the report's language */
+    const char *code = json_string_value(v);
+    const char *name = code ? country_name_lang(code, l) : NULL;
+    md_escape(out, name ? name : code ? code : lang_na(l));
     return 0;
   }
   if (!strcmp(fmt, "place")) {
@@ -585,10 +645,44 @@ static int format_value(eval *ev, long line, json_t *v, const char *fmt, buf *ou
     place_match m;
     err pe;
     if (id && place_resolve(ev->s, id, &m, ev->a, &pe) == 1) md_escape(out, m.name);
-    else md_escape(out, id ? id : "n/a");
+    else md_escape(out, id ? id : lang_na(l));
     return 0;
   }
-  return fail(ev, line, "unknown format | %s (1dp, pct, abs, abspct, count, sum, list, keys, table, date, month, time, place, places, words)", fmt);
+  return fail(ev, line,
+              "unknown format | %s (1dp, pct, percent, abs, abspct, abspercent, count, sum, list, keys, table, "
+              "date, month, time, place, places, country, words, label, plural, form)",
+              fmt);
+}
+
+/* The number a format shows for v (a count's size, an absolute value, a
+ * rounded percentage), for | plural and | form. Returns 0, or -1 when the
+ * format shows no number. */
+static int shown_number(json_t *v, const char *fmt, double *out) {
+  if (is_fmt(fmt, "count", NULL)) {
+    if (!json_is_array(v) && !json_is_object(v)) return -1;
+    *out = (double)(json_is_array(v) ? json_array_size(v) : json_object_size(v));
+    return 0;
+  }
+  if (is_fmt(fmt, "sum", NULL)) {
+    double sum = 0;
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v)) json_object_foreach(v, k, x) sum += json_number_value(x);
+    else if (json_is_array(v)) json_array_foreach(v, i, x) sum += json_number_value(x);
+    else return -1;
+    *out = round(sum * 10) / 10;
+    return 0;
+  }
+  if (fmt && !is_fmt(fmt, "1dp", "pct") && !is_fmt(fmt, "abs", "abspct") && !is_fmt(fmt, "percent", "abspercent"))
+    return -1;
+  if (!json_is_number(v)) return -1;
+  double d = json_number_value(v);
+  if (is_fmt(fmt, "abs", "abspct") || is_fmt(fmt, "abspercent", NULL)) d = fabs(d);
+  if (is_fmt(fmt, "pct", "abspct") || is_fmt(fmt, "percent", "abspercent")) d = round(d + (d >= 0 ? 1e-9 : -1e-9));
+  else if (!json_is_integer(v)) d = round(d * 10 + (d >= 0 ? 1e-9 : -1e-9)) / 10;
+  *out = d;
+  return 0;
 }
 
 /* ------------------------------------------------------------- figures */
@@ -639,10 +733,14 @@ typedef struct expr {
   const char *args[IND_PARAMS_MAX];
   int nargs;
   const char *path, *fmt, *var;
+  const char *agree;    /* "plural" or "form" (after fmt, if any), else NULL */
+  const char *forms[3]; /* singular, plural and optional zero forms */
+  int nforms;
   const char *cmp_op, *cmp_value; /* #if comparisons */
 } expr;
 
-/* Parses "NAME ARGS | path [| fmt]" or "$var [| fmt]" [op value]. */
+/* Parses "NAME ARGS | path [| fmt] [| plural|form ONE OTHER [ZERO]]" or
+ * "$var [| fmt] [| plural|form ...]" [op value]. */
 static int parse_expr(eval *ev, long line, const char *text, expr *x, int allow_cmp) {
   char *tok[TOKENS_MAX];
   int n = tokenize(ev, line, text, tok, TOKENS_MAX);
@@ -677,12 +775,26 @@ static int parse_expr(eval *ev, long line, const char *text, expr *x, int allow_
     x->path = tok[i + 1];
     i += 2;
   }
-  if (i < n) {
+  while (i < n) {
     if (strcmp(tok[i], "|") || i + 1 >= n) return fail(ev, line, "expected | FORMAT after the figure");
-    x->fmt = tok[i + 1];
+    const char *f = tok[i + 1];
     i += 2;
+    if (x->agree) return fail(ev, line, "nothing may follow | %s", x->agree);
+    if (!strcmp(f, "plural") || !strcmp(f, "form")) {
+      x->agree = f;
+      while (i < n && strcmp(tok[i], "|")) {
+        if (x->nforms == 3) return fail(ev, line, "| %s takes two or three forms (one, other, zero)", f);
+        x->forms[x->nforms++] = tok[i++];
+      }
+      if (x->nforms < 2)
+        return fail(ev, line, "| %s takes two or three forms: | %s \"incident\" \"incidents\"", f, f);
+      if (allow_cmp) return fail(ev, line, "| %s writes words: it has no place in {{#if}}", f);
+      continue;
+    }
+    if (x->fmt) return fail(ev, line, "one format only (then | plural or | form), not | %s", f);
+    x->fmt = f;
+    if (i < n && strcmp(tok[i], "|")) return fail(ev, line, "unexpected '%s' after | %s", tok[i], f);
   }
-  if (i < n) return fail(ev, line, "unexpected '%s'", tok[i]);
   return 0;
 }
 
@@ -766,7 +878,31 @@ static int eval_placeholder(eval *ev, node *nd) {
   if ((rc = eval_expr(ev, nd->line, &x, &v, &res))) return rc;
   buf text;
   buf_init(&text, 1 << 22);
-  rc = format_value(ev, nd->line, v, x.fmt, &text);
+  if (x.agree) {
+    /* Plural and agreement: the form that the number shown takes in the
+     * report's language ("1 incident", "2 incidents"; "0 incident" in
+     * French); | plural writes the number and the form, | form only the
+     * form, as template text. */
+    double num;
+    if (shown_number(v, x.fmt, &num)) {
+      buf_free(&text);
+      return fail(ev, nd->line, "| %s needs a number%s", x.agree, x.fmt ? " from the format before it" : "");
+    }
+    int zero = x.nforms == 3 && num == 0;
+    const char *word = zero ? x.forms[2] : x.forms[lang_singular(num, ev->doc->lang) ? 0 : 1];
+    if (!strcmp(x.agree, "form")) {
+      buf_puts(&ev->doc->md, word);
+      buf_free(&text);
+      return 0;
+    }
+    if (!zero) {
+      rc = format_value(ev, nd->line, v, x.fmt, &text);
+      buf_putc(&text, ' ');
+    }
+    buf_puts(&text, word);
+  } else {
+    rc = format_value(ev, nd->line, v, x.fmt, &text);
+  }
   if (!rc) {
     report_figure *f = add_figure(ev, nd->line, nd->text);
     f->display = xstrdup(buf_cstr(&text));
@@ -959,7 +1095,7 @@ static int eval_chart(eval *ev, node *nd) {
   json_t *data = NULL;
   char *title = NULL;
   err ce;
-  if (chart_collect(ev->s, tok[0], ev->doc->from, ev->doc->to, n - 1, args, ev->vis, &data, &title, &ce))
+  if (chart_collect(ev->s, tok[0], ev->doc->from, ev->doc->to, ev->doc->lang, n - 1, args, ev->vis, &data, &title, &ce))
     return fail(ev, nd->line, "%s", ce.msg);
   report_doc *d = ev->doc;
   if (d->ncharts == d->capcharts) {
@@ -1009,10 +1145,11 @@ static void set_date_var(eval *ev, json_t *vars, const char *name, int days) {
   push_var(ev, 0, name, json_object_get(vars, name));
 }
 
-int report_build(store *s, const char *template, const char *name, int from, int to,
+int report_build(store *s, const char *template, const char *name, lang l, int from, int to,
                  const char *visibility, report_doc *doc, err *e) {
   memset(doc, 0, sizeof *doc);
   snprintf(doc->name, sizeof doc->name, "%s", name);
+  doc->lang = l;
   doc->from = from;
   doc->to = to;
   buf_init(&doc->md, 64u << 20);
@@ -1073,9 +1210,10 @@ void report_doc_free(report_doc *doc) {
   memset(doc, 0, sizeof *doc);
 }
 
-const char *report_template_text(const char *name) {
+const char *report_template_text(const char *name, lang l) {
   char path[128];
-  snprintf(path, sizeof path, "src/report/templates/%s.md", name);
+  if (strchr(name, '/') || strchr(name, '.')) return NULL;
+  snprintf(path, sizeof path, "src/report/templates/%s%s.md", name, l == LANG_FR ? ".fr" : "");
   const embed_file *f = embed_find(path);
   return f ? (const char *)f->data : NULL;
 }

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/lang.h"
 #include "store/store.h"
 
 #define REPORT_EACH_MAX 500   /* iterations of one #each */
@@ -40,6 +41,7 @@ typedef struct report_chart {
 
 typedef struct report_doc {
   char name[256];  /* the template's name */
+  lang lang;       /* the language it is written in (numbers, dates, labels) */
   int from, to;    /* day numbers of the period */
   buf md;          /* Markdown; figures as \x01<id>\x02, charts as lines "BHCHART-<id>" */
   report_figure *figs;
@@ -49,18 +51,20 @@ typedef struct report_doc {
 } report_doc;
 
 /* report_build: evaluates template (NUL-terminated Markdown named name, for
- * messages) over the period from..to (day numbers) into doc. visibility is
- * the SQL condition on classified records (NULL: all). Errors name the
- * template line: "NAME:LINE: reason". Free doc with report_doc_free.
- * Returns 0 or an ERR_* code. */
-int report_build(store *s, const char *template, const char *name, int from, int to,
+ * messages) over the period from..to (day numbers) into doc, writing
+ * numbers, dates, lists and labels in language l. visibility is the SQL
+ * condition on classified records (NULL: all). Errors name the template
+ * line: "NAME:LINE: reason". Free doc with report_doc_free. Returns 0 or an
+ * ERR_* code. */
+int report_build(store *s, const char *template, const char *name, lang l, int from, int to,
                  const char *visibility, report_doc *doc, err *e);
 
 /* report_doc_free: releases everything doc holds. */
 void report_doc_free(report_doc *doc);
 
 /* report_template_text: the text of a built-in template ("default",
- * "sitrep") or NULL. Static storage. */
-const char *report_template_text(const char *name);
+ * "sitrep") in language l (src/report/templates/NAME.md, NAME.fr.md), or
+ * NULL. Static storage. */
+const char *report_template_text(const char *name, lang l);
 
 #endif

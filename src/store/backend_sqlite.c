@@ -45,9 +45,9 @@ static int map_error(store *s, int rc, const char *what, err *e) {
     return err_set(e, ERR_TIMEOUT, "the query took longer than its time budget and was stopped");
   case SQLITE_CONSTRAINT:
     if (rc == SQLITE_CONSTRAINT_NOTNULL)
-      return err_set(e, ERR_VALIDATION, "a required value is missing (%s)", msg);
+      return err_set(e, ERR_VALIDATION, "a required value is missing (%s)", msg), err_rule(e, "required");
     if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-      return err_set(e, ERR_VALIDATION, "a reference names a record that does not exist");
+      return err_set(e, ERR_VALIDATION, "a reference names a record that does not exist"), err_rule(e, "reference");
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
       return err_set(e, ERR_CONFLICT, "a record with that key already exists (%s)", msg);
     return err_set(e, ERR_DB, "%s: %s", what, msg);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "analysis/indicator.h"
+#include "core/country.h"
 #include "core/date.h"
 #include "core/jw.h"
 #include "core/str.h"
@@ -407,6 +408,15 @@ static void h_logout(http_req *r) {
   http_json(r, 200);
 }
 
+/* The language the interface speaks to r's user: their choice, else the
+ * browser's Accept-Language, else English (FORMATS.md 4.2). */
+static lang user_lang(http_req *r, int *chosen) {
+  lang l;
+  err e;
+  *chosen = auth_user_lang(r->s, r->who.user, &l, &e) == 1;
+  return *chosen ? l : lang_from_accept(r->accept_language);
+}
+
 /* POST /api/v1/me/password: a user changes their own password. */
 static void h_password(http_req *r) {
   long wait = login_wait(r->client);
@@ -439,6 +449,8 @@ static void h_password(http_req *r) {
 }
 
 static void h_me(http_req *r) {
+  int chosen;
+  lang l = user_lang(r, &chosen);
   jw w;
   jw_init(&w, &r->out, 0);
   jw_obj(&w);
@@ -447,8 +459,94 @@ static void h_me(http_req *r) {
   jw_kstr(&w, "sector", r->who.sector[0] ? r->who.sector : NULL);
   jw_kstr(&w, "classification", r->who.role == ROLE_VIEWER ? "restricted" : "confidential");
   jw_kstr(&w, "csrf", r->who.session ? r->who.csrf : NULL);
+  jw_kstr(&w, "lang", lang_code(l));
+  jw_kbool(&w, "lang_chosen", chosen);
   jw_obj_end(&w);
   http_json(r, 200);
+}
+
+/* PATCH /api/v1/me {"lang": "en"|"fr"}: the user's own settings. */
+static void h_me_patch(http_req *r) {
+  json_t *j = parse_body(r);
+  if (!j) return;
+  err e;
+  err_list errs;
+  err_list_init(&errs, 8);
+  err_clear(&e);
+  const char *key;
+  json_t *v;
+  lang l = LANG_EN;
+  int have = 0;
+  if (!json_is_object(j)) err_set(&e, ERR_VALIDATION, "give a JSON object: {\"lang\": \"fr\"}");
+  else
+    json_object_foreach(j, key, v) {
+      err fe;
+      if (strcmp(key, "lang") != 0) {
+        err_set(&fe, ERR_VALIDATION, "not a setting (lang is)");
+      } else if (!json_is_string(v) || lang_parse(json_string_value(v), &l)) {
+        err_set(&fe, ERR_VALIDATION, "en or fr");
+      } else {
+        have = 1;
+        continue;
+      }
+      str_copy(fe.field, sizeof fe.field, key);
+      err_list_add(&errs, &fe);
+      err_set(&e, ERR_VALIDATION, "the settings are not valid");
+    }
+  json_decref(j);
+  if (!e.code && !have) err_set(&e, ERR_VALIDATION, "nothing to change: give {\"lang\": \"en\"} or \"fr\"");
+  if (!e.code) auth_user_set_lang(r->s, r->who.user, l, &e);
+  if (e.code) {
+    http_error_from(r, &e, &errs);
+    err_list_free(&errs);
+    return;
+  }
+  err_list_free(&errs);
+  h_me(r);
+}
+
+/* The labels of a kind or column in each language: {"en": "...", "fr": "..."}. */
+static void labels_json(jw *w, const char *key, const kind *k, const char *column) {
+  jw_key(w, key);
+  jw_obj(w);
+  for (int l = 0; l < LANG_COUNT; l++) {
+    const char *t = kind_field_label(k, column, (lang)l);
+    jw_kstr(w, lang_code((lang)l), t ? t : column[0] ? column : k->name);
+  }
+  jw_obj_end(w);
+}
+
+/* The labels of the sectors' names (SECTOR_WORD in words.def), for the
+ * `sector` columns. */
+static void sector_word_json(void *ctx, const char *word, const char *en, const char *fr, int sector) {
+  jw *w = ctx;
+  if (!sector) return;
+  jw_key(w, word);
+  jw_obj(w);
+  jw_kstr(w, "en", en);
+  jw_kstr(w, "fr", fr);
+  jw_obj_end(w);
+}
+
+/* The names of the countries, for the columns of ISO 3166 codes. */
+static void country_json(void *ctx, const char *code, const char *en, const char *fr) {
+  jw *w = ctx;
+  jw_key(w, code);
+  jw_obj(w);
+  jw_kstr(w, "en", en);
+  jw_kstr(w, "fr", fr);
+  jw_obj_end(w);
+}
+
+/* A '|'-separated list as a JSON array. */
+static void bar_list_json(jw *w, const char *list) {
+  jw_arr(w);
+  for (const char *p = list; p && *p;) {
+    size_t len = strcspn(p, "|");
+    jw_strn(w, p, len);
+    p += len + (p[len] == '|');
+  }
+  jw_arr_end(w);
 }
 
 static void h_kinds(http_req *r) {
@@ -461,35 +559,85 @@ static void h_kinds(http_req *r) {
     const kind *k = &kinds[i];
     jw_obj(&w);
     jw_kstr(&w, "name", k->name);
+    labels_json(&w, "label", k, "");
     jw_key(&w, "key");
     jw_arr(&w);
     for (int j = 0; j < k->nkey; j++) jw_str(&w, k->fields[k->key[j]].name);
     jw_arr_end(&w);
     jw_kstr(&w, "date", k->date_field);
+    jw_key(&w, "list_columns");
+    bar_list_json(&w, k->list_columns);
     jw_key(&w, "fields");
     jw_arr(&w);
     for (int f = 0; f < k->nfields; f++) {
       const field *fd = &k->fields[f];
       jw_obj(&w);
       jw_kstr(&w, "name", fd->name);
+      labels_json(&w, "label", k, fd->name);
       jw_kstr(&w, "type", field_type_name(fd->type));
       jw_kbool(&w, "required", (fd->flags & F_REQUIRED) != 0);
       jw_kbool(&w, "derived", (fd->flags & F_DERIVED) != 0);
       if (fd->type == FT_VOCAB) {
         jw_key(&w, "vocabulary");
-        jw_arr(&w);
+        bar_list_json(&w, fd->arg);
+        /* Each word's label in each language (src/model/kinds/words.def). */
+        jw_key(&w, "vocabulary_labels");
+        jw_obj(&w);
         for (const char *p = fd->arg; p && *p;) {
-          const char *bar = strchr(p, '|');
-          size_t len = bar ? (size_t)(bar - p) : strlen(p);
-          jw_strn(&w, p, len);
-          p = bar ? bar + 1 : NULL;
+          size_t len = strcspn(p, "|");
+          char word[128];
+          snprintf(word, sizeof word, "%.*s", (int)len, p);
+          jw_key(&w, word);
+          jw_obj(&w);
+          for (int l = 0; l < LANG_COUNT; l++) {
+            const char *t = vocab_label(p, len, (lang)l);
+            jw_kstr(&w, lang_code((lang)l), t ? t : word);
+          }
+          jw_obj_end(&w);
+          p += len + (p[len] == '|');
         }
-        jw_arr_end(&w);
+        jw_obj_end(&w);
       } else if (fd->type == FT_REF || fd->type == FT_REFLIST) {
         jw_kstr(&w, "references", fd->arg);
       } else if (fd->type == FT_PLACE || fd->type == FT_PLACELIST) {
         jw_kstr(&w, "references", "places");
+      } else if (fd->type == FT_CODE3) {
+        jw_key(&w, "value_labels");
+        jw_obj(&w);
+        country_each(country_json, &w);
+        jw_obj_end(&w);
+      } else if (!strcmp(fd->name, "sector")) {
+        jw_key(&w, "value_labels");
+        jw_obj(&w);
+        vocab_words(sector_word_json, &w);
+        jw_obj_end(&w);
       }
+      jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    /* Which values of b go with each value of a (PAIR checks). */
+    jw_key(&w, "pairs");
+    jw_arr(&w);
+    for (int c = 0; c < k->nchecks; c++) {
+      const kind_check *ch = &k->checks[c];
+      if (ch->type != CHECK_PAIR) continue;
+      jw_obj(&w);
+      jw_kstr(&w, "a", ch->a);
+      jw_kstr(&w, "b", ch->b);
+      jw_key(&w, "allowed");
+      jw_arr(&w);
+      for (const char *p = ch->arg; *p;) {
+        size_t len = strcspn(p, "|");
+        const char *gt = memchr(p, '>', len);
+        if (gt) {
+          jw_arr(&w);
+          jw_strn(&w, p, (size_t)(gt - p));
+          jw_strn(&w, gt + 1, len - (size_t)(gt - p) - 1);
+          jw_arr_end(&w);
+        }
+        p += len + (p[len] == '|');
+      }
+      jw_arr_end(&w);
       jw_obj_end(&w);
     }
     jw_arr_end(&w);
@@ -1048,15 +1196,21 @@ static void h_audit_checkpoint(http_req *r) {
 static void h_report(http_req *r) {
   const char *tname = http_query(r, "template"), *fmt = http_query(r, "format");
   const char *fv = http_query(r, "from"), *tv = http_query(r, "to");
+  const char *lv = http_query(r, "lang");
   if (!tname) tname = "default";
   report_format format = REPORT_JSON;
   err e;
+  lang l = LANG_EN;
+  if (lv && lang_parse(lv, &l)) {
+    http_error(r, ERR_VALIDATION, "lang=%.20s: en or fr", lv);
+    return;
+  }
   if (fmt && render_format_parse(fmt, &format, &e)) {
     http_error(r, ERR_VALIDATION, "%s", e.msg);
     return;
   }
   /* Only the built-in templates: a client never names a file. */
-  const char *text = report_template_text(tname);
+  const char *text = report_template_text(tname, l);
   if (!text) {
     http_error(r, ERR_VALIDATION, "unknown template '%.60s' (default or sitrep)", tname);
     return;
@@ -1072,7 +1226,7 @@ static void h_report(http_req *r) {
     return;
   }
   report_doc doc;
-  int rc = report_build(r->s, text, tname, from, to, authz_visibility(&r->who), &doc, &e);
+  int rc = report_build(r->s, text, tname, l, from, to, authz_visibility(&r->who), &doc, &e);
   if (!rc) {
     rc = render_report(&doc, format, &r->out, &e);
     report_doc_free(&doc);
@@ -1096,6 +1250,7 @@ static const route routes[] = {
     {"POST", "login", ACCESS_PUBLIC, h_login},
     {"POST", "logout", ACCESS_READ, h_logout},
     {"GET", "me", ACCESS_READ, h_me},
+    {"PATCH", "me", ACCESS_READ, h_me_patch},
     {"POST", "me/password", ACCESS_READ, h_password},
     {"GET", "kinds", ACCESS_READ, h_kinds},
     {"GET", "audit", ACCESS_ADMIN, h_audit},

@@ -7,6 +7,7 @@
 
 #include "core/embed.h"
 #include "core/jw.h"
+#include "core/lang.h"
 #include "core/str.h"
 
 #define ASSET_PREFIX "build/web/dist"
@@ -43,7 +44,8 @@ static const char *env_text(const char *name) {
  * of `bluehelm serve`: BLUEHELM_TILE_URL (a tile server the mission runs,
  * {z}/{x}/{y} style, http or https only), BLUEHELM_TILE_ATTRIBUTION,
  * BLUEHELM_TILE_MAX_ZOOM. Without them the map shows the embedded
- * boundaries alone. */
+ * boundaries alone. "lang" is the language the browser's Accept-Language
+ * prefers (en or fr), for the pages shown before sign-in. */
 static void serve_config(http_req *r) {
   const char *url = env_text("BLUEHELM_TILE_URL");
   if (url && !str_has_prefix(url, "https://") && !str_has_prefix(url, "http://")) url = NULL;
@@ -59,8 +61,10 @@ static void serve_config(http_req *r) {
   jw_key(&w, "tile_max_zoom");
   if (url && z) jw_int(&w, z);
   else jw_null(&w);
+  jw_kstr(&w, "lang", lang_code(lang_from_accept(r->accept_language)));
   jw_obj_end(&w);
   snprintf(r->extra_header[0], sizeof r->extra_header[0], "Cache-Control: no-cache");
+  snprintf(r->extra_header[1], sizeof r->extra_header[1], "Vary: Accept-Language");
   r->status = 200;
   r->out_type = "application/json";
 }

@@ -159,6 +159,28 @@ int auth_user_passwd(store *s, const char *actor, const char *name, const char *
   return audited(s, actor, "user_passwd", name, NULL, do_passwd, &u, e);
 }
 
+int auth_user_lang(store *s, const char *name, lang *out, err *e) {
+  stmt *st = store_cached(s, "SELECT \"lang\" FROM _users WHERE \"name\" = ?1", e);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, name);
+  int rc = stmt_step(st, e), chosen = 0;
+  if (rc == STMT_ROW) chosen = !lang_parse(stmt_text(st, 0), out);
+  stmt_reset(st);
+  return rc < 0 ? rc : chosen;
+}
+
+static int do_set_lang(store *s, void *ctx, err *e) {
+  user_args *u = ctx;
+  return run_update(s, "UPDATE _users SET lang = ?2 WHERE name = ?1", u->name, u->sector, e, 1);
+}
+
+int auth_user_set_lang(store *s, const char *name, lang l, err *e) {
+  user_args u = {name, lang_code(l), NULL, ROLE_VIEWER, NULL};
+  char after[32];
+  snprintf(after, sizeof after, "{\"lang\":\"%s\"}", lang_code(l));
+  return audited(s, name, "user_lang", name, after, do_set_lang, &u, e);
+}
+
 int auth_password_change(store *s, const principal *p, const char *current, const char *password, err *e) {
   stmt *st = store_cached(s, "SELECT password_hash FROM _users WHERE name = ? AND disabled = 0", e);
   if (!st) return ERR_DB;

@@ -5,6 +5,7 @@
 #define BH_AUTH_H
 
 #include "core/err.h"
+#include "core/lang.h"
 #include "store/store.h"
 
 #define AUTH_PASSWORD_MIN 12
@@ -95,6 +96,14 @@ int authz_sector_scoped(const principal *p);
 /* authz_visibility: the SQL condition records with a classification must meet
  * for p (NULL when everything is visible). Static text. */
 const char *authz_visibility(const principal *p);
+
+/* auth_user_lang: the language user name chose into *out. Returns 1 when
+ * they chose one, 0 when not (or no such user), or ERR_DB. */
+int auth_user_lang(store *s, const char *name, lang *out, err *e);
+
+/* auth_user_set_lang: stores the language user name chose, audited as a
+ * user change made by that user. Returns 0, ERR_NOT_FOUND or ERR_DB. */
+int auth_user_set_lang(store *s, const char *name, lang l, err *e);
 
 /* auth_user_list: writes one line per user (name, role, sector, state) to out. */
 int auth_user_list(store *s, void (*line)(void *ctx, const char *name, const char *rolename,

@@ -40,16 +40,10 @@ static const char *fault_message(int code) {
   }
 }
 
-static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
-  if (fault_message(code)) message = fault_message(code);
-  if (code == ERR_BUSY) {
-    char secs[16];
-    snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_S);
-    http_header(r, "Retry-After", secs);
-  }
-  buf_reset(&r->out);
+void http_envelope(buf *out, int code, const char *message, const err_list *errs) {
+  buf_reset(out);
   jw w;
-  jw_init(&w, &r->out, 0);
+  jw_init(&w, out, 0);
   jw_obj(&w);
   jw_key(&w, "error");
   jw_obj(&w);
@@ -66,12 +60,23 @@ static void envelope(http_req *r, int code, const char *message, const err_list 
         jw_kint(&w, "line", fe->line);
       }
       jw_kstr(&w, "reason", fe->msg);
+      if (fe->rule[0]) jw_kstr(&w, "rule", fe->rule);
       jw_obj_end(&w);
     }
     jw_arr_end(&w);
   }
   jw_obj_end(&w);
   jw_obj_end(&w);
+}
+
+static void envelope(http_req *r, int code, const char *message, const err_list *errs) {
+  if (fault_message(code)) message = fault_message(code);
+  if (code == ERR_BUSY) {
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_S);
+    http_header(r, "Retry-After", secs);
+  }
+  http_envelope(&r->out, code, message, errs);
   r->status = err_http_status(code);
   r->out_type = "application/json";
 }

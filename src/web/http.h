@@ -12,8 +12,9 @@
 #include "core/err.h"
 #include "store/store.h"
 #include "web/auth.h"
+#include "web/wire.h"
 
-#define HTTP_QUERY_MAX 128
+#define HTTP_QUERY_MAX WIRE_PARAMS_MAX /* 128 */
 #define HTTP_SEGMENTS_MAX 8
 
 typedef struct http_req {
@@ -37,6 +38,7 @@ typedef struct http_req {
   const char *fetch_site;                /* Sec-Fetch-Site, or NULL */
   const char *host;                      /* Host, or NULL */
   int accept_gzip;                       /* Accept-Encoding names gzip */
+  const char *accept_language;           /* Accept-Language, or NULL */
   store *s;
   arena *a;
   principal who;
@@ -75,6 +77,11 @@ int http_error(http_req *r, int code, const char *fmt, ...) __attribute__((forma
  * from errs (may be NULL). Returns e->code. */
 struct err_list;
 int http_error_from(http_req *r, const err *e, const struct err_list *errs);
+
+/* http_envelope: writes API.md's error envelope for code and message (and
+ * the fields of errs, which may be NULL) into out, replacing what it held.
+ * The status to send is err_http_status(code). */
+void http_envelope(buf *out, int code, const char *message, const struct err_list *errs);
 
 /* http_json: sets a 2xx JSON response; the body is already in r->out. */
 void http_json(http_req *r, int status);

@@ -1,14 +1,16 @@
-/* server.c: the libmicrohttpd daemon: request bodies within limits, a pool
- * of database connections (one per worker thread), access log, graceful
- * shutdown. What a request means is decided in api.c. */
+/* server.c: `bluehelm serve`: the HTTP server (httpd.c) with bluehelm's
+ * limits, a pool of database connections (one per worker thread), the
+ * access log and graceful shutdown. What a request means is decided in
+ * api.c. */
 #include "web/server.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -19,9 +21,12 @@
 #include "model/sqlfn.h"
 #include "web/api.h"
 #include "web/http.h"
+#include "web/httpd.h"
 
 #define POOL_MAX 32
 #define REQUEST_BUDGET_S 30 /* seconds of queries one request may spend */
+#define HEAD_DEADLINE_S 10  /* the request line and headers must be in within this */
+#define HEAD_MAX (32u << 10) /* bytes of request line and headers */
 
 typedef struct pool {
   store *stores[POOL_MAX];
@@ -40,10 +45,6 @@ typedef struct server {
 typedef struct request {
   http_req r;
   arena a;
-  buf body;
-  size_t limit;
-  int too_large;
-  struct timespec start;
   char client[64];
 } request;
 
@@ -68,18 +69,16 @@ static void pool_give(pool *p, store *s) {
   pthread_mutex_unlock(&p->mu);
 }
 
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value) {
-  (void)kind;
-  request *q = cls;
-  if (q->r.nquery >= HTTP_QUERY_MAX) {
-    q->r.too_many_params = 1; /* refused, never silently dropped */
-    return MHD_NO;
+static void collect_query(request *q, const wire_head *h) {
+  for (int i = 0; i < h->nparams; i++) {
+    if (q->r.nquery >= HTTP_QUERY_MAX) {
+      q->r.too_many_params = 1; /* refused, never silently dropped */
+      return;
+    }
+    q->r.query[q->r.nquery].key = h->params[i].name;
+    q->r.query[q->r.nquery].value = h->params[i].value;
+    q->r.nquery++;
   }
-  q->r.query[q->r.nquery].key = arena_strdup(&q->a, key);
-  q->r.query[q->r.nquery].value = arena_strdup(&q->a, value ? value : "");
-  q->r.nquery++;
-  return MHD_YES;
 }
 
 static void split_path(request *q, const char *url) {
@@ -94,17 +93,6 @@ static void split_path(request *q, const char *url) {
     rest = slash ? slash + 1 : NULL;
   }
   if (rest && *rest) q->r.nseg = HTTP_SEGMENTS_MAX + 1; /* too deep: no route */
-}
-
-static void client_address(struct MHD_Connection *conn, char *out, size_t cap) {
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  snprintf(out, cap, "?");
-  if (!ci || !ci->client_addr) return;
-  const struct sockaddr *sa = ci->client_addr;
-  if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
-  else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
 }
 
 /* gzip for text responses worth it, when the client accepts it (a slow link
@@ -136,114 +124,89 @@ static int gzip_body(const http_req *r, buf *out) {
   return ok;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, request *q) {
+static void send_response(request *q, httpd_response *rs) {
   http_req *r = &q->r;
   buf gz;
   int zipped = gzip_body(r, &gz);
-  const buf *body = zipped ? &gz : &r->out;
-  struct MHD_Response *resp =
-      MHD_create_response_from_buffer(body->len, body->data ? body->data : (void *)"",
-                                      MHD_RESPMEM_MUST_COPY);
-  if (zipped) buf_free(&gz);
-  if (!resp) return MHD_NO;
-  if (zipped) MHD_add_response_header(resp, "Content-Encoding", "gzip");
-  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-  MHD_add_response_header(resp, "Content-Type", r->out_type ? r->out_type : "application/json");
-  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  if (r->set_cookie[0]) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+  rs->status = r->status ? r->status : 500;
+  if (zipped) {
+    rs->body = gz;
+    httpd_add_header(rs, "Content-Encoding", "gzip");
+  } else {
+    rs->body = r->out; /* the buffer moves to the answer */
+    buf_init(&r->out, 0);
+  }
+  httpd_add_header(rs, "Content-Type", r->out_type ? r->out_type : "application/json");
+  if (r->set_cookie[0]) httpd_add_header(rs, "Set-Cookie", r->set_cookie);
   for (int i = 0; i < 2; i++) {
     char *colon = strchr(r->extra_header[i], ':');
     if (!r->extra_header[i][0] || !colon) continue;
     *colon = 0;
-    MHD_add_response_header(resp, r->extra_header[i], colon + 2);
+    httpd_add_header(rs, r->extra_header[i], colon + 2);
   }
-  MHD_add_response_header(resp, "Vary", "Accept-Encoding");
-  enum MHD_Result ret = MHD_queue_response(conn, (unsigned)(r->status ? r->status : 500), resp);
-  MHD_destroy_response(resp);
-  return ret;
+  httpd_add_header(rs, "Vary", "Accept-Encoding");
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
-  (void)version;
+static size_t body_limit(void *cls, const wire_head *h) {
   server *srv = cls;
-  request *q = *con_cls;
-  if (!q) {
-    q = xcalloc(1, sizeof *q);
-    arena_init(&q->a);
-    buf_init(&q->r.out, 0);
-    clock_gettime(CLOCK_MONOTONIC, &q->start);
-    q->r.a = &q->a;
-    q->r.method = arena_strdup(&q->a, method);
-    int import = !strcmp(method, "POST") && str_has_prefix(url, "/api/v1/import/");
-    q->limit = import ? srv->o->import_max : srv->o->body_max;
-    buf_init(&q->body, q->limit + 1);
-    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    int64_t n;
-    if (cl && !str_to_int64(cl, &n) && (n < 0 || (uint64_t)n > q->limit)) q->too_large = 1;
-    *con_cls = q;
-    return MHD_YES;
-  }
-  if (*upload_data_size) {
-    if (!q->too_large && buf_append(&q->body, upload_data, *upload_data_size) < 0) q->too_large = 1;
-    if (q->body.len > q->limit) q->too_large = 1;
-    if (q->too_large) buf_free(&q->body);
-    *upload_data_size = 0;
-    return MHD_YES;
-  }
+  int import = !strcmp(h->method, "POST") && str_has_prefix(h->path, "/api/v1/import/");
+  return import ? srv->o->import_max : srv->o->body_max;
+}
+
+/* On a worker thread: one request, answered into rs. */
+static void on_request(void *cls, httpd_request *rq, httpd_response *rs) {
+  server *srv = cls;
+  const wire_head *h = rq->head;
+  request *q = xcalloc(1, sizeof *q);
+  rq->user = q;
+  arena_init(&q->a);
+  buf_init(&q->r.out, 0);
   http_req *r = &q->r;
-  split_path(q, url);
-  client_address(conn, q->client, sizeof q->client);
+  r->a = &q->a;
+  r->method = arena_strdup(&q->a, h->method);
+  split_path(q, h->path);
+  snprintf(q->client, sizeof q->client, "%s", rq->client);
   r->client = q->client;
-  if (q->too_large) {
-    http_error(r, ERR_TOO_LARGE, "the request body is larger than %zu bytes", q->limit);
-    return send_response(conn, q);
-  }
-  MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, q);
+  collect_query(q, h);
   const char *v;
-  if ((v = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "bh_session")))
-    r->cookie_token = arena_strdup(&q->a, v);
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization")) &&
-      !strncasecmp(v, "Bearer ", 7))
+  if ((v = wire_cookie(h, "bh_session", &q->a))) r->cookie_token = v;
+  if ((v = wire_header(h, "Authorization")) && !strncasecmp(v, "Bearer ", 7))
     r->bearer = arena_strdup(&q->a, v + 7);
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token")))
-    r->csrf_header = arena_strdup(&q->a, v);
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")))
-    r->accept_gzip = strstr(v, "gzip") != NULL;
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type")))
-    r->content_type = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "X-CSRF-Token"))) r->csrf_header = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Accept-Encoding"))) r->accept_gzip = strstr(v, "gzip") != NULL;
+  if ((v = wire_header(h, "Content-Type"))) r->content_type = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Accept-Language"))) r->accept_language = arena_strdup(&q->a, v);
   /* Where a browser says the request comes from (api.c's CSRF rule). */
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))) r->origin = arena_strdup(&q->a, v);
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-Fetch-Site")))
-    r->fetch_site = arena_strdup(&q->a, v);
-  if ((v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))) r->host = arena_strdup(&q->a, v);
-  r->body = q->body.data ? q->body.data : "";
-  r->body_len = q->body.len;
+  if ((v = wire_header(h, "Origin"))) r->origin = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Sec-Fetch-Site"))) r->fetch_site = arena_strdup(&q->a, v);
+  if ((v = wire_header(h, "Host"))) r->host = arena_strdup(&q->a, v);
+  r->body = rq->body;
+  r->body_len = rq->body_len;
   r->s = pool_take(&srv->pool);
   /* A time budget for the request's queries: a query past it is interrupted
    * (and the request fails) instead of holding a worker forever. */
   store_set_deadline(r->s, REQUEST_BUDGET_S * 1000L);
+  /* Writes run one at a time (httpd.c): the time one spent queued behind
+   * others counts against its wait for the lock, so that while another
+   * process holds the lock every queued write is answered (busy) within
+   * HTTP_BUSY_WAIT_MS of its arrival, not one after another. */
+  int writes = strcmp(h->method, "GET") && strcmp(h->method, "HEAD");
+  long left = HTTP_BUSY_WAIT_MS - rq->queued_ms;
+  if (writes) store_set_busy_timeout(r->s, left > 0 ? (int)left : 0);
   api_handle(r);
+  if (writes) store_set_busy_timeout(r->s, HTTP_BUSY_WAIT_MS);
   store_set_deadline(r->s, 0);
   pool_give(&srv->pool, r->s);
   r->s = NULL;
-  return send_response(conn, q);
+  send_response(q, rs);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe) {
-  (void)conn;
+/* On the loop thread, once the answer went out: the access log line. */
+static void on_done(void *cls, const httpd_request *rq, int status, size_t bytes, double ms,
+                    int aborted) {
   server *srv = cls;
-  request *q = *con_cls;
-  if (!q) return;
-  if (srv->o->log && q->r.path) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - q->start.tv_sec) * 1e3 +
-                (double)(now.tv_nsec - q->start.tv_nsec) / 1e6;
+  request *q = rq->user;
+  if (srv->o->log) {
     buf line;
     buf_init(&line, 1 << 14);
     jw w;
@@ -255,14 +218,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     jw_kstr(&w, "at", at);
-    jw_kstr(&w, "client", q->client);
-    jw_kstr(&w, "method", q->r.method);
-    jw_kstr(&w, "path", q->r.path);
-    jw_kint(&w, "status", q->r.status);
+    jw_kstr(&w, "client", rq->client);
+    jw_kstr(&w, "method", rq->head ? rq->head->method : "-");
+    jw_kstr(&w, "path", rq->head ? rq->head->path : "-");
+    jw_kint(&w, "status", status);
     jw_kreal(&w, "ms", (double)(long)(ms * 100) / 100);
-    jw_kint(&w, "bytes", (int64_t)q->r.out.len);
-    jw_kstr(&w, "user", q->r.signed_in ? q->r.who.user : NULL);
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+    jw_kint(&w, "bytes", (int64_t)bytes);
+    jw_kstr(&w, "user", q && q->r.signed_in ? q->r.who.user : NULL);
+    if (aborted) {
       jw_kbool(&w, "aborted", 1);
     }
     jw_obj_end(&w);
@@ -273,11 +236,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     pthread_mutex_unlock(&srv->log_mu);
     buf_free(&line);
   }
-  buf_free(&q->body);
-  buf_free(&q->r.out);
-  arena_free(&q->a);
-  free(q);
-  *con_cls = NULL;
+  if (q) {
+    buf_free(&q->r.out);
+    arena_free(&q->a);
+    free(q);
+  }
 }
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, err *e) {
@@ -317,7 +280,7 @@ int server_run(const server_opts *o, err *e) {
   pthread_mutex_init(&srv.pool.mu, NULL);
   pthread_cond_init(&srv.pool.cv, NULL);
   struct sockaddr_storage ss;
-  socklen_t sslen;
+  socklen_t sslen = 0;
   int rc = parse_listen(o->listen, &ss, &sslen, e);
   int threads = o->threads < 1 ? 1 : o->threads > POOL_MAX ? POOL_MAX : o->threads;
   for (int i = 0; !rc && i < threads; i++) {
@@ -332,47 +295,47 @@ int server_run(const server_opts *o, err *e) {
       srv.pool.n++;
     }
   }
-  /* Signals are taken by this thread with sigwait; workers never see them. */
+  /* Signals are taken by this thread with sigwait; the server's threads
+   * never see them. */
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
-  struct MHD_Daemon *d = NULL;
+  httpd *d = NULL;
   if (!rc) {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
-    if (((struct sockaddr *)&ss)->sa_family == AF_INET6) flags |= MHD_USE_IPv6;
-    d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-                         MHD_OPTION_END);
-    if (!d) rc = err_set(e, ERR_IO, "cannot listen on %s (address in use or not allowed?)", o->listen);
+    httpd_opts ho = {
+        .addr = (const struct sockaddr *)&ss,
+        .addrlen = sslen,
+        .workers = srv.pool.n,
+        .writers = 1, /* SQLite has one writer at a time: the others queue here */
+        .max_connections = o->max_connections,
+        .idle_s = o->timeout_s,
+        .head_s = HEAD_DEADLINE_S,
+        .head_max = HEAD_MAX,
+        .headers = "X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+                   "X-Content-Type-Options: nosniff\r\n",
+        .body_limit = body_limit,
+        .handle = on_request,
+        .done = on_done,
+        .cls = &srv,
+    };
+    err le;
+    if (httpd_start(&d, &ho, &le))
+      rc = err_set(e, ERR_IO, "cannot listen on %s: %s", o->listen, le.msg);
   }
   if (!rc) {
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[128];
     snprintf(host, sizeof host, "%.*s", (int)(strrchr(o->listen, ':') - o->listen), o->listen);
     if (o->announce) {
-      fprintf(o->announce, "listening on http://%s:%u\n", host, di ? di->port : 0);
+      fprintf(o->announce, "listening on http://%s:%u\n", host, httpd_port(d));
       fflush(o->announce);
     }
     int sig;
     sigwait(&stop, &sig);
     /* Stop accepting; let in-flight requests finish. */
-    MHD_socket fd = MHD_quiesce_daemon(d);
-    for (int waited = 0; waited < 1000; waited++) {
-      const union MHD_DaemonInfo *ci = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-      if (!ci || ci->num_connections == 0) break;
-      struct timespec ts = {0, 10 * 1000 * 1000};
-      nanosleep(&ts, NULL);
-    }
-    MHD_stop_daemon(d);
-    if (fd != MHD_INVALID_SOCKET) close(fd);
+    httpd_stop(d, 10);
   }
   for (int i = 0; i < srv.pool.n; i++) store_close(srv.pool.stores[i]);
   pthread_mutex_destroy(&srv.log_mu);

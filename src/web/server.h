@@ -1,4 +1,4 @@
-/* server.h: `bluehelm serve`: the HTTP server (libmicrohttpd) in front of
+/* server.h: `bluehelm serve`: the HTTP server (httpd.c) in front of
  * the API (api.c) and the web interface. */
 #ifndef BH_SERVER_H
 #define BH_SERVER_H

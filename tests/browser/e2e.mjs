@@ -1,6 +1,7 @@
 // e2e.mjs: end-to-end tests of the web interface in Debian's Chromium,
 // driven by playwright-core (pinned in package-lock.json; no browser is ever
-// downloaded: executablePath is /usr/bin/chromium).
+// downloaded: executablePath is /usr/bin/chromium). The last part runs a
+// browser that asks for French (Accept-Language) through every page.
 //
 //   node tests/browser/e2e.mjs URL PASSWORD SCREENSHOT_DIR
 //
@@ -49,7 +50,7 @@ const assert = (cond, why) => {
 // A browser with a new empty profile (--user-data-dir), as the tests require.
 const profiles = [];
 const outside = [];
-async function browser(viewport = { width: 1280, height: 800 }) {
+async function browser(viewport = { width: 1280, height: 800 }, { locale } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluehelm-chromium-'));
   profiles.push(dir);
   const ctx = await chromium.launchPersistentContext(dir, {
@@ -59,6 +60,7 @@ async function browser(viewport = { width: 1280, height: 800 }) {
     viewport,
     acceptDownloads: true,
     timeout: 60000,
+    ...(locale ? { locale, extraHTTPHeaders: { 'Accept-Language': `${locale},${locale.slice(0, 2)};q=0.9` } } : {}),
   });
   ctx.setDefaultTimeout(T);
   const page = ctx.pages()[0] || (await ctx.newPage());
@@ -241,7 +243,8 @@ try {
     await page.waitForSelector('table.list tbody tr');
     await page.click('th a.sort:has-text("Deployed strength")');
     await page.waitForSelector('th[aria-sort=ascending]');
-    const vals = await page.$$eval('table.list tbody tr td.num', (tds) => tds.map((t) => t.textContent));
+    const col = await page.$$eval('table.list thead th', (ths) => ths.findIndex((th) => th.getAttribute('aria-sort') === 'ascending'));
+    const vals = await page.$$eval(`table.list tbody tr > :nth-child(${col + 1})`, (tds) => tds.map((t) => t.textContent.replace(/,/g, '')));
     const nums = vals.filter((v) => v !== '').map(Number);
     assert(nums.every((v, i) => i === 0 || nums[i - 1] <= v), `not ascending: ${nums.join(',')}`);
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
@@ -373,7 +376,7 @@ try {
     const n = await page.$$eval('ol.history li', (l) => l.length);
     assert(n === 3, `${n} history items (the unit row and 2 changes)`);
     assert((await page.textContent('ol.history')).includes('Operation Mongoose'), 'the move is not in the history');
-    assert((await page.textContent('dl.record')).includes('centre'), 'the sector on 15 January is not centre');
+    assert(/centre/i.test(await page.textContent('dl.record')), 'the sector on 15 January is not centre');
   });
 
   await check('map-units-on-a-day', async () => {
@@ -546,6 +549,185 @@ try {
     assert(w2 <= 390, `the map page is ${w2} px wide`);
   });
   await p.ctx.close();
+
+
+  // ------------------------------------------------------------ in French
+  // A browser whose Accept-Language asks for French, and a user who never
+  // chose a language: every page speaks French, with French numbers and
+  // dates, and no English word of the interface is left (the English
+  // catalogue's messages and the English labels of kinds and columns are
+  // looked for in the page's text). The header's switch then changes the
+  // language without signing out, and the choice is kept by the server.
+  const catalogue = (l) => JSON.parse(fs.readFileSync(new URL(`../../web/src/i18n/${l}.json`, import.meta.url), 'utf8'));
+  const en = catalogue('en');
+  const fr = catalogue('fr');
+  const frText = Object.values(fr).flatMap((m) => (typeof m === 'string' ? [m] : Object.values(m))).join('\n');
+  // The English fragments to look for: each message split at its
+  // placeholders, pieces of at least 4 letters that French does not share.
+  const englishBits = [
+    ...new Set(
+      Object.keys(en)
+        .flatMap((k) => (typeof en[k] === 'string' ? [en[k]] : Object.values(en[k])))
+        .flatMap((m) => m.split(/\{\w+\}/))
+        .map((x) => x.replace(/^[\s(),.:;·–—]+|[\s(),.:;·–—*]+$/g, ''))
+        .filter((x) => /[a-z]{4}/i.test(x) && !frText.includes(x) && !['Markdown', 'HTML', 'JSON'].includes(x)),
+    ),
+  ];
+  const f = await browser({ width: 1280, height: 800 }, { locale: 'fr-FR' });
+  const fp = f.page;
+  // English words of the interface left on the page: catalogue fragments
+  // anywhere in its own text; kinds' and columns' English labels in
+  // headings, labels, buttons, table heads and legends (records' own text,
+  // such as a unit's name or an operation's objective, may be English: it is
+  // data, and is left out of the search).
+  const englishLeft = async (labels, dataHeading = false) =>
+    fp.evaluate(
+      ({ bits, labels: lab, skipH1 }) => {
+        // The interface's own text: the page without the records' values
+        // (details, cells, options, a timeline's unit and window names, the
+        // notes of a unit's history), which are data.
+        const copy = document.body.cloneNode(true);
+        copy.querySelectorAll('dd, td, tbody th, option, .row-label, .row-sub, .opt-name, .opt-meta, .ev-popup, noscript, svg.timeline title, ol.history .note' + (skipH1 ? ', h1' : '')).forEach((e) => e.remove());
+        const text = copy.textContent;
+        const found = bits.filter((b) => new RegExp(`(^|[^A-Za-zÀ-ÿ])${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-zÀ-ÿ])`).test(text));
+        const chrome = [...document.querySelectorAll('h1, h2, h3, label, button, th, legend, summary, dt, nav a, figcaption')]
+          .map((e) => e.innerText.trim())
+          .join('\n');
+        return [...found, ...lab.filter((l) => chrome.split('\n').some((c) => c === l || c.startsWith(l + ' ')))];
+      },
+      { bits: englishBits, labels, skipH1: dataHeading },
+    );
+  let enLabels = [];
+  // dataHeading: the page's heading is a record's name (data).
+  const frPage = async (name, url, ready, extra, dataHeading = false) => {
+    await check(`fr-${name}`, async () => {
+      await fp.goto(URL_ + url);
+      await fp.waitForSelector(ready, { timeout: 60000 });
+      await fp.waitForLoadState('networkidle');
+      assert((await fp.getAttribute('html', 'lang')) === 'fr', 'html lang is not fr');
+      const left = await englishLeft(enLabels, dataHeading);
+      assert(!left.length, `English left on ${url}: ${left.slice(0, 8).join(' | ')}`);
+      if (extra) await extra();
+    });
+  };
+  await check('fr-sign-in-page', async () => {
+    await fp.goto(URL_ + '/login');
+    await fp.waitForSelector('form.login');
+    assert((await fp.textContent('form.login button[type=submit]')) === 'Se connecter', 'the sign-in button is not in French');
+    assert((await fp.textContent('a.skip')) === 'Aller au contenu', 'the skip link is not in French');
+  });
+  await check('fr-sign-in', async () => {
+    await fp.fill('input[name=user]', 'adm');
+    await fp.fill('input[name=password]', PASSWORD);
+    await fp.click('form.login button[type=submit]');
+    await fp.waitForSelector('header#top:not([hidden]) .user');
+    const me = await apiGet(fp, '/api/v1/me');
+    assert(me.body.lang === 'fr' && me.body.lang_chosen === false, `me: ${JSON.stringify(me.body)}`);
+    const head = await fp.textContent('header#top');
+    assert(head.includes('Tableau de bord') && head.includes('Se déconnecter') && head.includes('administrateur'), `header: ${head}`);
+    const kinds = (await apiGet(fp, '/api/v1/kinds')).body;
+    enLabels = [
+      ...new Set(
+        kinds.flatMap((k) => [k.label, ...k.fields.map((x) => x.label)]).filter((l) => l.en !== l.fr && l.en.length >= 4 && !frText.includes(l.en)).map((l) => l.en),
+      ),
+    ];
+  });
+  await frPage('dashboard', '/?from=2021-05-01&to=2021-05-31', '#t-ied svg, svg.chart', async () => {
+    await fp.waitForSelector('#t-ied');
+    const t = await fp.textContent('main');
+    assert(t.includes('Tableau de bord') && t.includes('EEI') && t.includes('Évolution hebdomadaire'), 'dashboard words');
+    assert(t.includes('Du 1er mai 2021 au 31 mai 2021 inclus.'), `French dates: ${t.slice(0, 300)}`);
+    await shot(fp, 'fr-dashboard.png');
+  });
+  await frPage('map', '/map?from=2021-04-01&to=2021-05-31', '.ev-cluster, .ev-dot', async () => {
+    assert((await fp.getAttribute('.leaflet-control-zoom-in', 'title')) === 'Zoom avant', 'zoom control in English');
+    assert(/événements du 1er avril 2021 au 31 mai 2021/.test(await fp.textContent('.map-summary')), 'map summary');
+  });
+  await frPage('records', '/records', '.kind-list .count', async () => {
+    await fp.waitForFunction(() => [...document.querySelectorAll('.kind-list .count')].every((c) => c.textContent !== '…'));
+    const counts = await fp.$$eval('.kind-list .count', (c) => c.map((x) => x.textContent));
+    assert(counts.some((c) => /^\d{1,3}(\u202f\d{3})+$/.test(c)), `no count grouped with a narrow no-break space: ${counts.join(' ')}`);
+  });
+  await frPage('records-events', '/records/events?event_date=ge:2021-05-01', 'table.list tbody tr', async () => {
+    const head = await fp.$$eval('table.list thead th', (t) => t.map((x) => x.innerText.trim()));
+    assert(head.includes('Identifiant de l’événement') || head.includes("Identifiant de l'événement"), `columns: ${head.join(', ')}`);
+  });
+  await frPage('record', '/records/units/inf-bn-ner', 'dl.record', null, true);
+  await frPage('force', '/force', 'table.units tbody tr', async () => {
+    assert((await fp.textContent('table.units thead')).includes('Effectif (déployé / autorisé)'), 'force columns');
+  });
+  await frPage('unit', '/force/inf-bn-tgo', 'svg.timeline', null, true);
+  await frPage('contributors', '/force/contributors?from=2021-01-01&to=2021-05-31', 'table.contributors tbody tr', async () => {
+    const text = await fp.textContent('table.contributors');
+    assert(text.includes('Égypte') && text.includes('Tchad') && text.includes('Non précisé'), `country names: ${text.slice(0, 200)}`);
+  });
+  await frPage('casevac-form', '/casevac/new', 'form.casevac', async () => {
+    assert((await fp.textContent('button[data-now="injured_at"]')) === 'Maintenant', 'the Now button is not in French');
+  });
+  await frPage('rotations', '/force/rotations', 'svg.timeline rect.overlap');
+  await frPage('operations', '/operations', 'table.list tbody tr');
+  await frPage('report', '/report?from=2021-05-01&to=2021-05-31', 'form.report-form', async () => {
+    const frame = fp.frameLocator('iframe.report-frame');
+    await frame.locator('h1').first().waitFor({ timeout: 90000 });
+    const text = await frame.locator('body').innerText({ timeout: 60000 });
+    assert(/^La Mission du 1er mai 2021 au 31 mai 2021/m.test(text) && text.includes('engins explosifs improvisés (EEI)'), `report: ${text.slice(0, 200)}`);
+    assert((await fp.getAttribute('.downloads a:has-text("Markdown")', 'href')).includes('lang=fr'), 'downloads are not in French');
+    await shot(fp, 'fr-report.png', false);
+  });
+  await frPage('incident-form', '/incident/new', 'form.incident', async () => {
+    const labels = await fp.$$eval('form.incident label, form.incident legend', (l) => l.map((x) => x.textContent));
+    assert(labels.includes('Civils tués') && labels.includes('Quand'), `labels: ${labels.slice(0, 8).join(', ')}`);
+    // The sub-types follow the type, in French; the codes stay the values.
+    await fp.selectOption('#i-event_type', 'Explosions/Remote violence');
+    const subs = await fp.$$eval('#i-sub_event_type option', (o) => o.map((x) => [x.value, x.textContent]));
+    assert(subs.some(([v, l]) => v === 'Remote explosive/landmine/IED' && l === 'Explosif télécommandé, mine terrestre ou EEI'), `sub-types: ${JSON.stringify(subs.slice(0, 3))}`);
+    // Place search: accents ignored, alternate names known.
+    for (const [typed, want] of [
+      ['tombouctou', 'Timbuktu'],
+      ['menaka', 'Ménaka'],
+      ['TIMBUKTU', 'Timbuktu'],
+    ]) {
+      await fp.fill('#i-place', '');
+      await fp.fill('#i-place', typed);
+      await fp.waitForSelector(`[role=listbox] [role=option] .opt-name:text-is("${want}")`, { timeout: 20000 });
+    }
+    await fp.press('#i-place', 'Escape');
+    // A refused value: the message comes from the rule, in French.
+    await fp.fill('#i-event_date', '2021-05-20');
+    await fp.selectOption('#i-sub_event_type', 'Grenade');
+    await fp.fill('#i-latitude', '123');
+    await fp.fill('#i-longitude', '1');
+    await fp.click('form.incident button[type=submit]');
+    await fp.waitForSelector('#err-latitude:not([hidden])');
+    const msg = await fp.textContent('#err-latitude');
+    assert(msg === 'Une latitude, comprise entre -90 et 90.', `latitude message: ${msg}`);
+    const left = await englishLeft(enLabels);
+    assert(!left.length, `English left after the refusal: ${left.join(' | ')}`);
+    await fp.click('form.incident button.secondary:has-text("Effacer le formulaire")');
+  });
+  await check('fr-switch-language', async () => {
+    await fp.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
+    await fp.waitForSelector('#t-ied');
+    assert((await fp.textContent('#lang-switch')) === 'English', 'the switch does not offer English');
+    await fp.click('#lang-switch');
+    await fp.waitForSelector('main h1:text-is("Dashboard")');
+    await fp.waitForSelector('#t-ied');
+    assert(fp.url().endsWith('/?from=2021-05-01&to=2021-05-31'), `moved to ${fp.url()}`);
+    assert((await fp.getAttribute('html', 'lang')) === 'en', 'html lang is not en');
+    assert((await fp.textContent('header#top')).includes('Sign out'), 'the header is not in English');
+    const me = await apiGet(fp, '/api/v1/me');
+    assert(me.status === 200 && me.body.lang === 'en' && me.body.lang_chosen === true, `still signed in, choice stored: ${JSON.stringify(me.body)}`);
+    await fp.reload();
+    await fp.waitForSelector('main h1:text-is("Dashboard")');
+    await fp.click('#lang-switch');
+    await fp.waitForSelector('main h1:text-is("Tableau de bord")');
+    const me2 = await apiGet(fp, '/api/v1/me');
+    assert(me2.body.lang === 'fr', `back to French: ${JSON.stringify(me2.body)}`);
+  });
+  await check('no-page-errors-french', async () => {
+    assert(!fp.errors.length, fp.errors.join(' | '));
+  });
+  await f.ctx.close();
 
   await check('no-request-outside-the-server', async () => {
     assert(!outside.length, `requests to ${[...new Set(outside)].slice(0, 3).join(', ')}`);

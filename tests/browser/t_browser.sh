@@ -3,7 +3,8 @@
 # (the ASan build) on a free loopback port over the demo dataset, then runs
 # tests/browser/e2e.mjs: playwright-core (pinned in package-lock.json,
 # installed by scripts/build-web.sh's `npm ci`) driving Debian's Chromium,
-# headless, with a new empty profile. Screenshots go to build/screenshots/.
+# headless, with a new empty profile, in English, then in French (a browser
+# whose Accept-Language asks for French). Screenshots go to build/screenshots/.
 # Skips when Chromium or Node.js is missing, except under CI=true, where
 # that is a failure.
 source "$(dirname "$0")/../http/lib.sh"
@@ -30,7 +31,7 @@ rc=$?
 if [[ $rc -ne 0 && $rc -ne 1 ]]; then
   fail browser-run "node exited $rc: $(tail -c 600 "$WORK/node.err")"
 fi
-for s in dashboard map incident-form casevac-form rotation-timeline; do
+for s in dashboard map incident-form casevac-form rotation-timeline fr-dashboard fr-report; do
   if [[ -s "$ROOT/build/screenshots/$s.png" ]]; then ok "screenshot-$s"; else fail "screenshot-$s" "build/screenshots/$s.png was not written"; fi
 done
 stop_server

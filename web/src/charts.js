@@ -2,11 +2,14 @@
 // stacked bars and horizontal bars. Each chart has a title, a <title> on
 // every bar (a tooltip, read by screen readers) and a data table beside it.
 import { h, fmtDate } from './ui.js';
+import { t, fmtNum, fmtDayMonth } from './i18n.js';
 
 const S = (tag, attrs, ...c) => h('svg:' + tag, attrs, ...c);
 
-// weeklyBars({labels, series: [{name, color, values}], title, phases?})
-// labels: week start dates; phases (optional): one class per week (shading).
+// weeklyBars({labels, series: [{name, color, values}], title, phases?, unit?})
+// labels: week start dates; phases (optional): one class per week (shading);
+// unit: 'events' or 'people' (the data table's caption). Names and the title
+// are already in the interface's language.
 export function weeklyBars({ labels, series, title, phases, unit = 'events' }) {
   const W = 460;
   const H = 200;
@@ -28,7 +31,7 @@ export function weeklyBars({ labels, series, title, phases, unit = 'events' }) {
   }
   for (let v = 0; v <= top; v += step) {
     svg.append(S('line', { x1: L, x2: W - 4, y1: y(v), y2: y(v), class: 'grid' }));
-    svg.append(S('text', { x: L - 4, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, String(v)));
+    svg.append(S('text', { x: L - 4, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' }, fmtNum(v)));
   }
   labels.forEach((lab, i) => {
     let acc = 0;
@@ -36,12 +39,12 @@ export function weeklyBars({ labels, series, title, phases, unit = 'events' }) {
       const v = s.values[i] || 0;
       if (!v) continue;
       const r = S('rect', { x: L + i * bw + 1, y: y(acc + v), width: Math.max(1, bw - 2), height: y(acc) - y(acc + v), fill: s.color });
-      r.append(S('title', {}, `Week of ${fmtDate(lab)}: ${v} ${s.name}`));
+      r.append(S('title', {}, t('chart.bar_title', { week: fmtDate(lab), n: v, name: s.name })));
       svg.append(r);
       acc += v;
     }
     const every = Math.ceil(n / 6);
-    if (i % every === 0) svg.append(S('text', { x: L + i * bw + bw / 2, y: H - B + 14, class: 'axis', 'text-anchor': 'middle' }, shortDate(lab)));
+    if (i % every === 0) svg.append(S('text', { x: L + i * bw + bw / 2, y: H - B + 14, class: 'axis', 'text-anchor': 'middle' }, fmtDayMonth(lab)));
   });
   svg.append(S('line', { x1: L, x2: W - 4, y1: y(0), y2: y(0), class: 'base' }));
   const legend = h(
@@ -53,11 +56,11 @@ export function weeklyBars({ labels, series, title, phases, unit = 'events' }) {
     'table',
     { class: 'data' },
     h('caption', { class: 'sr-only' }, title),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Week of'), series.map((s) => h('th', { scope: 'col' }, s.name)), h('th', { scope: 'col' }, 'All'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('chart.week_of')), series.map((s) => h('th', { scope: 'col' }, s.name)), h('th', { scope: 'col' }, t('chart.all')))),
     h(
       'tbody',
       {},
-      labels.map((lab, i) => h('tr', {}, h('th', { scope: 'row' }, fmtDate(lab)), series.map((s) => h('td', {}, s.values[i] || 0)), h('td', {}, totals[i]))),
+      labels.map((lab, i) => h('tr', {}, h('th', { scope: 'row' }, fmtDate(lab)), series.map((s) => h('td', {}, fmtNum(s.values[i] || 0))), h('td', {}, fmtNum(totals[i])))),
     ),
   );
   return h(
@@ -66,7 +69,7 @@ export function weeklyBars({ labels, series, title, phases, unit = 'events' }) {
     h('figcaption', {}, title),
     svg,
     legend,
-    h('details', { class: 'chart-data' }, h('summary', {}, `The figures (${unit} per week)`), h('div', { class: 'scroll' }, table)),
+    h('details', { class: 'chart-data' }, h('summary', {}, t(unit === 'people' ? 'chart.figures_people' : 'chart.figures_events')), h('div', { class: 'scroll' }, table)),
   );
 }
 
@@ -87,7 +90,7 @@ export function hbars(rows, { title, max } = {}) {
           {},
           h('span', { class: 'hb-label' }, r.href ? h('a', { href: r.href }, r.label) : r.label),
           h('span', { class: 'hb-track', 'aria-hidden': 'true' }, h('span', { class: 'hb-bar', style: `width:${(100 * (r.value || 0)) / m}%;${r.color ? 'background:' + r.color : ''}` })),
-          h('span', { class: 'hb-value' }, String(r.value ?? 0)),
+          h('span', { class: 'hb-value' }, fmtNum(r.value ?? 0)),
         ),
       ),
     ),
@@ -99,8 +102,4 @@ function niceStep(max) {
   const p = Math.pow(10, Math.floor(Math.log10(raw || 1)));
   for (const m of [1, 2, 5, 10]) if (raw <= m * p) return Math.max(1, m * p);
   return Math.max(1, 10 * p);
-}
-function shortDate(iso) {
-  const d = new Date(iso + 'T00:00:00Z');
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }

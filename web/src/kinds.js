@@ -1,20 +1,77 @@
 // kinds.js: the record kinds as GET /api/v1/kinds describes them (fields,
-// types, required, vocabularies, references), loaded once; forms, lists and
-// detail pages are generated from it. Also ACLED's event taxonomy and the
-// colours of event types.
+// types, required, vocabularies, references, the columns a list shows, the
+// event types' sub-types, and every label in both languages, declared once
+// with each kind on the server), loaded once; forms, lists and detail pages
+// are generated from it. Also the colours of event types.
 import { api } from './api.js';
+import { getLang, t, fmtDate, colon } from './i18n.js';
 
 let kinds = null;
+// Labels of vocabulary words and sectors' names: word -> {en, fr}.
+const words = new Map();
+const sectorWords = new Map();
+// Countries' names by ISO 3166 alpha-3 code: code -> {en, fr}.
+const countries = new Map();
+// ACLED's event types and the sub-event types of each (the PAIR check).
+let eventTypes = new Map();
 
 export async function loadKinds() {
   if (!kinds) {
     const list = await api('kinds');
     kinds = new Map(list.map((k) => [k.name, { ...k, byName: new Map(k.fields.map((f) => [f.name, f])) }]));
+    for (const k of list)
+      for (const f of k.fields) {
+        for (const [w, l] of Object.entries(f.vocabulary_labels || {})) if (!words.has(w)) words.set(w, l);
+        for (const [w, l] of Object.entries(f.value_labels || {})) (f.type === 'code' ? countries : sectorWords).set(w, l);
+      }
+    const ev = kinds.get('events');
+    const pair = ev && (ev.pairs || []).find((p) => p.a === 'event_type' && p.b === 'sub_event_type');
+    eventTypes = new Map();
+    for (const type of ev ? ev.byName.get('event_type').vocabulary : []) eventTypes.set(type, []);
+    for (const [a, b] of pair ? pair.allowed : []) (eventTypes.get(a) || eventTypes.set(a, []).get(a)).push(b);
   }
   return kinds;
 }
 export const kindMeta = (name) => kinds && kinds.get(name);
 export const allKinds = () => (kinds ? [...kinds.values()] : []);
+
+// ------------------------------------------------------------------ labels
+const pick = (l, fallback) => (l && (l[getLang()] || l.en)) || fallback;
+
+// A kind's label ("Incidents (événements)").
+export const kindLabel = (name) => pick(kindMeta(name)?.label, name);
+
+// A column's label; without the kind, the first kind that has the column.
+export function fieldLabel(kindOrName, name) {
+  if (name === undefined) {
+    name = kindOrName;
+    for (const k of allKinds()) if (k.byName.has(name)) return pick(k.byName.get(name).label, name);
+    return name;
+  }
+  const k = typeof kindOrName === 'string' ? kindMeta(kindOrName) : kindOrName;
+  const f = k && k.byName.get(name);
+  return pick(f && f.label, name);
+}
+
+// A vocabulary word's label ("EEI"); a word without one reads with spaces.
+export function vocabLabel(v) {
+  if (v == null || v === '') return '';
+  return pick(words.get(String(v)), String(v).replace(/_/g, ' '));
+}
+// The same in running text: first letter in lower case, except before an
+// abbreviation ("incident lié à des explosifs", but "EEI").
+export function vocabWords(v) {
+  const s = vocabLabel(v);
+  return s.length > 1 && s[1] === s[1].toLocaleLowerCase(getLang()) ? s[0].toLocaleLowerCase(getLang()) + s.slice(1) : s;
+}
+// A sector's name ("Nord"); a sector the server has no label for as written.
+export const sectorLabel = (s) => (s == null ? '' : pick(sectorWords.get(s), s));
+// A country's name from its ISO 3166 alpha-3 code ("TCD": "Chad", "Tchad").
+export const countryLabel = (code) => (code == null ? '' : pick(countries.get(code), code));
+
+// ACLED's event types, and the sub-types of one.
+export const eventTypeList = () => [...eventTypes.keys()];
+export const subTypesOf = (type) => eventTypes.get(type) || [];
 
 // Fields of other kinds that refer to this kind: [{kind, field}].
 export function reverseRefs(name) {
@@ -29,44 +86,39 @@ export function reverseRefs(name) {
 export function recordTitle(k, r) {
   if (!r) return '';
   switch (k.name) {
-    case 'events':
-      return `${r.event_type || 'Event'}${r.location ? ' — ' + r.location : ''} (${r.event_date || ''})`;
+    case 'events': {
+      const type = r.event_type ? vocabLabel(r.event_type) : t('title.event_default');
+      return `${type}${r.location ? ' — ' + r.location : ''}${r.event_date ? ` (${fmtDate(r.event_date)})` : ''}`;
+    }
     case 'equipment_status':
-      return `${r.equipment_id} on ${r.date}`;
+      return t('title.equipment_status', { id: r.equipment_id, date: fmtDate(r.date) });
     case 'equipment':
-      return [r.category && r.category.toUpperCase(), r.model, r.registration || r.equipment_id].filter(Boolean).join(' ');
+      return [r.category && vocabLabel(r.category), r.model, r.registration || r.equipment_id].filter(Boolean).join(' ');
     case 'rotations':
-      return `Rotation of ${r.unit_id} (${r.planned_start} to ${r.planned_end})`;
+      return t('title.rotation', { unit: r.unit_id, from: fmtDate(r.planned_start), to: fmtDate(r.planned_end) });
     case 'evaluations':
-      return `${(r.kind || '').replace(/_/g, ' ')} of ${r.unit_id}, ${r.date}`;
+      return t('title.evaluation', { kind: vocabLabel(r.kind), unit: r.unit_id, date: fmtDate(r.date) });
     case 'findings':
-      return `${(r.area || '').replace(/_/g, ' ')}: ${r.rating ? r.rating.replace(/_/g, ' ') : ''}`;
+      return `${vocabLabel(r.area)}${colon()}${vocabWords(r.rating)}`;
     case 'caveats':
       return r.description || r.caveat_id;
     case 'capabilities':
-      return `${(r.capability || '').replace(/_/g, ' ')} (${r.status || ''})`;
+      return `${vocabLabel(r.capability)} (${vocabWords(r.status)})`;
     case 'restrictions':
     case 'activities':
-      return `${(r.kind || '').replace(/_/g, ' ')}, ${r.start || ''}`;
+      return `${vocabLabel(r.kind)}, ${fmtDate(r.start)}`;
     case 'sector_areas':
-      return `${r.admin1} → ${r.sector}`;
+      return `${r.admin1} → ${sectorLabel(r.sector)}`;
     default:
       return r.name || r.title || r.movement || r.forum || r[k.key[0]];
   }
 }
 
-// Columns a list shows by default: the key, then required and dated fields,
-// vocabularies, up to 7.
-const PREFERRED = {
-  events: ['event_id_cnty', 'event_date', 'event_type', 'sub_event_type', 'location', 'actor1', 'fatalities', 'classification'],
-  places: ['place_id', 'name', 'kind', 'admin1', 'admin2', 'sector'],
-  units: ['unit_id', 'name', 'unit_type', 'contributor', 'sector', 'deployed_strength', 'status'],
-  operations: ['operation_id', 'name', 'kind', 'sector', 'start', 'end'],
-  unit_changes: ['unit_id', 'date', 'location', 'sector', 'status', 'deployed_strength', 'note'],
-  casevac: ['casevac_id', 'injured_at', 'place', 'unit_id', 'casualties', 'priority', 'resuscitation_at', 'surgery_at'],
-};
+// Columns a list shows by default: the kind's list columns (the CLI's
+// `bluehelm list` shows the same), else the key, then required and dated
+// fields, vocabularies, up to 7.
 export function defaultColumns(k) {
-  if (PREFERRED[k.name]) return PREFERRED[k.name];
+  if (k.list_columns && k.list_columns.length) return k.list_columns.filter((c) => k.byName.has(c));
   const cols = [...k.key];
   const add = (f) => {
     if (cols.length < 7 && !cols.includes(f.name)) cols.push(f.name);
@@ -78,32 +130,6 @@ export function defaultColumns(k) {
   return cols;
 }
 
-// ACLED's event types and their sub-event types.
-export const ACLED = {
-  Battles: ['Armed clash', 'Government regains territory', 'Non-state actor overtakes territory'],
-  'Violence against civilians': ['Sexual violence', 'Attack', 'Abduction/forced disappearance'],
-  'Explosions/Remote violence': [
-    'Chemical weapon',
-    'Air/drone strike',
-    'Suicide bomb',
-    'Shelling/artillery/missile attack',
-    'Remote explosive/landmine/IED',
-    'Grenade',
-  ],
-  Riots: ['Violent demonstration', 'Mob violence'],
-  Protests: ['Peaceful protest', 'Protest with intervention', 'Excessive force against protesters'],
-  'Strategic developments': [
-    'Agreement',
-    'Arrests',
-    'Change to group/activity',
-    'Disrupted weapons use',
-    'Headquarters or base established',
-    'Looting/property destruction',
-    'Non-violent transfer of territory',
-    'Other',
-  ],
-};
-
 // Colours by event type (distinct, and readable against the light map).
 export const TYPE_COLORS = {
   Battles: '#c0392b',
@@ -113,5 +139,5 @@ export const TYPE_COLORS = {
   Protests: '#2471a3',
   'Strategic developments': '#5d6d7e',
 };
-export const typeColor = (t) => TYPE_COLORS[t] || '#34495e';
-export const typeClass = (t) => 't-' + String(t || 'other').toLowerCase().replace(/[^a-z]+/g, '-');
+export const typeColor = (t2) => TYPE_COLORS[t2] || '#34495e';
+export const typeClass = (t2) => 't-' + String(t2 || 'other').toLowerCase().replace(/[^a-z]+/g, '-');

@@ -1,10 +1,12 @@
-// main.js: starts the interface: who is signed in, the header, the router.
-// Pages are plain functions (page(ctx)) that fill <main>.
+// main.js: starts the interface: who is signed in, the header (with the
+// language switch), the router. Pages are plain functions (page(ctx)) that
+// fill <main>; switching the language draws the page again, still signed in.
 import { api, setCsrf, setUnauthorizedHandler } from './api.js';
+import { t, setLang, getLang, browserLang, errorMessage, LANGS } from './i18n.js';
 import { loadKinds } from './kinds.js';
 import { state, setNavigate, canWrite } from './session.js';
 import * as outbox from './outbox.js';
-import { h, clear, announce, append } from './ui.js';
+import { h, clear, announce, append, vocabLabel, sectorLabel } from './ui.js';
 import { loginPage } from './pages/login.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { mapPage } from './pages/map.js';
@@ -16,33 +18,34 @@ import { rotationsPage } from './pages/rotations.js';
 import { operationsPage, operationPage } from './pages/operations.js';
 import { reportPage } from './pages/report.js';
 
+// Routes: [pattern, page, catalogue key of the page's title].
 const routes = [
-  [/^\/$/, dashboardPage, 'Dashboard'],
-  [/^\/map$/, mapPage, 'Map'],
-  [/^\/incident\/new$/, incidentPage, 'New incident'],
-  [/^\/casevac\/new$/, casevacPage, 'Casualty evacuation'],
-  [/^\/records$/, recordsIndexPage, 'Records'],
-  [/^\/records\/([^/]+)$/, recordsListPage, 'Records'],
-  [/^\/records\/([^/]+)\/(.+)$/, recordPage, 'Records'],
-  [/^\/force$/, forcePage, 'Force'],
-  [/^\/force\/rotations$/, rotationsPage, 'Rotations'],
-  [/^\/force\/contributors$/, contributorsPage, 'Contributors'],
-  [/^\/force\/([^/]+)$/, unitPage, 'Force'],
-  [/^\/operations$/, operationsPage, 'Operations'],
-  [/^\/operations\/([^/]+)$/, operationPage, 'Operations'],
-  [/^\/report$/, reportPage, 'Report'],
+  [/^\/$/, dashboardPage, 'nav.dashboard'],
+  [/^\/map$/, mapPage, 'nav.map'],
+  [/^\/incident\/new$/, incidentPage, 'nav.new_incident'],
+  [/^\/casevac\/new$/, casevacPage, 'nav.casevac_title'],
+  [/^\/records$/, recordsIndexPage, 'nav.records'],
+  [/^\/records\/([^/]+)$/, recordsListPage, 'nav.records'],
+  [/^\/records\/([^/]+)\/(.+)$/, recordPage, 'nav.records'],
+  [/^\/force$/, forcePage, 'nav.force'],
+  [/^\/force\/rotations$/, rotationsPage, 'nav.rotations'],
+  [/^\/force\/contributors$/, contributorsPage, 'nav.contributors'],
+  [/^\/force\/([^/]+)$/, unitPage, 'nav.force'],
+  [/^\/operations$/, operationsPage, 'nav.operations'],
+  [/^\/operations\/([^/]+)$/, operationPage, 'nav.operations'],
+  [/^\/report$/, reportPage, 'nav.report'],
 ];
 
 const NAV = [
-  ['/', 'Dashboard'],
-  ['/map', 'Map'],
-  ['/incident/new', 'New incident', () => canWrite()],
-  ['/casevac/new', 'Evacuation', () => canWrite()],
-  ['/records', 'Records'],
-  ['/force', 'Force'],
-  ['/force/rotations', 'Rotations'],
-  ['/operations', 'Operations'],
-  ['/report', 'Report'],
+  ['/', 'nav.dashboard'],
+  ['/map', 'nav.map'],
+  ['/incident/new', 'nav.new_incident', () => canWrite()],
+  ['/casevac/new', 'nav.casevac', () => canWrite()],
+  ['/records', 'nav.records'],
+  ['/force', 'nav.force'],
+  ['/force/rotations', 'nav.rotations'],
+  ['/operations', 'nav.operations'],
+  ['/report', 'nav.report'],
 ];
 
 const main = document.getElementById('main');
@@ -52,6 +55,59 @@ const top = document.getElementById('top');
 let current = null; // AbortController of the page on screen
 let firstRender = true;
 
+// The language switch: the other language's name, in that language. The
+// choice is stored with the user (PATCH /api/v1/me) and the page is drawn
+// again in it, without signing out.
+function langSwitch() {
+  const other = LANGS.find((l) => l !== getLang());
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'link lang-switch',
+      lang: other,
+      id: 'lang-switch',
+      title: t('header.lang_title'),
+      onclick: () => chooseLang(other),
+    },
+    t(`lang.${other}`),
+  );
+}
+
+// A language chosen on the sign-in page, stored with the user once signed in.
+let pendingLang = null;
+
+async function chooseLang(l) {
+  setLang(l);
+  if (!state.me) pendingLang = l;
+  if (state.me) {
+    try {
+      const me = await api('me', { method: 'PATCH', body: { lang: l } });
+      state.me = { ...state.me, lang: me.lang, lang_chosen: me.lang_chosen };
+    } catch (e) {
+      announce(t('header.lang_not_saved', { why: errorMessage(e) }), 'warn');
+    }
+  } else {
+    try {
+      localStorage.setItem('bh.lang', l);
+    } catch {
+      /* private mode: for this page only */
+    }
+  }
+  renderStatic();
+  renderHeader();
+  await render();
+  const sw = document.getElementById('lang-switch');
+  if (sw) sw.focus();
+  announce(t('header.lang_done'));
+}
+
+// The words of index.html itself (the skip link).
+function renderStatic() {
+  const skip = document.querySelector('a.skip');
+  if (skip) skip.textContent = t('header.skip');
+}
+
 function renderHeader() {
   clear(top);
   if (!state.me) {
@@ -60,13 +116,14 @@ function renderHeader() {
   }
   top.hidden = false;
   const me = state.me;
-  const level = (me.classification || 'restricted').toUpperCase();
+  const levelWord = me.classification || 'restricted';
+  const level = vocabLabel(levelWord).toLocaleUpperCase(getLang());
   const navList = h(
     'ul',
     { id: 'nav-list' },
-    NAV.filter(([, , ok]) => !ok || ok()).map(([href, label]) => h('li', {}, h('a', { href, dataset: { nav: href } }, label))),
+    NAV.filter(([, , ok]) => !ok || ok()).map(([href, key]) => h('li', {}, h('a', { href, dataset: { nav: href } }, t(key)))),
   );
-  const toggle = h('button', { type: 'button', class: 'nav-toggle', 'aria-expanded': 'false', 'aria-controls': 'nav-list' }, 'Menu');
+  const toggle = h('button', { type: 'button', class: 'nav-toggle', 'aria-expanded': 'false', 'aria-controls': 'nav-list' }, t('header.menu'));
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
@@ -80,23 +137,24 @@ function renderHeader() {
     hidden: true,
     onclick: async () => {
       const n = await outbox.flush();
-      if (n) announce(`${n} queued record${n === 1 ? '' : 's'} sent.`);
+      if (n) announce(t('outbox.sent', { n }));
       updateNet();
     },
   });
   top.append(
     h('a', { class: 'brand', href: '/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'bluehelm'),
     toggle,
-    h('nav', { 'aria-label': 'Main' }, navList),
+    h('nav', { 'aria-label': t('header.nav') }, navList),
     h(
       'div',
       { class: 'who' },
       net,
       out,
-      h('span', { class: 'user', title: 'Signed in as' }, me.user),
-      h('span', { class: 'role' }, me.role + (me.sector ? ` · ${me.sector}` : '')),
-      h('span', { class: ['level', 'lvl-' + level.toLowerCase()], title: 'The highest classification you may see' }, level),
-      h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out'),
+      h('span', { class: 'user', title: t('header.signed_in_as') }, me.user),
+      h('span', { class: 'role' }, t(`role.${me.role}`) + (me.sector ? ` · ${sectorLabel(me.sector)}` : '')),
+      h('span', { class: ['level', 'lvl-' + levelWord], title: t('header.level_title') }, level),
+      langSwitch(),
+      h('button', { type: 'button', class: 'link', onclick: signOut }, t('header.sign_out')),
     ),
   );
   updateNet();
@@ -107,13 +165,13 @@ function updateNet() {
   const net = document.getElementById('net');
   const out = document.getElementById('outbox');
   if (!net) return;
-  net.textContent = navigator.onLine ? '' : 'Offline';
+  net.textContent = navigator.onLine ? '' : t('header.offline');
   net.className = navigator.onLine ? 'net' : 'net off';
   const q = outbox.queued().length;
   const r = outbox.refused().length;
   out.hidden = !q && !r;
-  out.textContent = q ? `${q} waiting to be sent` : r ? `${r} refused by the server` : '';
-  out.title = q ? 'Send now' : 'Records the server refused: open the incident form to correct them';
+  out.textContent = q ? t('outbox.waiting', { n: q }) : r ? t('outbox.refused', { n: r }) : '';
+  out.title = q ? t('outbox.send_now') : t('outbox.refused_title');
 }
 
 function markNav() {
@@ -143,6 +201,16 @@ async function signOut() {
 export async function signedIn(me) {
   state.me = me;
   setCsrf(me.csrf);
+  if (pendingLang && pendingLang !== me.lang) {
+    try {
+      state.me = me = { ...me, ...(await api('me', { method: 'PATCH', body: { lang: pendingLang } })) };
+    } catch {
+      /* the choice stays for this page */
+    }
+  }
+  pendingLang = null;
+  setLang(me.lang);
+  renderStatic();
   await loadKinds();
   renderHeader();
   outbox.flush().then(updateNet);
@@ -155,13 +223,13 @@ async function render() {
   const url = new URL(location.href);
   const path = url.pathname.replace(/\/+$/, '') || '/';
   top.classList.remove('nav-open');
-  const t = top.querySelector('.nav-toggle');
-  if (t) t.setAttribute('aria-expanded', 'false');
+  const toggle = top.querySelector('.nav-toggle');
+  if (toggle) toggle.setAttribute('aria-expanded', 'false');
   clear(main);
   if (!state.me || path === '/login') {
     if (state.me && path === '/login') return navigate('/', { replace: true });
-    document.title = 'Sign in · bluehelm';
-    await loginPage({ main, query: url.searchParams, signal: ctl.signal, next: path === '/login' ? url.searchParams.get('next') || '/' : url.pathname + url.search, onSignedIn: signedIn });
+    document.title = `${t('login.title')} · bluehelm`;
+    await loginPage({ main, query: url.searchParams, signal: ctl.signal, next: path === '/login' ? url.searchParams.get('next') || '/' : url.pathname + url.search, onSignedIn: signedIn, langSwitch });
     return;
   }
   markNav();
@@ -174,16 +242,16 @@ async function render() {
     }
   }
   if (!match) {
-    document.title = 'Not found · bluehelm';
-    main.append(h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '/' }, 'Back to the dashboard')));
+    document.title = `${t('page.not_found_title')} · bluehelm`;
+    main.append(h('h1', { tabindex: '-1' }, t('page.not_found')), h('p', {}, h('a', { href: '/' }, t('page.back_to_dashboard'))));
   } else {
-    document.title = `${match.title} · bluehelm`;
+    document.title = `${t(match.title)} · bluehelm`;
     try {
       await match.fn({ main, params: match.params, query: url.searchParams, signal: ctl.signal, url });
     } catch (e) {
       if (e.name === 'AbortError' || ctl.signal.aborted) return;
       console.error(e);
-      main.append(h('div', { class: 'alert error', role: 'alert' }, `This page could not be shown: ${e.message}`));
+      main.append(h('div', { class: 'alert error', role: 'alert' }, t('page.failed', { why: e.code || e.status != null ? errorMessage(e) : e.message })));
     }
   }
   if (!firstRender) {
@@ -221,13 +289,13 @@ window.addEventListener('popstate', render);
 window.addEventListener('online', () => {
   updateNet();
   outbox.flush().then((n) => {
-    if (n) announce(`Connection back: ${n} queued record${n === 1 ? '' : 's'} sent.`);
+    if (n) announce(t('outbox.back_sent', { n }));
     updateNet();
   });
 });
 window.addEventListener('offline', () => {
   updateNet();
-  announce('The connection is down: what you enter is kept in this browser.', 'warn');
+  announce(t('outbox.offline'), 'warn');
 });
 outbox.onChange(updateNet);
 setInterval(() => {
@@ -238,10 +306,23 @@ setUnauthorizedHandler(() => {
   if (!state.me) return;
   state.me = null;
   renderHeader();
-  announce('Your session has ended: sign in again.', 'warn');
+  announce(t('login.session_ended'), 'warn');
   const here = location.pathname + location.search;
   navigateTo('/login?next=' + encodeURIComponent(here), { replace: true });
 });
+
+// Before sign-in: the language last chosen in this browser, else the one
+// the server read from Accept-Language (/ui-config.json), else the
+// browser's own list, else English.
+function signedOutLang() {
+  let stored = null;
+  try {
+    stored = localStorage.getItem('bh.lang');
+  } catch {
+    /* private mode */
+  }
+  return LANGS.includes(stored) ? stored : state.config.lang || browserLang() || 'en';
+}
 
 async function boot() {
   try {
@@ -249,19 +330,28 @@ async function boot() {
   } catch {
     state.manifest = {};
   }
-  fetch('/ui-config.json', { credentials: 'same-origin' })
+  const config = fetch('/ui-config.json', { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : {}))
     .then((c) => (state.config = c || {}))
     .catch(() => {});
+  let me = null;
   try {
-    const me = await api('me');
-    await signedIn(me);
+    me = await api('me');
   } catch (e) {
     if (e.status !== 401) {
+      await config;
+      setLang(signedOutLang());
+      renderStatic();
       clear(main);
-      main.append(h('div', { class: 'alert error', role: 'alert' }, `The server cannot be reached: ${e.message}`));
+      main.append(h('div', { class: 'alert error', role: 'alert' }, t('page.unreachable', { why: errorMessage(e) })));
       if (!e.offline) return;
     }
+  }
+  if (me) await signedIn(me);
+  else {
+    await config;
+    setLang(signedOutLang());
+    renderStatic();
   }
   render();
 }

@@ -6,7 +6,8 @@ import L from './leaflet-global.js';
 import 'leaflet.markercluster';
 import { state } from './session.js';
 import { h, fmtDate, valueText } from './ui.js';
-import { typeColor, typeClass } from './kinds.js';
+import { typeColor, typeClass, vocabLabel, fieldLabel } from './kinds.js';
+import { t, fmtNum, colon } from './i18n.js';
 
 export { L };
 
@@ -27,7 +28,8 @@ async function geo(url) {
 
 // createMap(el, {adm2}): a map fitted to Mali with the regions drawn.
 export async function createMap(el, { adm2 = false, minZoom = 4 } = {}) {
-  const map = L.map(el, { minZoom, maxZoom: 16, zoomSnap: 0.5, worldCopyJump: false, preferCanvas: false, keyboard: true });
+  const map = L.map(el, { minZoom, maxZoom: 16, zoomSnap: 0.5, worldCopyJump: false, preferCanvas: false, keyboard: true, zoomControl: false });
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
   map.attributionControl.setPrefix('Leaflet');
   map.fitBounds(MALI);
   const c = state.config || {};
@@ -35,7 +37,7 @@ export async function createMap(el, { adm2 = false, minZoom = 4 } = {}) {
     L.tileLayer(c.tile_url, { attribution: c.tile_attribution || '', maxZoom: c.tile_max_zoom || 18 }).addTo(map);
     el.classList.add('with-tiles');
   }
-  map.attributionControl.addAttribution('Boundaries: geoBoundaries (CC BY 4.0); not an official endorsement by the UN');
+  map.attributionControl.addAttribution(t('map.attribution'));
   const m = state.manifest || {};
   const layers = {};
   try {
@@ -80,7 +82,7 @@ export function eventMarker(f, onOpen) {
   const p = f.properties || f;
   const lat = f.geometry ? f.geometry.coordinates[1] : p.latitude;
   const lon = f.geometry ? f.geometry.coordinates[0] : p.longitude;
-  const title = `${p.event_date} ${p.event_type}${p.location ? ' — ' + p.location : ''} (${p.event_id_cnty})`;
+  const title = `${fmtDate(p.event_date)} ${vocabLabel(p.event_type)}${p.location ? ' — ' + p.location : ''} (${p.event_id_cnty})`;
   const m = L.marker([lat, lon], {
     icon: L.divIcon({ className: 'ev-dot ' + typeClass(p.event_type), iconSize: [14, 14], html: '' }),
     title,
@@ -96,23 +98,16 @@ export function eventMarker(f, onOpen) {
 
 export function eventPopup(p, onOpen) {
   const href = `/records/events/${encodeURIComponent(p.event_id_cnty)}`;
-  const cas = [
-    ['civilians_killed', 'civilians killed'],
-    ['civilians_injured', 'civilians injured'],
-    ['peacekeepers_killed', 'peacekeepers killed'],
-    ['peacekeepers_injured', 'peacekeepers injured'],
-    ['forces_killed', 'national forces killed'],
-    ['forces_injured', 'national forces injured'],
-  ]
-    .filter(([k]) => p[k])
-    .map(([k, l]) => `${p[k]} ${l}`);
+  const cas = ['civilians_killed', 'civilians_injured', 'peacekeepers_killed', 'peacekeepers_injured', 'forces_killed', 'forces_injured']
+    .filter((k) => p[k])
+    .map((k) => `${fieldLabel('events', k)}${colon()}${fmtNum(p[k])}`);
   return h(
     'div',
     { class: 'ev-popup' },
-    h('p', { class: 'ev-type' }, h('span', { class: 'swatch', style: `background:${typeColor(p.event_type)}` }), `${p.event_type} · ${p.sub_event_type || ''}`),
+    h('p', { class: 'ev-type' }, h('span', { class: 'swatch', style: `background:${typeColor(p.event_type)}` }), `${vocabLabel(p.event_type)} · ${vocabLabel(p.sub_event_type)}`),
     h('p', {}, h('strong', {}, fmtDate(p.event_date)), p.location ? ` · ${p.location}` : '', p.site ? ` (${p.site})` : ''),
-    p.actor1 ? h('p', {}, valueText(p.actor1), p.actor2 ? ` vs ${p.actor2}` : '') : null,
-    cas.length ? h('p', {}, cas.join(', ')) : p.fatalities ? h('p', {}, `${p.fatalities} fatalities`) : null,
+    p.actor1 ? h('p', {}, valueText(p.actor1), p.actor2 ? ` ${t('map.versus')} ${p.actor2}` : '') : null,
+    cas.length ? h('p', {}, cas.join(', ')) : p.fatalities ? h('p', {}, t('map.fatalities', { n: p.fatalities })) : null,
     p.notes ? h('p', { class: 'notes' }, p.notes.length > 220 ? p.notes.slice(0, 220) + '…' : p.notes) : null,
     h(
       'p',
@@ -129,9 +124,9 @@ export function eventPopup(p, onOpen) {
             }
           },
         },
-        `Open event ${p.event_id_cnty}`,
+        t('map.open_event', { id: p.event_id_cnty }),
       ),
-      p.classification ? h('span', { class: 'cls' }, ' · ' + p.classification) : null,
+      p.classification ? h('span', { class: 'cls' }, ' · ' + vocabLabel(p.classification)) : null,
     ),
   );
 }

@@ -56,7 +56,7 @@ export async function flush() {
       } catch (e) {
         if (e.offline || e.status === 401 || e.status === 403 || e.status >= 500) break;
         // 409 after a POST: the first attempt did arrive; it is recorded.
-        if (!(e.status === 409 && item.method === 'POST')) write(REFUSED, [...refused(), { ...item, error: { message: e.message, fields: e.fields } }]);
+        if (!(e.status === 409 && item.method === 'POST')) write(REFUSED, [...refused(), { ...item, error: { code: e.code, status: e.status, message: e.message, fields: e.fields } }]);
       }
       write(
         KEY,

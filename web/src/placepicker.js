@@ -1,24 +1,19 @@
 // placepicker.js: a gazetteer search box (the ARIA combobox pattern): type
 // the start of a place's name, pick it with the arrow keys and Enter or a
-// click. It asks GET /api/v1/places with a name range (name=ge:Tomb&
-// name=lt:Tomc), so "start of the name" is case-sensitive on the server;
-// the box tries the text as typed and with a capital first letter.
+// click. It asks GET /api/v1/places?q=TEXT, which matches the start of a
+// place's name or of any of its alternate names, ignoring case and accents
+// ("menaka" finds Ménaka, "Tombouctou" finds Timbuktu), and the place with
+// that id, if any.
 import { api } from './api.js';
-import { h, nextId, debounce } from './ui.js';
-
-function upperBound(s) {
-  const last = s.charCodeAt(s.length - 1);
-  return s.slice(0, -1) + String.fromCharCode(last + 1);
-}
-const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+import { h, nextId, debounce, vocabLabel } from './ui.js';
+import { t } from './i18n.js';
 
 export async function searchPlaces(text, signal) {
-  const t = text.trim();
-  if (t.length < 2) return [];
-  const variants = [...new Set([t, cap(t), cap(t.toLowerCase())])];
+  const q = text.trim();
+  if (q.length < 2) return [];
   const lists = await Promise.all([
-    ...variants.map((v) => api('places', { params: { name: [`ge:${v}`, `lt:${upperBound(v)}`], limit: 40 }, signal }).then((d) => d.items)),
-    api('places', { params: { place_id: t, limit: 1 }, signal })
+    api('places', { params: { q, limit: 40 }, signal }).then((d) => d.items),
+    api('places', { params: { place_id: q, limit: 1 }, signal })
       .then((d) => d.items)
       .catch(() => []),
   ]);
@@ -46,13 +41,13 @@ export function placePicker({ name, id, value = '', display = '', onPick, requir
     'aria-autocomplete': 'list',
     'aria-expanded': 'false',
     'aria-controls': listId,
-    placeholder: 'Type 2 letters of a place name',
+    placeholder: t('place.placeholder'),
     value: display || value,
     required,
     dataset: { placeInput: name },
   });
   const hidden = h('input', { type: 'hidden', name, value });
-  const list = h('ul', { id: listId, role: 'listbox', class: 'combo-list', hidden: true, 'aria-label': 'Places' });
+  const list = h('ul', { id: listId, role: 'listbox', class: 'combo-list', hidden: true, 'aria-label': t('place.list') });
   let items = [];
   let active = -1;
   let ctl = null;
@@ -75,10 +70,10 @@ export function placePicker({ name, id, value = '', display = '', onPick, requir
                 },
               },
               h('span', { class: 'opt-name' }, p.name),
-              h('span', { class: 'opt-meta' }, [p.kind, p.admin2, p.admin1].filter(Boolean).join(' · ') + ` · ${p.place_id}`),
+              h('span', { class: 'opt-meta' }, [p.kind && vocabLabel(p.kind), p.admin2, p.admin1].filter(Boolean).join(' · ') + ` · ${p.place_id}`),
             ),
           )
-        : [h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, 'No place starts with that')]),
+        : [h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, t('place.none'))]),
     );
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
@@ -105,10 +100,10 @@ export function placePicker({ name, id, value = '', display = '', onPick, requir
   const search = debounce(async () => {
     if (ctl) ctl.abort();
     ctl = new AbortController();
-    const t = input.value;
-    if (t.trim().length < 2) return close();
+    const typed = input.value;
+    if (typed.trim().length < 2) return close();
     try {
-      open(await searchPlaces(t, ctl.signal));
+      open(await searchPlaces(typed, ctl.signal));
     } catch (e) {
       if (e.name !== 'AbortError') close();
     }

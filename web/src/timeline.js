@@ -4,6 +4,8 @@
 // window has no sector, else across that sector's rows), overlaps between
 // rotations in one sector highlighted. SVG, with a table of the same facts.
 import { h, dayNum, isoOfDay, fmtDate, todayIso } from './ui.js';
+import { sectorLabel } from './kinds.js';
+import { t, monthShort, fmtNum } from './i18n.js';
 
 const S = (tag, attrs, ...c) => h('svg:' + tag, attrs, ...c);
 
@@ -24,7 +26,7 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
     viewBox: `0 0 ${W} ${H}`,
     class: 'timeline',
     role: 'img',
-    'aria-label': `Rotation timeline, ${fmtDate(from)} to ${fmtDate(to)}: ${rows.length} units`,
+    'aria-label': t('timeline.label', { from: fmtDate(from), to: fmtDate(to), n: rows.length }),
   });
   const defs = S(
     'defs',
@@ -48,7 +50,7 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
     svg.append(S('line', { x1: x(m), x2: x(m), y1: TOP - 6, y2: H - 8, class: 'tick' }));
     if (i % every === 0) {
       const d = new Date(m + 'T00:00:00Z');
-      const lab = d.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' }) + (d.getUTCMonth() === 0 || i === 0 ? ' ' + d.getUTCFullYear() : '');
+      const lab = monthShort(d.getUTCMonth() + 1) + (d.getUTCMonth() === 0 || i === 0 ? ' ' + d.getUTCFullYear() : '');
       svg.append(S('text', { x: x(m) + 3, y: TOP - 12, class: 'axis' }, lab));
     }
   });
@@ -62,7 +64,7 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
   });
   for (const w of windows.filter((w) => w.tempo === 'high' && w.end >= from && w.start <= to)) {
     const targets = w.sector ? rows.map((r, i) => (r.sector === w.sector ? i : -1)).filter((i) => i >= 0) : null;
-    const tip = `High-tempo window: ${w.name} (${fmtDate(w.start)} to ${fmtDate(w.end)}${w.sector ? ', sector ' + w.sector : ', all sectors'})`;
+    const tip = t(w.sector ? 'timeline.window_sector' : 'timeline.window_all', { name: w.name, from: fmtDate(w.start), to: fmtDate(w.end), sector: sectorLabel(w.sector) });
     if (!targets) {
       const r = S('rect', { x: x(w.start), y: TOP - 4, width: Math.max(1, xEnd(w.end) - x(w.start)), height: rows.length * ROW + 4, class: 'window' });
       r.append(S('title', {}, tip));
@@ -83,10 +85,19 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
     const y = rowY(i);
     const a = S('a', { href: `/force/${encodeURIComponent(row.unit_id)}` });
     a.append(S('text', { x: 6, y: y + 16, class: 'row-label' }, clip(row.label, 30)));
-    a.append(S('text', { x: 6, y: y + 30, class: 'row-sub' }, [row.unit_id, row.sector].filter(Boolean).join(' · ')));
+    a.append(S('text', { x: 6, y: y + 30, class: 'row-sub' }, [row.unit_id, sectorLabel(row.sector)].filter(Boolean).join(' · ')));
     svg.append(a);
     for (const r of row.rotations) {
-      const tip = `${r.rotation_id}: planned ${fmtDate(r.planned_start)} to ${fmtDate(r.planned_end)}; actual ${r.actual_start ? fmtDate(r.actual_start) : 'not started'} to ${r.actual_end ? fmtDate(r.actual_end) : r.actual_start ? 'under way' : '—'}${late.has(r.rotation_id) ? `; ${late.get(r.rotation_id)} days late` : ''}${hot.has(r.rotation_id) ? '; in a high-tempo window' : ''}`;
+      const tip =
+        t('timeline.tip', {
+          id: r.rotation_id,
+          pfrom: fmtDate(r.planned_start),
+          pto: fmtDate(r.planned_end),
+          afrom: r.actual_start ? fmtDate(r.actual_start) : t('timeline.not_started'),
+          ato: r.actual_end ? fmtDate(r.actual_end) : r.actual_start ? t('timeline.under_way') : '—',
+        }) +
+        (late.has(r.rotation_id) ? t('timeline.tip_late', { n: late.get(r.rotation_id) }) : '') +
+        (hot.has(r.rotation_id) ? t('timeline.tip_hot') : '');
       const link = S('a', { href: `/records/rotations/${encodeURIComponent(r.rotation_id)}`, 'aria-label': tip });
       const planned = S('rect', { x: x(r.planned_start), y: y + 6, width: Math.max(2, xEnd(r.planned_end) - x(r.planned_start)), height: 11, class: 'planned' });
       planned.append(S('title', {}, tip));
@@ -102,7 +113,7 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
         });
         actual.append(S('title', {}, tip));
         link.append(actual);
-        if (late.has(r.rotation_id)) link.append(S('text', { x: Math.min(W - 60, xEnd(endIso) + 4), y: y + 30, class: 'late' }, `+${late.get(r.rotation_id)} d`));
+        if (late.has(r.rotation_id)) link.append(S('text', { x: Math.min(W - 60, xEnd(endIso) + 4), y: y + 30, class: 'late' }, t('timeline.late_days', { n: late.get(r.rotation_id) })));
       }
       svg.append(link);
     }
@@ -114,20 +125,20 @@ export function rotationTimeline({ rows, windows = [], conflicts = {}, from, to,
       const i = rows.findIndex((r) => r.unit_id === u);
       if (i < 0) continue;
       const r = S('rect', { x: x(o.from), y: rowY(i) + 3, width: Math.max(3, xEnd(o.to) - x(o.from)), height: ROW - 6, class: 'overlap' });
-      r.append(S('title', {}, `Overlap in sector ${o.sector}: ${o.units.join(' and ')} rotate at once, ${fmtDate(o.from)} to ${fmtDate(o.to)}`));
+      r.append(S('title', {}, t('timeline.overlap', { sector: sectorLabel(o.sector), units: o.units.join(t('common.and')), from: fmtDate(o.from), to: fmtDate(o.to) })));
       svg.append(r);
     }
   }
-  if (today >= from && today <= to) svg.append(S('line', { x1: x(today), x2: x(today), y1: TOP - 6, y2: H - 8, class: 'today' }), S('text', { x: x(today) + 3, y: H - 10, class: 'axis' }, 'today'));
+  if (today >= from && today <= to) svg.append(S('line', { x1: x(today), x2: x(today), y1: TOP - 6, y2: H - 8, class: 'today' }), S('text', { x: x(today) + 3, y: H - 10, class: 'axis' }, t('timeline.today')));
 
   const legend = h(
     'ul',
     { class: 'legend tl-legend' },
-    h('li', {}, h('span', { class: 'key planned' }), 'planned'),
-    h('li', {}, h('span', { class: 'key actual' }), 'actual'),
-    h('li', {}, h('span', { class: 'key hot' }), 'actual, in a high-tempo window'),
-    h('li', {}, h('span', { class: 'key window' }), 'high-tempo window'),
-    h('li', {}, h('span', { class: 'key overlap' }), 'overlap with another rotation in the sector'),
+    h('li', {}, h('span', { class: 'key planned' }), t('timeline.key_planned')),
+    h('li', {}, h('span', { class: 'key actual' }), t('timeline.key_actual')),
+    h('li', {}, h('span', { class: 'key hot' }), t('timeline.key_hot')),
+    h('li', {}, h('span', { class: 'key window' }), t('timeline.key_window')),
+    h('li', {}, h('span', { class: 'key overlap' }), t('timeline.key_overlap')),
   );
   return h('figure', { class: 'timeline-box' }, h('div', { class: 'scroll' }, svg), legend);
 }
@@ -138,7 +149,7 @@ export function rotationTable(rows, conflicts = {}) {
   const hot = new Map();
   for (const l of conflicts.in_high_tempo || []) hot.set(l.rotation_id, [...(hot.get(l.rotation_id) || []), l.window_id]);
   const over = new Map();
-  for (const o of conflicts.overlaps || []) o.rotations.forEach((r, i) => over.set(r, [...(over.get(r) || []), `${o.units[1 - i] || ''} (${o.from} to ${o.to})`]));
+  for (const o of conflicts.overlaps || []) o.rotations.forEach((r, i) => over.set(r, [...(over.get(r) || []), `${o.units[1 - i] || ''} (${t('common.from_to', { from: fmtDate(o.from), to: fmtDate(o.to) })})`]));
   const trs = [];
   for (const row of rows)
     for (const r of row.rotations)
@@ -148,9 +159,9 @@ export function rotationTable(rows, conflicts = {}) {
           {},
           h('th', { scope: 'row' }, h('a', { href: `/records/rotations/${encodeURIComponent(r.rotation_id)}` }, r.rotation_id)),
           h('td', {}, h('a', { href: `/force/${encodeURIComponent(row.unit_id)}` }, row.label)),
-          h('td', {}, `${r.planned_start} to ${r.planned_end}`),
-          h('td', {}, r.actual_start ? `${r.actual_start} to ${r.actual_end || '(under way)'}` : '—'),
-          h('td', { class: 'num' }, late.has(r.rotation_id) ? String(late.get(r.rotation_id)) : ''),
+          h('td', {}, t('common.from_to', { from: fmtDate(r.planned_start), to: fmtDate(r.planned_end) })),
+          h('td', {}, r.actual_start ? t('common.from_to', { from: fmtDate(r.actual_start), to: r.actual_end ? fmtDate(r.actual_end) : `(${t('timeline.under_way')})` }) : '—'),
+          h('td', { class: 'num' }, late.has(r.rotation_id) ? fmtNum(late.get(r.rotation_id)) : ''),
           h('td', {}, (hot.get(r.rotation_id) || []).join(', ')),
           h('td', { class: over.has(r.rotation_id) ? 'warn' : null }, (over.get(r.rotation_id) || []).join('; ')),
         ),
@@ -161,8 +172,8 @@ export function rotationTable(rows, conflicts = {}) {
     h(
       'table',
       { class: 'list' },
-      h('caption', { class: 'sr-only' }, 'Rotations'),
-      h('thead', {}, h('tr', {}, ['Rotation', 'Unit', 'Planned', 'Actual', 'Days late', 'High-tempo windows', 'Overlaps with'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', { class: 'sr-only' }, t('nav.rotations')),
+      h('thead', {}, h('tr', {}, ['timeline.col_rotation', 'timeline.col_unit', 'timeline.col_planned', 'timeline.col_actual', 'timeline.col_late', 'timeline.col_windows', 'timeline.col_overlaps'].map((c) => h('th', { scope: 'col' }, t(c))))),
       h('tbody', {}, trs),
     ),
   );

@@ -1,6 +1,8 @@
 // ui.js: small DOM helpers. Every text goes in through textContent or
 // attributes set one by one, never through innerHTML, so no record value can
-// become markup.
+// become markup. Words come from the message catalogues (i18n.js).
+import { t, errorMessage, hasMessage, fmtNum as fmtNumber, fmtDayTime } from './i18n.js';
+import { fieldLabel, kindLabel, vocabLabel } from './kinds.js';
 
 // h(tag, attrs, ...children): an element. attrs: class, text, on<event>
 // functions, boolean properties (checked, disabled, selected, hidden,
@@ -48,85 +50,11 @@ export function announce(msg, kind = 'info') {
   announce.t = setTimeout(() => (s.className = 'status'), kind === 'error' ? 8000 : 4000);
 }
 
-// Words for field names and vocabulary values.
-const LABELS = {
-  event_id_cnty: 'Event id',
-  event_date: 'Date',
-  event_type: 'Type',
-  sub_event_type: 'Sub-type',
-  actor1: 'Actor 1',
-  actor2: 'Actor 2',
-  assoc_actor_1: 'Associated with actor 1',
-  assoc_actor_2: 'Associated with actor 2',
-  inter1: 'Actor 1 type code',
-  inter2: 'Actor 2 type code',
-  admin1: 'Region (admin 1)',
-  admin2: 'Cercle (admin 2)',
-  admin3: 'Commune (admin 3)',
-  place_id: 'Place',
-  poc: 'POC incident',
-  ied_outcome: 'IED outcome',
-  time_precision: 'Date precision',
-  geo_precision: 'Location precision',
-  iso: 'ISO country number',
-  unit_id: 'Unit',
-  parent_unit: 'Parent unit',
-  operation_id: 'Operation',
-  evaluation_id: 'Evaluation',
-  equipment_id: 'Equipment',
-  notification_id: 'Notification',
-  event_id: 'Event',
-  parent_place: 'Inside place',
-  area_ha: 'Area (ha)',
-  progress_pct: 'Progress (%)',
-  authorized_strength: 'Authorized strength',
-  deployed_strength: 'Deployed strength',
-  civilians_killed: 'Civilians killed',
-  civilians_injured: 'Civilians injured',
-  peacekeepers_killed: 'Peacekeepers killed',
-  peacekeepers_injured: 'Peacekeepers injured',
-  forces_killed: 'National forces killed',
-  forces_injured: 'National forces injured',
-};
-export function fieldLabel(name) {
-  if (LABELS[name]) return LABELS[name];
-  const s = name.replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-export function vocabLabel(v) {
-  if (v == null) return '';
-  return String(v).replace(/_/g, ' ');
-}
+// Labels of kinds, columns, vocabulary words and sectors come from the
+// kinds' declarations (kinds.js); numbers and dates from i18n.js.
+export { fieldLabel, vocabLabel, vocabWords, kindLabel, sectorLabel } from './kinds.js';
+export { fmtNum, fmtPct, fmtDate } from './i18n.js';
 
-const KIND_LABELS = {
-  events: 'Incidents (events)',
-  places: 'Places',
-  sector_areas: 'Sector areas',
-  units: 'Units',
-  equipment: 'Equipment',
-  equipment_status: 'Equipment status',
-  evaluations: 'Evaluations',
-  findings: 'Findings',
-  caveats: 'Caveats',
-  rotations: 'Rotations',
-  windows: 'Operational calendar (windows)',
-  operations: 'Operations',
-  activities: 'Activities',
-  restrictions: 'Restrictions of movement',
-  convoy_notifications: 'Convoy notifications',
-  convoy_sightings: 'Convoy sightings',
-  capabilities: 'Capabilities',
-  infrastructure: 'Infrastructure',
-  benchmarks: 'Benchmarks',
-  programmes: 'Programmes',
-  meetings: 'Meetings',
-  unit_changes: 'Unit history (changes)',
-  casevac: 'Casualty evacuations',
-};
-export const kindLabel = (k) => KIND_LABELS[k] || fieldLabel(k);
-
-// Numbers and dates.
-export const fmtNum = (n) => (n == null ? '—' : Number(n).toLocaleString('en-GB'));
 export function todayIso() {
   const d = new Date();
   return isoOf(d);
@@ -146,30 +74,26 @@ export function nowLocal() {
   return `${isoOf(d)}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 export const validDateTime = (s) => /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/.test(s || '') && validDate(s.slice(0, 10));
-// "12 Mar 2021, 23:30"
+// "12 Mar 2021, 23:30" / "12 mars 2021 à 23 h 30"
 export function fmtDateTime(v) {
   if (!v) return '—';
   if (!validDateTime(v)) return v;
-  return `${fmtDate(v.slice(0, 10))}, ${v.slice(11)}`;
+  return fmtDayTime(v.slice(0, 10), v.slice(11));
 }
 // Minutes from one datetime to another (both YYYY-MM-DDTHH:MM), or null.
 export function minutesBetween(a, b) {
   if (!validDateTime(a) || !validDateTime(b)) return null;
   return Math.round((Date.parse(b + ':00Z') - Date.parse(a + ':00Z')) / 60000);
 }
-export function fmtDate(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso + 'T00:00:00Z');
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
 
-// A value as text for tables (lists joined, booleans as yes/no).
+// A value as text for tables (lists joined, booleans as yes/no, numbers
+// in the language's digits).
 export function valueText(v) {
   if (v == null || v === '') return '';
   if (Array.isArray(v)) return v.join('; ');
-  if (v === true) return 'yes';
-  if (v === false) return 'no';
+  if (v === true) return t('value.yes');
+  if (v === false) return t('value.no');
+  if (typeof v === 'number') return fmtNumber(v, 6);
   return String(v);
 }
 
@@ -178,13 +102,18 @@ export function pageHeading(text, ...extra) {
   return h('div', { class: 'page-head' }, h('h1', { tabindex: '-1', text }), ...extra);
 }
 
-export function spinner(text = 'Loading…') {
-  return h('p', { class: 'loading', role: 'status' }, text);
+export function spinner(text) {
+  return h('p', { class: 'loading', role: 'status' }, text || t('common.loading'));
 }
 
+// An error as a message in the interface's language: an API error by its
+// stable code, anything else by its own text.
+export function errorText(err) {
+  if (err && (err.code || err.status != null)) return errorMessage(err);
+  return err && err.message ? err.message : String(err);
+}
 export function errorBox(err) {
-  const msg = err && err.message ? err.message : String(err);
-  return h('div', { class: 'alert error', role: 'alert' }, msg);
+  return h('div', { class: 'alert error', role: 'alert' }, errorText(err));
 }
 
 // A labelled form control: label above, message slot below (id err-NAME).
@@ -204,9 +133,20 @@ export function field(label, control, { hint, name, wide, wrap } = {}) {
   );
 }
 
+// A refused value's message in the interface's language, from the stable
+// word of the rule it breaks (fields[].rule) and the field's declaration
+// (kind k: its type, range, referenced kind); never the server's English.
+export function fieldReason(k, f) {
+  const meta = k && k.byName ? k.byName.get(f.field) : null;
+  const params = { field: meta ? fieldLabel(k, f.field) : f.field, kind: meta && meta.references ? kindLabel(meta.references) : '' };
+  const key = `rule.${f.rule}`;
+  if (f.rule && hasMessage(key)) return t(key, params);
+  return t('rule.invalid', params);
+}
+
 // Shows server validation messages next to the fields they name; returns
-// the ones no field on the form took.
-export function showFieldErrors(form, fields) {
+// the ones no field on the form took. k: the kind, for the messages.
+export function showFieldErrors(form, fields, k) {
   clearFieldErrors(form);
   const left = [];
   let first = null;
@@ -216,7 +156,8 @@ export function showFieldErrors(form, fields) {
       left.push(f);
       continue;
     }
-    slot.textContent = slot.hidden ? f.reason : `${slot.textContent}; ${f.reason}`;
+    const reason = fieldReason(k, f);
+    slot.textContent = slot.hidden ? reason : `${slot.textContent}; ${reason}`;
     slot.hidden = false;
     const ctl =
       form.querySelector(`[data-place-input="${CSS.escape(f.field)}"]`) || form.querySelector(`[name="${CSS.escape(f.field)}"]:not([type=hidden])`);
@@ -259,9 +200,9 @@ export function download(filename, text, type = 'text/plain') {
 }
 
 export function debounce(fn, ms) {
-  let t;
+  let timer;
   return (...a) => {
-    clearTimeout(t);
-    t = setTimeout(() => fn(...a), ms);
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...a), ms);
   };
 }

@@ -6,21 +6,22 @@
 // is typed is kept in this browser as a draft, and a save made while the
 // connection is down waits in the outbox, like the incident form.
 import { api, listAll } from '../api.js';
-import { kindMeta } from '../kinds.js';
-import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, nowLocal, minutesBetween, fmtDateTime } from '../ui.js';
+import { kindMeta, fieldLabel } from '../kinds.js';
+import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, nowLocal, minutesBetween, fmtDateTime, fieldReason } from '../ui.js';
+import { t, errorMessage, fmtMoment, colon } from '../i18n.js';
 import { canWrite } from '../session.js';
 import { placePicker } from '../placepicker.js';
 import * as outbox from '../outbox.js';
 
 const DRAFT = 'bh.draft.casevac';
-// The times in the order they must follow, with the standard's mark (minutes
-// after injury) where it has one.
+// The times in the order they must follow (with the catalogue key of their
+// label), with the standard's mark (minutes after injury) where it has one.
 const TIMES = [
-  ['injured_at', 'Injury *', null],
-  ['requested_at', 'Evacuation requested', null],
-  ['airborne_at', 'Airborne (take-off)', null],
-  ['resuscitation_at', 'Arrival at damage-control resuscitation', 60],
-  ['surgery_at', 'Arrival at surgery', 120],
+  ['injured_at', 'casevac.injury', null],
+  ['requested_at', 'casevac.requested', null],
+  ['airborne_at', 'casevac.airborne', null],
+  ['resuscitation_at', 'casevac.resuscitation', 60],
+  ['surgery_at', 'casevac.surgery', 120],
 ];
 
 function newId() {
@@ -37,16 +38,16 @@ function loadDraft(key) {
   }
 }
 
-const fmtMinutes = (m) => (m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`);
+const fmtMinutes = (m) => (m < 60 ? t('casevac.minutes', { n: m }) : t('casevac.hours_minutes', { h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') }));
 
 export async function casevacPage({ main, query, signal }) {
   let editId = query.get('id');
   const k = kindMeta('casevac');
   const vocab = (f) => k.byName.get(f).vocabulary || [];
-  const heading = pageHeading(editId ? `Casualty evacuation ${editId}` : 'New casualty evacuation');
+  const heading = pageHeading(editId ? t('casevac.title_id', { id: editId }) : t('casevac.title_new'));
   main.append(heading);
   if (!canWrite()) {
-    main.append(h('p', { class: 'alert' }, 'Your role may read records but not write them. Ask an administrator for an editor account.'));
+    main.append(h('p', { class: 'alert' }, t('incident.read_only')));
     return;
   }
   let stored = null;
@@ -57,7 +58,7 @@ export async function casevacPage({ main, query, signal }) {
       if (e.name === 'AbortError') return;
       // Not on the server yet (it may wait in the outbox): the draft may hold it.
       if (e.status !== 404 && !e.offline) {
-        main.append(h('div', { class: 'alert error', role: 'alert' }, e.message));
+        main.append(h('div', { class: 'alert error', role: 'alert' }, errorMessage(e)));
         return;
       }
     }
@@ -75,24 +76,25 @@ export async function casevacPage({ main, query, signal }) {
   inp('casualties', { type: 'number', min: '1', step: '1', inputmode: 'numeric', value: '1', required: true });
   sel('priority', [['', '—'], ...vocab('priority').map((v) => [v, vocabLabel(v)])], 'urgent');
   sel('unit_id', [['', '—'], ...unitOpts], '');
-  inp('event_id', { autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. joc-20210402-ab12' });
+  inp('event_id', { autocomplete: 'off', spellcheck: 'false', placeholder: t('casevac.event_example') });
   sel('asset', [['', '—'], ...vocab('asset').map((v) => [v, vocabLabel(v)])], 'helicopter');
   sel('provider', [['', '—'], ...unitOpts], '');
   c.note = h('textarea', { name: 'note', id: 'c-note', rows: '3' });
   const picker = placePicker({ name: 'place', id: 'c-place', onPick: () => saveDraft() });
   const elapsed = {};
-  const timeFields = TIMES.map(([name, label, mark]) => {
+  const timeFields = TIMES.map(([name, key, mark]) => {
+    const label = t(key);
     inp(name, { type: 'datetime-local', step: '60', required: name === 'injured_at' });
     elapsed[name] = h('span', { class: 'elapsed', id: `el-${name}`, 'aria-live': 'polite' });
-    const now = h('button', { type: 'button', class: 'secondary now', dataset: { now: name }, 'aria-label': `${label.replace(' *', '')}: now` }, 'Now');
+    const now = h('button', { type: 'button', class: 'secondary now', dataset: { now: name }, 'aria-label': `${label}${colon()}${t('casevac.now_lower')}` }, t('casevac.now'));
     now.addEventListener('click', () => {
       c[name].value = nowLocal();
       update();
       saveDraft();
-      announce(`${label.replace(' *', '')}: ${fmtDateTime(c[name].value)}.`);
+      announce(`${label}${colon()}${fmtDateTime(c[name].value)}.`);
     });
-    const hint = mark ? `The standard: within ${mark / 60} hour${mark > 60 ? 's' : ''} of the injury.` : name === 'injured_at' ? 'Local time, to the minute.' : null;
-    return field(label, c[name], { name, hint, wrap: h('div', { class: 'with-now' }, c[name], now, elapsed[name]) });
+    const hint = mark ? t('casevac.standard', { n: mark / 60 }) : name === 'injured_at' ? t('records.hint_datetime') + '.' : null;
+    return field(label + (name === 'injured_at' ? ' *' : ''), c[name], { name, hint, wrap: h('div', { class: 'with-now' }, c[name], now, elapsed[name]) });
   });
 
   // --- layout
@@ -100,47 +102,47 @@ export async function casevacPage({ main, query, signal }) {
   const done = h('div', { class: 'alert ok', role: 'status', hidden: true, tabindex: '-1' });
   const draftNote = h('div', { class: 'alert', hidden: true });
   const clock = h('p', { class: 'clock', id: 'cv-clock', role: 'timer', 'aria-live': 'off' });
-  const submit = h('button', { type: 'submit', class: 'primary' }, editId ? 'Save the times' : 'Record the evacuation');
+  const submit = h('button', { type: 'submit', class: 'primary' }, editId ? t('casevac.save') : t('casevac.record'));
   const form = h(
     'form',
     { class: 'casevac', novalidate: true, 'aria-describedby': 'cv-help' },
     h(
       'p',
       { id: 'cv-help', class: 'muted' },
-      'Record the evacuation as it happens: press Now as each step occurs and save as often as you like. Fields marked * are required. What you type is kept in this browser until it is recorded, even if the connection drops.',
+      t('casevac.help'),
     ),
     errSummary,
     draftNote,
     clock,
-    h('fieldset', {}, h('legend', {}, 'Times (10-1-2)'), h('div', { class: 'grid times' }, timeFields)),
+    h('fieldset', {}, h('legend', {}, t('casevac.times')), h('div', { class: 'grid times' }, timeFields)),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Casualties and place'),
+      h('legend', {}, t('casevac.casualties_place')),
       h(
         'div',
         { class: 'grid' },
-        field('Patients *', c.casualties, { name: 'casualties' }),
-        field('Priority', c.priority, { name: 'priority' }),
-        field('Place', picker.input, { name: 'place', hint: 'Where the casualties were picked up. Give the place, the unit, or both.', wrap: picker.el }),
-        field('Unit of the casualties', c.unit_id, { name: 'unit_id' }),
-        field('Incident', c.event_id, { name: 'event_id', hint: 'The id of the incident, if it is recorded.' }),
+        field(t('casevac.patients'), c.casualties, { name: 'casualties' }),
+        field(fieldLabel('casevac', 'priority'), c.priority, { name: 'priority' }),
+        field(fieldLabel('casevac', 'place'), picker.input, { name: 'place', hint: t('casevac.place_hint'), wrap: picker.el }),
+        field(t('casevac.unit'), c.unit_id, { name: 'unit_id' }),
+        field(fieldLabel('casevac', 'event_id'), c.event_id, { name: 'event_id', hint: t('casevac.event_hint') }),
       ),
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Evacuation'),
+      h('legend', {}, t('casevac.evacuation')),
       h(
         'div',
         { class: 'grid' },
-        field('Asset', c.asset, { name: 'asset' }),
-        field('Provider (unit)', c.provider, { name: 'provider' }),
-        field('Evacuation id *', c.casevac_id, { name: 'casevac_id', hint: editId ? null : 'Made up for you; change it to the MEDEVAC request number if there is one.' }),
-        field('Note', c.note, { name: 'note', wide: true }),
+        field(fieldLabel('casevac', 'asset'), c.asset, { name: 'asset' }),
+        field(t('casevac.provider'), c.provider, { name: 'provider' }),
+        field(t('casevac.id'), c.casevac_id, { name: 'casevac_id', hint: editId ? null : t('casevac.id_hint') }),
+        field(fieldLabel('casevac', 'note'), c.note, { name: 'note', wide: true }),
       ),
     ),
-    h('div', { class: 'actions' }, submit, h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? 'Undo my changes' : 'Clear the form')),
+    h('div', { class: 'actions' }, submit, h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? t('incident.undo') : t('incident.clear'))),
   );
   main.append(done, form);
 
@@ -159,7 +161,7 @@ export async function casevacPage({ main, query, signal }) {
         el.textContent = '';
         continue;
       }
-      el.textContent = m < 0 ? 'before the injury' : `+${fmtMinutes(m)}`;
+      el.textContent = m < 0 ? t('casevac.before_injury') : `+${fmtMinutes(m)}`;
       if (m < 0) el.classList.add('late');
       else if (mark) el.classList.add(m <= mark ? 'in-time' : 'late');
     }
@@ -168,7 +170,7 @@ export async function casevacPage({ main, query, signal }) {
     else {
       clock.hidden = false;
       const next = !c.resuscitation_at.value ? 60 : 120;
-      clock.textContent = `${fmtMinutes(since)} since the injury; ${since <= next ? `${fmtMinutes(next - since)} left to reach ${next === 60 ? 'resuscitation' : 'surgery'} within the standard` : `past the ${next / 60}-hour mark`}.`;
+      clock.textContent = t('casevac.since', { time: fmtMinutes(since) }) + (since <= next ? t(next === 60 ? 'casevac.left_resuscitation' : 'casevac.left_surgery', { time: fmtMinutes(next - since) }) : t('casevac.past_mark', { n: next / 60 })) + '.';
       clock.className = since <= next ? 'clock' : 'clock late';
     }
   }
@@ -178,14 +180,14 @@ export async function casevacPage({ main, query, signal }) {
   // --- refused records from the outbox
   const refused = outbox.refused().filter((r) => r.path === 'casevac' || r.path.startsWith('casevac/'));
   if (refused.length) {
-    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, `${refused.length} evacuation record${refused.length === 1 ? '' : 's'} sent from the outbox ${refused.length === 1 ? 'was' : 'were'} refused by the server:`));
+    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, t('casevac.outbox_refused', { n: refused.length })));
     const ul = h('ul');
     refused.forEach((r) =>
       ul.append(
         h(
           'li',
           {},
-          `${r.body.casevac_id} (${r.error.message}) `,
+          `${r.body.casevac_id} (${r.error.code ? errorMessage(r.error) : r.error.message}) `,
           h(
             'button',
             {
@@ -198,7 +200,7 @@ export async function casevacPage({ main, query, signal }) {
                 showErrors(r.error);
               },
             },
-            'open it here',
+            t('incident.open_here'),
           ),
         ),
       ),
@@ -265,7 +267,7 @@ export async function casevacPage({ main, query, signal }) {
       for (const [name] of TIMES) c[name].value = '';
       setValues(fresh());
     }
-    announce('The form is cleared.');
+    announce(t('incident.cleared'));
   }
   // After the first save the form goes on with the same evacuation.
   function becomeEdit(id) {
@@ -273,8 +275,8 @@ export async function casevacPage({ main, query, signal }) {
     editId = id;
     draftKey = `${DRAFT}.${id}`;
     c.casevac_id.readOnly = true;
-    submit.textContent = 'Save the times';
-    heading.querySelector('h1').textContent = `Casualty evacuation ${id}`;
+    submit.textContent = t('casevac.save');
+    heading.querySelector('h1').textContent = t('casevac.title_id', { id });
     history.replaceState(history.state, '', `/casevac/new?id=${encodeURIComponent(id)}`);
   }
   form.addEventListener('input', () => {
@@ -289,18 +291,18 @@ export async function casevacPage({ main, query, signal }) {
   if (draft && draft.values) {
     setValues(draft.values);
     draftNote.replaceChildren(
-      `Your draft of ${new Date(draft.at).toLocaleString('en-GB')} is back in the form. `,
-      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? 'Undo my changes' : 'Start afresh'),
+      t('incident.draft_back', { at: fmtMoment(draft.at) }) + ' ',
+      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? t('incident.undo') : t('incident.start_afresh')),
     );
     draftNote.hidden = false;
   }
 
   // --- submit
   function showErrors(err) {
-    const left = showFieldErrors(form, err.fields);
+    const left = showFieldErrors(form, err.fields, k);
     errSummary.replaceChildren(
-      h('p', {}, h('strong', {}, 'The evacuation was not recorded: '), err.message),
-      err.fields && err.fields.length ? h('ul', {}, err.fields.map((f) => h('li', {}, h('a', { href: `#c-${f.field}` }, vocabLabel(f.field)), `: ${f.reason}`))) : null,
+      h('p', {}, h('strong', {}, t('casevac.not_recorded')), ' ', err.code || err.status != null ? errorMessage(err) : err.message),
+      err.fields && err.fields.length ? h('ul', {}, err.fields.map((f) => h('li', {}, h('a', { href: `#c-${f.field}` }, fieldLabel('casevac', f.field)), `${colon()}${fieldReason(k, f)}`))) : null,
     );
     errSummary.hidden = false;
     if (!err.fields || !err.fields.length || left.length === err.fields.length) errSummary.focus();
@@ -318,7 +320,7 @@ export async function casevacPage({ main, query, signal }) {
       becomeEdit(id);
       saveDraft();
       done.replaceChildren(
-        h('p', {}, h('strong', {}, `Evacuation ${id} is kept in this browser`), ': there is no connection to the server. It will be sent by itself when the connection returns (the header shows what waits). Go on recording the times.'),
+        h('p', {}, h('strong', {}, t('casevac.kept', { id })), t('incident.kept_why'), ' ', t('casevac.go_on')),
       );
       done.hidden = false;
       done.focus();
@@ -336,15 +338,15 @@ export async function casevacPage({ main, query, signal }) {
         h(
           'p',
           {},
-          h('strong', {}, `Evacuation ${rec.casevac_id} is recorded`),
-          ` (${rec.casualties} patient${rec.casualties === 1 ? '' : 's'}, injured ${fmtDateTime(rec.injured_at)}${r != null ? `, resuscitation after ${fmtMinutes(r)}` : ''}${s != null ? `, surgery after ${fmtMinutes(s)}` : ''}).`,
+          h('strong', {}, t('casevac.recorded', { id: rec.casevac_id })),
+          ` (${t('dash.patients_lower', { n: rec.casualties })}, ${t('casevac.injured', { at: fmtDateTime(rec.injured_at) })}${r != null ? `, ${t('casevac.resuscitation_after', { time: fmtMinutes(r) })}` : ''}${s != null ? `, ${t('casevac.surgery_after', { time: fmtMinutes(s) })}` : ''}).`,
         ),
         h(
           'p',
           {},
-          h('a', { href: `/records/casevac/${encodeURIComponent(rec.casevac_id)}` }, 'Open the record'),
+          h('a', { href: `/records/casevac/${encodeURIComponent(rec.casevac_id)}` }, t('casevac.open_record')),
           ' · ',
-          h('a', { href: '/casevac/new' }, 'Record another evacuation'),
+          h('a', { href: '/casevac/new' }, t('casevac.another')),
         ),
       );
       done.hidden = false;
@@ -352,7 +354,7 @@ export async function casevacPage({ main, query, signal }) {
       window.scrollTo(0, 0);
     } catch (err) {
       if (err.offline) return queue();
-      showErrors(err.status === 409 ? { message: err.message, fields: [{ field: 'casevac_id', reason: 'an evacuation with this id exists: change the id' }] } : err);
+      showErrors(err.status === 409 ? { code: err.code, status: err.status, fields: [{ field: 'casevac_id', rule: 'exists', reason: '' }] } : err);
     } finally {
       submit.disabled = false;
     }

@@ -3,8 +3,9 @@
 import { indicator, listAll, count, qs } from '../api.js';
 
 const TREND_LIST_MAX = 600;
-import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
+import { kindMeta, TYPE_COLORS, typeColor, vocabLabel, sectorLabel } from '../kinds.js';
 import { h, fmtNum, fmtDate, addDays, dayNum, pageHeading, errorBox } from '../ui.js';
+import { t, fmtPct, colon } from '../i18n.js';
 import { weeklyBars } from '../charts.js';
 import { periodFrom, rememberPeriod, navigate } from '../session.js';
 
@@ -21,21 +22,21 @@ export function periodForm(p, onApply, { extra } = {}) {
   const to = h('input', { type: 'date', name: 'to', value: p.to, required: true });
   const err = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const presets = [
-    ['7 days', 7],
-    ['30 days', 30],
-    ['90 days', 90],
-    ['1 year', 365],
+    [t('period.days', { n: 7 }), 7],
+    [t('period.days', { n: 30 }), 30],
+    [t('period.days', { n: 90 }), 90],
+    [t('period.year'), 365],
   ];
   const form = h(
     'form',
-    { class: 'period', 'aria-label': 'Period' },
-    h('div', { class: 'field' }, h('label', { for: 'p-from' }, 'From'), Object.assign(from, { id: 'p-from' })),
-    h('div', { class: 'field' }, h('label', { for: 'p-to' }, 'To'), Object.assign(to, { id: 'p-to' })),
+    { class: 'period', 'aria-label': t('period.label') },
+    h('div', { class: 'field' }, h('label', { for: 'p-from' }, t('period.from')), Object.assign(from, { id: 'p-from' })),
+    h('div', { class: 'field' }, h('label', { for: 'p-to' }, t('period.to')), Object.assign(to, { id: 'p-to' })),
     extra || null,
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
     h(
       'div',
-      { class: 'presets', role: 'group', 'aria-label': 'Periods ending on the To date' },
+      { class: 'presets', role: 'group', 'aria-label': t('period.presets') },
       presets.map(([label, days]) =>
         h('button', {
           type: 'button',
@@ -53,7 +54,7 @@ export function periodForm(p, onApply, { extra } = {}) {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (!from.value || !to.value || from.value > to.value) {
-      err.textContent = 'Give two dates, From on or before To.';
+      err.textContent = t('period.invalid');
       err.hidden = false;
       return;
     }
@@ -68,7 +69,7 @@ function tile({ title, value, href, sub, note, id }) {
     'section',
     { class: 'tile', 'aria-labelledby': id },
     h('h2', { id }, title),
-    h('p', { class: 'big' }, href ? h('a', { href, 'aria-label': `${value} ${title}: show the records` }, String(value)) : String(value)),
+    h('p', { class: 'big' }, href ? h('a', { href, 'aria-label': t('dash.show_records', { value, title }) }, String(value)) : String(value)),
     sub && sub.length ? h('ul', { class: 'sub' }, sub.map((s) => h('li', {}, s.href ? h('a', { href: s.href }, s.text) : s.text))) : null,
     note ? h('p', { class: 'note' }, note) : null,
   );
@@ -79,16 +80,14 @@ export async function dashboardPage({ main, query, signal }) {
   rememberPeriod(p);
   const apply = (np) => navigate('/?' + qs(np));
   main.append(
-    pageHeading('Dashboard'),
+    pageHeading(t('nav.dashboard')),
     periodForm(p, apply),
-    p.auto
-      ? h('p', { class: 'note' }, `No events were recorded in the last 30 days; showing the 30 days up to ${fmtDate(p.to)}, the end of the latest month with events.`)
-      : null,
-    h('p', { class: 'muted period-line' }, `${fmtDate(p.from)} to ${fmtDate(p.to)}, inclusive.`),
+    p.auto ? h('p', { class: 'note' }, t('dash.auto_period', { to: fmtDate(p.to) })) : null,
+    h('p', { class: 'muted period-line' }, t('period.inclusive', { from: fmtDate(p.from), to: fmtDate(p.to) })),
   );
-  const tiles = h('div', { class: 'tiles' }, h('p', { class: 'loading' }, 'Computing the figures…'));
-  const trends = h('div', { class: 'trends' }, h('p', { class: 'loading' }, 'Counting the weeks…'));
-  main.append(tiles, h('h2', { class: 'section' }, 'Weekly trends'), trends);
+  const tiles = h('div', { class: 'tiles' }, h('p', { class: 'loading' }, t('dash.computing')));
+  const trends = h('div', { class: 'trends' }, h('p', { class: 'loading' }, t('dash.counting_weeks')));
+  main.append(tiles, h('h2', { class: 'section' }, t('dash.weekly_trends')), trends);
 
   const ev = kindMeta('events');
   const span = dayNum(p.to) - dayNum(p.from) + 1;
@@ -104,7 +103,7 @@ export async function dashboardPage({ main, query, signal }) {
   const safe = (pr) => pr.catch((e) => (e.name === 'AbortError' ? Promise.reject(e) : { error: e }));
   const typeNames = Object.keys(TYPE_COLORS);
   const [byType, ied, cas, poc, serv, restr, gaps, cv] = await Promise.all([
-    safe(Promise.all(typeNames.map((t) => indicator('count', { of: 'events', event_type: t, ...range }, signal)))),
+    safe(Promise.all(typeNames.map((ty) => indicator('count', { of: 'events', event_type: ty, ...range }, signal)))),
     safe(indicator('ied', { from: p.from, to: p.to }, signal)),
     safe(
       indicator(
@@ -129,13 +128,15 @@ export async function dashboardPage({ main, query, signal }) {
     tiles.append(
       tile({
         id: 't-incidents',
-        title: 'Incidents',
+        title: t('dash.incidents'),
         value: fmtNum(total),
         href: filterHref('events', range),
+        // A count of a vocabulary word reads "Label: n", so no plural
+        // agreement can go wrong in either language.
         sub: typeNames
-          .map((t, i) => [t, byType[i]])
+          .map((ty, i) => [ty, byType[i]])
           .filter(([, c]) => c.count)
-          .map(([t, c]) => ({ text: `${c.count} ${t}`, href: idsHref('events', c.records.count, `${t}, ${p.from} to ${p.to}`) })),
+          .map(([ty, c]) => ({ text: `${vocabLabel(ty)}${colon()}${fmtNum(c.count)}`, href: idsHref('events', c.records.count, t('dash.type_period', { type: vocabLabel(ty), from: fmtDate(p.from), to: fmtDate(p.to) })) })),
       }),
     );
   }
@@ -144,13 +145,13 @@ export async function dashboardPage({ main, query, signal }) {
     tiles.append(
       tile({
         id: 't-ied',
-        title: 'IEDs',
+        title: t('dash.ieds'),
         value: fmtNum(ied.used),
-        href: idsHref('events', ied.records.used, 'IEDs used'),
+        href: idsHref('events', ied.records.used, t('dash.ieds_used')),
         sub: [
-          { text: `${ied.against_mission} against the mission`, href: idsHref('events', ied.records.against_mission, 'IEDs against the mission') },
-          { text: `${ied.neutralized} neutralized`, href: idsHref('events', ied.records.neutralized, 'IEDs neutralized') },
-          { text: `${ied.detonated} detonated`, href: idsHref('events', ied.records.detonated, 'IEDs detonated') },
+          { text: t('dash.ied_against_mission', { n: ied.against_mission }), href: idsHref('events', ied.records.against_mission, t('dash.ieds_against_mission')) },
+          { text: t('dash.ied_neutralized', { n: ied.neutralized }), href: idsHref('events', ied.records.neutralized, t('dash.ieds_neutralized')) },
+          { text: t('dash.ied_detonated', { n: ied.detonated }), href: idsHref('events', ied.records.detonated, t('dash.ieds_detonated')) },
         ],
       }),
     );
@@ -160,40 +161,42 @@ export async function dashboardPage({ main, query, signal }) {
     tiles.append(
       tile({
         id: 't-civ',
-        title: 'Civilian casualties',
+        title: t('dash.civilian_casualties'),
         value: fmtNum(cas.current),
-        href: idsHref('events', cas.records.current, 'Events with civilian casualties'),
+        href: idsHref('events', cas.records.current, t('dash.civ_events')),
         sub: [
           {
-            text: `${fmtNum(cas.previous)} a year earlier${pct == null ? '' : ` (${pct > 0 ? '+' : ''}${Math.round(pct)}%)`}`,
-            href: idsHref('events', cas.records.previous, 'Events with civilian casualties a year earlier'),
+            text: t('dash.year_earlier', { n: fmtNum(cas.previous) }) + (pct == null ? '' : ` (${pct > 0 ? '+' : ''}${fmtPct(pct)})`),
+            href: idsHref('events', cas.records.previous, t('dash.civ_events_year_earlier')),
           },
         ],
-        note: 'Killed and injured, all incidents.',
+        note: t('dash.civ_note'),
       }),
     );
   }
   if (poc.error) tiles.append(errorBox(poc.error));
-  else tiles.append(tile({ id: 't-poc', title: 'POC incidents', value: fmtNum(poc.count), href: idsHref('events', poc.records.count, 'POC incidents') }));
+  else tiles.append(tile({ id: 't-poc', title: t('dash.poc'), value: fmtNum(poc.count), href: idsHref('events', poc.records.count, t('dash.poc')) }));
   if (serv.error) tiles.append(errorBox(serv.error));
   else
     tiles.append(
       tile({
         id: 't-serv',
-        title: 'Armoured vehicles unserviceable',
+        title: t('dash.vehicles_unserviceable'),
         value: fmtNum(serv.unserviceable),
-        href: idsHref('equipment', serv.records.unserviceable, 'Armoured vehicles unserviceable'),
+        href: idsHref('equipment', serv.records.unserviceable, t('dash.vehicles_unserviceable')),
         sub: [
-          { text: `of ${serv.total} APCs and MPVs`, href: idsHref('equipment', serv.records.total, 'Armoured vehicles') },
+          { text: t('dash.vehicles_of', { n: serv.total }), href: idsHref('equipment', serv.records.total, t('dash.vehicles')) },
           ...Object.entries(serv.unserviceable_by_cause || {})
             .sort((a, b) => b[1] - a[1])
             .slice(0, 3)
             .map(([c, n]) => ({
-            text: `${n} ${c.replace(/_/g, ' ')}`,
-            href: serv.records[`unserviceable_by_cause.${c}`] ? idsHref('equipment', serv.records[`unserviceable_by_cause.${c}`], `Unserviceable: ${c}`) : null,
-          })),
+              text: `${c === 'unspecified' ? t('dash.cause_unspecified') : vocabLabel(c)}${colon()}${fmtNum(n)}`,
+              href: serv.records[`unserviceable_by_cause.${c}`]
+                ? idsHref('equipment', serv.records[`unserviceable_by_cause.${c}`], t('dash.unserviceable_cause', { cause: c === 'unspecified' ? t('dash.cause_unspecified') : vocabLabel(c) }))
+                : null,
+            })),
         ],
-        note: `As of ${fmtDate(p.to)}.`,
+        note: t('dash.as_of', { date: fmtDate(p.to) }),
       }),
     );
   if (restr.error) tiles.append(errorBox(restr.error));
@@ -201,11 +204,11 @@ export async function dashboardPage({ main, query, signal }) {
     tiles.append(
       tile({
         id: 't-restr',
-        title: 'Active restrictions',
+        title: t('dash.restrictions'),
         value: fmtNum(restr.active.length),
-        href: idsHref('restrictions', restr.records.active || restr.active.map((r) => r.restriction_id), 'Active restrictions'),
-        sub: restr.active.slice(0, 4).map((r) => ({ text: `${r.place_name || r.place}: ${r.days} days`, href: `/records/restrictions/${encodeURIComponent(r.restriction_id)}` })),
-        note: `Freedom of movement, as of ${fmtDate(p.to)}.`,
+        href: idsHref('restrictions', restr.records.active || restr.active.map((r) => r.restriction_id), t('dash.restrictions')),
+        sub: restr.active.slice(0, 4).map((r) => ({ text: `${r.place_name || r.place}${colon()}${t('common.days', { n: r.days })}`, href: `/records/restrictions/${encodeURIComponent(r.restriction_id)}` })),
+        note: t('dash.restrictions_note', { date: fmtDate(p.to) }),
       }),
     );
   if (gaps.error) tiles.append(errorBox(gaps.error));
@@ -213,31 +216,31 @@ export async function dashboardPage({ main, query, signal }) {
     tiles.append(
       tile({
         id: 't-gaps',
-        title: 'Capability gaps',
+        title: t('dash.gaps'),
         value: fmtNum(gaps.gaps.length),
-        href: idsHref('capabilities', gaps.records.gaps || gaps.gaps.map((g) => g.capability_id), 'Capability gaps'),
-        sub: gaps.gaps.slice(0, 4).map((g) => ({ text: `${g.capability.replace(/_/g, ' ')}${g.sector ? ' (' + g.sector + ')' : ''}` })),
-        note: 'Current state.',
+        href: idsHref('capabilities', gaps.records.gaps || gaps.gaps.map((g) => g.capability_id), t('dash.gaps')),
+        sub: gaps.gaps.slice(0, 4).map((g) => ({ text: `${vocabLabel(g.capability)}${g.sector ? ' (' + sectorLabel(g.sector) + ')' : ''}` })),
+        note: t('dash.current_state'),
       }),
     );
 
   if (cv.error) tiles.append(errorBox(cv.error));
   else {
-    const pct = (v) => (v == null ? 'n/a' : `${Math.round(v)}%`);
+    const pct = (v) => (v == null ? t('dash.na') : fmtPct(v));
     tiles.append(
       tile({
         id: 't-casevac',
-        title: 'Casualty evacuations',
+        title: t('dash.casevac'),
         value: fmtNum(cv.evacuations),
-        href: idsHref('casevac', cv.records.evacuations, 'Casualty evacuations'),
+        href: idsHref('casevac', cv.records.evacuations, t('dash.casevac')),
         sub: cv.evacuations
           ? [
-              { text: `${cv.within_1h} at resuscitation within 1 hour (${pct(cv.within_1h_pct)})`, href: idsHref('casevac', cv.records.within_1h, 'Evacuations: resuscitation within 1 hour') },
-              { text: `${cv.within_2h} in surgery within 2 hours (${pct(cv.within_2h_pct)})`, href: idsHref('casevac', cv.records.within_2h, 'Evacuations: surgery within 2 hours') },
-              cv.median_request_to_airborne_min != null ? { text: `median ${cv.median_request_to_airborne_min} min from request to take-off` } : null,
+              { text: t('dash.casevac_1h', { n: cv.within_1h, pct: pct(cv.within_1h_pct) }), href: idsHref('casevac', cv.records.within_1h, t('dash.casevac_1h_list')) },
+              { text: t('dash.casevac_2h', { n: cv.within_2h, pct: pct(cv.within_2h_pct) }), href: idsHref('casevac', cv.records.within_2h, t('dash.casevac_2h_list')) },
+              cv.median_request_to_airborne_min != null ? { text: t('dash.casevac_median', { n: cv.median_request_to_airborne_min }) } : null,
             ].filter(Boolean)
           : [],
-        note: `${fmtNum(cv.patients)} patients. The 10-1-2 standard: first aid within 10 minutes, resuscitation within 1 hour, surgery within 2.`,
+        note: `${t('dash.patients', { n: cv.patients })} ${t('dash.casevac_standard')}`,
       }),
     );
   }
@@ -264,7 +267,7 @@ export async function dashboardPage({ main, query, signal }) {
   if (inWindow <= TREND_LIST_MAX) {
     const { items } = await listAll(ev, trendRange, { signal });
     const types = [...new Set(items.map((e) => e.event_type))].sort((a, b) => typeNames.indexOf(a) - typeNames.indexOf(b));
-    series = types.map((t) => ({ name: t, color: typeColor(t), values: zeros() }));
+    series = types.map((ty) => ({ name: vocabLabel(ty), color: typeColor(ty), values: zeros() }));
     civK = zeros();
     civI = zeros();
     for (const e of items) {
@@ -285,28 +288,34 @@ export async function dashboardPage({ main, query, signal }) {
       trendRange.event_date = [`ge:${trendFrom}`, `le:${p.to}`];
     }
     const wk = (i) => ({ event_date: [`ge:${labels[i]}`, `le:${addDays(labels[i], 6)}`] });
-    const present = (await Promise.all(typeNames.map((t) => count('events', { ...trendRange, event_type: t }, signal)))).map((n, i) => [typeNames[i], n]).filter(([, n]) => n);
+    const present = (await Promise.all(typeNames.map((ty) => count('events', { ...trendRange, event_type: ty }, signal)))).map((n, i) => [typeNames[i], n]).filter(([, n]) => n);
     series = await Promise.all(
-      present.map(async ([t]) => ({ name: t, color: typeColor(t), values: await Promise.all(labels.map((_, i) => count('events', { ...wk(i), event_type: t }, signal))) })),
+      present.map(async ([ty]) => ({ name: vocabLabel(ty), color: typeColor(ty), values: await Promise.all(labels.map((_, i) => count('events', { ...wk(i), event_type: ty }, signal))) })),
     );
     ieds = await Promise.all(labels.map((_, i) => count('events', { ...wk(i), weapon: 'ied,vbied' }, signal)));
   }
   if (signal.aborted) return;
   trends.replaceChildren();
   trends.append(
-    weeklyBars({ labels, series, title: `Incidents per week by type, ${weeks} weeks to ${fmtDate(p.to)}` }),
-    weeklyBars({ labels, series: [{ name: 'IED incidents', color: '#d35400', values: ieds }], title: 'IED incidents per week' }),
+    weeklyBars({ labels, series, title: t('dash.chart_types', { n: weeks, to: fmtDate(p.to) }) }),
+    weeklyBars({ labels, series: [{ name: t('dash.series_ied'), color: '#d35400', values: ieds }], title: t('dash.chart_ied') }),
     civK
       ? weeklyBars({
           labels,
           series: [
-            { name: 'civilians killed', color: '#7b241c', values: civK },
-            { name: 'civilians injured', color: '#e59866', values: civI },
+            { name: t('dash.series_civ_killed'), color: '#7b241c', values: civK },
+            { name: t('dash.series_civ_injured'), color: '#e59866', values: civI },
           ],
-          title: 'Civilian casualties per week',
+          title: t('dash.chart_civ'),
           unit: 'people',
         })
       : '',
   );
-  trends.after(h('p', { class: 'muted' }, `Weeks run from ${fmtDate(trendFrom)}; the last ends on ${fmtDate(p.to)}.${civK ? '' : ` (${fmtNum(inWindow)} events: the weekly civilian casualties chart is left out above ${TREND_LIST_MAX}.)`}`));
+  trends.after(
+    h(
+      'p',
+      { class: 'muted' },
+      t('dash.weeks_run', { from: fmtDate(trendFrom), to: fmtDate(p.to) }) + (civK ? '' : ' ' + t('dash.civ_left_out', { n: inWindow, max: TREND_LIST_MAX })),
+    ),
+  );
 }

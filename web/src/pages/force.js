@@ -4,8 +4,9 @@
 // status and strength on a day come from the server (the unit-positions and
 // deployment indicators), never worked out here.
 import { api, indicator, listAll, byIds, qs } from '../api.js';
-import { kindMeta } from '../kinds.js';
+import { kindMeta, fieldLabel, sectorLabel, countryLabel } from '../kinds.js';
 import { h, pageHeading, errorBox, fmtNum, fmtDate, vocabLabel, todayIso, validDate, select, addDays } from '../ui.js';
+import { t, fmtPct, errorMessage, colon } from '../i18n.js';
 import { navigate, storedPeriod, canWrite } from '../session.js';
 import { hbars } from '../charts.js';
 import { rotationTimeline, rotationTable } from '../timeline.js';
@@ -21,7 +22,7 @@ function strength(u) {
     'span',
     { class: 'strength' },
     h('span', { class: 'num' }, `${fmtNum(d)} / ${fmtNum(a)}`),
-    a ? h('meter', { min: '0', max: String(a), value: String(d || 0), low: String(a * 0.6), high: String(a * 0.85), optimum: String(a), title: `${pct}% of authorized strength` }, `${pct}%`) : null,
+    a ? h('meter', { min: '0', max: String(a), value: String(d || 0), low: String(a * 0.6), high: String(a * 0.85), optimum: String(a), title: t('force.pct_of_authorized', { pct: fmtPct(pct) }) }, fmtPct(pct)) : null,
   );
 }
 
@@ -39,9 +40,9 @@ export async function forcePage({ main, query, signal }) {
   if (!validDate(asOf)) asOf = todayIso();
   main.append(
     pageHeading(
-      'Force',
-      h('a', { class: 'button secondary', href: `/force/contributors?as_of=${asOf}` }, 'By contributor'),
-      h('a', { class: 'button secondary', href: '/force/rotations' }, 'Rotation timeline'),
+      t('nav.force'),
+      h('a', { class: 'button secondary', href: `/force/contributors?as_of=${asOf}` }, t('force.by_contributor')),
+      h('a', { class: 'button secondary', href: '/force/rotations' }, t('rotations.title')),
     ),
   );
   const [units, dep, gaps, positions] = await Promise.all([
@@ -63,24 +64,24 @@ export async function forcePage({ main, query, signal }) {
       h(
         'ul',
         { class: 'facts' },
-        h('li', {}, h('strong', {}, fmtNum(dep.deployed_strength_total)), ' deployed of ', h('strong', {}, fmtNum(dep.authorized_strength_total)), ' authorized'),
-        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s, as_of: asOf })}` }, h('strong', {}, String(n)), ' ', vocabLabel(s)))),
+        h('li', {}, h('strong', {}, fmtNum(dep.deployed_strength_total)), ' ', t('force.deployed_of'), ' ', h('strong', {}, fmtNum(dep.authorized_strength_total)), ' ', t('force.authorized')),
+        ...Object.entries(dep.by_status || {}).map(([s, n]) => h('li', {}, h('a', { href: `/force?${qs({ status: s, as_of: asOf })}` }, vocabLabel(s), colon(), h('strong', {}, fmtNum(n))))),
         dep.advance_team && dep.advance_team.length
-          ? h('li', { class: 'warn' }, h('a', { href: idsHref('units', dep.records.advance_team, 'Units at advance-team strength') }, h('strong', {}, String(dep.advance_team.length)), ' at advance-team strength'))
+          ? h('li', { class: 'warn' }, h('a', { href: idsHref('units', dep.records.advance_team, t('force.advance_team_units')) }, h('strong', {}, fmtNum(dep.advance_team.length)), ' ', t('force.at_advance_team')))
           : null,
-        !gaps.error ? h('li', {}, h('a', { href: idsHref('capabilities', gaps.records.gaps, 'Capability gaps') }, h('strong', {}, String(gaps.gaps.length)), ' capability gaps')) : null,
+        !gaps.error ? h('li', {}, h('a', { href: idsHref('capabilities', gaps.records.gaps, t('dash.gaps')) }, h('strong', {}, fmtNum(gaps.gaps.length)), ' ', t('force.capability_gaps', { n: gaps.gaps.length }))) : null,
       ),
     );
   const sectors = [...new Set(all.map((u) => u.sector).filter(Boolean))].sort();
   const fk = kindMeta('units');
   const form = h(
     'form',
-    { class: 'period', 'aria-label': 'Filter the units' },
-    h('div', { class: 'field' }, h('label', { for: 'u-as-of' }, 'As of'), h('input', { type: 'date', id: 'u-as-of', name: 'as_of', value: asOf })),
-    h('div', { class: 'field' }, h('label', { for: 'u-sector' }, 'Sector'), select('sector', [['', 'All'], ...sectors], sector, { id: 'u-sector' })),
-    h('div', { class: 'field' }, h('label', { for: 'u-status' }, 'Status'), select('status', [['', 'All'], ...fk.byName.get('status').vocabulary], status, { id: 'u-status' })),
-    h('div', { class: 'field' }, h('label', { for: 'u-comp' }, 'Component'), select('component', [['', 'All'], ...fk.byName.get('component').vocabulary], component, { id: 'u-comp' })),
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'period', 'aria-label': t('force.filter') },
+    h('div', { class: 'field' }, h('label', { for: 'u-as-of' }, t('force.as_of')), h('input', { type: 'date', id: 'u-as-of', name: 'as_of', value: asOf })),
+    h('div', { class: 'field' }, h('label', { for: 'u-sector' }, t('common.sector')), select('sector', [['', t('common.all')], ...sectors.map((x) => [x, sectorLabel(x)])], sector, { id: 'u-sector' })),
+    h('div', { class: 'field' }, h('label', { for: 'u-status' }, fieldLabel('units', 'status')), select('status', [['', t('common.all')], ...fk.byName.get('status').vocabulary], status, { id: 'u-status' })),
+    h('div', { class: 'field' }, h('label', { for: 'u-comp' }, fieldLabel('units', 'component')), select('component', [['', t('common.all')], ...fk.byName.get('component').vocabulary], component, { id: 'u-comp' })),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -98,8 +99,8 @@ export async function forcePage({ main, query, signal }) {
       h(
         'table',
         { class: 'list units' },
-        h('caption', { class: 'sr-only' }, 'Units'),
-        h('thead', {}, h('tr', {}, ['Unit', 'Type', 'Country', 'Sector', 'Location', 'Strength (deployed / authorized)', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('caption', { class: 'sr-only' }, t('force.units')),
+        h('thead', {}, h('tr', {}, ['force.col_unit', 'force.col_type', 'force.col_country', 'common.sector', 'force.col_location', 'force.col_strength', 'force.col_status'].map((c) => h('th', { scope: 'col' }, t(c))))),
         h(
           'tbody',
           {},
@@ -107,19 +108,19 @@ export async function forcePage({ main, query, signal }) {
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), u.parent_unit ? h('span', { class: 'muted small' }, ` (part of ${u.parent_unit})`) : null),
+              h('th', { scope: 'row' }, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), u.parent_unit ? h('span', { class: 'muted small' }, ` (${t('force.part_of', { unit: u.parent_unit })})`) : null),
               h('td', {}, vocabLabel(u.unit_type)),
-              h('td', {}, u.contributor || ''),
-              h('td', {}, u.sector || ''),
+              h('td', {}, countryLabel(u.contributor)),
+              h('td', {}, sectorLabel(u.sector)),
               h('td', {}, u.location ? placeMap.get(u.location)?.name || u.location : ''),
               h('td', {}, strength(u)),
-              h('td', {}, h('span', { class: ['badge', 'st-' + (u.status || 'none')] }, vocabLabel(u.status) || '—'), u.status_since ? h('span', { class: 'muted small' }, ` since ${fmtDate(u.status_since)}`) : null),
+              h('td', {}, h('span', { class: ['badge', 'st-' + (u.status || 'none')] }, vocabLabel(u.status) || '—'), u.status_since ? h('span', { class: 'muted small' }, ` ${t('force.since', { date: fmtDate(u.status_since) })}`) : null),
             ),
           ),
         ),
       ),
     ),
-    h('p', { class: 'muted' }, `${shown.length} of ${all.length} units, as they stood on ${fmtDate(asOf)}.`),
+    h('p', { class: 'muted' }, t('force.n_of_units_as_of', { shown: fmtNum(shown.length), n: all.length, date: fmtDate(asOf) })),
   );
 }
 
@@ -131,13 +132,13 @@ export async function contributorsPage({ main, query, signal }) {
   if (!validDate(to)) to = p ? p.to : todayIso();
   let from = query.get('from');
   if (!validDate(from) || from > to) from = p && p.from <= to ? p.from : addDays(to, -364);
-  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/force' }, 'Force'), ' › By contributor'), pageHeading('Contributors'));
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/force' }, t('nav.force')), ' › ', t('force.by_contributor')), pageHeading(t('nav.contributors')));
   const form = h(
     'form',
-    { class: 'period', 'aria-label': 'Period' },
-    h('div', { class: 'field' }, h('label', { for: 'ct-from' }, 'Evaluations from'), h('input', { type: 'date', id: 'ct-from', name: 'from', value: from })),
-    h('div', { class: 'field' }, h('label', { for: 'ct-to' }, 'To (units and vehicles as of this day)'), h('input', { type: 'date', id: 'ct-to', name: 'to', value: to })),
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'period', 'aria-label': t('period.label') },
+    h('div', { class: 'field' }, h('label', { for: 'ct-from' }, t('contrib.from')), h('input', { type: 'date', id: 'ct-from', name: 'from', value: from })),
+    h('div', { class: 'field' }, h('label', { for: 'ct-to' }, t('contrib.to')), h('input', { type: 'date', id: 'ct-to', name: 'to', value: to })),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -162,27 +163,34 @@ export async function contributorsPage({ main, query, signal }) {
       h(
         'table',
         { class: 'list contributors' },
-        h('caption', {}, `Units present and armoured vehicles as of ${fmtDate(to)}; evaluations from ${fmtDate(from)} to ${fmtDate(to)}.`),
+        h('caption', {}, t('contrib.caption', { to: fmtDate(to), from: fmtDate(from) })),
         h(
           'thead',
           {},
-          h('tr', {}, ['Contributor', 'Units', 'Authorized strength', 'Deployed strength', 'Armoured vehicles', 'Unserviceable', 'Evaluations', 'Satisfactory'].map((t) => h('th', { scope: 'col' }, t))),
+          h(
+            'tr',
+            {},
+            ['contrib.col_contributor', 'contrib.col_units', 'contrib.col_authorized', 'contrib.col_deployed', 'contrib.col_vehicles', 'contrib.col_unserviceable', 'contrib.col_evaluations', 'contrib.col_satisfactory'].map((c) =>
+              h('th', { scope: 'col' }, t(c)),
+            ),
+          ),
         ),
         h(
           'tbody',
           {},
           r.contributors.map((c) => {
-            const name = c.name ? `${c.name}${c.name !== c.contributor ? ` (${c.contributor})` : ''}` : 'Not named';
+            const cn = c.name ? countryLabel(c.contributor) || c.name : '';
+            const name = cn ? `${cn}${cn !== c.contributor ? ` (${c.contributor})` : ''}` : t('contrib.not_named');
             return h(
               'tr',
               {},
               h('th', { scope: 'row' }, name),
-              cell(c.contributor, 'units', 'units', c.units, `Units of ${name}`),
+              cell(c.contributor, 'units', 'units', c.units, t('contrib.units_of', { name })),
               h('td', { class: 'num' }, fmtNum(c.authorized_strength)),
               h('td', { class: 'num' }, fmtNum(c.deployed_strength)),
-              cell(c.contributor, 'armoured_vehicles', 'equipment', c.armoured_vehicles, `Armoured vehicles of ${name}`),
-              cell(c.contributor, 'armoured_unserviceable', 'equipment', c.armoured_unserviceable, `Unserviceable armoured vehicles of ${name}`),
-              cell(c.contributor, 'evaluations', 'evaluations', c.evaluations, `Evaluations of ${name}`),
+              cell(c.contributor, 'armoured_vehicles', 'equipment', c.armoured_vehicles, t('contrib.vehicles_of', { name })),
+              cell(c.contributor, 'armoured_unserviceable', 'equipment', c.armoured_unserviceable, t('contrib.unserviceable_of', { name })),
+              cell(c.contributor, 'evaluations', 'evaluations', c.evaluations, t('contrib.evaluations_of', { name })),
               h('td', { class: 'num' }, fmtNum(c.evaluations_satisfactory)),
             );
           }),
@@ -193,13 +201,13 @@ export async function contributorsPage({ main, query, signal }) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, 'All'),
+            h('th', { scope: 'row' }, t('chart.all')),
             ...['units', 'authorized_strength', 'deployed_strength', 'armoured_vehicles', 'armoured_unserviceable', 'evaluations', 'evaluations_satisfactory'].map((col) => h('td', { class: 'num' }, fmtNum(sum(col)))),
           ),
         ),
       ),
     ),
-    h('p', { class: 'muted' }, 'Units present: advance team, deploying, deployed or rotating on that day. Armoured vehicles: APCs and MPVs held that day. Country names from ISO 3166.'),
+    h('p', { class: 'muted' }, t('contrib.note')),
   );
 }
 
@@ -209,10 +217,10 @@ function historyTimeline(u, changes, placeMap) {
   const items = [...changes].sort((a, b) => (a.date < b.date ? -1 : 1));
   const what = (c) =>
     [
-      c.location ? `at ${place(c.location)}` : null,
-      c.sector ? `sector ${c.sector}` : null,
+      c.location ? t('history.at', { place: place(c.location) }) : null,
+      c.sector ? t('map.sector_lower', { sector: sectorLabel(c.sector) }) : null,
       c.status ? vocabLabel(c.status) : null,
-      c.deployed_strength != null ? `${fmtNum(c.deployed_strength)} deployed` : null,
+      c.deployed_strength != null ? t('history.deployed', { n: c.deployed_strength }) : null,
     ].filter(Boolean);
   return h(
     'ol',
@@ -220,15 +228,15 @@ function historyTimeline(u, changes, placeMap) {
     h(
       'li',
       { class: 'first' },
-      h('span', { class: 'when' }, items.length ? `Before ${fmtDate(items[0].date)}` : 'Throughout'),
-      h('span', { class: 'what' }, ['As recorded on the unit:', ...what({ location: u.location, sector: u.sector, status: u.status, deployed_strength: u.deployed_strength })].join(' ')),
+      h('span', { class: 'when' }, items.length ? t('history.before', { date: fmtDate(items[0].date) }) : t('history.throughout')),
+      h('span', { class: 'what' }, [t('history.as_recorded'), ...what({ location: u.location, sector: u.sector, status: u.status, deployed_strength: u.deployed_strength })].join(' ')),
     ),
     items.map((c) =>
       h(
         'li',
         {},
         h('span', { class: 'when' }, h('a', { href: recordHref('unit_changes', c) }, fmtDate(c.date))),
-        h('span', { class: 'what' }, what(c).join(', ') || 'no change of place, status or strength'),
+        h('span', { class: 'what' }, what(c).join(', ') || t('history.no_change')),
         c.note ? h('span', { class: 'note' }, c.note) : null,
       ),
     ),
@@ -242,7 +250,7 @@ export async function unitPage({ main, params, query, signal }) {
     u = await api(`units/${encodeURIComponent(id)}`, { signal });
   } catch (e) {
     if (e.name === 'AbortError') return;
-    main.append(pageHeading('No such unit'), h('p', {}, e.status === 404 ? `There is no unit ${id}.` : e.message), h('p', {}, h('a', { href: '/force' }, 'All units')));
+    main.append(pageHeading(t('force.no_such_unit')), h('p', {}, e.status === 404 ? t('force.no_unit', { id }) : errorMessage(e)), h('p', {}, h('a', { href: '/force' }, t('force.all_units'))));
     return;
   }
   const p = storedPeriod();
@@ -273,32 +281,32 @@ export async function unitPage({ main, params, query, signal }) {
     byIds(kindMeta('places'), histPlaces, { signal }).catch(() => []),
   ]);
   main.append(
-    h('p', { class: 'crumbs' }, h('a', { href: '/force' }, 'Force'), ' › ', u.name),
+    h('p', { class: 'crumbs' }, h('a', { href: '/force' }, t('nav.force')), ' › ', u.name),
     pageHeading(
       u.name,
-      h('a', { class: 'button secondary', href: recordHref('units', u) }, 'Record'),
-      canWrite() ? h('a', { class: 'button secondary', href: recordHref('units', u) + '/edit' }, 'Edit') : null,
+      h('a', { class: 'button secondary', href: recordHref('units', u) }, t('common.record')),
+      canWrite() ? h('a', { class: 'button secondary', href: recordHref('units', u) + '/edit' }, t('common.edit')) : null,
     ),
     h(
       'dl',
       { class: 'record compact' },
       [
-        ['Unit id', u.unit_id],
-        ['Type', vocabLabel(u.unit_type)],
-        ['Component', u.component],
-        ['Contributing country', u.contributor],
-        ['Sector', u.sector],
-        ['Location', loc ? h('a', { href: `/records/places/${encodeURIComponent(loc.place_id)}` }, loc.name) : u.location],
-        ['Part of', parent ? h('a', { href: `/force/${encodeURIComponent(parent.unit_id)}` }, parent.name) : u.parent_unit],
-        ['Strength (deployed / authorized)', strength(u)],
-        ['Status', [vocabLabel(u.status), u.status_since ? ` since ${fmtDate(u.status_since)}` : '']],
-        ['Sub-units', subs.length ? subs.map((s, i) => [i ? ', ' : '', h('a', { href: `/force/${encodeURIComponent(s.unit_id)}` }, s.name)]) : null],
-        ['Note', u.note],
+        [fieldLabel('units', 'unit_id'), u.unit_id],
+        [fieldLabel('units', 'unit_type'), vocabLabel(u.unit_type)],
+        [fieldLabel('units', 'component'), vocabLabel(u.component)],
+        [fieldLabel('units', 'contributor'), u.contributor ? `${countryLabel(u.contributor)} (${u.contributor})` : null],
+        [fieldLabel('units', 'sector'), sectorLabel(u.sector)],
+        [fieldLabel('units', 'location'), loc ? h('a', { href: `/records/places/${encodeURIComponent(loc.place_id)}` }, loc.name) : u.location],
+        [t('force.part_of_label'), parent ? h('a', { href: `/force/${encodeURIComponent(parent.unit_id)}` }, parent.name) : u.parent_unit],
+        [t('force.col_strength'), strength(u)],
+        [fieldLabel('units', 'status'), [vocabLabel(u.status), u.status_since ? ` ${t('force.since', { date: fmtDate(u.status_since) })}` : '']],
+        [t('force.sub_units'), subs.length ? subs.map((s, i) => [i ? ', ' : '', h('a', { href: `/force/${encodeURIComponent(s.unit_id)}` }, s.name)]) : null],
+        [fieldLabel('units', 'note'), u.note],
       ]
         .filter(([, v]) => v != null && v !== '' && !(Array.isArray(v) && !v.length))
         .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
     ),
-    h('p', { class: 'muted small' }, `Sector, location, strength and status as they stood on ${fmtDate(asOf)}.`),
+    h('p', { class: 'muted small' }, t('force.as_they_stood', { date: fmtDate(asOf) })),
   );
 
   // History: where the unit was, with what status and strength.
@@ -307,20 +315,20 @@ export async function unitPage({ main, params, query, signal }) {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'h-hist' },
-      h('h2', { id: 'h-hist' }, 'History'),
+      h('h2', { id: 'h-hist' }, t('history.title')),
       historyTimeline(unitRow, changes, placeMap),
-      canWrite() ? h('p', {}, h('a', { href: `/records/unit_changes/new?unit_id=${encodeURIComponent(id)}` }, 'Record a change')) : null,
+      canWrite() ? h('p', {}, h('a', { href: `/records/unit_changes/new?unit_id=${encodeURIComponent(id)}` }, t('history.record_change'))) : null,
     ),
   );
 
   // Equipment serviceability as of a date.
-  const eqSec = h('section', { class: 'card', 'aria-labelledby': 'h-eq' }, h('h2', { id: 'h-eq' }, 'Equipment serviceability'));
+  const eqSec = h('section', { class: 'card', 'aria-labelledby': 'h-eq' }, h('h2', { id: 'h-eq' }, t('force.serviceability')));
   const asForm = h(
     'form',
     { class: 'inline' },
-    h('label', { for: 'as-of' }, 'As of '),
+    h('label', { for: 'as-of' }, t('force.as_of') + ' '),
     h('input', { type: 'date', id: 'as-of', name: 'as_of', value: asOf }),
-    h('button', { type: 'submit' }, 'Show'),
+    h('button', { type: 'submit' }, t('common.show')),
   );
   asForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -333,18 +341,26 @@ export async function unitPage({ main, params, query, signal }) {
       h(
         'ul',
         { class: 'facts' },
-        h('li', {}, h('a', { href: idsHref('equipment', serv.records.total, `Equipment of ${u.name}`) }, h('strong', {}, String(serv.total))), ' items (with sub-units)'),
-        h('li', {}, h('a', { href: idsHref('equipment', serv.records.serviceable, 'Serviceable') }, h('strong', {}, String(serv.serviceable))), ' serviceable'),
-        h('li', { class: serv.unserviceable ? 'warn' : '' }, h('a', { href: idsHref('equipment', serv.records.unserviceable, 'Unserviceable') }, h('strong', {}, String(serv.unserviceable))), ' unserviceable'),
-        serv.written_off ? h('li', {}, h('strong', {}, String(serv.written_off)), ' written off') : null,
+        h('li', {}, h('a', { href: idsHref('equipment', serv.records.total, t('force.equipment_of', { unit: u.name })) }, h('strong', {}, fmtNum(serv.total))), ' ', t('force.items', { n: serv.total })),
+        h('li', {}, vocabLabel('serviceable'), colon(), h('a', { href: idsHref('equipment', serv.records.serviceable, vocabLabel('serviceable')) }, h('strong', {}, fmtNum(serv.serviceable)))),
+        h('li', { class: serv.unserviceable ? 'warn' : '' }, vocabLabel('unserviceable'), colon(), h('a', { href: idsHref('equipment', serv.records.unserviceable, vocabLabel('unserviceable')) }, h('strong', {}, fmtNum(serv.unserviceable)))),
+        serv.written_off ? h('li', {}, vocabLabel('written_off'), colon(), h('strong', {}, fmtNum(serv.written_off))) : null,
       ),
     );
     const causes = Object.entries(serv.unserviceable_by_cause || {});
     if (causes.length)
       eqSec.append(
         hbars(
-          causes.map(([c, n]) => ({ label: vocabLabel(c), value: n, href: serv.records[`unserviceable_by_cause.${c}`] ? idsHref('equipment', serv.records[`unserviceable_by_cause.${c}`], `Unserviceable: ${vocabLabel(c)}`) : null, color: c === 'explosive_incident' ? '#d35400' : '#7f8c8d' })),
-          { title: 'Unserviceable, by cause' },
+          causes.map(([c, n]) => {
+            const label = c === 'unspecified' ? t('dash.cause_unspecified') : vocabLabel(c);
+            return {
+              label,
+              value: n,
+              href: serv.records[`unserviceable_by_cause.${c}`] ? idsHref('equipment', serv.records[`unserviceable_by_cause.${c}`], t('dash.unserviceable_cause', { cause: label })) : null,
+              color: c === 'explosive_incident' ? '#d35400' : '#7f8c8d',
+            };
+          }),
+          { title: t('force.by_cause') },
         ),
       );
   }
@@ -361,8 +377,8 @@ export async function unitPage({ main, params, query, signal }) {
         h(
           'table',
           { class: 'list' },
-          h('caption', {}, `Items held by this unit, state as of ${fmtDate(asOf)}`),
-          h('thead', {}, h('tr', {}, ['Item', 'Category', 'Model', 'State', 'Since', 'Cause'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('caption', {}, t('force.items_caption', { date: fmtDate(asOf) })),
+          h('thead', {}, h('tr', {}, [t('force.col_item'), fieldLabel('equipment', 'category'), fieldLabel('equipment', 'model'), fieldLabel('equipment_status', 'status'), t('force.col_since'), fieldLabel('equipment_status', 'cause')].map((c) => h('th', { scope: 'col' }, c)))),
           h(
             'tbody',
             {},
@@ -372,10 +388,10 @@ export async function unitPage({ main, params, query, signal }) {
                 'tr',
                 {},
                 h('th', { scope: 'row' }, h('a', { href: recordHref('equipment', e) }, e.registration || e.equipment_id)),
-                h('td', {}, (e.category || '').toUpperCase()),
+                h('td', {}, vocabLabel(e.category)),
                 h('td', {}, e.model || ''),
-                h('td', {}, s ? h('span', { class: ['badge', 'st-' + s.status] }, vocabLabel(s.status)) : h('span', { class: 'muted' }, 'no state')),
-                h('td', {}, s ? h('a', { href: recordHref('equipment_status', s) }, s.date) : ''),
+                h('td', {}, s ? h('span', { class: ['badge', 'st-' + s.status] }, vocabLabel(s.status)) : h('span', { class: 'muted' }, t('force.no_state'))),
+                h('td', {}, s ? h('a', { href: recordHref('equipment_status', s) }, fmtDate(s.date)) : ''),
                 h('td', {}, s && s.cause ? vocabLabel(s.cause) : ''),
               );
             }),
@@ -383,11 +399,11 @@ export async function unitPage({ main, params, query, signal }) {
         ),
       ),
     );
-  } else eqSec.append(h('p', { class: 'muted' }, 'No equipment is recorded for this unit itself.'));
+  } else eqSec.append(h('p', { class: 'muted' }, t('force.no_equipment')));
   main.append(eqSec);
 
   // Evaluations and findings.
-  const evSec = h('section', { class: 'card', 'aria-labelledby': 'h-ev' }, h('h2', { id: 'h-ev' }, 'Evaluations'));
+  const evSec = h('section', { class: 'card', 'aria-labelledby': 'h-ev' }, h('h2', { id: 'h-ev' }, t('force.evaluations')));
   if (evals.length) {
     evals.sort((a, b) => (a.date < b.date ? 1 : -1));
     const findings = await listAll(kindMeta('findings'), { evaluation_id: evals.map((e) => e.evaluation_id.replace(/,/g, '\\,')).join(',') }, { signal })
@@ -402,27 +418,27 @@ export async function unitPage({ main, params, query, signal }) {
           return h(
             'li',
             {},
-            h('a', { href: recordHref('evaluations', e) }, `${fmtDate(e.date)}: ${vocabLabel(e.kind)}`),
+            h('a', { href: recordHref('evaluations', e) }, `${fmtDate(e.date)}${colon()}${vocabLabel(e.kind)}`),
             ' — ',
             h('span', { class: ['badge', 'res-' + e.result] }, vocabLabel(e.result)),
-            e.strength ? ` · strength ${fmtNum(e.strength)}` : '',
-            e.mitigation ? h('p', { class: 'small' }, 'Mitigation: ', e.mitigation) : null,
+            e.strength ? ` · ${t('force.strength', { n: e.strength })}` : '',
+            e.mitigation ? h('p', { class: 'small' }, fieldLabel('evaluations', 'mitigation') + colon(), e.mitigation) : null,
             fs.length
               ? h(
                   'ul',
                   { class: 'findings' },
-                  fs.map((f) => h('li', {}, h('a', { href: recordHref('findings', f) }, vocabLabel(f.area)), `${f.sub_unit ? ' (' + f.sub_unit + ')' : ''}: `, h('span', { class: ['badge', 'res-' + f.rating] }, vocabLabel(f.rating)), f.note ? ` — ${f.note}` : '')),
+                  fs.map((f) => h('li', {}, h('a', { href: recordHref('findings', f) }, vocabLabel(f.area)), `${f.sub_unit ? ' (' + f.sub_unit + ')' : ''}${colon()}`, h('span', { class: ['badge', 'res-' + f.rating] }, vocabLabel(f.rating)), f.note ? ` — ${f.note}` : '')),
                 )
               : null,
           );
         }),
       ),
     );
-  } else evSec.append(h('p', { class: 'muted' }, 'No evaluation is recorded.'));
+  } else evSec.append(h('p', { class: 'muted' }, t('force.no_evaluation')));
   main.append(evSec);
 
   // Caveats.
-  const cvSec = h('section', { class: 'card', 'aria-labelledby': 'h-cv' }, h('h2', { id: 'h-cv' }, 'Caveats'));
+  const cvSec = h('section', { class: 'card', 'aria-labelledby': 'h-cv' }, h('h2', { id: 'h-cv' }, t('force.caveats')));
   const cavs = [...caveatsU, ...caveatsC.filter((c) => !c.unit_id)];
   if (cavs.length)
     cvSec.append(
@@ -434,19 +450,19 @@ export async function unitPage({ main, params, query, signal }) {
             'li',
             {},
             h('a', { href: recordHref('caveats', c) }, vocabLabel(c.kind)),
-            `: ${c.description} `,
-            h('span', { class: ['badge', c.declared_on ? 'ok' : 'warn'] }, c.declared_on ? `declared ${c.declared_on}` : 'undeclared'),
-            c.lifted_on ? h('span', { class: 'badge' }, `lifted ${c.lifted_on}`) : null,
-            !c.unit_id ? h('span', { class: 'muted small' }, ` (all ${c.contributor} units)`) : null,
+            `${colon()}${c.description} `,
+            h('span', { class: ['badge', c.declared_on ? 'ok' : 'warn'] }, c.declared_on ? t('force.declared', { date: fmtDate(c.declared_on) }) : t('force.undeclared')),
+            c.lifted_on ? h('span', { class: 'badge' }, t('force.lifted', { date: fmtDate(c.lifted_on) })) : null,
+            !c.unit_id ? h('span', { class: 'muted small' }, ` (${t('force.all_units_of', { country: countryLabel(c.contributor) })})`) : null,
           ),
         ),
       ),
     );
-  else cvSec.append(h('p', { class: 'muted' }, 'No caveat is recorded.'));
+  else cvSec.append(h('p', { class: 'muted' }, t('force.no_caveat')));
   main.append(cvSec);
 
   // Rotations.
-  const rtSec = h('section', { class: 'card', 'aria-labelledby': 'h-rt' }, h('h2', { id: 'h-rt' }, 'Rotations'));
+  const rtSec = h('section', { class: 'card', 'aria-labelledby': 'h-rt' }, h('h2', { id: 'h-rt' }, t('nav.rotations')));
   if (rots.length) {
     const dates = rots.flatMap((r) => [r.planned_start, r.planned_end, r.actual_start, r.actual_end].filter(Boolean)).sort();
     const from = dates[0];
@@ -456,8 +472,8 @@ export async function unitPage({ main, params, query, signal }) {
     const d1 = new Date(to + 'T00:00:00Z');
     d1.setUTCDate(d1.getUTCDate() + 30);
     const f = d0.toISOString().slice(0, 10);
-    const t = d1.toISOString().slice(0, 10);
-    const conflicts = await indicator('rotation-conflicts', { from: f, to: t }, signal).catch(() => ({}));
+    const tEnd = d1.toISOString().slice(0, 10);
+    const conflicts = await indicator('rotation-conflicts', { from: f, to: tEnd }, signal).catch(() => ({}));
     const mine = {
       overlaps: (conflicts.overlaps || []).filter((o) => o.units.includes(id)),
       late: (conflicts.late || []).filter((l) => l.unit_id === id),
@@ -472,10 +488,10 @@ export async function unitPage({ main, params, query, signal }) {
           rows.push({ unit_id: other, label: ou ? ou.name : other, sector: ou ? ou.sector : null, rotations: orots });
         }
     rtSec.append(
-      rotationTimeline({ rows, windows: wins, conflicts: { ...conflicts, overlaps: mine.overlaps }, from: f, to: t, highlight: id }),
+      rotationTimeline({ rows, windows: wins, conflicts: { ...conflicts, overlaps: mine.overlaps }, from: f, to: tEnd, highlight: id }),
       rotationTable(rows.slice(0, 1), conflicts),
-      h('p', {}, h('a', { href: `/force/rotations?${qs({ unit: id, sector: u.sector })}` }, 'The rotation timeline of the sector')),
+      h('p', {}, h('a', { href: `/force/rotations?${qs({ unit: id, sector: u.sector })}` }, t('force.sector_timeline'))),
     );
-  } else rtSec.append(h('p', { class: 'muted' }, 'No rotation is recorded.'), h('p', {}, h('a', { href: '/force/rotations' }, 'The rotation timeline')));
+  } else rtSec.append(h('p', { class: 'muted' }, t('force.no_rotation')), h('p', {}, h('a', { href: '/force/rotations' }, t('rotations.title'))));
   main.append(rtSec);
 }

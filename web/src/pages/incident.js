@@ -5,18 +5,15 @@
 // kept in this browser as a draft; an incident submitted while the
 // connection is down waits in the outbox and is sent when it returns.
 import { api, listAll } from '../api.js';
-import { kindMeta, ACLED } from '../kinds.js';
-import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, fmtDate } from '../ui.js';
+import { kindMeta, eventTypeList, subTypesOf, fieldLabel } from '../kinds.js';
+import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, fmtDate, fieldReason } from '../ui.js';
+import { t, getLang, errorMessage, fmtMoment, colon } from '../i18n.js';
 import { canWrite } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
 import * as outbox from '../outbox.js';
 
 const DRAFT = 'bh.draft.incident';
-const CASUALTIES = [
-  ['civilians', 'Civilians'],
-  ['peacekeepers', 'Peacekeepers'],
-  ['forces', 'National forces'],
-];
+const CASUALTIES = ['civilians', 'peacekeepers', 'forces'];
 const NUMERIC = new Set([
   'civilians_killed',
   'civilians_injured',
@@ -49,9 +46,9 @@ export async function incidentPage({ main, query, signal }) {
   const editId = query.get('id');
   const ev = kindMeta('events');
   const vocab = (f) => ev.byName.get(f).vocabulary || [];
-  main.append(pageHeading(editId ? `Edit incident ${editId}` : 'New incident'));
+  main.append(pageHeading(editId ? t('incident.edit_title', { id: editId }) : t('nav.new_incident')));
   if (!canWrite()) {
-    main.append(h('p', { class: 'alert' }, 'Your role may read records but not write them. Ask an administrator for an editor account.'));
+    main.append(h('p', { class: 'alert' }, t('incident.read_only')));
     return;
   }
   const draftKey = editId ? `${DRAFT}.${editId}` : DRAFT;
@@ -60,7 +57,7 @@ export async function incidentPage({ main, query, signal }) {
     try {
       stored = await api(`events/${encodeURIComponent(editId)}`, { signal });
     } catch (e) {
-      main.append(h('div', { class: 'alert error', role: 'alert' }, e.status === 404 ? `No incident ${editId}.` : e.message));
+      main.append(h('div', { class: 'alert error', role: 'alert' }, e.status === 404 ? t('incident.no_such', { id: editId }) : errorMessage(e)));
       return;
     }
   }
@@ -74,9 +71,9 @@ export async function incidentPage({ main, query, signal }) {
   inp('event_id_cnty', { value: newId(), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
   inp('event_date', { type: 'date', value: todayIso(), required: true, max: '2100-12-31' });
   sel('time_precision', [
-    ['1', 'Exact day'],
-    ['2', 'Within the week (date is approximate)'],
-    ['3', 'Within the month (date is approximate)'],
+    ['1', t('incident.precision_day')],
+    ['2', t('incident.precision_week')],
+    ['3', t('incident.precision_month')],
   ], '1');
   const picker = placePicker({
     name: 'place_id',
@@ -89,43 +86,43 @@ export async function incidentPage({ main, query, signal }) {
       saveDraft();
     },
   });
-  inp('site', { placeholder: 'e.g. quartier hydraulique', autocomplete: 'off' });
+  inp('site', { placeholder: t('incident.site_example'), autocomplete: 'off' });
   inp('location', { autocomplete: 'off' });
   inp('latitude', { type: 'number', step: 'any', inputmode: 'decimal' });
   inp('longitude', { type: 'number', step: 'any', inputmode: 'decimal' });
-  sel('event_type', [['', 'Choose a type'], ...Object.keys(ACLED).map((t) => [t, t])], '', { required: true });
-  sel('sub_event_type', [['', 'Choose the type first']], '', { required: true });
+  sel('event_type', [['', t('incident.choose_type')], ...eventTypeList().map((ty) => [ty, vocabLabel(ty)])], '', { required: true });
+  sel('sub_event_type', [['', t('incident.choose_type_first')]], '', { required: true });
   sel('weapon', [['', '—'], ...vocab('weapon')], '');
   sel('ied_outcome', [['', '—'], ...vocab('ied_outcome')], '');
   sel('target', [['', '—'], ...vocab('target')], '');
-  inp('actor1', { autocomplete: 'off', placeholder: 'e.g. JNIM: Group for Support of Islam and Muslims' });
+  inp('actor1', { autocomplete: 'off', placeholder: t('incident.actor1_example') });
   inp('assoc_actor_1', { autocomplete: 'off' });
-  inp('actor2', { autocomplete: 'off', placeholder: 'e.g. MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-)' });
+  inp('actor2', { autocomplete: 'off', placeholder: t('incident.actor2_example') });
   inp('assoc_actor_2', { autocomplete: 'off' });
-  for (const [k] of CASUALTIES) {
+  for (const k of CASUALTIES) {
     inp(`${k}_killed`, { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
     inp(`${k}_injured`, { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   }
   inp('fatalities', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   inp('attackers', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   sel('poc', [
-    ['', 'Decide from the type (violence against civilians: yes)'],
-    ['yes', 'Yes'],
-    ['no', 'No'],
+    ['', t('incident.poc_default')],
+    ['yes', t('value.yes_cap')],
+    ['no', t('value.no_cap')],
   ], '');
-  sel('classification', vocab('classification').map((v) => [v, v.toUpperCase()]), 'restricted', { required: true });
-  sel('operation_id', [['', 'None'], ...ops.items.map((o) => [o.operation_id, `${o.name} (${o.operation_id})`])], '');
-  inp('source', { value: 'JOC report', autocomplete: 'off' });
+  sel('classification', vocab('classification').map((v) => [v, vocabLabel(v).toLocaleUpperCase(getLang())]), 'restricted', { required: true });
+  sel('operation_id', [['', t('common.none')], ...ops.items.map((o) => [o.operation_id, `${o.name} (${o.operation_id})`])], '');
+  inp('source', { value: t('incident.default_source'), autocomplete: 'off' });
   c.notes = h('textarea', { name: 'notes', id: 'i-notes', rows: '4' });
 
   function fillSubtypes(keep) {
-    const t = c.event_type.value;
-    const subs = ACLED[t] || [];
+    const ty = c.event_type.value;
+    const subs = subTypesOf(ty);
     c.sub_event_type.replaceChildren(
-      h('option', { value: '' }, t ? 'Choose a sub-type' : 'Choose the type first'),
-      ...subs.map((s) => h('option', { value: s, selected: s === keep }, s)),
+      h('option', { value: '' }, ty ? t('incident.choose_subtype') : t('incident.choose_type_first')),
+      ...subs.map((s) => h('option', { value: s, selected: s === keep }, vocabLabel(s))),
     );
-    if (!subs.includes(keep) && keep) c.sub_event_type.append(h('option', { value: keep, selected: true }, keep));
+    if (!subs.includes(keep) && keep) c.sub_event_type.append(h('option', { value: keep, selected: true }, vocabLabel(keep)));
   }
   c.event_type.addEventListener('change', () => fillSubtypes(''));
 
@@ -133,33 +130,35 @@ export async function incidentPage({ main, query, signal }) {
   const errSummary = h('div', { class: 'alert error', role: 'alert', hidden: true, tabindex: '-1' });
   const done = h('div', { class: 'alert ok', role: 'status', hidden: true, tabindex: '-1' });
   const draftNote = h('div', { class: 'alert', hidden: true });
-  const mapBox = h('div', { class: 'pick-map', hidden: true, role: 'region', 'aria-label': 'Map: click to place the incident' });
-  const mapBtn = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Pick on the map');
-  const submit = h('button', { type: 'submit', class: 'primary' }, editId ? 'Save changes' : 'Record the incident');
+  const mapBox = h('div', { class: 'pick-map', hidden: true, role: 'region', 'aria-label': t('incident.map_region') });
+  const mapBtn = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, t('incident.pick_on_map'));
+  const submit = h('button', { type: 'submit', class: 'primary' }, editId ? t('incident.save') : t('incident.record'));
+  // A column's label as the kinds declare it, with * when required.
+  const L = (name, required) => fieldLabel('events', name) + (required ? ' *' : '');
   const form = h(
     'form',
     { class: 'incident', novalidate: true, 'aria-describedby': 'inc-help' },
-    h('p', { id: 'inc-help', class: 'muted' }, 'Fields marked * are required. What you type is kept in this browser until it is recorded, even if the connection drops.'),
+    h('p', { id: 'inc-help', class: 'muted' }, t('incident.help')),
     errSummary,
     draftNote,
     h(
       'fieldset',
       {},
-      h('legend', {}, 'When'),
-      h('div', { class: 'grid' }, field('Date *', c.event_date, { name: 'event_date' }), field('Date precision', c.time_precision, { name: 'time_precision' })),
+      h('legend', {}, t('incident.when')),
+      h('div', { class: 'grid' }, field(L('event_date', true), c.event_date, { name: 'event_date' }), field(L('time_precision'), c.time_precision, { name: 'time_precision' })),
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Where'),
+      h('legend', {}, t('incident.where')),
       h(
         'div',
         { class: 'grid' },
-        field('Place (gazetteer)', picker.input, { name: 'place_id', hint: 'Type the start of the name; arrows and Enter choose.', wide: true, wrap: picker.el }),
-        field('Spot inside the place', c.site, { name: 'site' }),
-        field('Location as reported', c.location, { name: 'location', hint: 'Filled from the place; free text.' }),
-        field('Latitude', c.latitude, { name: 'latitude' }),
-        field('Longitude', c.longitude, { name: 'longitude' }),
+        field(t('incident.place'), picker.input, { name: 'place_id', hint: t('incident.place_hint'), wide: true, wrap: picker.el }),
+        field(t('incident.site'), c.site, { name: 'site' }),
+        field(t('incident.location'), c.location, { name: 'location', hint: t('incident.location_hint') }),
+        field(L('latitude'), c.latitude, { name: 'latitude' }),
+        field(L('longitude'), c.longitude, { name: 'longitude' }),
       ),
       h('p', {}, mapBtn),
       mapBox,
@@ -167,62 +166,62 @@ export async function incidentPage({ main, query, signal }) {
     h(
       'fieldset',
       {},
-      h('legend', {}, 'What'),
+      h('legend', {}, t('incident.what')),
       h(
         'div',
         { class: 'grid' },
-        field('Type *', c.event_type, { name: 'event_type' }),
-        field('Sub-type *', c.sub_event_type, { name: 'sub_event_type' }),
-        field('Weapon', c.weapon, { name: 'weapon' }),
-        field('IED outcome', c.ied_outcome, { name: 'ied_outcome', hint: 'For IEDs found and cleared: neutralized.' }),
-        field('Target', c.target, { name: 'target' }),
-        field('POC incident', c.poc, { name: 'poc' }),
+        field(L('event_type', true), c.event_type, { name: 'event_type' }),
+        field(L('sub_event_type', true), c.sub_event_type, { name: 'sub_event_type' }),
+        field(L('weapon'), c.weapon, { name: 'weapon' }),
+        field(L('ied_outcome'), c.ied_outcome, { name: 'ied_outcome', hint: t('incident.ied_outcome_hint') }),
+        field(L('target'), c.target, { name: 'target' }),
+        field(L('poc'), c.poc, { name: 'poc' }),
       ),
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Who'),
+      h('legend', {}, t('incident.who')),
       h(
         'div',
         { class: 'grid' },
-        field('Actor 1 (perpetrator)', c.actor1, { name: 'actor1' }),
-        field('Associated with actor 1', c.assoc_actor_1, { name: 'assoc_actor_1' }),
-        field('Actor 2 (target)', c.actor2, { name: 'actor2' }),
-        field('Associated with actor 2', c.assoc_actor_2, { name: 'assoc_actor_2' }),
-        field('Attackers (estimate)', c.attackers, { name: 'attackers' }),
+        field(t('incident.actor1'), c.actor1, { name: 'actor1' }),
+        field(L('assoc_actor_1'), c.assoc_actor_1, { name: 'assoc_actor_1' }),
+        field(t('incident.actor2'), c.actor2, { name: 'actor2' }),
+        field(L('assoc_actor_2'), c.assoc_actor_2, { name: 'assoc_actor_2' }),
+        field(t('incident.attackers'), c.attackers, { name: 'attackers' }),
       ),
     ),
     h(
       'fieldset',
       { class: 'casualties' },
-      h('legend', {}, 'Casualties'),
+      h('legend', {}, t('incident.casualties')),
       h(
         'div',
         { class: 'grid cas' },
-        CASUALTIES.flatMap(([k, label]) => [field(`${label} killed`, c[`${k}_killed`], { name: `${k}_killed` }), field(`${label} injured`, c[`${k}_injured`], { name: `${k}_injured` })]),
-        field('Fatalities (all)', c.fatalities, { name: 'fatalities' }),
+        CASUALTIES.flatMap((k) => [field(L(`${k}_killed`), c[`${k}_killed`], { name: `${k}_killed` }), field(L(`${k}_injured`), c[`${k}_injured`], { name: `${k}_injured` })]),
+        field(t('incident.fatalities'), c.fatalities, { name: 'fatalities' }),
       ),
     ),
     h(
       'fieldset',
       {},
-      h('legend', {}, 'Handling'),
+      h('legend', {}, t('incident.handling')),
       h(
         'div',
         { class: 'grid' },
-        field('Classification *', c.classification, { name: 'classification', hint: 'Confidential incidents are hidden from viewers.' }),
-        field('Operation', c.operation_id, { name: 'operation_id' }),
-        field('Source', c.source, { name: 'source' }),
-        field('Incident id *', c.event_id_cnty, { name: 'event_id_cnty', hint: editId ? null : 'Made up for you; change it to the report number if there is one.' }),
-        field('Notes', c.notes, { name: 'notes', wide: true }),
+        field(L('classification', true), c.classification, { name: 'classification', hint: t('incident.classification_hint') }),
+        field(L('operation_id'), c.operation_id, { name: 'operation_id' }),
+        field(L('source'), c.source, { name: 'source' }),
+        field(t('incident.id'), c.event_id_cnty, { name: 'event_id_cnty', hint: editId ? null : t('incident.id_hint') }),
+        field(L('notes'), c.notes, { name: 'notes', wide: true }),
       ),
     ),
     h(
       'div',
       { class: 'actions' },
       submit,
-      h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? 'Undo my changes' : 'Clear the form'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? t('incident.undo') : t('incident.clear')),
     ),
   );
   main.append(done, form);
@@ -230,14 +229,14 @@ export async function incidentPage({ main, query, signal }) {
   // --- refused records from the outbox
   const refused = outbox.refused().filter((r) => r.path === 'events' || r.path.startsWith('events/'));
   if (refused.length) {
-    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, `${refused.length} incident${refused.length === 1 ? '' : 's'} sent from the outbox ${refused.length === 1 ? 'was' : 'were'} refused by the server:`));
+    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, t('incident.outbox_refused', { n: refused.length })));
     const ul = h('ul');
     refused.forEach((r) =>
       ul.append(
         h(
           'li',
           {},
-          `${r.body.event_id_cnty} (${r.error.message}) `,
+          `${r.body.event_id_cnty} (${r.error.code ? errorMessage(r.error) : r.error.message}) `,
           h(
             'button',
             {
@@ -250,7 +249,7 @@ export async function incidentPage({ main, query, signal }) {
                 showErrors(r.error);
               },
             },
-            'open it here',
+            t('incident.open_here'),
           ),
         ),
       ),
@@ -270,7 +269,7 @@ export async function incidentPage({ main, query, signal }) {
       view,
       set(lat, lon, zoom) {
         if (lat == null || lon == null || lat === '' || lon === '') return;
-        if (!marker) marker = mv.L.marker([lat, lon], { keyboard: false, title: 'The incident', icon: mv.L.divIcon({ className: 'pick-pin', iconSize: [18, 18] }) }).addTo(view.map);
+        if (!marker) marker = mv.L.marker([lat, lon], { keyboard: false, title: t('incident.marker'), icon: mv.L.divIcon({ className: 'pick-pin', iconSize: [18, 18] }) }).addTo(view.map);
         else marker.setLatLng([lat, lon]);
         if (zoom) view.map.setView([lat, lon], Math.max(view.map.getZoom(), 8));
       },
@@ -281,7 +280,7 @@ export async function incidentPage({ main, query, signal }) {
       c.latitude.value = lat;
       c.longitude.value = lon;
       pick.set(lat, lon, false);
-      announce(`Incident placed at ${lat}, ${lon}.`);
+      announce(t('incident.placed', { lat: String(lat), lon: String(lon) }));
       saveDraft();
     });
     signal.addEventListener('abort', () => view.map.remove());
@@ -292,7 +291,7 @@ export async function incidentPage({ main, query, signal }) {
     const show = mapBox.hidden;
     mapBox.hidden = !show;
     mapBtn.setAttribute('aria-expanded', String(show));
-    mapBtn.textContent = show ? 'Hide the map' : 'Pick on the map';
+    mapBtn.textContent = show ? t('incident.hide_map') : t('incident.pick_on_map');
     if (show) {
       const p = await ensureMap();
       p.view.map.invalidateSize();
@@ -363,11 +362,11 @@ export async function incidentPage({ main, query, signal }) {
     if (stored) setValues(placeValues(stored));
     else {
       form.reset();
-      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', source: 'JOC report', place_id: '', place_label: '' });
+      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', source: t('incident.default_source'), place_id: '', place_label: '' });
       c.event_type.value = '';
       fillSubtypes('');
     }
-    announce('The form is cleared.');
+    announce(t('incident.cleared'));
   }
   function placeValues(r) {
     const v = { ...r };
@@ -383,17 +382,17 @@ export async function incidentPage({ main, query, signal }) {
   if (draft && draft.values) {
     setValues(draft.values);
     draftNote.replaceChildren(
-      `Your draft of ${new Date(draft.at).toLocaleString('en-GB')} is back in the form. `,
-      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? 'Undo my changes' : 'Start afresh'),
+      t('incident.draft_back', { at: fmtMoment(draft.at) }) + ' ',
+      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? t('incident.undo') : t('incident.start_afresh')),
     );
     draftNote.hidden = false;
   }
 
   // --- submit
   function showErrors(err) {
-    const left = showFieldErrors(form, err.fields);
+    const left = showFieldErrors(form, err.fields, ev);
     errSummary.replaceChildren(
-      h('p', {}, h('strong', {}, 'The incident was not recorded: '), err.message),
+      h('p', {}, h('strong', {}, t('incident.not_recorded')), ' ', err.code || err.status != null ? errorMessage(err) : err.message),
       err.fields && err.fields.length
         ? h(
             'ul',
@@ -412,9 +411,9 @@ export async function incidentPage({ main, query, signal }) {
                       if (ctl) ctl.focus();
                     },
                   },
-                  vocabLabel(f.field),
+                  fieldLabel('events', f.field),
                 ),
-                `: ${f.reason}`,
+                `${colon()}${fieldReason(ev, f)}`,
               ),
             ),
           )
@@ -434,7 +433,7 @@ export async function incidentPage({ main, query, signal }) {
       outbox.enqueue({ ...req, body: b, label: b.event_id_cnty });
       dropDraft();
       done.replaceChildren(
-        h('p', {}, h('strong', {}, `Incident ${b.event_id_cnty} is kept in this browser`), ': there is no connection to the server. It will be sent by itself when the connection returns (the header shows what waits).'),
+        h('p', {}, h('strong', {}, t('incident.kept', { id: b.event_id_cnty })), t('incident.kept_why')),
       );
       done.hidden = false;
       done.focus();
@@ -447,15 +446,15 @@ export async function incidentPage({ main, query, signal }) {
       dropDraft();
       const id = rec.event_id_cnty;
       done.replaceChildren(
-        h('p', {}, h('strong', {}, `Incident ${id} is recorded`), ` (${rec.event_type}, ${fmtDate(rec.event_date)}${rec.location ? ', ' + rec.location : ''}).`),
+        h('p', {}, h('strong', {}, t('incident.recorded', { id })), ` (${vocabLabel(rec.event_type)}, ${fmtDate(rec.event_date)}${rec.location ? ', ' + rec.location : ''}).`),
         h(
           'p',
           {},
-          h('a', { href: `/records/events/${encodeURIComponent(id)}` }, 'Open it'),
+          h('a', { href: `/records/events/${encodeURIComponent(id)}` }, t('incident.open_it')),
           ' · ',
-          h('a', { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(id)}` }, 'See it on the map'),
+          h('a', { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(id)}` }, t('incident.see_on_map')),
           ' · ',
-          h('a', { href: '/incident/new' }, 'Log another'),
+          h('a', { href: '/incident/new' }, t('incident.log_another')),
         ),
       );
       done.hidden = false;
@@ -467,7 +466,7 @@ export async function incidentPage({ main, query, signal }) {
       window.scrollTo(0, 0);
     } catch (err) {
       if (err.offline) return queue();
-      showErrors(err.status === 409 ? { message: err.message, fields: [{ field: 'event_id_cnty', reason: 'an incident with this id exists: change the id' }] } : err);
+      showErrors(err.status === 409 ? { code: err.code, status: err.status, fields: [{ field: 'event_id_cnty', rule: 'exists', reason: '' }] } : err);
     } finally {
       submit.disabled = false;
     }

@@ -3,8 +3,9 @@
 // With a date in "Units on", the units where they stood that day (the
 // unit-positions indicator: their history applied by the server).
 import { api, listAll, qs, indicator } from '../api.js';
-import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
-import { h, fmtDate, fmtNum, pageHeading, errorBox, announce, validDate, vocabLabel } from '../ui.js';
+import { kindMeta, TYPE_COLORS, typeColor, vocabLabel, sectorLabel } from '../kinds.js';
+import { h, fmtDate, pageHeading, errorBox, announce, validDate } from '../ui.js';
+import { t, fmtNum, errorMessage, colon } from '../i18n.js';
 import { periodFrom, rememberPeriod, navigate } from '../session.js';
 
 let sectorsCache = null;
@@ -29,37 +30,37 @@ export async function mapPage({ main, query, signal }) {
   const focus = query.get('focus');
   const unitsOn = validDate(query.get('units')) ? query.get('units') : '';
 
-  const typeBoxes = Object.keys(TYPE_COLORS).map((t) =>
+  const typeBoxes = Object.keys(TYPE_COLORS).map((ty) =>
     h(
       'label',
       { class: 'check' },
-      h('input', { type: 'checkbox', name: 'type', value: t, checked: !types.length || types.includes(t) }),
-      h('span', { class: 'swatch', style: `background:${typeColor(t)}` }),
-      t,
-      h('span', { class: 'type-count', dataset: { type: t } }),
+      h('input', { type: 'checkbox', name: 'type', value: ty, checked: !types.length || types.includes(ty) }),
+      h('span', { class: 'swatch', style: `background:${typeColor(ty)}` }),
+      vocabLabel(ty),
+      h('span', { class: 'type-count', dataset: { type: ty } }),
     ),
   );
-  const sectorSel = h('select', { name: 'sector', id: 'm-sector' }, h('option', { value: '' }, 'All sectors'));
-  const actorIn = h('input', { name: 'actor', id: 'm-actor', type: 'search', value: actor, list: 'm-actors', placeholder: 'e.g. JNIM' });
+  const sectorSel = h('select', { name: 'sector', id: 'm-sector' }, h('option', { value: '' }, t('common.all_sectors')));
+  const actorIn = h('input', { name: 'actor', id: 'm-actor', type: 'search', value: actor, list: 'm-actors', placeholder: t('map.actor_example') });
   const actorList = h('datalist', { id: 'm-actors' });
   const adm2Box = h('input', { type: 'checkbox', name: 'adm2', value: '1', checked: adm2 });
-  const summary = h('p', { class: 'map-summary', role: 'status' }, 'Loading events…');
+  const summary = h('p', { class: 'map-summary', role: 'status' }, t('map.loading'));
   const form = h(
     'form',
-    { class: 'map-filters', 'aria-label': 'Map filters' },
-    h('div', { class: 'field' }, h('label', { for: 'm-from' }, 'From'), h('input', { type: 'date', id: 'm-from', name: 'from', value: p.from })),
-    h('div', { class: 'field' }, h('label', { for: 'm-to' }, 'To'), h('input', { type: 'date', id: 'm-to', name: 'to', value: p.to })),
-    h('fieldset', { class: 'types' }, h('legend', {}, 'Type'), typeBoxes),
-    h('div', { class: 'field' }, h('label', { for: 'm-sector' }, 'Sector'), sectorSel),
-    h('div', { class: 'field' }, h('label', { for: 'm-actor' }, 'Actor (any part of the name)'), actorIn, actorList),
-    h('label', { class: 'check' }, adm2Box, 'Show cercles (admin 2)'),
-    h('div', { class: 'field' }, h('label', { for: 'm-units' }, 'Units on (a day)'), h('input', { type: 'date', id: 'm-units', name: 'units', value: unitsOn })),
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'map-filters', 'aria-label': t('map.filters') },
+    h('div', { class: 'field' }, h('label', { for: 'm-from' }, t('period.from')), h('input', { type: 'date', id: 'm-from', name: 'from', value: p.from })),
+    h('div', { class: 'field' }, h('label', { for: 'm-to' }, t('period.to')), h('input', { type: 'date', id: 'm-to', name: 'to', value: p.to })),
+    h('fieldset', { class: 'types' }, h('legend', {}, t('map.type')), typeBoxes),
+    h('div', { class: 'field' }, h('label', { for: 'm-sector' }, t('common.sector')), sectorSel),
+    h('div', { class: 'field' }, h('label', { for: 'm-actor' }, t('map.actor')), actorIn, actorList),
+    h('label', { class: 'check' }, adm2Box, t('map.show_cercles')),
+    h('div', { class: 'field' }, h('label', { for: 'm-units' }, t('map.units_on')), h('input', { type: 'date', id: 'm-units', name: 'units', value: unitsOn })),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
     summary,
   );
-  const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of events' });
-  const listBox = h('details', { class: 'map-list' }, h('summary', {}, 'The events on the map, as a list'));
-  main.append(pageHeading('Map'), h('div', { class: 'map-layout' }, form, h('div', { class: 'map-col' }, mapEl, listBox)));
+  const mapEl = h('div', { class: 'map', id: 'map', role: 'region', 'aria-label': t('map.region') });
+  const listBox = h('details', { class: 'map-list' }, h('summary', {}, t('map.as_list')));
+  main.append(pageHeading(t('nav.map')), h('div', { class: 'map-layout' }, form, h('div', { class: 'map-col' }, mapEl, listBox)));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -78,7 +79,7 @@ export async function mapPage({ main, query, signal }) {
   });
 
   sectors(signal).then((list) => {
-    for (const s of list) sectorSel.append(h('option', { value: s, selected: s === sector }, s));
+    for (const s of list) sectorSel.append(h('option', { value: s, selected: s === sector }, sectorLabel(s)));
   });
 
   const mv = await import('../mapview.js');
@@ -118,8 +119,12 @@ export async function mapPage({ main, query, signal }) {
     cluster.addLayer(m);
   }
   view.map.addLayer(cluster);
-  form.querySelectorAll('.type-count').forEach((s) => (s.textContent = counts[s.dataset.type] ? ` (${counts[s.dataset.type]})` : ''));
-  summary.textContent = `${feats.length} event${feats.length === 1 ? '' : 's'} from ${fmtDate(p.from)} to ${fmtDate(p.to)}${needle ? `, actor “${actor}”` : ''}${sector ? `, sector ${sector}` : ''}.`;
+  form.querySelectorAll('.type-count').forEach((s) => (s.textContent = counts[s.dataset.type] ? ` (${fmtNum(counts[s.dataset.type])})` : ''));
+  summary.textContent =
+    t('map.summary', { n: feats.length, from: fmtDate(p.from), to: fmtDate(p.to) }) +
+    (needle ? t('map.summary_actor', { actor }) : '') +
+    (sector ? t('map.summary_sector', { sector: sectorLabel(sector) }) : '') +
+    '.';
 
   // The list: the same events, newest first, for keyboard and screen reader users.
   const sorted = feats.map((f) => f.properties).sort((a, b) => (a.event_date < b.event_date ? 1 : a.event_date > b.event_date ? -1 : 0));
@@ -130,7 +135,7 @@ export async function mapPage({ main, query, signal }) {
       h(
         'table',
         { class: 'list' },
-        h('thead', {}, h('tr', {}, ['Date', 'Type', 'Place', 'Event'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, [t('map.col_date'), t('map.col_type'), t('map.col_place'), t('map.col_event')].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},
@@ -138,8 +143,8 @@ export async function mapPage({ main, query, signal }) {
             h(
               'tr',
               {},
-              h('td', {}, e.event_date),
-              h('td', {}, h('span', { class: 'swatch', style: `background:${typeColor(e.event_type)}` }), e.event_type),
+              h('td', {}, fmtDate(e.event_date)),
+              h('td', {}, h('span', { class: 'swatch', style: `background:${typeColor(e.event_type)}` }), vocabLabel(e.event_type)),
               h('td', {}, e.location || ''),
               h(
                 'td',
@@ -153,14 +158,14 @@ export async function mapPage({ main, query, signal }) {
                     class: 'link',
                     onclick: () => showOnMap(e.event_id_cnty),
                   },
-                  'show on map',
+                  t('map.show_on_map'),
                 ),
               ),
             ),
           ),
         ),
       ),
-      sorted.length > 500 ? h('p', { class: 'muted' }, `The first 500 of ${sorted.length}.`) : null,
+      sorted.length > 500 ? h('p', { class: 'muted' }, t('map.first_500', { n: sorted.length })) : null,
     ),
   );
 
@@ -176,7 +181,7 @@ export async function mapPage({ main, query, signal }) {
   }
   if (focus) {
     if (markers.has(focus)) showOnMap(focus);
-    else announce(`Event ${focus} is not on the map with these filters.`, 'warn');
+    else announce(t('map.not_on_map', { id: focus }), 'warn');
   } else if (feats.length) {
     const b = cluster.getBounds();
     if (b.isValid()) view.map.fitBounds(b.pad(0.2), { maxZoom: 9 });
@@ -189,7 +194,7 @@ async function showUnits(view, mv, day, sector, signal) {
   try {
     pos = await indicator('unit-positions', { as_of: day, ...(sector ? { sector } : {}) }, signal);
   } catch (e) {
-    if (e.name !== 'AbortError') announce(`The units could not be shown: ${e.message}`, 'warn');
+    if (e.name !== 'AbortError') announce(t('map.units_failed', { why: errorMessage(e) }), 'warn');
     return;
   }
   const at = new Map();
@@ -201,7 +206,7 @@ async function showUnits(view, mv, day, sector, signal) {
   const layer = mv.L.layerGroup();
   for (const list of at.values()) {
     const { latitude, longitude } = list[0];
-    const title = `${list.length} unit${list.length === 1 ? '' : 's'} on ${fmtDate(day)}: ${list.map((u) => u.name).join(', ')}`;
+    const title = `${t('map.units_title', { n: list.length, date: fmtDate(day) })}${colon()}${list.map((u) => u.name).join(', ')}`;
     const m = mv.L.marker([latitude, longitude], {
       title,
       alt: title,
@@ -209,12 +214,17 @@ async function showUnits(view, mv, day, sector, signal) {
     });
     const box = document.createElement('div');
     box.append(
-      h('p', {}, h('strong', {}, `Units on ${fmtDate(day)}`)),
+      h('p', {}, h('strong', {}, t('map.units_heading', { date: fmtDate(day) }))),
       h(
         'ul',
         { class: 'unit-list' },
         list.map((u) =>
-          h('li', {}, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}?as_of=${day}` }, u.name), ` — ${vocabLabel(u.status) || 'no status'}${u.deployed_strength != null ? `, ${fmtNum(u.deployed_strength)}` : ''}${u.sector ? `, sector ${u.sector}` : ''}`),
+          h(
+            'li',
+            {},
+            h('a', { href: `/force/${encodeURIComponent(u.unit_id)}?as_of=${day}` }, u.name),
+            ` — ${vocabLabel(u.status) || t('map.no_status')}${u.deployed_strength != null ? `, ${fmtNum(u.deployed_strength)}` : ''}${u.sector ? `, ${t('map.sector_lower', { sector: sectorLabel(u.sector) })}` : ''}`,
+          ),
         ),
       ),
     );
@@ -223,5 +233,5 @@ async function showUnits(view, mv, day, sector, signal) {
   }
   view.map.addLayer(layer);
   const n = [...at.values()].reduce((s, l) => s + l.length, 0);
-  announce(`${n} units shown where they were on ${fmtDate(day)}.`);
+  announce(t('map.units_shown', { n, date: fmtDate(day) }));
 }

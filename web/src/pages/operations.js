@@ -2,15 +2,16 @@
 // units, places and the events in its area before, during and after it
 // (the operation-effect indicator).
 import { api, indicator, listAll, byIds, qs } from '../api.js';
-import { kindMeta, TYPE_COLORS, typeColor } from '../kinds.js';
+import { kindMeta, TYPE_COLORS, typeColor, sectorLabel } from '../kinds.js';
 import { h, pageHeading, errorBox, fmtDate, vocabLabel, fmtNum } from '../ui.js';
+import { t, errorMessage, colon } from '../i18n.js';
 import { canWrite, navigate } from '../session.js';
 import { weeklyBars } from '../charts.js';
 import { idsHref } from './dashboard.js';
 import { recordHref } from './records.js';
 
 export async function operationsPage({ main, signal }) {
-  main.append(pageHeading('Operations', canWrite() ? h('a', { class: 'button', href: '/records/operations/new' }, 'New operation') : null));
+  main.append(pageHeading(t('nav.operations'), canWrite() ? h('a', { class: 'button', href: '/records/operations/new' }, t('ops.new')) : null));
   const { items } = await listAll(kindMeta('operations'), {}, { signal });
   items.sort((a, b) => (a.start < b.start ? 1 : -1));
   main.append(
@@ -20,8 +21,8 @@ export async function operationsPage({ main, signal }) {
       h(
         'table',
         { class: 'list' },
-        h('caption', { class: 'sr-only' }, 'Operations, newest first'),
-        h('thead', {}, h('tr', {}, ['Operation', 'Kind', 'Sector', 'Region', 'Period', 'Lead', 'Units'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('caption', { class: 'sr-only' }, t('ops.caption')),
+        h('thead', {}, h('tr', {}, ['ops.col_operation', 'ops.col_kind', 'common.sector', 'ops.col_region', 'ops.col_period', 'ops.col_lead', 'ops.col_units'].map((c) => h('th', { scope: 'col' }, t(c))))),
         h(
           'tbody',
           {},
@@ -31,17 +32,17 @@ export async function operationsPage({ main, signal }) {
               {},
               h('th', { scope: 'row' }, h('a', { href: `/operations/${encodeURIComponent(o.operation_id)}` }, o.name)),
               h('td', {}, vocabLabel(o.kind)),
-              h('td', {}, o.sector || ''),
+              h('td', {}, sectorLabel(o.sector)),
               h('td', {}, o.admin1 || ''),
-              h('td', {}, `${fmtDate(o.start)} – `, o.end ? fmtDate(o.end) : h('span', { class: 'badge ok' }, 'ongoing')),
-              h('td', {}, o.lead_component || ''),
-              h('td', { class: 'num' }, String((o.units || []).length)),
+              h('td', {}, `${fmtDate(o.start)} – `, o.end ? fmtDate(o.end) : h('span', { class: 'badge ok' }, t('ops.ongoing'))),
+              h('td', {}, vocabLabel(o.lead_component)),
+              h('td', { class: 'num' }, fmtNum((o.units || []).length)),
             ),
           ),
         ),
       ),
     ),
-    items.length ? null : h('p', { class: 'empty' }, 'No operations are recorded.'),
+    items.length ? null : h('p', { class: 'empty' }, t('ops.none')),
   );
 }
 
@@ -52,7 +53,7 @@ export async function operationPage({ main, params, query, signal }) {
     o = await api(`operations/${encodeURIComponent(id)}`, { signal });
   } catch (e) {
     if (e.name === 'AbortError') return;
-    main.append(pageHeading('No such operation'), h('p', {}, e.status === 404 ? `There is no operation ${id}.` : e.message), h('p', {}, h('a', { href: '/operations' }, 'All operations')));
+    main.append(pageHeading(t('ops.no_such')), h('p', {}, e.status === 404 ? t('ops.no_operation', { id }) : errorMessage(e)), h('p', {}, h('a', { href: '/operations' }, t('ops.all'))));
     return;
   }
   const radius = Number(query.get('radius_km')) || 25;
@@ -64,23 +65,23 @@ export async function operationPage({ main, params, query, signal }) {
     indicator('operation-effect', { operation: id, radius_km: radius, weeks }, signal).catch((e) => ({ error: e })),
   ]);
   main.append(
-    h('p', { class: 'crumbs' }, h('a', { href: '/operations' }, 'Operations'), ' › ', o.name),
+    h('p', { class: 'crumbs' }, h('a', { href: '/operations' }, t('nav.operations')), ' › ', o.name),
     pageHeading(
-      `Operation ${o.name}`,
-      h('a', { class: 'button secondary', href: recordHref('operations', o) }, 'Record'),
-      canWrite() ? h('a', { class: 'button secondary', href: recordHref('operations', o) + '/edit' }, 'Edit') : null,
+      t('ops.title', { name: o.name }),
+      h('a', { class: 'button secondary', href: recordHref('operations', o) }, t('common.record')),
+      canWrite() ? h('a', { class: 'button secondary', href: recordHref('operations', o) + '/edit' }, t('common.edit')) : null,
     ),
     h(
       'dl',
       { class: 'record compact' },
       [
-        ['Kind', vocabLabel(o.kind)],
-        ['Period', [fmtDate(o.start), ' to ', o.end ? fmtDate(o.end) : 'ongoing']],
-        ['Sector', o.sector],
-        ['Region', o.admin1],
-        ['Lead', o.lead_component],
-        ['Objective', o.objective],
-        ['Note', o.note],
+        [t('ops.col_kind'), vocabLabel(o.kind)],
+        [t('ops.col_period'), t('common.from_to', { from: fmtDate(o.start), to: o.end ? fmtDate(o.end) : t('ops.ongoing') })],
+        [t('common.sector'), sectorLabel(o.sector)],
+        [t('ops.col_region'), o.admin1],
+        [t('ops.col_lead'), vocabLabel(o.lead_component)],
+        [t('ops.objective'), o.objective],
+        [t('ops.note'), o.note],
       ]
         .filter(([, v]) => v)
         .map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
@@ -93,20 +94,20 @@ export async function operationPage({ main, params, query, signal }) {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'h-units' },
-        h('h2', { id: 'h-units' }, 'Units'),
-        units.length ? h('ul', {}, units.map((u) => h('li', {}, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), ` · ${vocabLabel(u.unit_type)}`))) : h('p', { class: 'muted' }, 'None recorded.'),
+        h('h2', { id: 'h-units' }, t('ops.col_units')),
+        units.length ? h('ul', {}, units.map((u) => h('li', {}, h('a', { href: `/force/${encodeURIComponent(u.unit_id)}` }, u.name), ` · ${vocabLabel(u.unit_type)}`))) : h('p', { class: 'muted' }, t('ops.none_recorded')),
       ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'h-places' },
-        h('h2', { id: 'h-places' }, 'Places'),
+        h('h2', { id: 'h-places' }, t('ops.places')),
         places.length
           ? h('ul', {}, places.map((p) => h('li', {}, h('a', { href: `/records/places/${encodeURIComponent(p.place_id)}` }, p.name), p.admin2 ? ` · ${p.admin2}` : '')))
-          : h('p', { class: 'muted' }, 'None recorded.'),
+          : h('p', { class: 'muted' }, t('ops.none_recorded')),
       ),
     ),
   );
-  const actSec = h('section', { class: 'card', 'aria-labelledby': 'h-acts' }, h('h2', { id: 'h-acts' }, 'Activities'));
+  const actSec = h('section', { class: 'card', 'aria-labelledby': 'h-acts' }, h('h2', { id: 'h-acts' }, t('ops.activities')));
   if (acts.length) {
     acts.sort((a, b) => (a.start < b.start ? -1 : 1));
     actSec.append(
@@ -116,7 +117,7 @@ export async function operationPage({ main, params, query, signal }) {
         h(
           'table',
           { class: 'list' },
-          h('thead', {}, h('tr', {}, ['Activity', 'Kind', 'Start', 'End', 'Note'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('thead', {}, h('tr', {}, ['ops.col_activity', 'ops.col_kind', 'ops.col_start', 'ops.col_end', 'ops.note'].map((c) => h('th', { scope: 'col' }, t(c))))),
           h(
             'tbody',
             {},
@@ -126,8 +127,8 @@ export async function operationPage({ main, params, query, signal }) {
                 {},
                 h('th', { scope: 'row' }, h('a', { href: recordHref('activities', a) }, a.activity_id)),
                 h('td', {}, vocabLabel(a.kind)),
-                h('td', {}, a.start),
-                h('td', {}, a.end || ''),
+                h('td', {}, fmtDate(a.start)),
+                h('td', {}, a.end ? fmtDate(a.end) : ''),
                 h('td', {}, a.note || ''),
               ),
             ),
@@ -135,20 +136,20 @@ export async function operationPage({ main, params, query, signal }) {
         ),
       ),
     );
-  } else actSec.append(h('p', { class: 'muted' }, 'No activities are recorded.'));
+  } else actSec.append(h('p', { class: 'muted' }, t('ops.no_activities')));
   main.append(actSec);
 
   // The effect: events in the area before, during and after.
-  const effSec = h('section', { class: 'card', 'aria-labelledby': 'h-eff' }, h('h2', { id: 'h-eff' }, 'Events in its area: before, during, after'));
+  const effSec = h('section', { class: 'card', 'aria-labelledby': 'h-eff' }, h('h2', { id: 'h-eff' }, t('ops.effect')));
   const form = h(
     'form',
     { class: 'inline' },
-    h('label', { for: 'op-r' }, 'Within '),
+    h('label', { for: 'op-r' }, t('ops.within') + ' '),
     h('input', { type: 'number', id: 'op-r', name: 'radius_km', min: '1', max: '500', value: String(radius), class: 'short' }),
-    h('span', {}, ' km of its places, '),
-    h('label', { for: 'op-w' }, 'weeks before and after '),
+    h('span', {}, ' ' + t('ops.km_of_places') + ' '),
+    h('label', { for: 'op-w' }, t('ops.weeks_around') + ' '),
     h('input', { type: 'number', id: 'op-w', name: 'weeks', min: '1', max: '52', value: String(weeks), class: 'short' }),
-    h('button', { type: 'submit' }, 'Show'),
+    h('button', { type: 'submit' }, t('common.show')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -167,14 +168,14 @@ export async function operationPage({ main, params, query, signal }) {
       { class: 'tiles three' },
       phases.map((ph) => {
         const x = effect[ph];
-        if (!x) return h('section', { class: 'tile' }, h('h3', {}, ph), h('p', { class: 'big' }, '—'), h('p', { class: 'note' }, ph === 'after' ? 'The operation is still going on.' : ''));
+        if (!x) return h('section', { class: 'tile' }, h('h3', {}, t(`ops.phase_${ph}`)), h('p', { class: 'big' }, '—'), h('p', { class: 'note' }, ph === 'after' ? t('ops.still_going') : ''));
         return h(
           'section',
           { class: ['tile', 'ph-' + ph] },
-          h('h3', {}, `${ph[0].toUpperCase()}${ph.slice(1)}`),
-          h('p', { class: 'big' }, h('a', { href: idsHref('events', effect.records[ph], `Events ${ph} operation ${o.name}`) }, fmtNum(x.count))),
-          h('p', {}, `${x.per_week} per week · ${fmtDate(x.from)} to ${fmtDate(x.to)}`),
-          h('ul', { class: 'sub' }, Object.entries(x.by_type || {}).map(([t, n]) => h('li', {}, h('span', { class: 'swatch', style: `background:${typeColor(t)}` }), `${n} ${t}`))),
+          h('h3', {}, t(`ops.phase_${ph}`)),
+          h('p', { class: 'big' }, h('a', { href: idsHref('events', effect.records[ph], t(`ops.events_${ph}`, { name: o.name })) }, fmtNum(x.count))),
+          h('p', {}, `${t('ops.per_week', { n: x.per_week })} · ${t('common.from_to', { from: fmtDate(x.from), to: fmtDate(x.to) })}`),
+          h('ul', { class: 'sub' }, Object.entries(x.by_type || {}).map(([ty, n]) => h('li', {}, h('span', { class: 'swatch', style: `background:${typeColor(ty)}` }), `${vocabLabel(ty)}${colon()}${fmtNum(n)}`))),
         );
       }),
     ),
@@ -185,14 +186,14 @@ export async function operationPage({ main, params, query, signal }) {
     effSec.append(
       weeklyBars({
         labels: wk.map((w) => w.week_start),
-        series: types.map((t) => ({ name: t, color: typeColor(t), values: wk.map((w) => (w.by_type || {})[t] || 0) })),
+        series: types.map((ty) => ({ name: vocabLabel(ty), color: typeColor(ty), values: wk.map((w) => (w.by_type || {})[ty] || 0) })),
         phases: wk.map((w) => 'ph-' + w.phase),
-        title: `Events per week within ${effect.radius_km} km (shaded: before, during, after)`,
+        title: t('ops.chart', { km: effect.radius_km }),
       }),
     );
   }
   // A map of the places and the events, coloured by phase.
-  const mapEl = h('div', { class: 'map small', role: 'region', 'aria-label': 'Map of the operation area' });
+  const mapEl = h('div', { class: 'map small', role: 'region', 'aria-label': t('ops.map') });
   effSec.append(mapEl);
   const ids = phases.flatMap((ph) => (effect.records[ph] || []).map((e) => [e, ph]));
   const phaseOf = new Map(ids);
@@ -215,5 +216,5 @@ export async function operationPage({ main, params, query, signal }) {
   }
   group.addTo(view.map);
   if (group.getLayers().length) view.map.fitBounds(group.getBounds().pad(0.2), { maxZoom: 10 });
-  effSec.append(h('p', { class: 'muted' }, 'Markers: events (colour by type; ring: grey before, blue during, green after); circles: the area around each place.'));
+  effSec.append(h('p', { class: 'muted' }, t('ops.map_key')));
 }

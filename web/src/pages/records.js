@@ -2,19 +2,21 @@
 // generated from GET /api/v1/kinds: filter, sort, page, open, edit (editors
 // and admins), export CSV.
 import { api, listAll, listPage, byIds, count, qs } from '../api.js';
-import { kindMeta, allKinds, defaultColumns, recordTitle, reverseRefs } from '../kinds.js';
-import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtDateTime, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner } from '../ui.js';
+import { kindMeta, allKinds, defaultColumns, recordTitle, reverseRefs, sectorLabel } from '../kinds.js';
+import { h, field, select, pageHeading, errorBox, fieldLabel, kindLabel, vocabLabel, valueText, fmtDate, fmtDateTime, fmtNum, download, showFieldErrors, clearFieldErrors, announce, spinner, fieldReason } from '../ui.js';
+import { t, getLang, errorMessage, colon } from '../i18n.js';
 import { canWrite, navigate } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
 
 const RESERVED = new Set(['ids', 'label', 'after', 'limit', 'back', 'sort', 'cols', 'p']);
 const LONG_TEXT = new Set(['note', 'notes', 'description', 'objective', 'evidence', 'decisions', 'topics', 'mitigation', 'impact', 'condition']);
 const NUMBER_TYPES = new Set(['integer', 'count', 'latitude', 'longitude', 'area', 'percent']);
+// The index's groups of kinds: [catalogue key of the title, kinds].
 const GROUPS = [
-  ['Incidents and places', ['events', 'places', 'sector_areas', 'restrictions']],
-  ['The force', ['units', 'unit_changes', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities', 'casevac']],
-  ['Operations and movement', ['operations', 'activities', 'windows', 'convoy_notifications', 'convoy_sightings']],
-  ['The plan and the transition', ['infrastructure', 'benchmarks', 'programmes', 'meetings']],
+  ['records.group_incidents', ['events', 'places', 'sector_areas', 'restrictions']],
+  ['records.group_force', ['units', 'unit_changes', 'equipment', 'equipment_status', 'evaluations', 'findings', 'caveats', 'rotations', 'capabilities', 'casevac']],
+  ['records.group_operations', ['operations', 'activities', 'windows', 'convoy_notifications', 'convoy_sightings']],
+  ['records.group_plan', ['infrastructure', 'benchmarks', 'programmes', 'meetings']],
 ];
 
 export const recordHref = (kind, rec) => {
@@ -24,33 +26,33 @@ export const recordHref = (kind, rec) => {
 
 // Pages with more to say about a record than the generic one.
 function specialPage(kind, rec) {
-  if (kind === 'units') return { href: `/force/${encodeURIComponent(rec.unit_id)}`, text: 'Unit page (equipment, evaluations, rotations)' };
-  if (kind === 'operations') return { href: `/operations/${encodeURIComponent(rec.operation_id)}`, text: 'Operation page (activities, effect on events)' };
-  if (kind === 'events') return { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(rec.event_id_cnty)}`, text: 'Show on the map' };
-  if (kind === 'rotations') return { href: `/force/rotations?unit=${encodeURIComponent(rec.unit_id)}`, text: 'Rotation timeline' };
-  if (kind === 'unit_changes') return { href: `/force/${encodeURIComponent(rec.unit_id)}#h-hist`, text: "The unit's history" };
-  if (kind === 'casevac') return { href: `/casevac/new?id=${encodeURIComponent(rec.casevac_id)}`, text: 'Open in the evacuation form' };
+  if (kind === 'units') return { href: `/force/${encodeURIComponent(rec.unit_id)}`, text: t('records.unit_page') };
+  if (kind === 'operations') return { href: `/operations/${encodeURIComponent(rec.operation_id)}`, text: t('records.operation_page') };
+  if (kind === 'events') return { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(rec.event_id_cnty)}`, text: t('records.show_on_map') };
+  if (kind === 'rotations') return { href: `/force/rotations?unit=${encodeURIComponent(rec.unit_id)}`, text: t('rotations.title') };
+  if (kind === 'unit_changes') return { href: `/force/${encodeURIComponent(rec.unit_id)}#h-hist`, text: t('records.unit_history') };
+  if (kind === 'casevac') return { href: `/casevac/new?id=${encodeURIComponent(rec.casevac_id)}`, text: t('records.casevac_form') };
   return null;
 }
 
 // ------------------------------------------------------------------ index
 export async function recordsIndexPage({ main, signal }) {
-  main.append(pageHeading('Records'), h('p', { class: 'muted' }, 'Every kind of record bluehelm holds. Open one to filter, sort, export or add records.'));
+  main.append(pageHeading(t('nav.records')), h('p', { class: 'muted' }, t('records.intro')));
   const known = new Set(GROUPS.flatMap((g) => g[1]));
   const rest = allKinds()
     .map((k) => k.name)
     .filter((n) => !known.has(n));
-  const groups = rest.length ? [...GROUPS, ['Other', rest]] : GROUPS;
+  const groups = rest.length ? [...GROUPS, ['records.group_other', rest]] : GROUPS;
   const counters = [];
   for (const [title, names] of groups) {
     const ul = h('ul', { class: 'kind-list' });
     for (const n of names) {
       if (!kindMeta(n)) continue;
-      const c = h('span', { class: 'count', 'aria-label': 'records' }, '…');
+      const c = h('span', { class: 'count', 'aria-label': t('records.count_label') }, '…');
       counters.push([n, c]);
       ul.append(h('li', {}, h('a', { href: `/records/${n}` }, kindLabel(n)), ' ', c));
     }
-    main.append(h('section', { class: 'card' }, h('h2', {}, title), ul));
+    main.append(h('section', { class: 'card' }, h('h2', {}, t(title)), ul));
   }
   await Promise.all(
     counters.map(([n, c]) =>
@@ -94,6 +96,9 @@ function cellValue(f, v, places) {
     return v.map((x, i) => [i ? ', ' : '', h('a', { href: `/records/${target}/${encodeURIComponent(x)}` }, (places && target === 'places' && places.get(x)?.name) || x)]);
   }
   if (f.type === 'vocabulary') return vocabLabel(v);
+  if (f.type === 'datetime') return fmtDateTime(v);
+  if (f.type === 'date') return fmtDate(v);
+  if (f.name === 'sector') return sectorLabel(v);
   return valueText(v);
 }
 
@@ -131,13 +136,13 @@ function compare(a, b) {
   if (a == null || a === '') return b == null || b === '' ? 0 : 1;
   if (b == null || b === '') return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), 'en', { numeric: true });
+  return String(a).localeCompare(String(b), getLang(), { numeric: true });
 }
 
 export async function recordsListPage({ main, params, query, signal }) {
   const k = kindMeta(params[0]);
   if (!k) {
-    main.append(pageHeading('No such kind of record'), h('p', {}, h('a', { href: '/records' }, 'All kinds of records')));
+    main.append(pageHeading(t('records.no_such_kind')), h('p', {}, h('a', { href: '/records' }, t('records.all_kinds'))));
     return;
   }
   const ids = query.get('ids');
@@ -169,14 +174,17 @@ export async function recordsListPage({ main, params, query, signal }) {
 
   const heading = pageHeading(
     kindLabel(k.name),
-    canWrite() && !idList ? h('a', { class: 'button', href: `/records/${k.name}/new` }, 'New record') : null,
+    canWrite() && !idList ? h('a', { class: 'button', href: `/records/${k.name}/new` }, t('records.new')) : null,
   );
   main.append(heading);
-  if (idList) main.append(h('p', { class: 'provenance' }, `${label || 'Records behind a figure'}: ${idList.length} record${idList.length === 1 ? '' : 's'}. `, h('a', { href: `/records/${k.name}` }, 'All records of this kind')));
+  if (idList)
+    main.append(
+      h('p', { class: 'provenance' }, `${label || t('records.behind_figure')}${colon()}${t('records.n', { n: idList.length })}. `, h('a', { href: `/records/${k.name}` }, t('records.all_of_kind'))),
+    );
 
   // Filters: chips for those in force, and a small form to add one.
   if (!idList) {
-    const chips = h('ul', { class: 'chips', 'aria-label': 'Filters in force' });
+    const chips = h('ul', { class: 'chips', 'aria-label': t('records.filters_in_force') });
     for (const [col, v] of filters) {
       const [, sym, val] = splitOp(v);
       const q = new URLSearchParams(query);
@@ -185,11 +193,19 @@ export async function recordsListPage({ main, params, query, signal }) {
       all.forEach((x) => q.append(col, x));
       q.delete('after');
       q.delete('back');
-      chips.append(h('li', { class: 'chip' }, `${col === 'near' ? 'near' : fieldLabel(col)} ${col === 'near' ? '' : sym} ${val}`, h('a', { href: `/records/${k.name}?${q}`, 'aria-label': `Remove the filter on ${fieldLabel(col)}`, class: 'x' }, '×')));
+      const shownVal = k.byName.get(col)?.type === 'vocabulary' ? vocabLabel(val) : val;
+      chips.append(
+        h(
+          'li',
+          { class: 'chip' },
+          `${col === 'near' ? t('records.near') : fieldLabel(k, col)} ${col === 'near' ? '' : sym} ${shownVal}`,
+          h('a', { href: `/records/${k.name}?${q}`, 'aria-label': t('records.remove_filter', { field: col === 'near' ? t('records.near') : fieldLabel(k, col) }), class: 'x' }, '×'),
+        ),
+      );
     }
     const fsel = select(
       'col',
-      k.fields.map((f) => [f.name, fieldLabel(f.name) + (f.derived ? ' (derived)' : '')]),
+      k.fields.map((f) => [f.name, fieldLabel(k, f.name) + (f.derived ? ` (${t('records.derived')})` : '')]),
       k.date || k.key[0],
       { id: 'flt-col' },
     );
@@ -199,24 +215,33 @@ export async function recordsListPage({ main, params, query, signal }) {
       const f = k.byName.get(fsel.value);
       let ctl;
       if (f.type === 'vocabulary') ctl = select('val', f.vocabulary.map((v) => [v, vocabLabel(v)]), '', { id: 'flt-val' });
-      else if (f.type === 'yes/no') ctl = select('val', ['yes', 'no'], 'yes', { id: 'flt-val' });
+      else if (f.type === 'yes/no')
+        ctl = select(
+          'val',
+          [
+            ['yes', t('value.yes')],
+            ['no', t('value.no')],
+          ],
+          'yes',
+          { id: 'flt-val' },
+        );
       else if (f.type === 'date') ctl = h('input', { type: 'date', name: 'val', id: 'flt-val' });
       else if (f.type === 'datetime') ctl = h('input', { type: 'datetime-local', step: '60', name: 'val', id: 'flt-val' });
       else if (NUMBER_TYPES.has(f.type)) ctl = h('input', { type: 'number', step: 'any', name: 'val', id: 'flt-val' });
-      else ctl = h('input', { type: 'text', name: 'val', id: 'flt-val', placeholder: 'exact value; a,b for either' });
-      valBox.replaceChildren(h('label', { for: 'flt-val', class: 'sr-only' }, 'Value'), ctl);
+      else ctl = h('input', { type: 'text', name: 'val', id: 'flt-val', placeholder: t('records.value_placeholder') });
+      valBox.replaceChildren(h('label', { for: 'flt-val', class: 'sr-only' }, t('records.value')), ctl);
     };
     fsel.addEventListener('change', mkValue);
     mkValue();
     const addForm = h(
       'form',
-      { class: 'filter-add', 'aria-label': 'Add a filter' },
-      h('label', { for: 'flt-col' }, 'Filter'),
+      { class: 'filter-add', 'aria-label': t('records.add_filter') },
+      h('label', { for: 'flt-col' }, t('records.filter')),
       fsel,
-      h('label', { for: 'flt-op', class: 'sr-only' }, 'Comparison'),
+      h('label', { for: 'flt-op', class: 'sr-only' }, t('records.comparison')),
       osel,
       valBox,
-      h('button', { type: 'submit' }, 'Add'),
+      h('button', { type: 'submit' }, t('records.add')),
     );
     addForm.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -232,7 +257,7 @@ export async function recordsListPage({ main, params, query, signal }) {
 
   const status = h('p', { class: 'muted list-status', role: 'status' });
   const tableBox = h('div', { class: 'scroll table-box' }, spinner());
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+  const pager = h('nav', { class: 'pager', 'aria-label': t('records.pages') });
   const tools = h('div', { class: 'list-tools' });
   main.append(status, tools, tableBox, pager);
 
@@ -246,7 +271,7 @@ export async function recordsListPage({ main, params, query, signal }) {
       whole = true;
     } else {
       const total = await count(k.name, filters, signal);
-      status.textContent = `${fmtNum(total)} record${total === 1 ? '' : 's'}${filters.toString() ? ' match the filters' : ''}.`;
+      status.textContent = filters.toString() ? t('records.n_match', { n: total }) : `${t('records.n', { n: total })}.`;
       if (total <= 1000 && !after) {
         items = (await listAll(k, filters, { signal })).items;
         whole = true;
@@ -261,7 +286,8 @@ export async function recordsListPage({ main, params, query, signal }) {
     tableBox.replaceChildren(errorBox(e));
     return;
   }
-  if (idList) status.textContent = `${items.length} record${items.length === 1 ? '' : 's'}${items.length < idList.length ? ` (${idList.length - items.length} not visible to you or gone)` : ''}.`;
+  if (idList)
+    status.textContent = t('records.n', { n: items.length }) + (items.length < idList.length ? ` (${t('records.not_visible', { n: idList.length - items.length })})` : '') + '.';
 
   // Sort (over everything when all is loaded, else within the page).
   if (!whole && !explicitSort) sortParam = '';
@@ -281,7 +307,7 @@ export async function recordsListPage({ main, params, query, signal }) {
   const table = h(
     'table',
     { class: 'list' },
-    h('caption', { class: 'sr-only' }, `${kindLabel(k.name)}${whole ? '' : ', sorted within this page'}`),
+    h('caption', { class: 'sr-only' }, `${kindLabel(k.name)}${whole ? '' : t('records.sorted_within_caption')}`),
     h(
       'thead',
       {},
@@ -294,7 +320,7 @@ export async function recordsListPage({ main, params, query, signal }) {
           return h(
             'th',
             { scope: 'col', 'aria-sort': is ? (desc ? 'descending' : 'ascending') : null },
-            h('a', { href: here({ sort: nextSort, p: null }), class: 'sort', title: `Sort by ${fieldLabel(c)}` }, fieldLabel(c), is ? h('span', { 'aria-hidden': 'true' }, desc ? ' ▼' : ' ▲') : null),
+            h('a', { href: here({ sort: nextSort, p: null }), class: 'sort', title: t('records.sort_by', { field: fieldLabel(k, c) }) }, fieldLabel(k, c), is ? h('span', { 'aria-hidden': 'true' }, desc ? ' ▼' : ' ▲') : null),
           );
         }),
       ),
@@ -308,36 +334,42 @@ export async function recordsListPage({ main, params, query, signal }) {
           {},
           cols.map((c, i) => {
             const f = k.byName.get(c);
-            if (i === 0) return h('th', { scope: 'row' }, h('a', { href: recordHref(k.name, r) }, valueText(r[c]) || '(open)'));
+            if (i === 0) return h('th', { scope: 'row' }, h('a', { href: recordHref(k.name, r) }, valueText(r[c]) || t('records.open')));
             return h('td', { class: NUMBER_TYPES.has(f.type) ? 'num' : null }, cellValue(f, r[c], places));
           }),
         ),
       ),
     ),
   );
-  tableBox.replaceChildren(shown.length ? table : h('p', { class: 'empty' }, 'No records.'));
+  tableBox.replaceChildren(shown.length ? table : h('p', { class: 'empty' }, t('records.none')));
   if (!whole)
     tableBox.before(
-      h('p', { class: 'note' }, sortCol ? `Sorted within this page of ${items.length}: with more than 1,000 records the pages follow the ${fieldLabel(k.key[0]).toLowerCase()} order. Filter to 1,000 or fewer to sort them all.` : `In ${fieldLabel(k.key[0]).toLowerCase()} order, ${limit} a page. Filter to 1,000 or fewer records to sort them all.`),
+      h(
+        'p',
+        { class: 'note' },
+        sortCol
+          ? t('records.sorted_within', { n: items.length, field: fieldLabel(k, k.key[0]), max: 1000 })
+          : t('records.key_order', { field: fieldLabel(k, k.key[0]), limit, max: 1000 }),
+      ),
     );
 
   // Pager.
   const limits = h(
     'label',
     {},
-    'Per page ',
+    t('records.per_page') + ' ',
     select('limit', ['25', '50', '100', '500'], String(limit), {
       onchange: (e) => navigate(here({ limit: e.target.value, after: null, back: null, p: null })),
     }),
   );
   if (whole) {
     const pages = Math.ceil(items.length / limit);
-    if (pageNo > 0) pager.append(h('a', { href: here({ p: pageNo - 1 || null }), rel: 'prev' }, '← Previous'));
-    if (pages > 1) pager.append(h('span', {}, `Page ${pageNo + 1} of ${pages}`));
-    if (pageNo + 1 < pages) pager.append(h('a', { href: here({ p: pageNo + 1 }), rel: 'next' }, 'Next →'));
+    if (pageNo > 0) pager.append(h('a', { href: here({ p: pageNo - 1 || null }), rel: 'prev' }, t('records.previous')));
+    if (pages > 1) pager.append(h('span', {}, t('records.page_of', { page: pageNo + 1, pages })));
+    if (pageNo + 1 < pages) pager.append(h('a', { href: here({ p: pageNo + 1 }), rel: 'next' }, t('records.next')));
   } else {
-    if (after) pager.append(h('a', { href: here({ after: back.length ? back[back.length - 1] : null, back: back.length > 1 ? JSON.stringify(back.slice(0, -1)) : null }), rel: 'prev' }, '← Previous'));
-    if (next) pager.append(h('a', { href: here({ after: next, back: after ? JSON.stringify([...back, after]) : JSON.stringify([]) }), rel: 'next' }, 'Next →'));
+    if (after) pager.append(h('a', { href: here({ after: back.length ? back[back.length - 1] : null, back: back.length > 1 ? JSON.stringify(back.slice(0, -1)) : null }), rel: 'prev' }, t('records.previous')));
+    if (next) pager.append(h('a', { href: here({ after: next, back: after ? JSON.stringify([...back, after]) : JSON.stringify([]) }), rel: 'next' }, t('records.next')));
     if (after && !back.length) {
       /* the previous page is the first */
     }
@@ -348,8 +380,8 @@ export async function recordsListPage({ main, params, query, signal }) {
   const colBoxes = h(
     'fieldset',
     { class: 'cols' },
-    h('legend', {}, 'Columns'),
-    k.fields.map((f) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: f.name, checked: cols.includes(f.name) }), fieldLabel(f.name))),
+    h('legend', {}, t('records.columns')),
+    k.fields.map((f) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: f.name, checked: cols.includes(f.name) }), fieldLabel(k, f.name))),
     h(
       'button',
       {
@@ -361,25 +393,25 @@ export async function recordsListPage({ main, params, query, signal }) {
           navigate(here({ cols: null }));
         },
       },
-      'Show these columns',
+      t('records.show_columns'),
     ),
   );
-  const exportBtn = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
+  const exportBtn = h('button', { type: 'button', class: 'secondary' }, t('records.export'));
   exportBtn.addEventListener('click', async () => {
     exportBtn.disabled = true;
-    exportBtn.textContent = 'Exporting…';
+    exportBtn.textContent = t('records.exporting');
     try {
       const all = idList ? items : (await listAll(k, filters, { max: 200000 })).items;
       download(`${k.name}.csv`, csvOf(k, all), 'text/csv');
-      announce(`${all.length} records exported to ${k.name}.csv.`);
+      announce(t('records.exported', { n: all.length, file: `${k.name}.csv` }));
     } catch (e) {
-      announce(`Export failed: ${e.message}`, 'error');
+      announce(t('records.export_failed', { why: errorMessage(e) }), 'error');
     } finally {
       exportBtn.disabled = false;
-      exportBtn.textContent = 'Export CSV';
+      exportBtn.textContent = t('records.export');
     }
   });
-  tools.append(exportBtn, h('details', { class: 'col-pick' }, h('summary', {}, 'Choose columns'), colBoxes));
+  tools.append(exportBtn, h('details', { class: 'col-pick' }, h('summary', {}, t('records.choose_columns')), colBoxes));
 }
 
 // ------------------------------------------------------------------ one record
@@ -387,7 +419,7 @@ export async function recordPage(ctx) {
   const { main, params, signal } = ctx;
   const k = kindMeta(params[0]);
   if (!k) {
-    main.append(pageHeading('No such kind of record'));
+    main.append(pageHeading(t('records.no_such_kind')));
     return;
   }
   const segs = params[1].split('/');
@@ -395,7 +427,7 @@ export async function recordPage(ctx) {
   const edit = segs[segs.length - 1] === 'edit' && segs.length === k.key.length + 1;
   const keyVals = segs.slice(0, k.key.length);
   if (keyVals.length !== k.key.length) {
-    main.append(pageHeading('No such record'));
+    main.append(pageHeading(t('records.no_such_record')));
     return;
   }
   let rec;
@@ -404,9 +436,9 @@ export async function recordPage(ctx) {
   } catch (e) {
     if (e.name === 'AbortError') return;
     main.append(
-      pageHeading(e.status === 404 ? 'No such record' : 'This record cannot be shown'),
-      h('p', {}, e.status === 404 ? `There is no ${kindLabel(k.name).toLowerCase()} record ${keyVals.join(' / ')} that you may see.` : e.message),
-      h('p', {}, h('a', { href: `/records/${k.name}` }, `All ${kindLabel(k.name).toLowerCase()}`)),
+      pageHeading(e.status === 404 ? t('records.no_such_record') : t('records.cannot_show')),
+      h('p', {}, e.status === 404 ? t('records.not_found', { kind: kindLabel(k.name), id: keyVals.join(' / ') }) : errorMessage(e)),
+      h('p', {}, h('a', { href: `/records/${k.name}` }, t('records.all_of_kind'))),
     );
     return;
   }
@@ -416,8 +448,8 @@ export async function recordPage(ctx) {
   const actions = h('div', { class: 'actions' });
   if (sp) actions.append(h('a', { class: 'button secondary', href: sp.href }, sp.text));
   if (canWrite()) {
-    if (k.name === 'events') actions.append(h('a', { class: 'button secondary', href: `/incident/new?id=${encodeURIComponent(rec.event_id_cnty)}` }, 'Edit in the incident form'));
-    actions.append(h('a', { class: 'button', href: `${recordHref(k.name, rec)}/edit` }, 'Edit'));
+    if (k.name === 'events') actions.append(h('a', { class: 'button secondary', href: `/incident/new?id=${encodeURIComponent(rec.event_id_cnty)}` }, t('records.edit_in_form')));
+    actions.append(h('a', { class: 'button', href: `${recordHref(k.name, rec)}/edit` }, t('common.edit')));
     actions.append(
       h(
         'button',
@@ -425,24 +457,24 @@ export async function recordPage(ctx) {
           type: 'button',
           class: 'danger',
           onclick: async () => {
-            if (!confirm(`Delete ${kindLabel(k.name).toLowerCase()} record ${keyVals.join(' / ')}? The audit log keeps what it was.`)) return;
+            if (!confirm(t('records.confirm_delete', { kind: kindLabel(k.name), id: keyVals.join(' / ') }))) return;
             try {
               await api(`${k.name}/${keyVals.map(encodeURIComponent).join('/')}`, { method: 'DELETE' });
-              announce('Deleted.');
+              announce(t('records.deleted'));
               navigate(`/records/${k.name}`);
             } catch (e) {
-              announce(e.message, 'error');
+              announce(errorMessage(e), 'error');
             }
           },
         },
-        'Delete',
+        t('common.delete'),
       ),
     );
   }
   main.append(
-    h('p', { class: 'crumbs' }, h('a', { href: '/records' }, 'Records'), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))),
+    h('p', { class: 'crumbs' }, h('a', { href: '/records' }, t('nav.records')), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))),
     pageHeading(recordTitle(k, rec) || keyVals.join(' / ')),
-    rec.classification ? h('p', {}, h('span', { class: ['level', 'lvl-' + rec.classification] }, rec.classification.toUpperCase())) : null,
+    rec.classification ? h('p', {}, h('span', { class: ['level', 'lvl-' + rec.classification] }, vocabLabel(rec.classification).toLocaleUpperCase(getLang()))) : null,
     actions,
   );
   const places = await placeNames([rec], k.fields, signal);
@@ -453,16 +485,16 @@ export async function recordPage(ctx) {
     let shown = cellValue(f, v, places);
     if (f.type === 'date') shown = `${fmtDate(v)} (${v})`;
     if (f.type === 'datetime') shown = `${fmtDateTime(v)} (${v})`;
-    dl.append(h('div', {}, h('dt', {}, fieldLabel(f.name), f.derived ? h('span', { class: 'muted' }, ' (derived)') : null), h('dd', {}, shown)));
+    dl.append(h('div', {}, h('dt', {}, fieldLabel(k, f.name), f.derived ? h('span', { class: 'muted' }, ` (${t('records.derived')})`) : null), h('dd', {}, shown)));
   }
-  const empty = k.fields.filter((f) => rec[f.name] == null || rec[f.name] === '' || (Array.isArray(rec[f.name]) && !rec[f.name].length)).map((f) => fieldLabel(f.name));
-  main.append(h('section', { class: 'card' }, dl, empty.length ? h('p', { class: 'muted' }, `No value: ${empty.join(', ')}.`) : null));
+  const empty = k.fields.filter((f) => rec[f.name] == null || rec[f.name] === '' || (Array.isArray(rec[f.name]) && !rec[f.name].length)).map((f) => fieldLabel(k, f.name));
+  main.append(h('section', { class: 'card' }, dl, empty.length ? h('p', { class: 'muted' }, `${t('records.no_value')}${colon()}${empty.join(', ')}.`) : null));
 
   // Records that refer to this one.
   const refs = reverseRefs(k.name);
   if (refs.length && k.key.length === 1) {
     const id = rec[k.key[0]];
-    const box = h('section', { class: 'related' }, h('h2', {}, 'Records that refer to it'));
+    const box = h('section', { class: 'related' }, h('h2', {}, t('records.referring')));
     main.append(box);
     const results = await Promise.all(
       refs.map(({ kind, field: fname }) =>
@@ -480,13 +512,13 @@ export async function recordPage(ctx) {
         h(
           'div',
           { class: 'card' },
-          h('h3', {}, `${kindLabel(r.kind)} (by ${fieldLabel(r.fname).toLowerCase()})`),
+          h('h3', {}, `${kindLabel(r.kind)} (${t('records.by_field', { field: fieldLabel(r.kind, r.fname) })})`),
           h('ul', {}, r.items.map((x) => h('li', {}, h('a', { href: recordHref(r.kind, x) }, recordTitle(rk, x) || x[rk.key[0]])))),
-          r.more ? h('p', {}, h('a', { href: `/records/${r.kind}?${qs({ [r.fname]: id })}` }, 'All of them')) : null,
+          r.more ? h('p', {}, h('a', { href: `/records/${r.kind}?${qs({ [r.fname]: id })}` }, t('records.all_of_them'))) : null,
         ),
       );
     }
-    if (!any) box.append(h('p', { class: 'muted' }, 'None.'));
+    if (!any) box.append(h('p', { class: 'muted' }, t('records.none_refer')));
   }
 }
 
@@ -524,7 +556,7 @@ export function controlFor(f, value, { isNew, optionLists, places }) {
               {
                 type: 'button',
                 class: 'x',
-                'aria-label': `Remove ${places.get(x)?.name || x}`,
+                'aria-label': t('records.remove', { name: places.get(x)?.name || x }),
                 onclick: () => {
                   hidden.value = vals.filter((y) => y !== x).join('\n');
                   render();
@@ -561,7 +593,19 @@ export function controlFor(f, value, { isNew, optionLists, places }) {
     return { input: s };
   }
   if (f.type === 'vocabulary') return { input: select(name, [['', '—'], ...f.vocabulary.map((x) => [x, vocabLabel(x)])], v || '', { id }) };
-  if (f.type === 'yes/no') return { input: select(name, [['', '—'], ['yes', 'yes'], ['no', 'no']], v === true ? 'yes' : v === false ? 'no' : '', { id }) };
+  if (f.type === 'yes/no')
+    return {
+      input: select(
+        name,
+        [
+          ['', '—'],
+          ['yes', t('value.yes')],
+          ['no', t('value.no')],
+        ],
+        v === true ? 'yes' : v === false ? 'no' : '',
+        { id },
+      ),
+    };
   if (f.type === 'date') return { input: h('input', { type: 'date', name, id, value: v || '' }) };
   if (f.type === 'datetime') return { input: h('input', { type: 'datetime-local', step: '60', name, id, value: v || '' }) };
   if (NUMBER_TYPES.has(f.type)) return { input: h('input', { type: 'number', step: f.type === 'count' || f.type === 'integer' ? '1' : 'any', name, id, value: v ?? '' }) };
@@ -595,13 +639,13 @@ export function formBody(k, form, isNew) {
 
 async function editPage({ main, signal, query }, k, rec) {
   const isNew = !rec;
-  const title = isNew ? `New ${kindLabel(k.name).toLowerCase()} record` : `Edit ${recordTitle(k, rec)}`;
-  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/records' }, 'Records'), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))), pageHeading(title));
+  const title = isNew ? t('records.new_title', { kind: kindLabel(k.name) }) : t('records.edit_title', { title: recordTitle(k, rec) });
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '/records' }, t('nav.records')), ' › ', h('a', { href: `/records/${k.name}` }, kindLabel(k.name))), pageHeading(title));
   if (!canWrite()) {
-    main.append(h('p', { class: 'alert' }, 'Your role may read records but not write them.'));
+    main.append(h('p', { class: 'alert' }, t('records.read_only')));
     return;
   }
-  main.append(spinner('Preparing the form…'));
+  main.append(spinner(t('records.preparing')));
   const refKinds = [...new Set(k.fields.filter((f) => (f.type === 'reference' || f.type === 'references') && f.references).map((f) => f.references))];
   const optionLists = {};
   await Promise.all(refKinds.map(async (rk) => (optionLists[rk] = await optionsFor(rk, signal))));
@@ -618,18 +662,18 @@ async function editPage({ main, signal, query }, k, rec) {
     const { input, wrap } = controlFor(f, rec ? rec[f.name] : seed, { isNew, optionLists, places });
     const hint =
       f.type === 'list' || (f.type === 'references' && !optionLists[f.references])
-        ? 'Separate items with ;'
+        ? t('records.hint_list')
         : f.type === 'vocabulary' || f.type === 'date' || f.type === 'yes/no'
           ? null
           : f.type === 'datetime'
-            ? 'Local time, to the minute'
+            ? t('records.hint_datetime')
             : f.type === 'code'
-              ? 'Three capital letters (ISO 3166 alpha-3)'
+              ? t('records.hint_code3')
               : null;
-    grid.append(field(fieldLabel(f.name) + (f.required ? ' *' : ''), input, { name: f.name, hint, wrap, wide: LONG_TEXT.has(f.name) || f.type === 'places' || f.type === 'references' }));
+    grid.append(field(fieldLabel(k, f.name) + (f.required ? ' *' : ''), input, { name: f.name, hint, wrap, wide: LONG_TEXT.has(f.name) || f.type === 'places' || f.type === 'references' }));
   }
-  const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? 'Create' : 'Save');
-  form.append(grid, h('div', { class: 'actions' }, submit, h('a', { class: 'button secondary', href: rec ? recordHref(k.name, rec) : `/records/${k.name}` }, 'Cancel')));
+  const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? t('records.create') : t('records.save'));
+  form.append(grid, h('div', { class: 'actions' }, submit, h('a', { class: 'button secondary', href: rec ? recordHref(k.name, rec) : `/records/${k.name}` }, t('common.cancel'))));
   main.append(form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -640,11 +684,14 @@ async function editPage({ main, signal, query }, k, rec) {
     try {
       const path = isNew ? k.name : `${k.name}/${k.key.map((x) => encodeURIComponent(rec[x])).join('/')}`;
       const saved = await api(path, { method: isNew ? 'POST' : 'PUT', body: b });
-      announce(isNew ? 'Created.' : 'Saved.');
+      announce(isNew ? t('records.created') : t('records.saved'));
       navigate(recordHref(k.name, saved));
     } catch (err) {
-      const left = showFieldErrors(form, err.status === 409 ? [{ field: k.key[0], reason: err.message }] : err.fields);
-      errSummary.replaceChildren(h('p', {}, h('strong', {}, 'Not saved: '), err.message), left.length ? h('ul', {}, left.map((f) => h('li', {}, `${f.field}: ${f.reason}`))) : null);
+      const left = showFieldErrors(form, err.status === 409 ? [{ field: k.key[0], rule: 'exists', reason: '' }] : err.fields, k);
+      errSummary.replaceChildren(
+        h('p', {}, h('strong', {}, t('records.not_saved')), ' ', errorMessage(err)),
+        left.length ? h('ul', {}, left.map((f) => h('li', {}, `${f.field === '-' ? t('records.whole_record') : fieldLabel(k, f.field)}${colon()}${fieldReason(k, f)}`))) : null,
+      );
       errSummary.hidden = false;
       if (!err.fields || !err.fields.length) errSummary.focus();
     } finally {

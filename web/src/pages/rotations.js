@@ -1,13 +1,14 @@
 // rotations.js: the rotation timeline of the whole force (or a sector):
 // planned against actual, high-tempo windows, overlaps, late rotations.
 import { indicator, listAll, qs } from '../api.js';
-import { kindMeta } from '../kinds.js';
+import { kindMeta, sectorLabel } from '../kinds.js';
 import { h, pageHeading, errorBox, addDays, validDate, fmtDate, select } from '../ui.js';
+import { t, fmtNum } from '../i18n.js';
 import { navigate } from '../session.js';
 import { rotationTimeline, rotationTable } from '../timeline.js';
 
 export async function rotationsPage({ main, query, signal }) {
-  main.append(pageHeading('Rotation timeline'));
+  main.append(pageHeading(t('rotations.title')));
   const [rots, units, wins] = await Promise.all([
     listAll(kindMeta('rotations'), {}, { signal }),
     listAll(kindMeta('units'), {}, { signal }),
@@ -15,7 +16,7 @@ export async function rotationsPage({ main, query, signal }) {
   ]);
   const rotations = rots.items;
   if (!rotations.length) {
-    main.append(h('p', { class: 'empty' }, 'No rotations are recorded.'));
+    main.append(h('p', { class: 'empty' }, t('rotations.none')));
     return;
   }
   const ends = rotations.flatMap((r) => [r.planned_start, r.planned_end, r.actual_start, r.actual_end].filter(Boolean)).sort();
@@ -31,11 +32,11 @@ export async function rotationsPage({ main, query, signal }) {
 
   const form = h(
     'form',
-    { class: 'period', 'aria-label': 'Timeline period and sector' },
-    h('div', { class: 'field' }, h('label', { for: 'r-from' }, 'From'), h('input', { type: 'date', id: 'r-from', name: 'from', value: from })),
-    h('div', { class: 'field' }, h('label', { for: 'r-to' }, 'To'), h('input', { type: 'date', id: 'r-to', name: 'to', value: to })),
-    h('div', { class: 'field' }, h('label', { for: 'r-sector' }, 'Sector'), select('sector', [['', 'All sectors'], ...sectors], sector, { id: 'r-sector' })),
-    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'period', 'aria-label': t('rotations.form') },
+    h('div', { class: 'field' }, h('label', { for: 'r-from' }, t('period.from')), h('input', { type: 'date', id: 'r-from', name: 'from', value: from })),
+    h('div', { class: 'field' }, h('label', { for: 'r-to' }, t('period.to')), h('input', { type: 'date', id: 'r-to', name: 'to', value: to })),
+    h('div', { class: 'field' }, h('label', { for: 'r-sector' }, t('common.sector')), select('sector', [['', t('common.all_sectors')], ...sectors.map((x) => [x, sectorLabel(x)])], sector, { id: 'r-sector' })),
+    h('button', { type: 'submit', class: 'primary' }, t('common.show')),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -73,23 +74,31 @@ export async function rotationsPage({ main, query, signal }) {
     h(
       'ul',
       { class: 'facts' },
-      h('li', {}, h('strong', {}, String(rows.reduce((s, r) => s + r.rotations.length, 0))), ' rotations of ', h('strong', {}, String(rows.length)), ' units'),
-      h('li', { class: ov ? 'warn' : '' }, h('strong', {}, String(ov)), ` overlap${ov === 1 ? '' : 's'} in a sector`),
-      h('li', { class: hot ? 'warn' : '' }, h('strong', {}, String(hot)), ` in high-tempo windows`),
-      h('li', {}, h('strong', {}, String(lt)), ' late'),
+      h('li', {}, h('strong', {}, fmtNum(rows.reduce((s, r) => s + r.rotations.length, 0))), ' ', t('rotations.of_units'), ' ', h('strong', {}, fmtNum(rows.length)), ' ', t('rotations.units')),
+      h('li', { class: ov ? 'warn' : '' }, h('strong', {}, fmtNum(ov)), ' ', t('rotations.overlaps_in_sector', { n: ov })),
+      h('li', { class: hot ? 'warn' : '' }, h('strong', {}, fmtNum(hot)), ' ', t('rotations.in_high_tempo')),
+      h('li', {}, h('strong', {}, fmtNum(lt)), ' ', t('rotations.late', { n: lt })),
     ),
-    rows.length ? rotationTimeline({ rows, windows: wins.items, conflicts, from, to, highlight }) : h('p', { class: 'empty' }, 'No rotation in this period.'),
-    h('p', { class: 'muted' }, `${fmtDate(from)} to ${fmtDate(to)}. Overlaps, high-tempo windows and delays come from the rotation-conflicts indicator (actual dates, else planned ones).`),
-    h('h2', { class: 'section' }, 'The rotations'),
+    rows.length ? rotationTimeline({ rows, windows: wins.items, conflicts, from, to, highlight }) : h('p', { class: 'empty' }, t('rotations.none_in_period')),
+    h('p', { class: 'muted' }, t('rotations.note', { from: fmtDate(from), to: fmtDate(to) })),
+    h('h2', { class: 'section' }, t('rotations.the_rotations')),
     rotationTable(rows, conflicts),
   );
   if (ov)
     main.append(
-      h('h2', { class: 'section' }, 'Overlaps'),
+      h('h2', { class: 'section' }, t('rotations.overlaps')),
       h(
         'ul',
         {},
-        conflicts.overlaps.map((o) => h('li', {}, `Sector ${o.sector}: `, o.units.map((u, i) => [i ? ' and ' : '', h('a', { href: `/force/${encodeURIComponent(u)}` }, unitById.get(u)?.name || u)]), ` rotate at once from ${fmtDate(o.from)} to ${fmtDate(o.to)}.`)),
+        conflicts.overlaps.map((o) =>
+          h(
+            'li',
+            {},
+            t('rotations.overlap_sector', { sector: sectorLabel(o.sector) }),
+            o.units.map((u, i) => [i ? t('common.and') : '', h('a', { href: `/force/${encodeURIComponent(u)}` }, unitById.get(u)?.name || u)]),
+            t('rotations.overlap_rest', { from: fmtDate(o.from), to: fmtDate(o.to) }),
+          ),
+        ),
       ),
     );
 }

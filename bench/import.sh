@@ -86,11 +86,14 @@ run_a() {
 # same indexes, the same durability. .import runs in one transaction, as
 # bluehelm's import does; the indexes are built afterwards. The _cell
 # column and the events indexes are read from a database bluehelm has just
-# created, so (b) follows bluehelm's schema; events_place and
-# events_operation are left out (partial indexes on place_id and
-# operation_id, columns an ACLED file does not have). _cell is added after
+# created, so (b) follows bluehelm's schema; events_place,
+# events_operation and events_duplicate_of are left out (partial indexes on
+# place_id, operation_id and duplicate_of, columns an ACLED file does not
+# have). _cell is added after
 # the import because .import cannot fill a table with a generated column (it
-# counts it as a value to supply).
+# counts it as a value to supply); so are _excluded and deleted, the two
+# small columns of the rule of what counts that the indexes carry (0 for
+# every event of a fresh import), and both sides' counts apply that rule.
 rm -f schema.db schema.db-wal schema.db-shm
 "$BLUEHELM" --db schema.db init --no-gazetteer >/dev/null
 cell_def=$(sqlite3 -readonly schema.db "SELECT sql FROM sqlite_schema WHERE name = 'events'" |
@@ -98,7 +101,7 @@ cell_def=$(sqlite3 -readonly schema.db "SELECT sql FROM sqlite_schema WHERE name
 [[ -n "$cell_def" ]] || die "no _cell column in bluehelm's events table"
 index_sql=$(sqlite3 -readonly schema.db "SELECT sql || ';' FROM sqlite_schema
   WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL
-    AND sql NOT LIKE '%place_id%' AND sql NOT LIKE '%operation_id%' ORDER BY name")
+    AND sql NOT LIKE '%place_id%' AND sql NOT LIKE '%operation_id%' AND sql NOT LIKE '%duplicate_of%' ORDER BY name")
 [[ -n "$index_sql" ]] || die "no events index in bluehelm's schema"
 rm -f schema.db schema.db-wal schema.db-shm
 cat >b.sql <<EOF
@@ -117,6 +120,8 @@ CREATE TABLE events (
 );
 .import --csv --skip 1 "$csv" events
 ALTER TABLE events ADD COLUMN $cell_def;
+ALTER TABLE events ADD COLUMN _excluded INTEGER DEFAULT 0;
+ALTER TABLE events ADD COLUMN deleted INTEGER DEFAULT 0;
 $index_sql
 EOF
 
@@ -171,9 +176,9 @@ near_sql=$(awk -v lat=$GAO_LAT -v lon=$GAO_LON -v km=$KM '
     cond = ""
     for (r = row(lo); r <= row(hi); r++)
       cond = cond (cond == "" ? "" : " OR ") "_cell BETWEEN " (r * 1440 + col(lon - dlon)) " AND " (r * 1440 + col(lon + dlon))
-    printf "SELECT count(*) FROM events WHERE (%s) AND 2 * %.4f * asin(sqrt(pow(sin(radians(latitude - %s) / 2), 2) + cos(radians(%s)) * cos(radians(latitude)) * pow(sin(radians(longitude - %s) / 2), 2))) <= %s", cond, R, lat, lat, lon, km
+    printf "SELECT count(*) FROM events WHERE (%s) AND (_excluded & 1) = 0 AND (_excluded & 2) = 0 AND deleted = 0 AND 2 * %.4f * asin(sqrt(pow(sin(radians(latitude - %s) / 2), 2) + cos(radians(%s)) * cos(radians(latitude)) * pow(sin(radians(longitude - %s) / 2), 2))) <= %s", cond, R, lat, lat, lon, km
   }')
-admin_sql="SELECT count(*) FROM events WHERE admin1 = 'Gao' AND event_type = 'Battles' AND event_date >= '2019-01-01'"
+admin_sql="SELECT count(*) FROM events WHERE admin1 = 'Gao' AND event_type = 'Battles' AND event_date >= '2019-01-01' AND (_excluded & 1) = 0 AND (_excluded & 2) = 0 AND deleted = 0"
 
 q_admin_a="$BLUEHELM --db a.db count events admin1=Gao event_type=Battles 'event_date>=2019-01-01'"
 q_near_a="$BLUEHELM --db a.db count events near=Gao:$KM"

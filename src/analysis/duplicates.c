@@ -38,8 +38,13 @@
 
 #include "core/date.h"
 #include "core/geo.h"
+#include "core/jw.h"
 #include "core/str.h"
 #include "core/utf8.h"
+#include "model/event.h"
+#include "model/query.h"
+#include "model/recjson.h"
+#include "store/audit.h"
 
 #define DUP_PAIRS_MAX 5000000L
 #define DUP_RANGES_MAX 256
@@ -496,44 +501,225 @@ void duplicates_free(dup_result *r) {
   r->nevents = r->npairs = 0;
 }
 
-int duplicates_decide(store *s, const char *id1, const char *id2, const char *decision,
+static int set_decision(store *s, const char *a, const char *b, const char *decision, const char *note, err *e);
+
+int duplicates_decide(store *s, const char *actor, const char *id1, const char *id2, const char *decision,
                       const char *note, err *e) {
   if (strcmp(decision, "merge") != 0 && strcmp(decision, "dismiss") != 0)
     return err_set(e, ERR_USAGE, "decision '%.40s': give merge or dismiss", decision);
   if (!strcmp(id1, id2)) return err_set(e, ERR_USAGE, "%.100s is the same event twice", id1);
+  char into[256];
   const char *ids[2] = {id1, id2};
+  int merged[2];
   for (int i = 0; i < 2; i++) {
-    stmt *st;
-    int rc = store_prepare(s, "SELECT 1 FROM events WHERE event_id_cnty = ?", &st, e);
-    if (rc) return rc;
-    stmt_bind_text(st, 1, ids[i]);
-    int step = stmt_step(st, e);
-    stmt_finalize(st);
-    if (step == STMT_DONE) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", ids[i]);
-    if (step < 0) return step;
+    merged[i] = event_merged_into(s, ids[i], into, sizeof into, e);
+    if (merged[i] < 0) return merged[i];
+    merged[i] = merged[i] == 1 && !strcmp(into, ids[1 - i]); /* merged into the other one */
   }
-  if (strcmp(id1, id2) > 0) {
-    const char *t = id1;
-    id1 = id2;
-    id2 = t;
+  int rc = 0;
+  if (!strcmp(decision, "merge")) {
+    /* The first event is kept, the second merged into it. */
+    int changed;
+    rc = duplicates_merge(s, actor, id1, &id2, 1, note, &changed, e);
+  } else {
+    /* Dismiss: not duplicates; a merge of the two is undone. */
+    for (int i = 0; i < 2 && !rc; i++)
+      if (merged[i]) rc = duplicates_unmerge(s, actor, ids[i], e);
+    if (!rc) rc = set_decision(s, id1, id2, "dismiss", note, e);
   }
+  if (rc || !actor) return rc;
+  /* The decision itself, in the audit trail as every write. */
+  buf after;
+  buf_init(&after, 0);
+  jw w;
+  jw_init(&w, &after, 0);
+  jw_obj(&w);
+  jw_kstr(&w, "event_a", id1);
+  jw_kstr(&w, "event_b", id2);
+  jw_kstr(&w, "decision", decision);
+  jw_kstr(&w, "note", note);
+  jw_obj_end(&w);
+  char pair[420];
+  snprintf(pair, sizeof pair, "%.200s/%.200s", id1, id2);
+  rc = audit_append(s, actor, "duplicate_decision", "events", pair, NULL, buf_cstr(&after), e);
+  buf_free(&after);
+  return rc;
+}
+
+static void json_event(jw *w, const char *key, const dup_event *ev) {
+  jw_key(w, key);
+  jw_obj(w);
+  jw_kstr(w, "event_id_cnty", ev->id);
+  jw_kstr(w, "source", ev->source);
+  jw_kstr(w, "event_date", ev->date);
+  jw_kstr(w, "event_type", ev->type);
+  jw_kstr(w, "sub_event_type", ev->sub_type);
+  jw_kstr(w, "location", ev->location);
+  jw_kreal(w, "latitude", ev->lat);
+  jw_kreal(w, "longitude", ev->lon);
+  jw_key(w, "fatalities");
+  if (ev->fatalities >= 0) jw_int(w, ev->fatalities);
+  else jw_null(w);
+  jw_kstr(w, "actor1", ev->actor1);
+  jw_kstr(w, "actor2", ev->actor2);
+  jw_obj_end(w);
+}
+
+static double round_to(double v, double unit) { return (double)(long long)(v / unit + 0.5) * unit; }
+
+void duplicates_json(jw *w, const dup_result *r, void (*flush)(void *ctx, buf *b), void *ctx) {
+  jw_obj(w);
+  jw_kint(w, "events_compared", r->nevents);
+  jw_kint(w, "decided_left_out", r->decided);
+  jw_kint(w, "pairs_found", r->found);
+  jw_key(w, "pairs");
+  jw_arr(w);
+  for (long i = 0; i < r->npairs; i++) {
+    const dup_pair *p = &r->pairs[i];
+    jw_obj(w);
+    jw_kreal(w, "score", round_to(p->score, 0.001));
+    jw_kreal(w, "km", round_to(p->km, 0.01));
+    jw_kint(w, "days_apart", p->days);
+    jw_kbool(w, "mutual_best", p->mutual_best);
+    jw_key(w, "parts");
+    jw_obj(w);
+    const char *names[5] = {"place", "date", "type", "fatalities", "actors"};
+    double parts[5] = {p->s_place, p->s_date, p->s_type, p->s_fatalities, p->s_actors};
+    for (int k = 0; k < 5; k++) {
+      jw_key(w, names[k]);
+      jw_real(w, round_to(parts[k], 0.001));
+    }
+    jw_obj_end(w);
+    json_event(w, "a", p->a);
+    json_event(w, "b", p->b);
+    jw_obj_end(w);
+    if (flush && w->out->len > (1u << 16)) flush(ctx, w->out);
+  }
+  jw_arr_end(w);
+  jw_obj_end(w);
+}
+
+/* The stored event id as JSON text (for the audit trail), or NULL; the
+ * caller frees it. */
+static char *event_json(store *s, const char *id) {
   stmt *st;
-  int rc = store_prepare(s,
-                         "INSERT INTO _duplicate_decisions (event_a, event_b, decision, decided_on, note) "
-                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_a, event_b) DO UPDATE SET "
-                         "decision = excluded.decision, decided_on = excluded.decided_on, "
-                         "note = excluded.note",
-                         &st, e);
-  if (rc) return rc;
+  record r;
+  err e;
+  if (query_get(s, kind_find("events"), id, NULL, &st, &r, &e) != 1) return NULL;
+  buf b;
+  buf_init(&b, 0);
+  jw w;
+  jw_init(&w, &b, 0);
+  recjson_write(&w, &r);
+  stmt_finalize(st);
+  char *out = strdup(buf_cstr(&b));
+  buf_free(&b);
+  if (!out) abort();
+  return out;
+}
+
+/* Sets (keep non-NULL) or clears duplicate_of of id, with an audit entry
+ * when actor is given. */
+static int set_duplicate_of(store *s, const char *actor, const char *id, const char *keep, err *e) {
+  char *before = actor ? event_json(s, id) : NULL;
+  /* _excluded: the reasons not to count (bh_excluded, 004_counting.sql). */
+  stmt *st = store_cached(
+      s, "UPDATE events SET duplicate_of = ?1, _excluded = bh_excluded(verification, ?1) WHERE event_id_cnty = ?2", e);
+  int rc = st ? 0 : e->code;
+  if (!rc) {
+    stmt_bind_text(st, 1, keep);
+    stmt_bind_text(st, 2, id);
+    rc = stmt_run(st, e);
+  }
+  if (!rc && actor) {
+    char *after = event_json(s, id);
+    rc = audit_append(s, actor, keep ? "merge" : "unmerge", "events", id, before, after, e);
+    free(after);
+  }
+  free(before);
+  return rc;
+}
+
+/* Records (merge) or forgets (NULL) the decision on the pair a, b. */
+static int set_decision(store *s, const char *a, const char *b, const char *decision, const char *note, err *e) {
+  if (strcmp(a, b) > 0) {
+    const char *t = a;
+    a = b;
+    b = t;
+  }
+  stmt *st = store_cached(
+      s,
+      decision ? "INSERT INTO _duplicate_decisions (event_a, event_b, decision, decided_on, note) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (event_a, event_b) DO UPDATE SET "
+                 "decision = excluded.decision, decided_on = excluded.decided_on, note = excluded.note"
+               : "DELETE FROM _duplicate_decisions WHERE event_a = ?1 AND event_b = ?2 AND decision = 'merge'",
+      e);
+  if (!st) return e ? e->code : ERR_DB;
   char today[11];
   date_format(date_today(), today);
-  stmt_bind_text(st, 1, id1);
-  stmt_bind_text(st, 2, id2);
-  stmt_bind_text(st, 3, decision);
-  stmt_bind_text(st, 4, today);
-  if (note && *note) stmt_bind_text(st, 5, note);
-  else stmt_bind_null(st, 5);
-  rc = stmt_run(st, e);
-  stmt_finalize(st);
+  stmt_bind_text(st, 1, a);
+  stmt_bind_text(st, 2, b);
+  if (decision) {
+    stmt_bind_text(st, 3, decision);
+    stmt_bind_text(st, 4, today);
+    stmt_bind_text(st, 5, note && *note ? note : NULL);
+  }
+  return stmt_run(st, e);
+}
+
+int duplicates_merge(store *s, const char *actor, const char *keep, const char *const *others, int n,
+                     const char *note, int *changed, err *e) {
+  char into[256];
+  *changed = 0;
+  if (n < 1) return err_set(e, ERR_VALIDATION, "name at least one event to merge into %.100s", keep);
+  int m = event_merged_into(s, keep, into, sizeof into, e);
+  if (m < 0) return m;
+  if (m == 1)
+    return err_set(e, ERR_CONFLICT,
+                   "%.100s is itself merged into %.100s: merge into %.100s instead, or unmerge %.100s first "
+                   "(merges do not chain)",
+                   keep, into, into, keep);
+  /* Every check before any write: a refusal stores nothing. */
+  for (int i = 0; i < n; i++) {
+    if (!strcmp(others[i], keep))
+      return err_set(e, ERR_VALIDATION, "%.100s is the event to keep: an event cannot be merged into itself",
+                     keep);
+    m = event_merged_into(s, others[i], into, sizeof into, e);
+    if (m < 0) return m;
+    if (m == 1 && strcmp(into, keep))
+      return err_set(e, ERR_CONFLICT, "%.100s is already merged into %.100s: unmerge it first", others[i], into);
+    buf from;
+    buf_init(&from, 4096);
+    long k = event_merged_from(s, others[i], &from, 5, e);
+    if (k > 0)
+      err_set(e, ERR_CONFLICT,
+              "%ld event%s merged into %.100s (%s%s): an event others are merged into cannot be merged "
+              "(merges do not chain); merge %s into %.100s first",
+              k, k == 1 ? " is" : "s are", others[i], buf_cstr(&from), k > 5 ? ", ..." : "",
+              k == 1 ? "it" : "them", keep);
+    buf_free(&from);
+    if (k < 0) return (int)k;
+    if (k > 0) return ERR_CONFLICT;
+  }
+  for (int i = 0; i < n; i++) {
+    m = event_merged_into(s, others[i], into, sizeof into, e);
+    if (m < 0) return m;
+    if (m == 1) continue; /* already merged into keep (or named twice) */
+    int rc = set_duplicate_of(s, actor, others[i], keep, e);
+    if (!rc) rc = set_decision(s, keep, others[i], "merge", note, e);
+    if (rc) return rc;
+    (*changed)++;
+  }
+  return 0;
+}
+
+int duplicates_unmerge(store *s, const char *actor, const char *id, err *e) {
+  char into[256];
+  int m = event_merged_into(s, id, into, sizeof into, e);
+  if (m < 0) return m;
+  if (m == 0) return err_set(e, ERR_CONFLICT, "%.100s is not merged into another event", id);
+  int rc = set_duplicate_of(s, actor, id, NULL, e);
+  /* The pair may be proposed again. */
+  if (!rc) rc = set_decision(s, into, id, NULL, NULL, e);
   return rc;
 }

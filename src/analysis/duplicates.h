@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/jw.h"
 #include "model/filter.h"
 #include "store/store.h"
 
@@ -80,14 +82,42 @@ double duplicates_type_score(const char *type1, const char *sub1, const char *ty
  * than DUP_EVENTS_MAX events: narrow the filters) or ERR_DB. */
 int duplicates_find(store *s, filter_set *fs, const dup_options *o, dup_result *r, err *e);
 
+/* duplicates_json: writes r as one JSON object (events_compared,
+ * decided_left_out, pairs_found, pairs: score, km, days_apart, mutual_best,
+ * parts, and the two events a and b) with w; when flush is not NULL it is
+ * called with w's buffer past 64 KiB, and must empty it. */
+void duplicates_json(jw *w, const dup_result *r, void (*flush)(void *ctx, buf *b), void *ctx);
+
 /* duplicates_free: releases a result. */
 void duplicates_free(dup_result *r);
 
 /* duplicates_decide: records (or changes) the decision ("merge" or
- * "dismiss") on the pair id1, id2, with an optional note. Returns 0,
- * ERR_USAGE (same id twice, unknown decision), ERR_NOT_FOUND (naming the
- * event that does not exist) or ERR_DB. */
-int duplicates_decide(store *s, const char *id1, const char *id2, const char *decision,
+ * "dismiss") on the pair id1, id2, with an optional note. merge keeps id1
+ * and merges id2 into it (duplicates_merge's rules); dismiss undoes a merge
+ * of the two. Runs in the caller's transaction; actor (NULL: none) signs
+ * the audit entries: the merges or unmerges, then the decision
+ * (duplicate_decision, record "ID1/ID2"). Returns 0, ERR_USAGE (same id twice, unknown
+ * decision), ERR_NOT_FOUND (naming the event that does not exist),
+ * ERR_CONFLICT or ERR_VALIDATION (a merge refused) or ERR_DB. */
+int duplicates_decide(store *s, const char *actor, const char *id1, const char *id2, const char *decision,
                       const char *note, err *e);
+
+/* duplicates_merge: merges each of others (n ids) into keep: sets their
+ * duplicate_of to keep and records the decision merge for each pair
+ * (FORMATS.md §4.1), in the caller's transaction, with an audit entry per
+ * event changed when actor is not NULL. Checks everything before writing:
+ * ERR_NOT_FOUND names an id that is no event; ERR_VALIDATION when an other
+ * is keep (or none is given); ERR_CONFLICT when keep is itself merged, when
+ * events are merged into an other, or when an other is merged into another
+ * event. An other already merged into keep is left as it is. *changed
+ * receives how many events were merged. Returns 0 or the code. */
+int duplicates_merge(store *s, const char *actor, const char *keep, const char *const *others, int n,
+                     const char *note, int *changed, err *e);
+
+/* duplicates_unmerge: clears id's duplicate_of (it counts again) and
+ * forgets the merge decision of the pair, so it may be proposed again; an
+ * audit entry when actor is not NULL. Returns 0, ERR_NOT_FOUND (no such
+ * event), ERR_CONFLICT (id is not merged) or ERR_DB. */
+int duplicates_unmerge(store *s, const char *actor, const char *id, err *e);
 
 #endif

@@ -1,6 +1,9 @@
-/* ied.c: the `ied` indicator: IED events (weapon ied or vbied) of a period,
- * those against the mission, how those ended (neutralized or detonated), and
- * the casualties of all of them by category. */
+/* ied.c: the `ied` indicator: IED events (weapon ied or vbied, given or
+ * defaulted from ACLED's sub-event type) of a period, those against the
+ * mission, how those ended (neutralized or detonated), and the casualties of
+ * all of them by category, with the fatalities no category accounts for
+ * (FORMATS.md §4.1). Like every indicator, it counts only the events that
+ * count (not rejected, merged or deleted: filter.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,11 +26,12 @@ int ind_ied(ind_ctx *c) {
   stmt *st;
   rc = query_select(c->s, &fs,
                     "event_id_cnty, target, ied_outcome, civilians_killed, civilians_injured, "
-                    "peacekeepers_killed, peacekeepers_injured, forces_killed, forces_injured",
+                    "peacekeepers_killed, peacekeepers_injured, forces_killed, forces_injured, "
+                    "fatalities, _civilian_target",
                     "event_id_cnty", &st, c->e);
   if (rc) goto done;
   long used = 0, against = 0, neutralized = 0, detonated = 0;
-  long long cas[NCAS] = {0};
+  long long cas[NCAS] = {0}, unattributed = 0;
   ind_prov_figure(c, "used");
   ind_prov_figure(c, "against_mission");
   ind_prov_figure(c, "neutralized");
@@ -37,6 +41,7 @@ int ind_ied(ind_ctx *c) {
     snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
     ind_prov_figure(c, fig);
   }
+  ind_prov_figure(c, "casualties.fatalities_unattributed");
   int step;
   while ((step = stmt_step(st, c->e)) == STMT_ROW) {
     const char *id = stmt_text(st, 0);
@@ -55,12 +60,21 @@ int ind_ied(ind_ctx *c) {
         ind_prov(c, "detonated", id);
       }
     }
+    int any = 0;
     for (int i = 0; i < NCAS; i++) {
+      any |= !stmt_is_null(st, 3 + i);
       long long v = stmt_int(st, 3 + i);
       if (v <= 0) continue;
       cas[i] += v;
       snprintf(fig, sizeof fig, "casualties.%s", casualty_fields[i]);
       ind_prov(c, fig, id);
+    }
+    /* Deaths no casualty column accounts for (an event that targets
+     * civilians has its fatalities as civilians_killed by default). */
+    long long fat = stmt_int(st, 3 + NCAS);
+    if (!any && !stmt_int(st, 4 + NCAS) && fat > 0) {
+      unattributed += fat;
+      ind_prov(c, "casualties.fatalities_unattributed", id);
     }
   }
   stmt_finalize(st);
@@ -82,6 +96,7 @@ int ind_ied(ind_ctx *c) {
     jw_key(c->w, casualty_fields[i]);
     jw_int(c->w, cas[i]);
   }
+  jw_kint(c->w, "fatalities_unattributed", unattributed);
   jw_obj_end(c->w);
 done:
   filter_free(&fs);

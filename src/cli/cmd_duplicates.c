@@ -1,7 +1,10 @@
 /* cmd_duplicates.c: `bluehelm duplicates events [FILTER...]` lists likely
- * duplicate events from different sources, best first; `duplicates decide
- * ID1 ID2 merge|dismiss` records an analyst's decision (decided pairs are
- * not listed again); `duplicates decisions` lists the decisions. */
+ * duplicate events from different sources, best first (among the events
+ * that count: merged ones are not proposed again); `duplicates decide ID1
+ * ID2 merge|dismiss` records an analyst's decision (decided pairs are not
+ * listed again; merge keeps ID1); `duplicates merge KEEP OTHER...` and
+ * `duplicates unmerge OTHER` merge events so that they count once, and undo
+ * it; `duplicates decisions` lists the decisions. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +12,6 @@
 #include "cli/cli.h"
 #include "core/jw.h"
 #include "core/str.h"
-#include "store/audit.h"
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -26,66 +28,19 @@ static void text_event(FILE *out, const dup_event *ev) {
   fputc('\n', out);
 }
 
-static void json_event(jw *w, const char *key, const dup_event *ev) {
-  jw_key(w, key);
-  jw_obj(w);
-  jw_kstr(w, "event_id_cnty", ev->id);
-  jw_kstr(w, "source", ev->source);
-  jw_kstr(w, "event_date", ev->date);
-  jw_kstr(w, "event_type", ev->type);
-  jw_kstr(w, "sub_event_type", ev->sub_type);
-  jw_kstr(w, "location", ev->location);
-  jw_kreal(w, "latitude", ev->lat);
-  jw_kreal(w, "longitude", ev->lon);
-  jw_key(w, "fatalities");
-  if (ev->fatalities >= 0) jw_int(w, ev->fatalities);
-  else jw_null(w);
-  jw_kstr(w, "actor1", ev->actor1);
-  jw_kstr(w, "actor2", ev->actor2);
-  jw_obj_end(w);
+static void flush_to(void *ctx, buf *b) {
+  fwrite(b->data, 1, b->len, (FILE *)ctx);
+  buf_reset(b);
 }
-
-static double round_to(double v, double unit) { return (double)(long long)(v / unit + 0.5) * unit; }
 
 static void write_json(FILE *out, const dup_result *r) {
   buf b;
   buf_init(&b, 0);
   jw w;
   jw_init(&w, &b, 1);
-  jw_obj(&w);
-  jw_kint(&w, "events_compared", r->nevents);
-  jw_kint(&w, "decided_left_out", r->decided);
-  jw_kint(&w, "pairs_found", r->found);
-  jw_key(&w, "pairs");
-  jw_arr(&w);
-  for (long i = 0; i < r->npairs; i++) {
-    const dup_pair *p = &r->pairs[i];
-    jw_obj(&w);
-    jw_kreal(&w, "score", round_to(p->score, 0.001));
-    jw_kreal(&w, "km", round_to(p->km, 0.01));
-    jw_kint(&w, "days_apart", p->days);
-    jw_kbool(&w, "mutual_best", p->mutual_best);
-    jw_key(&w, "parts");
-    jw_obj(&w);
-    const char *names[5] = {"place", "date", "type", "fatalities", "actors"};
-    double parts[5] = {p->s_place, p->s_date, p->s_type, p->s_fatalities, p->s_actors};
-    for (int k = 0; k < 5; k++) {
-      jw_key(&w, names[k]);
-      jw_real(&w, round_to(parts[k], 0.001));
-    }
-    jw_obj_end(&w);
-    json_event(&w, "a", p->a);
-    json_event(&w, "b", p->b);
-    jw_obj_end(&w);
-    if (b.len > (1u << 16)) {
-      fwrite(b.data, 1, b.len, out);
-      buf_reset(&b);
-    }
-  }
-  jw_arr_end(&w);
-  jw_obj_end(&w);
+  duplicates_json(&w, r, flush_to, out);
   buf_putc(&b, '\n');
-  fwrite(b.data, 1, b.len, out);
+  flush_to(out, &b);
   buf_free(&b);
 }
 
@@ -191,26 +146,61 @@ static int decide(cli *c, int argc, char **argv) {
   if (rc) return rc;
   rc = store_begin(s, &c->e);
   if (!rc) {
-    rc = duplicates_decide(s, pos[0], pos[1], pos[2], note, &c->e);
-    if (!rc) { /* in the audit trail, as every write */
-      buf after;
-      buf_init(&after, 0);
-      jw w;
-      jw_init(&w, &after, 0);
-      jw_obj(&w);
-      jw_kstr(&w, "event_a", pos[0]);
-      jw_kstr(&w, "event_b", pos[1]);
-      jw_kstr(&w, "decision", pos[2]);
-      jw_kstr(&w, "note", note);
-      jw_obj_end(&w);
-      rc = audit_append(s, cli_actor(c), "duplicate_decision", "events",
-                        arena_printf(&c->a, "%s/%s", pos[0], pos[1]), NULL, buf_cstr(&after), &c->e);
-      buf_free(&after);
-    }
+    rc = duplicates_decide(s, cli_actor(c), pos[0], pos[1], pos[2], note, &c->e);
     if (!rc) rc = store_commit(s, &c->e);
     if (rc) store_rollback(s);
   }
-  if (!rc) fprintf(c->out, "%s: %s and %s\n", pos[2], pos[0], pos[1]);
+  if (!rc && !strcmp(pos[2], "merge"))
+    fprintf(c->out, "merge: %s merged into %s (kept)\n", pos[1], pos[0]);
+  else if (!rc)
+    fprintf(c->out, "%s: %s and %s\n", pos[2], pos[0], pos[1]);
+  store_close(s);
+  return rc;
+}
+
+static int merge(cli *c, int argc, char **argv) {
+  const char *note = NULL;
+  const char **ids = arena_alloc(&c->a, (size_t)argc * sizeof *ids);
+  int n = 0;
+  for (int i = 1; i < argc; i++) {
+    if (cli_flag(c, argc, argv, &i, "--note", &note)) {
+      if (!note) return ERR_USAGE;
+    } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+      return cli_usage_error(c, "duplicates", "unknown option %s", argv[i]);
+    } else {
+      ids[n++] = argv[i];
+    }
+  }
+  if (n < 2) return cli_usage_error(c, "duplicates", "merge takes KEEP OTHER [OTHER...] [--note TEXT]");
+  store *s;
+  int rc = cli_open(c, &s, 0);
+  if (rc) return rc;
+  int changed = 0;
+  rc = store_begin(s, &c->e);
+  if (!rc) {
+    rc = duplicates_merge(s, cli_actor(c), ids[0], ids + 1, n - 1, note, &changed, &c->e);
+    if (!rc) rc = store_commit(s, &c->e);
+    if (rc) store_rollback(s);
+  }
+  if (!rc)
+    fprintf(c->out, "merged %d event%s into %s (%d already merged into it); they count once, as %s\n",
+            changed, changed == 1 ? "" : "s", ids[0], n - 1 - changed, ids[0]);
+  store_close(s);
+  return rc;
+}
+
+static int unmerge(cli *c, int argc, char **argv) {
+  if (argc != 2) return cli_usage_error(c, "duplicates", "unmerge takes one event id");
+  store *s;
+  int rc = cli_open(c, &s, 0);
+  if (rc) return rc;
+  rc = store_begin(s, &c->e);
+  if (!rc) {
+    rc = duplicates_unmerge(s, cli_actor(c), argv[1], &c->e);
+    if (!rc) rc = store_commit(s, &c->e);
+    if (rc) store_rollback(s);
+  }
+  if (!rc) fprintf(c->out, "unmerged %s: it counts on its own again\n", argv[1]);
   store_close(s);
   return rc;
 }
@@ -239,12 +229,15 @@ static int decisions(cli *c, int argc, char **argv) {
   return rc;
 }
 
-/* cmd_duplicates: `duplicates events|decide|decisions ...`; 0 or an ERR_* code. */
+/* cmd_duplicates: `duplicates events|decide|merge|unmerge|decisions ...`; 0 or an ERR_* code. */
 int cmd_duplicates(cli *c, int argc, char **argv) {
-  if (argc < 1) return cli_usage_error(c, "duplicates", "give events, decide or decisions");
+  if (argc < 1) return cli_usage_error(c, "duplicates", "give events, decide, merge, unmerge or decisions");
   if (!strcmp(argv[0], "events")) return list_pairs(c, argc, argv);
   if (!strcmp(argv[0], "decide")) return decide(c, argc, argv);
+  if (!strcmp(argv[0], "merge")) return merge(c, argc, argv);
+  if (!strcmp(argv[0], "unmerge")) return unmerge(c, argc, argv);
   if (!strcmp(argv[0], "decisions")) return decisions(c, argc, argv);
-  return cli_usage_error(c, "duplicates", "'%s': give events, decide or decisions (only events are compared)",
+  return cli_usage_error(c, "duplicates",
+                         "'%s': give events, decide, merge, unmerge or decisions (only events are compared)",
                          argv[0]);
 }

@@ -42,7 +42,7 @@ int cmd_export(cli *c, int argc, char **argv) {
     rc = export_all(s, all, &c->e);
   } else {
     filter_set fs;
-    filter_init(&fs, k);
+    filter_init_all(&fs, k);
     for (int i = 0; i < nf && !rc; i++) rc = filter_add(&fs, s, filters[i], &c->a, &c->e);
     if (!rc && outp) rc = cli_set_output(c, outp);
     if (!rc) rc = export_kind(s, &fs, format, c->out, &c->e);

@@ -258,7 +258,7 @@ int cmd_list(cli *c, int argc, char **argv) {
   int rc = cli_open(c, &s, STORE_READONLY);
   if (rc) return rc;
   filter_set fs;
-  filter_init(&fs, k);
+  filter_init_all(&fs, k);
   for (int i = 0; i < nf && !rc; i++) rc = filter_add(&fs, s, filters[i], &c->a, &c->e);
   if (!rc && outp) rc = cli_set_output(c, outp);
   if (!rc) rc = json ? list_json(c, s, &fs, limit) : list_table(c, s, &fs, user_cols, limit);

@@ -5,7 +5,8 @@
  * Operations get a richer page: their activities (with places and units),
  * their units (type, strength, status and place as of --as-of), their places, and the events linked
  * to them (events.operation_id) or within --km (default 25) of their places
- * during their period (up to --as-of, default today, while ongoing). */
+ * during their period (up to --as-of, default today, while ongoing). An
+ * event's page lists the reports merged into it (duplicate_of). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,29 @@ static int show_operation(cli *c, store *s, const record *r, double km, int as_o
   return rc;
 }
 
+/* The reports merged into event id (FORMATS.md §4.1): they count as id. */
+static int show_merged(cli *c, store *s, const char *id) {
+  stmt *st;
+  int rc = store_prepare(s,
+                         "SELECT event_id_cnty, event_date, event_type, sub_event_type, location, source, "
+                         "fatalities FROM events WHERE duplicate_of = ? ORDER BY event_date, event_id_cnty",
+                         &st, &c->e);
+  if (rc) return rc;
+  stmt_bind_text(st, 1, id);
+  long n = 0;
+  int step;
+  while ((step = stmt_step(st, &c->e)) == STMT_ROW) {
+    if (!n++) fprintf(c->out, "\nReports merged into %s (they count as this event):\n", id);
+    fprintf(c->out, "  %-20s %s  %s / %s", stmt_text(st, 0), stmt_text(st, 1), stmt_text(st, 2), stmt_text(st, 3));
+    if (!stmt_is_null(st, 4)) fprintf(c->out, "  %s", stmt_text(st, 4));
+    if (!stmt_is_null(st, 6)) fprintf(c->out, "  fatalities %lld", (long long)stmt_int(st, 6));
+    if (!stmt_is_null(st, 5)) fprintf(c->out, "  [%s]", stmt_text(st, 5));
+    fputc('\n', c->out);
+  }
+  stmt_finalize(st);
+  return step < 0 ? step : 0;
+}
+
 /* cmd_show: `show KIND ID [--km N] [--as-of DATE]`; 0, ERR_USAGE or
  * ERR_NOT_FOUND (no such record). */
 int cmd_show(cli *c, int argc, char **argv) {
@@ -294,7 +318,7 @@ int cmd_show(cli *c, int argc, char **argv) {
   int rc = cli_open(c, &s, STORE_READONLY);
   if (rc) return rc;
   filter_set fs;
-  filter_init(&fs, k);
+  filter_init_all(&fs, k);
   rc = filter_add_op(&fs, s, kind_key_name(k), "=", pos[1], &c->a, &c->e);
   stmt *st = NULL;
   if (!rc) rc = query_open(s, &fs, -1, &st, &c->e);
@@ -310,6 +334,7 @@ int cmd_show(cli *c, int argc, char **argv) {
       fprintf(c->out, "%s %s%s%s\n", k->name, pos[1], title ? " - " : "", title ? title : "");
       print_record(c, s, &r);
       if (!strcmp(k->name, "operations")) rc = show_operation(c, s, &r, km, as_of);
+      if (!strcmp(k->name, "events")) rc = show_merged(c, s, pos[1]);
       n++;
       if (rc) break;
     }

@@ -1,7 +1,10 @@
 /* err.h: the one error model. Functions that can fail return 0 or a negative
  * ERR_* code and fill a caller-owned err struct with a message and, where it
  * applies, the file, line and field at fault. One table (err.c) maps each code
- * to its stable name, HTTP status and process exit code. */
+ * to its stable name, HTTP status and process exit code: 2 when bluehelm
+ * refused what it was given (usage, invalid input, an unknown id, a
+ * conflict with what is stored, too large), 1 when it failed (files, the
+ * database, an internal error). */
 #ifndef BH_ERR_H
 #define BH_ERR_H
 
@@ -12,10 +15,10 @@
   X(USAGE, -1, "usage", 400, 2)                                               \
   X(IO, -2, "io", 500, 1)                                                     \
   X(DB, -3, "db", 500, 1)                                                     \
-  X(VALIDATION, -4, "validation", 400, 1)                                     \
-  X(NOT_FOUND, -5, "not_found", 404, 1)                                       \
-  X(CONFLICT, -6, "conflict", 409, 1)                                         \
-  X(TOO_LARGE, -7, "too_large", 413, 1)                                       \
+  X(VALIDATION, -4, "validation", 400, 2)                                     \
+  X(NOT_FOUND, -5, "not_found", 404, 2)                                       \
+  X(CONFLICT, -6, "conflict", 409, 2)                                         \
+  X(TOO_LARGE, -7, "too_large", 413, 2)                                       \
   X(VERSION, -8, "version", 500, 1)                                           \
   X(UNAUTHORIZED, -9, "unauthorized", 401, 1)                                 \
   X(FORBIDDEN, -10, "forbidden", 403, 1)                                      \

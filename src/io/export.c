@@ -59,7 +59,10 @@ int export_kind(store *s, filter_set *fs, export_format format, FILE *out, err *
   if (format == EXPORT_GEOJSON && (ilat < 0 || ilon < 0))
     return err_set(e, ERR_USAGE, "%s have no coordinates: export them as csv or json", k->name);
   stmt *st;
-  int rc = query_open(s, fs, -1, &st, e);
+  /* A CSV export writes what was given (FORMATS.md §4.1): defaults stay
+   * defaults when it is imported back. */
+  int rc = format == EXPORT_CSV || format == EXPORT_CSV_SHEET ? query_open_given(s, fs, -1, &st, e)
+                                                               : query_open(s, fs, -1, &st, e);
   if (rc) return rc;
   buf b, cell;
   buf_init(&b, 0);
@@ -144,7 +147,7 @@ int export_all(store *s, const char *dir, err *e) {
     FILE *f = fopen(path, "w");
     if (!f) return err_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
     filter_set fs;
-    filter_init(&fs, &kinds[i]);
+    filter_init_all(&fs, &kinds[i]);
     if (!strcmp(kinds[i].name, "places")) filter_add_sql(&fs, "\"_gazetteer\" IS NULL");
     int rc = export_kind(s, &fs, EXPORT_CSV, f, e);
     filter_free(&fs);

@@ -12,15 +12,18 @@
 #include "core/buf.h"
 #include "core/hset.h"
 #include "core/str.h"
-#include "io/csv.h"
 #include "core/jw.h"
+#include "io/csv.h"
+#include "model/event.h"
+#include "model/query.h"
+#include "model/recjson.h"
 #include "store/audit.h"
 #include "model/sector.h"
 
 #define DIR_FILES_MAX 64
 
 typedef struct stats {
-  long inserted, updated, unchanged, refused;
+  long inserted, updated, unchanged, refused, skipped, marked, remembered;
   int fault; /* the storage fault that stopped the file, or 0 */
 } stats;
 
@@ -78,6 +81,12 @@ typedef struct file_import {
   writer *w;
   hset ids;
   stats st;
+  /* events (FORMATS.md §4.1) */
+  int events;           /* the kind is events: deletions apply */
+  int deletions;        /* ACLED's deletions name some id: look rows up */
+  int iver, its;        /* field indexes of verification and timestamp */
+  int default_verified; /* ACLED/UCDP without a verification column */
+  int deleted_col;      /* header index of a native file's `deleted`, or -1 */
   FILE *skip;
   int failed; /* a bad row was seen: stop writing */
   int fault;  /* a storage fault (store_fault): stop at once */
@@ -189,6 +198,84 @@ static void refuse(file_import *fi, const char *raw, err_list *row_errs) {
   fi->failed = 1;
 }
 
+/* Events ACLED withdrew: 1 when the row is to be skipped (its id is marked
+ * deleted and its timestamp is not later than the deletion's), 0 when it is
+ * to be written (a later row also forgets the deletion), <0 on error. */
+static int skip_deleted(file_import *fi, record *r, err *e) {
+  if (!fi->deletions) return 0;
+  const char *id = r->v[fi->k->key[0]].s;
+  int64_t deleted_at;
+  int found = event_deletion(fi->s, id, &deleted_at, e);
+  if (found <= 0) return found;
+  const fval *ts = &r->v[fi->its];
+  if (!ts->set || ts->i <= deleted_at) return 1;
+  return event_forget_deletion(fi->s, id, e);
+}
+
+/* The events-only steps around a write: deletions first, then the ACLED and
+ * UCDP default verification, for a new event only (a re-import leaves a
+ * stored verification alone). Returns 1 to skip the row, 0 to write it, <0
+ * on error (e filled). */
+static int before_event(file_import *fi, record *r, err *e) {
+  int rc = skip_deleted(fi, r, e);
+  if (rc) return rc;
+  if (fi->default_verified) {
+    r->v[fi->iver] = (fval){.set = 1, .s = "verified"};
+    r->present[fi->iver] = r->if_new[fi->iver] = 1;
+  }
+  return 0;
+}
+
+/* A native row's deleted=yes (an export of a deleted event): its deletion
+ * is recorded at the row's timestamp (else now), unless one is recorded. */
+static int after_event(file_import *fi, const record *r, err *e) {
+  if (fi->deleted_col < 0) return 0;
+  const char *v = csv_field(fi->csv, (size_t)fi->deleted_col, NULL);
+  if (*v && strcmp(v, "yes") && strcmp(v, "no"))
+    return err_set(e, ERR_VALIDATION, "'%.40s' is not yes or no", v);
+  if (strcmp(v, "yes")) return 0;
+  const char *id = r->v[fi->k->key[0]].s;
+  int64_t old;
+  int found = event_deletion(fi->s, id, &old, e);
+  if (found) return found < 0 ? found : 0;
+  const fval *ts = &r->v[fi->its];
+  int rc = event_mark_deleted(fi->s, id, ts->set ? ts->i : (int64_t)time(NULL), e);
+  return rc < 0 ? rc : 0;
+}
+
+/* The stored event id as JSON (the caller frees it) and its verification
+ * into ver, or NULL when it is not stored. */
+static char *event_version(store *s, const char *id, char *ver, size_t cap) {
+  stmt *st;
+  record cur;
+  err e;
+  if (query_get(s, kind_find("events"), id, NULL, &st, &cur, &e) != 1) return NULL;
+  const fval *v = record_get(&cur, "verification");
+  snprintf(ver, cap, "%s", v->set ? v->s : "");
+  buf b;
+  buf_init(&b, 0);
+  jw w;
+  jw_init(&w, &b, 0);
+  recjson_write(&w, &cur);
+  stmt_finalize(st);
+  char *out = strdup(buf_cstr(&b));
+  buf_free(&b);
+  if (!out) abort();
+  return out;
+}
+
+/* After an update of an event that was stored as before: an audit entry
+ * when its verification changed. Returns 0 or a negative code. */
+static int audit_verification(file_import *fi, const record *r, const char *before, const char *ver, err *e) {
+  char now[16];
+  const char *id = r->v[fi->k->key[0]].s;
+  char *after = event_version(fi->s, id, now, sizeof now);
+  int rc = 0;
+  if (after && strcmp(now, ver)) rc = audit_append(fi->s, fi->o->actor, "update", "events", id, before, after, e);
+  free(after);
+  return rc;
+}
+
 static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs) {
   if (row_errs->n == 0 && fi->failed) {
     writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
@@ -204,11 +291,39 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       refuse(fi, raw, row_errs);
       return;
     }
+    /* Who changes a verification, and when, goes to the audit trail. */
+    char *before = NULL, ver[16] = "";
+    if (fi->events && fi->o->actor && r->present[fi->iver] && !fi->default_verified)
+      before = event_version(fi->s, r->v[fi->k->key[0]].s, ver, sizeof ver);
+    if (fi->events) {
+      int skip = before_event(fi, r, &e);
+      if (skip == 1) {
+        fi->st.skipped++;
+        free(before);
+        return;
+      }
+      if (skip < 0) {
+        err_at(&e, fi->fname, r->line, "-");
+        err_list_add(row_errs, &e);
+        refuse(fi, raw, row_errs);
+        free(before);
+        return;
+      }
+    }
     int rc = writer_put(fi->w, r, row_errs);
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
     if (rc == WRITE_INSERTED || rc == WRITE_UPDATED) trail_note(fi->trail, r, rc);
+    if (rc > 0 && fi->events && after_event(fi, r, &e)) {
+      err_at(&e, fi->fname, r->line, "deleted");
+      err_list_add(row_errs, &e);
+    }
+    if (rc == WRITE_UPDATED && before && audit_verification(fi, r, before, ver, &e)) {
+      err_at(&e, fi->fname, r->line, "-");
+      err_list_add(row_errs, &e);
+    }
+    free(before);
     if (rc > 0 && fi->o->written && fi->o->written(fi->o->ctx, fi->s, r, rc, &e)) {
       /* The row is stored already: the whole import fails, --skip-bad or not. */
       err_at(&e, fi->fname, r->line, "-");
@@ -378,11 +493,120 @@ static void process_row(file_import *fi, arena *row_arena) {
   err_list_free(&row_errs);
 }
 
+/* ACLED's deletions file (event_id_cnty, deleted_timestamp in Unix
+ * seconds): each id is marked deleted, stored or not. A bad row stops the
+ * import as any bad row does. Returns 0 or ERR_VALIDATION (errors in
+ * fi->errs) or ERR_DB. */
+static int deletions_stream(file_import *fi) {
+  static const char *const cols[] = {"event_id_cnty", "deleted_timestamp"};
+  int at[2] = {-1, -1}, problems = 0;
+  for (int c = 0; c < fi->ncols; c++) {
+    int known = 0;
+    for (int j = 0; j < 2; j++)
+      if (!strcmp(fi->header[c], cols[j])) {
+        if (at[j] >= 0) {
+          report_header(fi, cols[j], "this column appears twice in the header");
+          problems++;
+        }
+        at[j] = c;
+        known = 1;
+      }
+    if (!known && !fi->o->lenient) {
+      report_header(fi, fi->header[c],
+                    "unknown column for an ACLED deletions file (event_id_cnty, deleted_timestamp; give "
+                    "--lenient to ignore it)");
+      problems++;
+    }
+  }
+  for (int j = 0; j < 2; j++)
+    if (at[j] < 0) {
+      report_header(fi, cols[j], "this required column is missing from the header");
+      problems++;
+    }
+  if (problems) return ERR_VALIDATION;
+  const field *idf = &fi->k->fields[fi->k->key[0]];
+  arena row_arena;
+  arena_init(&row_arena);
+  err e;
+  int rc = 0;
+  for (;;) {
+    if (fi->errs->total >= IMPORT_ERRORS_MAX) break;
+    int got = csv_next(fi->csv, &e);
+    if (got == CSV_EOF) break;
+    if (got < 0) {
+      if (e.field[0] == '#') {
+        long idx = strtol(e.field + 1, NULL, 10);
+        if (idx >= 0 && idx < fi->ncols) str_copy(e.field, sizeof e.field, fi->header[idx]);
+      }
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+      if (csv_recoverable(fi->csv)) continue;
+      break;
+    }
+    long line = csv_line(fi->csv);
+    fi->rows++;
+    arena_free(&row_arena);
+    if ((int)csv_nfields(fi->csv) != fi->ncols) {
+      err_set(&e, ERR_VALIDATION, "the record has %zu fields; the header has %d", csv_nfields(fi->csv), fi->ncols);
+      err_at(&e, fi->fname, line, "-");
+      err_list_add(fi->errs, &e);
+      fi->failed = 1;
+      continue;
+    }
+    const char *id = csv_field(fi->csv, (size_t)at[0], NULL);
+    const char *ts = csv_field(fi->csv, (size_t)at[1], NULL);
+    fval v;
+    int64_t when = 0;
+    int bad = 0;
+    if (!*id) {
+      err_set(&e, ERR_VALIDATION, "a value is required");
+      bad = 1;
+    } else if (field_parse(fi->s, idf, id, &v, &row_arena, &e)) {
+      bad = 1;
+    }
+    if (bad) {
+      err_at(&e, fi->fname, line, cols[0]);
+      err_list_add(fi->errs, &e);
+    }
+    if (!*ts || str_to_int64(ts, &when) || when < 0) {
+      err_set(&e, ERR_VALIDATION, "'%.40s' is not a time in Unix seconds (a whole number of seconds since 1970)",
+              ts);
+      err_at(&e, fi->fname, line, cols[1]);
+      err_list_add(fi->errs, &e);
+      bad = 1;
+    }
+    if (bad) fi->failed = 1;
+    if (bad || fi->failed) continue;
+    int ex = record_exists(fi->s, fi->k, id);
+    int w = ex < 0 ? err_set(&e, ex, "the event could not be looked up (%s)", err_name(ex))
+                   : event_mark_deleted(fi->s, id, when, &e);
+    if (w < 0) {
+      err_at(&e, fi->fname, line, "-");
+      err_list_add(fi->errs, &e);
+      rc = w;
+      break;
+    }
+    if (w == WRITE_UNCHANGED) {
+      fi->st.unchanged++;
+      continue;
+    }
+    if (w == WRITE_INSERTED) fi->st.inserted++;
+    else fi->st.updated++;
+    if (ex) fi->st.marked++;
+    else fi->st.remembered++;
+  }
+  arena_free(&row_arena);
+  show_progress(fi, 1);
+  if (!rc && fi->failed) rc = ERR_VALIDATION;
+  return rc;
+}
+
 static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
                          source_format format, const import_opts *o, pending *pend, trail *tr,
                          err_list *errs, stats *out) {
   file_import fi;
   memset(&fi, 0, sizeof fi);
+  fi.deleted_col = -1;
   fi.s = s;
   fi.k = k;
   fi.o = o;
@@ -424,10 +648,31 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     fi.header[i] = strndup(h, tl);
     if (!fi.header[i]) abort();
   }
+  if (format == SOURCE_ACLED_DELETIONS) {
+    rc = deletions_stream(&fi);
+    goto done;
+  }
   if (source_layout_build(&fi.layout, format, k, (const char *const *)fi.header, fi.ncols,
                           o->lenient, report_header, &fi)) {
     rc = ERR_VALIDATION;
     goto done;
+  }
+  fi.deleted_col = -1;
+  fi.events = !strcmp(k->name, "events");
+  if (fi.events) {
+    int given = 0;
+    fi.iver = kind_field_index(k, "verification");
+    fi.its = kind_field_index(k, "timestamp");
+    for (int m = 0; m < fi.layout.nmaps; m++) given |= fi.layout.maps[m].field == fi.iver;
+    fi.default_verified = (format == SOURCE_ACLED || format == SOURCE_UCDP) && !given;
+    fi.deletions = event_any_deletion(s, &e);
+    if (fi.deletions < 0) {
+      err_list_add(errs, &e);
+      rc = fi.deletions;
+      goto done;
+    }
+    for (int i = 0; i < fi.ncols && format == SOURCE_NATIVE; i++)
+      if (!strcmp(fi.header[i], "deleted")) fi.deleted_col = i;
   }
   if (o->skip_bad) {
     fi.skip = fopen(o->skip_bad, "a");
@@ -510,6 +755,9 @@ done:
     out->updated += fi.st.updated;
     out->unchanged += fi.st.unchanged;
     out->refused += fi.st.refused;
+    out->skipped += fi.st.skipped;
+    out->marked += fi.st.marked;
+    out->remembered += fi.st.remembered;
     out->fault = fi.fault;
   }
   return rc;
@@ -631,6 +879,9 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
     total.updated += st[i].updated;
     total.unchanged += st[i].unchanged;
     total.refused += st[i].refused;
+    total.skipped += st[i].skipped;
+    total.marked += st[i].marked;
+    total.remembered += st[i].remembered;
   }
   if (!rc && tr.changed && (rc = audit_import(s, jobs, n, st, &total, &tr, o, &e))) late = 1;
   buf_free(&tr.ids);
@@ -654,8 +905,17 @@ static int run_jobs(store *s, job *jobs, int n, const import_opts *o, err_list *
   if (o->result) *o->result = total;
   if (o->summary) {
     for (int i = 0; i < n; i++) {
+      if (o->format == SOURCE_ACLED_DELETIONS) {
+        fprintf(o->summary,
+                "deletions: %ld new, %ld updated, %ld unchanged (%ld stored events marked deleted, "
+                "%ld ids not in the database remembered)\n",
+                st[i].inserted, st[i].updated, st[i].unchanged, st[i].marked, st[i].remembered);
+        continue;
+      }
       fprintf(o->summary, "%s: %ld inserted, %ld updated, %ld unchanged", jobs[i].k->name,
               st[i].inserted, st[i].updated, st[i].unchanged);
+      if (st[i].skipped)
+        fprintf(o->summary, ", %ld skipped (deleted by ACLED)", st[i].skipped);
       if (o->skip_bad) fprintf(o->summary, ", %ld refused (written to %s)", st[i].refused, o->skip_bad);
       fputc('\n', o->summary);
     }

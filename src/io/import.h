@@ -1,6 +1,12 @@
 /* import.h: loading CSV into the store (FORMATS.md §1): a dataset folder in
  * dependency order, or one file of a kind or of an outside format, all in one
- * transaction: either everything is stored or nothing. */
+ * transaction: either everything is stored or nothing.
+ *
+ * Events (FORMATS.md §4.1): a row whose id ACLED withdrew is skipped unless
+ * its timestamp is later than the deletion (then the deletion is forgotten);
+ * ACLED and UCDP rows new to the database are verified unless the file says
+ * otherwise; a native file's `deleted=yes` records a deletion (so an export
+ * restores it); --format acled-deletions records deletions. */
 #ifndef BH_IMPORT_H
 #define BH_IMPORT_H
 
@@ -12,9 +18,11 @@
 
 #define IMPORT_ERRORS_MAX 100
 
-/* What an import did, over all its files. */
+/* What an import did, over all its files. skipped: rows of events ACLED
+ * withdrew (FORMATS.md §4.1); marked, remembered: ids of a deletions file
+ * that name a stored event, and that do not (kept for later imports). */
 typedef struct import_result {
-  long inserted, updated, unchanged, refused;
+  long inserted, updated, unchanged, refused, skipped, marked, remembered;
 } import_result;
 
 typedef struct import_opts {
@@ -26,7 +34,10 @@ typedef struct import_opts {
   FILE *summary;        /* where to say what was done (NULL: nowhere) */
   import_result *result; /* filled with the totals when not NULL */
   const char *actor;     /* who imports, for the audit trail ("local:LOGIN"
-                            on the console, the user over HTTP) */
+                            on the console, the user over HTTP): the import's
+                            entry, and one per stored event whose
+                            verification it changes (action "update", the
+                            event before and after) */
   /* Called before each record is written; a non-zero return refuses the
    * row with the reason in e (NULL: every row may be written). */
   int (*authorize)(void *ctx, store *s, const record *r, err *e);

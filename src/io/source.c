@@ -51,8 +51,9 @@ static int in_list(const char *name, const char *const *list, size_t n) {
 int source_format_parse(const char *name, source_format *out, err *e) {
   if (strcmp(name, "acled") == 0) *out = SOURCE_ACLED;
   else if (strcmp(name, "ucdp") == 0) *out = SOURCE_UCDP;
+  else if (strcmp(name, "acled-deletions") == 0) *out = SOURCE_ACLED_DELETIONS;
   else if (strcmp(name, "native") == 0) *out = SOURCE_NATIVE;
-  else return err_set(e, ERR_USAGE, "unknown format '%.40s' (acled, ucdp or native)", name);
+  else return err_set(e, ERR_USAGE, "unknown format '%.40s' (acled, ucdp, acled-deletions or native)", name);
   return 0;
 }
 
@@ -110,12 +111,18 @@ int source_layout_build(source_layout *l, source_format format, const kind *k,
     report(ctx, names[c], msg);
     problems++;
   }
-  /* Required columns: each missing one is named in the COLUMN slot. */
+  /* Required columns: each missing one is named in the COLUMN slot. A
+   * native file that has the id columns may leave others out: it updates
+   * those columns of existing records (a row naming no stored record is
+   * then refused by the writer, naming the missing columns). */
+  int keys_given = 1;
+  for (int i = 0; i < k->nkey; i++) keys_given &= given[k->key[i]];
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
     int required = (f->flags & F_REQUIRED) && !(f->flags & F_DERIVED);
     if (format != SOURCE_NATIVE && (!strcmp(f->name, "latitude") || !strcmp(f->name, "longitude")))
       required = 1;
+    if (format == SOURCE_NATIVE && keys_given && !(f->flags & F_KEY)) required = 0;
     if (required && !given[i]) {
       report(ctx, f->name, "this required column is missing from the header");
       problems++;

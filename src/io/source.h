@@ -10,7 +10,9 @@
 #include "core/err.h"
 #include "model/kind.h"
 
-typedef enum source_format { SOURCE_NATIVE, SOURCE_ACLED, SOURCE_UCDP } source_format;
+/* SOURCE_ACLED_DELETIONS: ACLED's list of withdrawn events (event_id_cnty,
+ * deleted_timestamp), read by import.c itself, not mapped onto a kind. */
+typedef enum source_format { SOURCE_NATIVE, SOURCE_ACLED, SOURCE_UCDP, SOURCE_ACLED_DELETIONS } source_format;
 
 typedef enum transform {
   TX_NONE,
@@ -52,7 +54,8 @@ int source_layout_build(source_layout *l, source_format format, const kind *k,
  * itself), or NULL with a reason in e when raw cannot be converted. */
 const char *source_transform(transform tx, const char *raw, arena *a, err *e);
 
-/* source_format_parse: "acled", "ucdp" or "native" -> *out; 0 or ERR_USAGE. */
+/* source_format_parse: "acled", "ucdp", "acled-deletions" or "native" ->
+ * *out; 0 or ERR_USAGE. */
 int source_format_parse(const char *name, source_format *out, err *e);
 
 #endif

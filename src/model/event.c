@@ -1,9 +1,11 @@
 /* event.c: the events kind's hook: coordinates from the place or location. */
 #include "model/event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "model/place.h"
 #include "model/record.h"
 
@@ -28,10 +30,13 @@ static int set_place_fields(record *r, const place_match *m, arena *a) {
 }
 
 /* A given poc or classification equal to its default is stored as "no value",
- * so it stays a default: an export imported back, then a later change of
- * event type, still moves poc. The rules mirror the generated columns of
- * 001_init.sql (poc: yes for Violence against civilians or when
- * civilian_targeting is set; classification: restricted). */
+ * so it stays a default: a record saved from a form that showed the
+ * defaults, then a later change of event type, still moves poc. The rules
+ * mirror the generated columns of 001_init.sql (poc: yes for Violence
+ * against civilians or when civilian_targeting is set; classification:
+ * restricted). The defaulted columns of FORMATS.md §4.1 (weapon, target,
+ * civilians_killed, verification) keep exactly what is given: a value
+ * given in a file wins, and an export writes it back. */
 static void keep_defaults(record *r) {
   const kind *k = r->k;
   int ipoc = kind_field_index(k, "poc"), icls = kind_field_index(k, "classification");
@@ -46,11 +51,15 @@ static void keep_defaults(record *r) {
   }
 }
 
+static int check_merge(store *s, record *r, err *e);
+
 int event_prepare(store *s, record *r, err *e) {
   static arena scratch; /* holds looked-up place strings until the next call */
   arena_free(&scratch);
   const kind *k = r->k;
   keep_defaults(r);
+  int mrc = check_merge(s, r, e);
+  if (mrc) return mrc;
   int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
   int ipid = kind_field_index(k, "place_id"), iloc = kind_field_index(k, "location");
   int has_lat = r->v[ilat].set, has_lon = r->v[ilon].set;
@@ -85,4 +94,125 @@ int event_prepare(store *s, record *r, err *e) {
     return err_at(e, NULL, 0, "-");
   }
   return 0;
+}
+
+/* events.deleted of id (when it is stored) follows ACLED's deletions. */
+static int set_deleted(store *s, const char *id, int deleted, err *e) {
+  stmt *st = store_cached(s, "UPDATE events SET deleted = ?1 WHERE event_id_cnty = ?2 AND deleted <> ?1", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_int(st, 1, deleted);
+  stmt_bind_text(st, 2, id);
+  return stmt_run(st, e);
+}
+
+int event_deletion(store *s, const char *id, int64_t *ts, err *e) {
+  stmt *st = store_cached(s, "SELECT deleted_timestamp FROM _deletions WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, e);
+  if (rc == STMT_ROW) *ts = stmt_int(st, 0);
+  stmt_reset(st);
+  return rc;
+}
+
+int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
+  int64_t old = 0;
+  int found = event_deletion(s, id, &old, e);
+  if (found < 0) return found;
+  if (found && old >= ts) return WRITE_UNCHANGED;
+  stmt *st = store_cached(s,
+                          "INSERT INTO _deletions (event_id_cnty, deleted_timestamp) VALUES (?1, ?2) "
+                          "ON CONFLICT (event_id_cnty) DO UPDATE SET deleted_timestamp = ?2",
+                          e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  stmt_bind_int(st, 2, ts);
+  int rc = stmt_run(st, e);
+  if (!rc) rc = set_deleted(s, id, 1, e);
+  if (rc < 0) return rc;
+  return found ? WRITE_UPDATED : WRITE_INSERTED;
+}
+
+int event_forget_deletion(store *s, const char *id, err *e) {
+  stmt *st = store_cached(s, "DELETE FROM _deletions WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_run(st, e);
+  return rc ? rc : set_deleted(s, id, 0, e);
+}
+
+int event_after_write(store *s, const record *r, err *e) {
+  int64_t ts;
+  const char *id = r->v[r->k->key[0]].s;
+  int found = event_deletion(s, id, &ts, e);
+  if (found <= 0) return found;
+  return set_deleted(s, id, 1, e);
+}
+
+int event_any_deletion(store *s, err *e) {
+  stmt *st = store_cached(s, "SELECT 1 FROM _deletions LIMIT 1", e);
+  if (!st) return e ? e->code : ERR_DB;
+  int rc = stmt_step(st, e);
+  stmt_reset(st);
+  return rc;
+}
+
+int event_merged_into(store *s, const char *id, char *out, size_t cap, err *e) {
+  stmt *st = store_cached(s, "SELECT duplicate_of FROM events WHERE event_id_cnty = ?", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  int rc = stmt_step(st, e), found = 0;
+  if (rc == STMT_ROW && !stmt_is_null(st, 0)) {
+    snprintf(out, cap, "%s", stmt_text(st, 0));
+    found = 1;
+  }
+  stmt_reset(st);
+  if (rc == STMT_DONE) return err_set(e, ERR_NOT_FOUND, "no event has the id '%.100s'", id);
+  return rc < 0 ? rc : found;
+}
+
+long event_merged_from(store *s, const char *id, buf *ids, int max, err *e) {
+  stmt *st = store_cached(s, "SELECT event_id_cnty FROM events WHERE duplicate_of = ? ORDER BY event_id_cnty", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_text(st, 1, id);
+  long n = 0;
+  int rc;
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+    if (ids && n < max) buf_printf(ids, "%s%s", n ? ", " : "", stmt_text(st, 0));
+    n++;
+  }
+  stmt_reset(st);
+  return rc < 0 ? rc : n;
+}
+
+/* The merge rules on a write that sets duplicate_of (FORMATS.md §4.1): the
+ * event named must not itself be merged, and no event may be merged into
+ * this one (merges have one level, never chains). */
+static int check_merge(store *s, record *r, err *e) {
+  /* Looked up once (every event write comes here). */
+  static _Atomic int idup = -1;
+  if (idup < 0) idup = kind_field_index(r->k, "duplicate_of");
+  const fval *to = &r->v[idup];
+  const char *self = r->v[r->k->key[0]].s;
+  if (!to->set || !strcmp(to->s, self)) return 0; /* the reference check names itself */
+  char further[256];
+  int m = event_merged_into(s, to->s, further, sizeof further, e);
+  if (m == ERR_NOT_FOUND) m = 0; /* the reference check names it */
+  if (m < 0) return m;
+  if (m == 1) {
+    err_set(e, ERR_VALIDATION, "%.100s is itself merged into %.100s: merge into %.100s (merges do not chain)",
+            to->s, further, further);
+    return err_at(e, NULL, 0, "duplicate_of");
+  }
+  buf from;
+  buf_init(&from, 4096);
+  long n = event_merged_from(s, self, &from, 5, e);
+  if (n > 0)
+    err_set(e, ERR_VALIDATION,
+            "%ld event%s merged into %.100s (%s%s): a record others are merged into cannot be merged; "
+            "merge them into %.100s first",
+            n, n == 1 ? " is" : "s are", self, buf_cstr(&from), n > 5 ? ", ..." : "", to->s);
+  buf_free(&from);
+  if (n < 0) return (int)n;
+  return n > 0 ? err_at(e, NULL, 0, "duplicate_of") : 0;
 }

@@ -36,6 +36,7 @@ void err_list_free(err_list *l) {
 
 void record_init(record *r, const kind *k) {
   memset(r->present, 0, sizeof r->present);
+  memset(r->if_new, 0, sizeof r->if_new);
   for (int i = 0; i < k->nfields; i++) r->v[i] = (fval){0};
   r->k = k;
   r->file = NULL;

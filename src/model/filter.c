@@ -17,13 +17,40 @@ void filter_init(filter_set *fs, const kind *k) {
   fs->k = k;
   fs->order = NULL;
   fs->walk_key = 0;
+  fs->counting = 1;
+  fs->lifted = 0;
   buf_init(&fs->where, 1u << 20);
+  buf_init(&fs->full, 1u << 20);
   fs->nbinds = 0;
 }
 
-void filter_free(filter_set *fs) { buf_free(&fs->where); }
+void filter_init_all(filter_set *fs, const kind *k) {
+  filter_init(fs, k);
+  fs->counting = 0;
+}
 
-const char *filter_where(filter_set *fs) { return fs->where.len ? buf_cstr(&fs->where) : "1 = 1"; }
+void filter_free(filter_set *fs) {
+  buf_free(&fs->where);
+  buf_free(&fs->full);
+}
+
+const char *filter_where(filter_set *fs) {
+  const char *where = fs->where.len ? buf_cstr(&fs->where) : "1 = 1";
+  if (!fs->counting || !fs->k->ncounted) return where;
+  /* The rule's conditions hold no bound values: appending them keeps the
+   * parameters' order. */
+  buf_reset(&fs->full);
+  buf_puts(&fs->full, where);
+  for (int i = 0; i < fs->k->ncounted; i++)
+    if (!(fs->lifted & (1u << i))) buf_printf(&fs->full, " AND %s", fs->k->counted[i].condition);
+  return buf_cstr(&fs->full);
+}
+
+/* A FILTER on a column of the rule of what counts lifts that part of it. */
+static void lift(filter_set *fs, const char *column) {
+  for (int i = 0; i < fs->k->ncounted; i++)
+    if (!strcmp(fs->k->counted[i].column, column)) fs->lifted |= 1u << i;
+}
 
 void filter_add_sql(filter_set *fs, const char *sql) {
   buf_printf(&fs->where, "%s(%s)", fs->where.len ? " AND " : "", sql);
@@ -240,6 +267,7 @@ int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
   if (!f && !strcmp(column, "sector")) return add_sector(fs, op, value, a, e);
   if (!f && !strcmp(column, "during")) return add_during(fs, op, value, a, e);
   if (!f) return err_set(e, ERR_USAGE, "unknown column '%.60s' for %s", column, k->name);
+  lift(fs, f->name);
   int eq = strcmp(op, "=") == 0, ne = strcmp(op, "!=") == 0;
   char col[80];
   snprintf(col, sizeof col, "\"%s\"", f->name);

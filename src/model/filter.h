@@ -3,7 +3,14 @@
  * value, list columns, places inside places, near=PLACE:KM, and two
  * pseudo-columns: sector= (API.md's sector of the record, for kinds without
  * a sector column) and during=D1..D2 (records whose start..end period shares
- * a day with D1..D2). */
+ * a day with D1..D2).
+ *
+ * What counts (FORMATS.md §4.1) is decided here, once: a filter set made by
+ * filter_init keeps only the records that count (the kind's COUNTED rule:
+ * events not rejected, not merged into another, not deleted), each part of
+ * the rule lifted when a FILTER names its column. Every count, indicator,
+ * report figure and map reads through such a set; lists, exports and single
+ * records use filter_init_all. */
 #ifndef BH_FILTER_H
 #define BH_FILTER_H
 
@@ -27,10 +34,18 @@ typedef struct filter_set {
   int nbinds;
   const char *order; /* ORDER BY written by bluehelm (NULL: key order) */
   int walk_key;      /* read in key order through the key's index (many matches) */
+  int counting;      /* apply the kind's rule of what counts */
+  unsigned lifted;   /* parts of that rule a FILTER named (bit i: k->counted[i]) */
+  buf full;          /* the condition with the rule, built by filter_where */
 } filter_set;
 
-/* filter_init: an empty filter set over kind k (matches every record). */
+/* filter_init: an empty filter set over kind k for counting: it matches the
+ * records that count (every record of a kind without a COUNTED rule). */
 void filter_init(filter_set *fs, const kind *k);
+
+/* filter_init_all: an empty filter set over kind k matching every record
+ * (lists, exports, one record). */
+void filter_init_all(filter_set *fs, const kind *k);
 
 /* filter_free: releases the set's memory. */
 void filter_free(filter_set *fs);
@@ -68,7 +83,9 @@ int filter_add_bound(filter_set *fs, const char *sql, int n, const char *const *
  * order (key2 only for kinds keyed by two columns): cursor paging. */
 int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e);
 
-/* filter_where: the condition text ("1 = 1" when empty). */
+/* filter_where: the condition text ("1 = 1" when empty), with the parts of
+ * the rule of what counts that apply; valid until the next call or
+ * filter_free. */
 const char *filter_where(filter_set *fs);
 
 /* filter_bind_all: binds the set's values to st from parameter first on;

@@ -21,6 +21,7 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr)
@@ -34,6 +35,7 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef COUNTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
 #undef LABEL
@@ -47,6 +49,7 @@
 #define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
 #define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr)
@@ -61,6 +64,7 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef COUNTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
 #undef LABEL
@@ -74,6 +78,7 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
+#define COUNTED(col, cond)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr)
@@ -88,6 +93,7 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef COUNTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
 #undef LABEL
@@ -102,6 +108,7 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND_LABEL(en, fr) {"", {en, fr}},
 #define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr) {#col, {en, fr}},
@@ -129,6 +136,37 @@
 #undef SEQUENCE
 #undef ANY
 #undef COMPUTED
+#undef COUNTED
+#undef KIND_LABEL
+#undef LIST_COLUMNS
+#undef LABEL
+#undef KIND
+#undef KIND_END
+
+/* What counts: the kind's COUNTED parts (column, condition). */
+#define COLUMN(n, t, f, a)
+#define ORDER(a, b, msg)
+#define PAIR(a, b, pairs, msg)
+#define WITHIN(ref, a, b, msg)
+#define SEQUENCE(cols, msg)
+#define ANY(a, b, msg)
+#define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond) {#col, cond},
+#define KIND_LABEL(en, fr)
+#define LIST_COLUMNS(cols)
+#define LABEL(col, en, fr)
+#define KIND(name, date, prep, after) \
+  static const kind_counted name##_counted[] = {{NULL, NULL},
+#define KIND_END };
+#include "model/kinds/kinds.def"
+#undef COLUMN
+#undef ORDER
+#undef PAIR
+#undef WITHIN
+#undef SEQUENCE
+#undef ANY
+#undef COMPUTED
+#undef COUNTED
 #undef KIND_LABEL
 #undef LIST_COLUMNS
 #undef LABEL
@@ -143,6 +181,7 @@
 #define SEQUENCE(cols, msg)
 #define ANY(a, b, msg)
 #define COMPUTED(col, fn, a1, a2)
+#define COUNTED(col, cond)
 #define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr)
@@ -151,6 +190,7 @@ static kind kinds[] = {
 #define KIND(name, date, prep, after)                                         \
   {#name, name##_fields, N(name##_fields), date, name##_checks + 1,           \
    N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1,         \
+   name##_counted + 1, N(name##_counted) - 1,                                 \
    name##_labels + 1, N(name##_labels) - 1, name##_list,                 \
    {0, 0}, 0, prep, after},
 #include "model/kinds/kinds.def"

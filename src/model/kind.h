@@ -79,6 +79,13 @@ typedef struct kind_computed {
   const char *column, *function, *arg1, *arg2;
 } kind_computed;
 
+/* One part of the rule of what counts (FORMATS.md §4.1): counts,
+ * indicators, reports and maps keep only the records meeting condition (SQL
+ * written by bluehelm, no bound value), unless a FILTER names column. */
+typedef struct kind_counted {
+  const char *column, *condition;
+} kind_counted;
+
 struct record;
 struct store;
 struct err;
@@ -92,6 +99,8 @@ typedef struct kind {
   int nchecks;
   const kind_computed *computed;
   int ncomputed;
+  const kind_counted *counted;
+  int ncounted;
   const kind_label *labels; /* the kind's and its columns' labels */
   int nlabels;
   const char *list_columns; /* the columns a list shows ("a|b|c"), or "" */

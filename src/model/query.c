@@ -20,12 +20,15 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e) {
   return rc < 0 ? rc : 0;
 }
 
-int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e) {
+static int open_query(store *s, filter_set *fs, long limit, int given, stmt **out, err *e) {
   const kind *k = fs->k;
   buf sql;
   buf_init(&sql, 0);
   buf_puts(&sql, "SELECT ");
-  for (int i = 0; i < k->nfields; i++) buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[i].name);
+  char tmp[80];
+  for (int i = 0; i < k->nfields; i++)
+    buf_printf(&sql, "%s\"%s\"", i ? ", " : "",
+               given ? field_column(&k->fields[i], tmp, sizeof tmp) : k->fields[i].name);
   /* With many matches, walking the key's own index (the first unique index
    * SQLite made for the table) and stopping at the limit beats sorting them all. */
   if (fs->walk_key && !fs->order && store_dialect_of(s) == STORE_SQLITE)
@@ -40,6 +43,14 @@ int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e) {
   buf_free(&sql);
   if (!rc) filter_bind_all(fs, *out, 1);
   return rc;
+}
+
+int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e) {
+  return open_query(s, fs, limit, 0, out, e);
+}
+
+int query_open_given(store *s, filter_set *fs, long limit, stmt **out, err *e) {
+  return open_query(s, fs, limit, 1, out, e);
 }
 
 int query_many(store *s, filter_set *fs, long n, int *out, err *e) {

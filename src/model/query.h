@@ -17,6 +17,11 @@ int query_count(store *s, filter_set *fs, int64_t *out, err *e);
  * caller steps and finalizes it. Returns 0 or ERR_DB. */
 int query_open(store *s, filter_set *fs, long limit, stmt **out, err *e);
 
+/* query_open_given: as query_open, but a defaulted column (DEFAULTED) reads
+ * the value given, not the rule's default: what a CSV export writes, so that
+ * importing it back keeps defaults as defaults. */
+int query_open_given(store *s, filter_set *fs, long limit, stmt **out, err *e);
+
 /* query_many: sets *out to 1 when at least n records match fs (counting no
  * further). Returns 0 or ERR_DB. */
 int query_many(store *s, filter_set *fs, long n, int *out, err *e);

@@ -15,7 +15,8 @@
 #define CYCLE_DEPTH_MAX 10000
 
 typedef struct upsert {
-  uint64_t mask; /* present, non-derived fields */
+  uint64_t mask;   /* present, non-derived fields */
+  uint64_t if_new; /* of those, the ones written only into a new record */
   int partial;   /* a required column is missing: update an existing record only */
   stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
@@ -111,17 +112,20 @@ static void new_value(buf *out, const upsert *u, const field *f, int fi) {
  * (INSERT .. ON CONFLICT DO UPDATE .. WHERE something differs), or, when a
  * required column is absent, an UPDATE of an existing record only (SQLite
  * checks NOT NULL before it notices the conflict an upsert relies on). */
-static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
+static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, err *e) {
   const kind *k = w->k;
   char tmp[80];
   memset(u, 0, sizeof *u);
   u->mask = mask;
+  u->if_new = if_new;
   int np = 0;
   for (int i = 0; i < k->nfields; i++) {
     const field *f = &k->fields[i];
-    if (mask & (1ull << i)) u->param[i] = ++np;
-    else if ((f->flags & F_REQUIRED) && !(f->flags & F_DERIVED)) u->partial = 1;
+    if (!(mask & (1ull << i)) && (f->flags & F_REQUIRED) && !(f->flags & F_DERIVED)) u->partial = 1;
   }
+  /* An update of an existing record only never writes a value for new records. */
+  for (int i = 0; i < k->nfields; i++)
+    if ((mask & (1ull << i)) && !(u->partial && (if_new & (1ull << i)))) u->param[i] = ++np;
   buf cols, vals, sets, differs, sql;
   buf_init(&cols, 0);
   buf_init(&vals, 0);
@@ -134,7 +138,7 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     const char *col = field_column(f, tmp, sizeof tmp);
     buf_printf(&cols, "%s\"%s\"", cols.len ? ", " : "", col);
     buf_printf(&vals, "%s?%d", vals.len ? ", " : "", u->param[i]);
-    if (f->flags & F_KEY) continue;
+    if ((f->flags & F_KEY) || (if_new & (1ull << i))) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
     buf_printf(&differs, "%s\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", col);
@@ -149,12 +153,14 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
     for (int a = 0; a < 2; a++) {
       int fi = kind_field_index(k, args[a]);
       const char *sep = a ? ", " : "";
-      if (fi >= 0 && u->param[fi]) {
-        buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+      if (fi >= 0 && u->param[fi]) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+      else buf_printf(&vals, "%sNULL", sep);
+      /* An update computes from the new value, or the stored one (a value
+       * for a new record only is not written over a stored one). */
+      if (fi >= 0 && u->param[fi] && !(if_new & (1ull << fi))) {
         buf_puts(&sets, sep);
         new_value(&sets, u, &k->fields[fi], fi);
       } else {
-        buf_printf(&vals, "%sNULL", sep);
         buf_printf(&sets, "%s\"%s\"", sep, args[a]);
       }
     }
@@ -187,16 +193,16 @@ static int build_upsert(writer *w, uint64_t mask, upsert *u, err *e) {
   return rc;
 }
 
-static upsert *get_upsert(writer *w, uint64_t mask, err *e) {
+static upsert *get_upsert(writer *w, uint64_t mask, uint64_t if_new, err *e) {
   for (int i = 0; i < w->nstmts; i++)
-    if (w->stmts[i].mask == mask) return &w->stmts[i];
+    if (w->stmts[i].mask == mask && w->stmts[i].if_new == if_new) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
     stmt_finalize(w->stmts[0].st);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
   }
   upsert *u = &w->stmts[w->nstmts];
-  if (build_upsert(w, mask, u, e)) return NULL;
+  if (build_upsert(w, mask, if_new, u, e)) return NULL;
   w->nstmts++;
   return u;
 }
@@ -380,8 +386,9 @@ static int stored_row(writer *w, const record *r, const char *column, stmt **out
   int n = snprintf(sql, sizeof sql, "SELECT %s FROM \"%s\" WHERE \"%s\" = ?1", column, k->name,
                    k->fields[k->key[0]].name);
   if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  *out = NULL;
   stmt *st = store_cached(w->s, sql, e);
-  if (!st) return e->code;
+  if (!st) return e->code < 0 ? e->code : ERR_DB;
   for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
   int step = stmt_step(st, e);
   if (step != STMT_ROW) stmt_reset(st);
@@ -399,10 +406,10 @@ static const fval *check_value(writer *w, const record *r, int fi, fval *tmp, ch
   *tmp = (fval){0};
   char col[128];
   snprintf(col, sizeof col, "\"%s\"", w->k->fields[fi].name);
-  stmt *st;
+  stmt *st = NULL;
   int step = stored_row(w, r, col, &st, e);
   if (step < 0) return NULL;
-  if (step == STMT_ROW) {
+  if (step == STMT_ROW && st) {
     if (!stmt_is_null(st, 0)) {
       snprintf(text, cap, "%s", stmt_text(st, 0));
       *tmp = (fval){.set = 1, .s = text};
@@ -549,6 +556,22 @@ static int check_dependents(writer *w, record *r, err_list *errs) {
   return bad;
 }
 
+/* 1 when the record r names (by every key column) exists, 0 if not, <0 on error. */
+static int exists_key(writer *w, const record *r) {
+  const kind *k = w->k;
+  if (k->nkey < 2) return record_exists(w->s, k, r->v[k->key[0]].s);
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"%s\" = ?", k->name,
+           k->fields[k->key[0]].name, k->fields[k->key[1]].name);
+  stmt *st = store_cached(w->s, sql, NULL);
+  if (!st) return ERR_DB;
+  stmt_bind_text(st, 1, r->v[k->key[0]].s);
+  stmt_bind_text(st, 2, r->v[k->key[1]].s);
+  int rc = stmt_step(st, NULL);
+  stmt_reset(st);
+  return rc;
+}
+
 static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
@@ -569,10 +592,38 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
       }
       return ERR_VALIDATION;
     }
+  /* A record without some required column (a partial update: the id and
+   * the columns to change) updates an existing record only. */
+  int partial = 0;
+  for (int i = 0; i < k->nfields; i++)
+    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i])
+      partial = 1;
+  if (!bad && partial) {
+    int ex = exists_key(w, r);
+    if (ex < 0) {
+      err_set(&e, ex, "the record could not be looked up (%s)", err_name(ex));
+      add_error(errs, r, "-", &e);
+      return ex;
+    }
+    if (!ex) {
+      for (int i = 0; i < k->nfields; i++)
+        if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i]) {
+          err_set(&e, ERR_VALIDATION,
+                  "a value is required: without this column a row can only update a %s record, "
+                  "and none has the id '%.100s'",
+                  k->name, r->v[k->key[0]].s);
+          err_rule(&e, "required");
+          add_error(errs, r, k->fields[i].name, &e);
+        }
+      return ERR_VALIDATION;
+    }
+  }
   if (!bad && k->prepare) {
     err_clear(&e);
     if (k->prepare(w->s, r, &e) < 0) {
-      add_error(errs, r, e.field[0] ? e.field : "-", &e);
+      char at[sizeof e.field]; /* err_at copies into e.field: not from it */
+      snprintf(at, sizeof at, "%s", e.field[0] ? e.field : "-");
+      add_error(errs, r, at, &e);
       bad = 1;
     }
   }
@@ -581,32 +632,19 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   if (check_refs(w, r, errs) || check_cycles(w, r, errs)) return ERR_VALIDATION;
   if (!store_it) return 0;
 
-  uint64_t mask = 0;
+  uint64_t mask = 0, if_new = 0;
   for (int i = 0; i < k->nfields; i++)
-    if (r->present[i] && !(k->fields[i].flags & F_DERIVED)) mask |= 1ull << i;
-  upsert *u = get_upsert(w, mask, &e);
+    if (r->present[i] && !(k->fields[i].flags & F_DERIVED)) {
+      mask |= 1ull << i;
+      if (r->if_new[i] && !(k->fields[i].flags & F_KEY)) if_new |= 1ull << i;
+    }
+  upsert *u = get_upsert(w, mask, if_new, &e);
   if (!u) {
     add_error(errs, r, "-", &e);
     return ERR_DB;
   }
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
-  stmt *found = NULL;
-  int exists = u->partial ? stored_row(w, r, "1", &found, &e) : STMT_ROW;
-  if (exists < 0) {
-    add_error(errs, r, "-", &e);
-    return exists;
-  }
-  if (found && exists == STMT_ROW) stmt_reset(found);
-  if (exists != STMT_ROW) {
-    for (int i = 0; i < k->nfields; i++)
-      if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) &&
-          !r->present[i]) {
-        err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
-        add_error(errs, r, k->fields[i].name, &e);
-      }
-    return ERR_VALIDATION;
-  }
   int rc = stmt_run(u->st, &e);
   if (rc < 0) {
     add_error(errs, r, "-", &e);

@@ -22,6 +22,8 @@ typedef struct record {
   const kind *k;
   fval v[KIND_FIELDS_MAX];
   unsigned char present[KIND_FIELDS_MAX]; /* the source gave this column */
+  unsigned char if_new[KIND_FIELDS_MAX];  /* a present value for a new record
+                                             only: an update keeps the stored one */
   const char *file; /* where the record came from, for messages */
   long line;
 } record;
@@ -102,7 +104,8 @@ typedef struct writer writer;
 int writer_open(writer **out, store *s, const kind *k, pending *p, err *e);
 
 /* writer_put: validates r (required values, checks, references, cycles) and
- * upserts it: columns not present in r keep their stored values. Returns
+ * upserts it: columns not present in r keep their stored values, and so do
+ * those marked if_new (a value for a new record only). Returns
  * WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED, or a negative code after
  * adding each problem to errs (with r's file and line). */
 int writer_put(writer *w, record *r, err_list *errs);

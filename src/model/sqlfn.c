@@ -1,7 +1,10 @@
 /* sqlfn.c: the SQL functions bluehelm gives every connection:
- * bh_sector(place_id, admin1), bh_fold(text), bh_distance(lat1, lon1, lat2, lon2).
+ * bh_sector(place_id, admin1), bh_fold(text), bh_distance(lat1, lon1, lat2, lon2),
+ * bh_excluded(verification, duplicate_of).
  * On PostgreSQL the schema defines the same functions in SQL. */
 #include "model/sqlfn.h"
+
+#include <string.h>
 
 #include "core/geo.h"
 #include "core/utf8.h"
@@ -40,8 +43,24 @@ static int fn_distance(void *ud, int argc, const store_value *argv, store_value 
   return 0;
 }
 
+/* An event's reasons not to count (FORMATS.md §4.1), stored in
+ * events._excluded: bit 1 rejected, bit 2 merged into another (the third
+ * reason, ACLED's deletion, is the column deleted). */
+static int fn_excluded(void *ud, int argc, const store_value *argv, store_value *out, char *tmp,
+                       size_t cap) {
+  (void)ud;
+  (void)argc;
+  (void)tmp;
+  (void)cap;
+  int bits = argv[0].type == STORE_TEXT && !strcmp(argv[0].s, "rejected") ? 1 : 0;
+  if (argv[1].type != STORE_NULL) bits |= 2;
+  *out = (store_value){.type = STORE_INT, .i = bits};
+  return 0;
+}
+
 int sqlfn_attach(store *s, err *e) {
   if (store_function(s, "bh_sector", 2, 0, fn_sector, s, e) ||
+      store_function(s, "bh_excluded", 2, 1, fn_excluded, NULL, e) ||
       store_function(s, "bh_fold", 1, 1, fn_fold, NULL, e) ||
       store_function(s, "bh_distance", 4, 1, fn_distance, NULL, e))
     return e ? e->code : ERR_DB;

@@ -1,4 +1,4 @@
-/* sqlfn.h: bluehelm's SQL functions (bh_sector, bh_fold, bh_distance). */
+/* sqlfn.h: bluehelm's SQL functions (bh_sector, bh_fold, bh_distance, bh_excluded). */
 #ifndef BH_SQLFN_H
 #define BH_SQLFN_H
 

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "analysis/duplicates.h"
 #include "analysis/indicator.h"
 #include "core/country.h"
 #include "core/date.h"
@@ -18,6 +19,7 @@
 #include "core/str.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "model/event.h"
 #include "model/filter.h"
 #include "model/place.h"
 #include "model/query.h"
@@ -91,6 +93,21 @@ static int add_query_filters(http_req *r, filter_set *fs, const char *const *ski
     if (rc) return rc;
     hidden_refs_never_match(r, fs, r->query[i].key);
   }
+  return 0;
+}
+
+/* counted=yes|no: whether a list, count or map keeps only the records that
+ * count (FORMATS.md §4.1); dflt when absent. Starts fs accordingly. Returns
+ * 0 or ERR_USAGE. */
+static int init_filters(http_req *r, filter_set *fs, const kind *k, int dflt, err *e) {
+  const char *v = http_query(r, "counted");
+  int counted = dflt;
+  if (v && !strcmp(v, "yes")) counted = 1;
+  else if (v && !strcmp(v, "no")) counted = 0;
+  if (counted) filter_init(fs, k);
+  else filter_init_all(fs, k);
+  if (v && strcmp(v, "yes") && strcmp(v, "no"))
+    return err_set(e, ERR_USAGE, "counted=%.40s: give yes (only what counts) or no (every record)", v);
   return 0;
 }
 
@@ -652,16 +669,15 @@ static void h_list(http_req *r) {
   if (!k) return;
   err e;
   filter_set fs;
-  filter_init(&fs, k);
   long limit = LIST_LIMIT_DEFAULT;
   const char *lv = http_query(r, "limit");
   int64_t n;
-  int rc = 0;
-  if (lv && (str_to_int64(lv, &n) || n < 1 || n > LIST_LIMIT_MAX))
+  int rc = init_filters(r, &fs, k, 0, &e);
+  if (!rc && lv && (str_to_int64(lv, &n) || n < 1 || n > LIST_LIMIT_MAX))
     rc = err_set(&e, ERR_USAGE, "limit must be 1 to %d", LIST_LIMIT_MAX);
-  else if (lv)
+  else if (!rc && lv)
     limit = (long)n;
-  static const char *const skip[] = {"limit", "after", "q", NULL};
+  static const char *const skip[] = {"limit", "after", "q", "counted", NULL};
   if (!rc) rc = add_query_filters(r, &fs, skip, &e);
   const char *q = http_query(r, "q");
   if (!rc && q) {
@@ -1027,6 +1043,12 @@ static void h_import(http_req *r) {
     jw_kint(&w, "inserted", res.inserted);
     jw_kint(&w, "updated", res.updated);
     jw_kint(&w, "unchanged", res.unchanged);
+    if (o.format == SOURCE_ACLED_DELETIONS) {
+      jw_kint(&w, "marked", res.marked);
+      jw_kint(&w, "remembered", res.remembered);
+    } else {
+      jw_kint(&w, "skipped", res.skipped);
+    }
     jw_obj_end(&w);
     http_json(r, 200);
   }
@@ -1038,8 +1060,9 @@ static void h_count(http_req *r) {
   if (!k) return;
   err e;
   filter_set fs;
-  filter_init(&fs, k);
-  int rc = add_query_filters(r, &fs, NULL, &e);
+  static const char *const skip[] = {"counted", NULL};
+  int rc = init_filters(r, &fs, k, 1, &e);
+  if (!rc) rc = add_query_filters(r, &fs, skip, &e);
   visible_only(r, &fs);
   int64_t n = 0;
   if (!rc) rc = query_count(r->s, &fs, &n, &e);
@@ -1082,8 +1105,9 @@ static void h_indicator(http_req *r) {
 static void h_geojson(http_req *r) {
   err e;
   filter_set fs;
-  filter_init(&fs, kind_find("events"));
-  int rc = add_query_filters(r, &fs, NULL, &e);
+  static const char *const skip[] = {"counted", NULL};
+  int rc = init_filters(r, &fs, kind_find("events"), 1, &e);
+  if (!rc) rc = add_query_filters(r, &fs, skip, &e);
   visible_only(r, &fs);
   char *mem = NULL;
   size_t len = 0;
@@ -1167,6 +1191,191 @@ static void h_audit(http_req *r) {
   jw_obj_end(&w);
   http_json(r, 200);
 }
+
+/* ------------------------------------------------------- duplicates */
+
+/* GET /api/v1/duplicates?FILTER&km=&days=&min_score=&limit=&any_source=yes:
+ * likely duplicate pairs among the events that count (as the CLI's
+ * `duplicates events --format json`), best first. */
+static void h_duplicates(http_req *r) {
+  dup_options o;
+  duplicates_options_default(&o);
+  o.limit = 50;
+  err e;
+  int rc = 0;
+  const char *v;
+  double d;
+  int64_t n;
+  if ((v = http_query(r, "km")) && (str_to_double(v, &d) || d < 0 || d > 500))
+    rc = err_set(&e, ERR_VALIDATION, "km=%.40s: give a distance from 0 to 500", v);
+  else if (v)
+    o.km = d;
+  if (!rc && (v = http_query(r, "days")) && (str_to_int64(v, &n) || n < 0 || n > 366))
+    rc = err_set(&e, ERR_VALIDATION, "days=%.40s: give a whole number from 0 to 366", v);
+  else if (!rc && v)
+    o.days = (int)n;
+  if (!rc && (v = http_query(r, "min_score")) && (str_to_double(v, &d) || d < 0 || d > 1))
+    rc = err_set(&e, ERR_VALIDATION, "min_score=%.40s: give a number from 0 to 1", v);
+  else if (!rc && v)
+    o.min_score = d;
+  if (!rc && (v = http_query(r, "limit")) && (str_to_int64(v, &n) || n < 1 || n > LIST_LIMIT_MAX))
+    rc = err_set(&e, ERR_VALIDATION, "limit=%.40s: give a whole number from 1 to %d", v, LIST_LIMIT_MAX);
+  else if (!rc && v)
+    o.limit = (long)n;
+  if (!rc && (v = http_query(r, "any_source"))) o.any_source = !strcmp(v, "yes");
+  static const char *const skip[] = {"km", "days", "min_score", "limit", "any_source", NULL};
+  filter_set fs;
+  filter_init(&fs, kind_find("events"));
+  if (!rc) rc = add_query_filters(r, &fs, skip, &e);
+  visible_only(r, &fs);
+  dup_result res;
+  memset(&res, 0, sizeof res);
+  if (!rc) rc = duplicates_find(r->s, &fs, &o, &res, &e);
+  filter_free(&fs);
+  if (rc) {
+    if (rc == ERR_USAGE) e.code = ERR_VALIDATION;
+    http_error_from(r, &e, NULL);
+    return;
+  }
+  jw w;
+  jw_init(&w, &r->out, 0);
+  duplicates_json(&w, &res, NULL, NULL);
+  duplicates_free(&res);
+  http_json(r, 200);
+}
+
+/* The events a merge writes must be within the sectors the user may write:
+ * each id that exists is checked (an unknown id is the merge's 404). */
+static int may_write_events(http_req *r, const char *const *ids, int n, err *e) {
+  const kind *k = kind_find("events");
+  for (int i = 0; i < n; i++) {
+    char *json, sector[64] = "";
+    int conf = 0;
+    int found = stored_version(r, k, ids[i], NULL, &json, sector, sizeof sector, &conf, e);
+    if (found < 0) return found;
+    if (found && authz_check(&r->who,
+                             &(authz_req){.act = AUTHZ_WRITE, .confidential = conf, .has_old = 1,
+                                          .old_sector = sector, .has_new = 1, .new_sector = sector},
+                             e))
+      return e->code;
+  }
+  return 0;
+}
+
+/* A JSON string member of obj, or NULL after adding a field error. */
+static const char *body_id(json_t *obj, const char *key, err_list *errs) {
+  json_t *v = json_object_get(obj, key);
+  if (json_is_string(v) && json_string_length(v)) return json_string_value(v);
+  err fe;
+  err_set(&fe, ERR_VALIDATION, v ? "give an event id (a non-empty string)" : "a value is required");
+  str_copy(fe.field, sizeof fe.field, key);
+  err_list_add(errs, &fe);
+  return NULL;
+}
+
+/* Runs one merge operation (0 merge, 1 unmerge, 2 decide) in a transaction
+ * with its authorization and audit entries. */
+static void duplicates_write(http_req *r, int op) {
+  json_t *j = parse_body(r);
+  if (!j) return;
+  err e;
+  err_clear(&e);
+  err_list errs;
+  err_list_init(&errs, 50);
+  const char *ids[LIST_LIMIT_MAX + 1];
+  int n = 0;
+  const char *decision = NULL, *note = NULL;
+  if (!json_is_object(j)) {
+    err_set(&e, ERR_VALIDATION, "the body must be a JSON object");
+  } else if (op == 0) {
+    ids[n++] = body_id(j, "keep", &errs);
+    json_t *others = json_object_get(j, "others");
+    if (!json_is_array(others) || !json_array_size(others) || json_array_size(others) > LIST_LIMIT_MAX) {
+      err fe;
+      err_set(&fe, ERR_VALIDATION, "give the ids to merge as an array of 1 to %d strings", LIST_LIMIT_MAX);
+      str_copy(fe.field, sizeof fe.field, "others");
+      err_list_add(&errs, &fe);
+    } else {
+      size_t i;
+      json_t *it;
+      json_array_foreach(others, i, it) {
+        if (!json_is_string(it) || !json_string_length(it)) {
+          err fe;
+          err_set(&fe, ERR_VALIDATION, "item %zu is not an event id (a non-empty string)", i);
+          str_copy(fe.field, sizeof fe.field, "others");
+          err_list_add(&errs, &fe);
+        } else {
+          ids[n++] = json_string_value(it);
+        }
+      }
+    }
+  } else if (op == 1) {
+    ids[n++] = body_id(j, "id", &errs);
+  } else {
+    ids[n++] = body_id(j, "a", &errs);
+    ids[n++] = body_id(j, "b", &errs);
+    decision = json_string_value(json_object_get(j, "decision"));
+    if (!decision || (strcmp(decision, "merge") && strcmp(decision, "dismiss"))) {
+      err fe;
+      err_set(&fe, ERR_VALIDATION, "give merge or dismiss");
+      str_copy(fe.field, sizeof fe.field, "decision");
+      err_list_add(&errs, &fe);
+    }
+  }
+  if (json_is_object(j)) {
+    json_t *nv = json_object_get(j, "note");
+    if (nv && !json_is_string(nv) && !json_is_null(nv)) {
+      err fe;
+      err_set(&fe, ERR_VALIDATION, "a note is text");
+      str_copy(fe.field, sizeof fe.field, "note");
+      err_list_add(&errs, &fe);
+    }
+    note = json_string_value(nv);
+  }
+  if (!e.code && errs.n) err_set(&e, ERR_VALIDATION, "the request is not valid");
+  int changed = 0;
+  char into[256] = "";
+  if (!e.code && !store_begin(r->s, &e)) {
+    int rc = may_write_events(r, ids, n, &e);
+    if (!rc && op == 0) rc = duplicates_merge(r->s, r->who.user, ids[0], ids + 1, n - 1, note, &changed, &e);
+    if (!rc && op == 1 && event_merged_into(r->s, ids[0], into, sizeof into, NULL) < 0) into[0] = 0;
+    if (!rc && op == 1) rc = duplicates_unmerge(r->s, r->who.user, ids[0], &e);
+    if (!rc && op == 2) rc = duplicates_decide(r->s, r->who.user, ids[0], ids[1], decision, note, &e);
+    if (!rc) rc = store_commit(r->s, &e);
+    if (rc) store_rollback(r->s);
+  }
+  if (e.code) {
+    if (e.code == ERR_USAGE) e.code = ERR_VALIDATION;
+    http_error_from(r, &e, &errs);
+  } else {
+    jw w;
+    jw_init(&w, &r->out, 0);
+    jw_obj(&w);
+    if (op == 0) {
+      jw_kstr(&w, "keep", ids[0]);
+      jw_key(&w, "others");
+      jw_arr(&w);
+      for (int i = 1; i < n; i++) jw_str(&w, ids[i]);
+      jw_arr_end(&w);
+      jw_kint(&w, "merged", changed);
+    } else if (op == 1) {
+      jw_kstr(&w, "id", ids[0]);
+      jw_kstr(&w, "was_merged_into", into[0] ? into : NULL);
+    } else {
+      jw_kstr(&w, "a", ids[0]);
+      jw_kstr(&w, "b", ids[1]);
+      jw_kstr(&w, "decision", decision);
+    }
+    jw_obj_end(&w);
+    http_json(r, 200);
+  }
+  json_decref(j);
+  err_list_free(&errs);
+}
+
+static void h_merge(http_req *r) { duplicates_write(r, 0); }
+static void h_unmerge(http_req *r) { duplicates_write(r, 1); }
+static void h_decide(http_req *r) { duplicates_write(r, 2); }
 
 /* The trail's head and length, to keep elsewhere (audit verify --expect). */
 static void h_audit_checkpoint(http_req *r) {
@@ -1260,6 +1469,10 @@ static const route routes[] = {
     {"GET", "indicators/*", ACCESS_READ, h_indicator},
     {"GET", "report", ACCESS_READ, h_report},
     {"POST", "import/*", ACCESS_WRITE, h_import},
+    {"GET", "duplicates", ACCESS_READ, h_duplicates},
+    {"POST", "duplicates/merge", ACCESS_WRITE, h_merge},
+    {"POST", "duplicates/unmerge", ACCESS_WRITE, h_unmerge},
+    {"POST", "duplicates/decide", ACCESS_WRITE, h_decide},
     {"GET", "*", ACCESS_READ, h_list},
     {"POST", "*", ACCESS_WRITE, h_create},
     {"GET", "*/*", ACCESS_READ, h_get},

@@ -149,7 +149,7 @@ try {
     await page.goto(URL_ + '/?from=2021-05-01&to=2021-05-31');
     await page.waitForSelector('#t-ied');
     await page.waitForSelector('svg.chart');
-    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-serv', 't-restr', 't-gaps', 't-casevac']) assert(await page.$(`#${id}`), `no tile ${id}`);
+    for (const id of ['t-incidents', 't-ied', 't-civ', 't-poc', 't-unverified', 't-serv', 't-restr', 't-gaps', 't-casevac']) assert(await page.$(`#${id}`), `no tile ${id}`);
     await page.waitForLoadState('networkidle');
     await shot(page, 'dashboard.png');
   });
@@ -236,6 +236,50 @@ try {
     await page.waitForSelector(`table.list tbody a:has-text("${eventId}")`);
     const rows = await page.$$eval('table.list tbody tr', (r) => r.length);
     assert(rows === 1, `${rows} rows`);
+  });
+
+  // The same incident reported by another source (an id in another
+  // namespace): the duplicates page pairs them; merging keeps one.
+  const otherId = `ucdp:${eventId}`;
+  await check('duplicates-page-merge', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.click('text=Clear the form');
+    await page.fill('#i-event_id_cnty', otherId);
+    await page.fill('#i-event_date', '2021-05-20');
+    await page.fill('#i-place', 'Anson');
+    await page.waitForSelector('[role=listbox] [role=option]:has-text("Ansongo")');
+    await page.press('#i-place', 'ArrowDown');
+    await page.press('#i-place', 'Enter');
+    await page.selectOption('#i-event_type', 'Explosions/Remote violence');
+    await page.selectOption('#i-sub_event_type', 'Remote explosive/landmine/IED');
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:not([hidden])');
+    await page.goto(URL_ + '/duplicates?from=2021-05-20&to=2021-05-20&km=10&days=1');
+    const card = await page.waitForSelector(`section.dup-pair:has(h2:has-text("${otherId}"))`);
+    assert((await card.textContent()).includes(eventId), 'the pair does not show both incidents');
+    await card.waitForSelector('.dup-map .leaflet-container, .dup-map.leaflet-container');
+    await shot(page, 'duplicates.png');
+    await (await card.$(`button:has-text("Merge: keep ${eventId}")`)).click();
+    await card.waitForSelector('.alert.ok');
+    assert((await card.textContent()).includes('counts once'), 'no merge confirmation');
+  });
+
+  await check('merged-record-unmerge', async () => {
+    await page.goto(URL_ + `/records/events/${encodeURIComponent(otherId)}`);
+    await page.waitForSelector('section.curation');
+    assert((await page.textContent('section.curation')).includes('merged into'), 'the merged report does not say so');
+    await page.click(`section.curation button:has-text("Unmerge from ${eventId}")`);
+    await page.waitForFunction(() => !document.querySelector('section.curation .alert'));
+  });
+
+  await check('verification-set-on-record', async () => {
+    await page.waitForSelector('section.curation select[name=verification]');
+    await page.selectOption('section.curation select[name=verification]', 'rejected');
+    await page.selectOption('section.curation select[name=reliability]', 'B');
+    await page.click('section.curation button[type=submit]');
+    await page.waitForSelector('section.curation .alert:has-text("rejected")');
+    assert(await page.$('dd:has-text("rejected")'), 'the record does not show its verification');
   });
 
   await check('list-sort-and-csv', async () => {

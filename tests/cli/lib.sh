@@ -60,6 +60,58 @@ need_shared() {
   return 1
 }
 
+# csv_select FILE COL...: the named columns of an RFC 4180 CSV file, one
+# record a line, tab-separated (tabs and newlines inside values become spaces).
+csv_select() {
+  local file=$1
+  shift
+  LC_ALL=C awk -v want="$*" '
+    function parse(s, f,    n, p, fld) {
+      n = 0
+      while (1) {
+        if (substr(s, 1, 1) == "\"") {
+          s = substr(s, 2); fld = ""
+          while (1) {
+            p = index(s, "\"")
+            if (p == 0) { fld = fld s; s = ""; break }
+            fld = fld substr(s, 1, p - 1)
+            if (substr(s, p + 1, 1) == "\"") { fld = fld "\""; s = substr(s, p + 2); continue }
+            s = substr(s, p + 1); break
+          }
+          p = index(s, ",")
+          if (p == 0) s = ""; else s = substr(s, p)
+        } else {
+          p = index(s, ",")
+          if (p == 0) { fld = s; s = "" } else { fld = substr(s, 1, p - 1); s = substr(s, p) }
+        }
+        gsub(/[\t\n]/, " ", fld)
+        f[++n] = fld
+        if (s == "") return n
+        s = substr(s, 2)
+        if (s == "") { f[++n] = ""; return n }
+      }
+    }
+    BEGIN { nw = split(want, w, " ") }
+    {
+      sub(/\r$/, "")
+      rec = (buf == "") ? $0 : buf "\n" $0
+      t = rec
+      if (gsub(/"/, "", t) % 2) { buf = rec; next }
+      buf = ""
+      n = parse(rec, f)
+      if (!hdr) {
+        hdr = 1
+        sub(/^\357\273\277/, "", f[1])
+        for (j = 1; j <= n; j++) pos[f[j]] = j
+        for (i = 1; i <= nw; i++) if (!(w[i] in pos)) { print "csv_select: no column " w[i] > "/dev/stderr"; exit 2 }
+        next
+      }
+      line = ""
+      for (i = 1; i <= nw; i++) line = line (i > 1 ? "\t" : "") f[pos[w[i]]]
+      print line
+    }' "$file"
+}
+
 # small_fs NAME DIR SIZE: mounts a tmpfs of SIZE (such as 8m) on DIR, to
 # fill up; it is unmounted when the script exits. Where mounting is not
 # permitted (not root), reports a skip with the reason and returns 1.

@@ -51,10 +51,11 @@ rc=$?
 expect_eq unknown-column-lenient-exit "$rc" 0
 expect_eq unknown-column-lenient-stored "$(bh count units unit_id=t-unit-1)" 1
 
-# --- missing required column (unit_type): reported on line 1, naming the column
+# --- missing required column (unit_type): the file may update existing units
+# only; a row naming a new unit is refused on its own line, naming the column
 newdir
 printf 'unit_id,name,component\nt-unit-1,Test unit,military\n' >"$D/units.csv"
-bad missing-column units.csv 1 unit_type "$D"
+bad missing-column units.csv 2 unit_type "$D"
 
 # --- impossible date (second data row, line 3)
 newdir

@@ -86,7 +86,7 @@ fails rate-unknown-filter "unknown column 'colour'" bh indicator rate split=2021
 # change: civilians killed + injured in explosive incidents, January 2021
 # against January 2020 (the default compare: one year earlier).
 #   c1 2021-01-01 ied   2+3 = 5    p1 2020-01-01 ied 4+4 = 8
-#   c2 2021-01-31 ied   1+0 = 1    p2 2020-01-31 Explosions/Remote violence 0+2 = 2
+#   c2 2021-01-31 ied   1+0 = 1    p2 2020-01-31 Suicide bomb (weapon from the sub-type) 0+2 = 2
 #   c3 2021-02-01 ied   10 (out)   p3 2019-12-31 ied 5 (out)
 #   c4 2021-01-15 ied   0+0 (counted, contributes nothing)
 #   c5 2021-01-10 small_arms 7 (not explosive)
@@ -101,7 +101,7 @@ c3,2021-02-01,Explosions/Remote violence,Remote explosive/landmine/IED,15,0,ied,
 c4,2021-01-15,Strategic developments,Disrupted weapons use,15,0,ied,0,0
 c5,2021-01-10,Violence against civilians,Attack,15,0,small_arms,7,
 p1,2020-01-01,Explosions/Remote violence,Remote explosive/landmine/IED,15,0,ied,4,4
-p2,2020-01-31,Explosions/Remote violence,Shelling/artillery/missile attack,15,0,,,2
+p2,2020-01-31,Explosions/Remote violence,Suicide bomb,15,0,,,2
 p3,2019-12-31,Explosions/Remote violence,Remote explosive/landmine/IED,15,0,ied,5,
 EOF
 fresh_db --no-gazetteer
@@ -377,14 +377,21 @@ bh duplicates events --km 40 --format json >"$WORK/dup.json"
 expect_eq dup-km "$(jn "$WORK/dup.json" '$.pairs')" 6 # + ucdp:3 with joc-001 and joc-002
 bh duplicates events event_date=2021-03-01 --format json >"$WORK/dup.json"
 expect_eq dup-filter "$(jn "$WORK/dup.json" '$.pairs')" 2 # both events must match: ucdp:5 is on 03-02
-# decisions: a decided pair is not listed again, even after a re-import
+# decisions: `decide A B merge` keeps A and merges B into it, so B
+# (joc-001) counts as ucdp:1 and is not compared again, even after a
+# re-import (the file says nothing of duplicate_of): 6 events, 2 pairs left.
 check dup-decide quiet bh duplicates decide ucdp:1 joc-001 merge --note "same clash"
+expect_eq dup-decide-merged "$(bh count events) $(bh count events duplicate_of=ucdp:1)" "6 1"
 bh duplicates events >"$WORK/dup.txt"
-expect_grep dup-decided-left-out '^3 pairs among 7 events .*; 1 decided pair left out' "$WORK/dup.txt"
+expect_grep dup-decided-left-out '^2 pairs among 6 events' "$WORK/dup.txt"
 bh import "$WORK/dup" >/dev/null
 bh duplicates events --format json >"$WORK/dup.json"
-expect_eq dup-decision-survives-reimport "$(jn "$WORK/dup.json" '$.pairs') $(jx "$WORK/dup.json" '$.decided_left_out')" "3 1"
+expect_eq dup-decision-survives-reimport "$(jn "$WORK/dup.json" '$.pairs') $(jx "$WORK/dup.json" '$.decided_left_out') $(bh count events)" "2 0 6"
+# dismiss undoes the merge: joc-001 counts again, the pair is decided and
+# not listed again (3 pairs among 7 events, 1 decided pair left out)
 check dup-redecide quiet bh duplicates decide joc-001 ucdp:1 dismiss
+bh duplicates events >"$WORK/dup.txt"
+expect_grep dup-dismissed-left-out '^3 pairs among 7 events .*; 1 decided pair left out' "$WORK/dup.txt"
 bh duplicates decisions >"$WORK/dup.txt"
 expect_grep dup-decisions-listed $'^joc-001\tucdp:1\tdismiss\t' "$WORK/dup.txt"
 fails dup-decide-unknown "no event has the id 'ucdp:99'" bh duplicates decide joc-001 ucdp:99 merge

@@ -13,58 +13,6 @@ UCDP=$EV/ucdp_ged_mali_sample.csv
 HAVE=0
 [[ -d "$SHARED/events" ]] && HAVE=1
 
-# csv_select FILE COL...: the named columns of an RFC 4180 CSV file, one
-# record a line, tab-separated (tabs and newlines inside values become spaces).
-csv_select() {
-  local file=$1
-  shift
-  LC_ALL=C awk -v want="$*" '
-    function parse(s, f,    n, p, fld) {
-      n = 0
-      while (1) {
-        if (substr(s, 1, 1) == "\"") {
-          s = substr(s, 2); fld = ""
-          while (1) {
-            p = index(s, "\"")
-            if (p == 0) { fld = fld s; s = ""; break }
-            fld = fld substr(s, 1, p - 1)
-            if (substr(s, p + 1, 1) == "\"") { fld = fld "\""; s = substr(s, p + 2); continue }
-            s = substr(s, p + 1); break
-          }
-          p = index(s, ",")
-          if (p == 0) s = ""; else s = substr(s, p)
-        } else {
-          p = index(s, ",")
-          if (p == 0) { fld = s; s = "" } else { fld = substr(s, 1, p - 1); s = substr(s, p) }
-        }
-        gsub(/[\t\n]/, " ", fld)
-        f[++n] = fld
-        if (s == "") return n
-        s = substr(s, 2)
-        if (s == "") { f[++n] = ""; return n }
-      }
-    }
-    BEGIN { nw = split(want, w, " ") }
-    {
-      sub(/\r$/, "")
-      rec = (buf == "") ? $0 : buf "\n" $0
-      t = rec
-      if (gsub(/"/, "", t) % 2) { buf = rec; next }
-      buf = ""
-      n = parse(rec, f)
-      if (!hdr) {
-        hdr = 1
-        sub(/^\357\273\277/, "", f[1])
-        for (j = 1; j <= n; j++) pos[f[j]] = j
-        for (i = 1; i <= nw; i++) if (!(w[i] in pos)) { print "csv_select: no column " w[i] > "/dev/stderr"; exit 2 }
-        next
-      }
-      line = ""
-      for (i = 1; i <= nw; i++) line = line (i > 1 ? "\t" : "") f[pos[w[i]]]
-      print line
-    }' "$file"
-}
-
 # sql QUERY...: runs queries on a database holding the raw files, as read by
 # the sqlite3 shell, as tables d (dyadic), m (monadic), w (world), u (UCDP).
 [[ $HAVE == 1 ]] && sqlite3 "$WORK/raw.db" ".import --csv '$DYADIC' d" ".import --csv '$MONADIC' m" \
@@ -147,16 +95,20 @@ need_shared acled-dyadic-fatalities-sum &&
 need_shared acled-dyadic-export-rows &&
   expect_eq acled-dyadic-export-rows "$(csv_select "$WORK/dyadic.csv" event_id_cnty | wc -l)" "$(sql 'select count(*) from d')"
 
-# derived columns
+# derived columns: explosive incidents by FORMATS.md §4.1 (weapon ied,
+# vbied, mine, suicide or erw); ACLED gives no weapon, so it comes from the
+# sub-event type: IEDs and suicide bombs are explosive incidents, air and
+# drone strikes, shelling and grenades are not.
+EXPLOSIVE_SUB="'Remote explosive/landmine/IED', 'Suicide bomb'"
 need_shared acled-explosive-yes &&
   expect_eq acled-explosive-yes "$(bh count events explosive=yes)" \
-    "$(sql "select count(*) from d where event_type = 'Explosions/Remote violence'")"
+    "$(sql "select count(*) from d where sub_event_type in ($EXPLOSIVE_SUB)")"
 need_shared acled-explosive-no &&
   expect_eq acled-explosive-no "$(bh count events explosive=no)" \
-    "$(sql "select count(*) from d where event_type != 'Explosions/Remote violence'")"
+    "$(sql "select count(*) from d where sub_event_type not in ($EXPLOSIVE_SUB)")"
 need_shared acled-explosive-export &&
-  expect_eq acled-explosive-export "$(csv_select "$WORK/dyadic.csv" explosive event_type |
-    awk -F'\t' '($1 == "yes") != ($2 == "Explosions/Remote violence") { n++ } END { print n + 0 }')" 0
+  expect_eq acled-explosive-export "$(csv_select "$WORK/dyadic.csv" explosive sub_event_type |
+    awk -F'\t' '($1 == "yes") != ($2 == "Remote explosive/landmine/IED" || $2 == "Suicide bomb") { n++ } END { print n + 0 }')" 0
 
 # near=PLACE:KM against a brute-force haversine count
 for spec in Gao:50 Kidal:100 Mopti:25 Tombouctou:10; do

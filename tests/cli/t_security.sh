@@ -77,7 +77,7 @@ cp "$BLUEHELM_DB" "$WORK/keep.db"
 sql "drop trigger _audit_no_delete; delete from _audit where seq = 3"
 bh audit verify >/dev/null && ok truncated-chain-still-links || fail truncated-chain-still-links "$(cat "$WORK/stderr")"
 bh audit verify --expect "$CP" >/dev/null
-expect_eq truncation-detected-exit "$?" 1
+expect_eq truncation-detected-exit "$?" 2
 expect_grep truncation-detected-message 'truncated: it holds 2 entries, the checkpoint counts 3' "$WORK/stderr"
 cp "$WORK/keep.db" "$BLUEHELM_DB"
 # recomputation: entry 2 rewritten (the reclassification hidden) and the
@@ -85,12 +85,12 @@ cp "$WORK/keep.db" "$BLUEHELM_DB"
 sql "drop trigger _audit_no_update; update _audit set after = '{\"inserted\":0,\"updated\":0,\"unchanged\":1}' where seq = 2"
 recompute_plain "$BLUEHELM_DB"
 bh audit verify >/dev/null
-expect_eq recomputed-plain-chain-detected "$?" 1
+expect_eq recomputed-plain-chain-detected "$?" 2
 expect_grep recomputed-plain-chain-message 'broken at entry 1 .*: its HMAC does not hold' "$WORK/stderr"
 bh check >/dev/null
-expect_eq check-sees-it-too "$?" 1
+expect_eq check-sees-it-too "$?" 2
 bh audit verify --expect "$CP" >/dev/null
-expect_eq recomputed-fails-checkpoint "$?" 1
+expect_eq recomputed-fails-checkpoint "$?" 2
 # without the key the same trail is a valid plain chain: the key is what
 # tells (and the recomputation above was done right)
 mv "$KEY" "$WORK/key.away"
@@ -103,7 +103,7 @@ mv "$WORK/key.away" "$KEY"
 cp "$WORK/keep.db" "$BLUEHELM_DB"
 printf 'admin1,sector\nSecurityland,east\n' >"$WORK/sector_areas.csv"
 BLUEHELM_AUDIT_KEY=$WORK/other.key bh import "$WORK/sector_areas.csv" >/dev/null
-expect_eq copied-db-without-its-key-refused "$?" 1
+expect_eq copied-db-without-its-key-refused "$?" 2
 expect_grep copied-db-message 'signed with an audit key that is not here' "$WORK/stderr"
 expect_eq copied-db-unchanged "$(sql "select count(*) from _audit")" 3
 chmod 644 "$KEY"
@@ -130,7 +130,7 @@ expect_grep legacy-verify-message '4 entries, chain intact \(the first 3 from be
 sql "update _audit set user = 'someone else' where seq = 2"
 recompute_plain "$BLUEHELM_DB"
 bh audit verify >/dev/null
-expect_eq legacy-entry-rewritten-detected "$?" 1
+expect_eq legacy-entry-rewritten-detected "$?" 2
 expect_grep legacy-entry-rewritten-where 'broken at entry 4' "$WORK/stderr"
 
 # ----------------------------------------------------- 7. empty items in filters
@@ -147,7 +147,7 @@ expect_eq count-no-value-still-works "$(bh count events 'tags=')" 0
 hdr=event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes
 printf '%s\nnul-1,2021-05-01,Battles,Armed clash,16.1,0.2,before\0after\n' "$hdr" >"$WORK/events.csv"
 bh import "$WORK/events.csv" >/dev/null
-expect_eq nul-row-refused-exit "$?" 1
+expect_eq nul-row-refused-exit "$?" 2
 expect_grep nul-row-names-column '^events.csv:2: notes: a NUL byte' "$WORK/stderr"
 expect_eq nul-row-nothing-stored "$(bh count events)" 0
 bh import "$WORK/events.csv" --skip-bad "$WORK/bad.csv" >/dev/null

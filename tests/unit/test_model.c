@@ -2,6 +2,7 @@
  * engine's parsing, writing and filtering on a database in memory. */
 #include <string.h>
 
+#include "model/event.h"
 #include "model/filter.h"
 #include "model/kind.h"
 #include "model/place.h"
@@ -282,5 +283,97 @@ TEST(filter_empty_list_items) {
     filter_free(&fs);
   }
   arena_free(&a);
+  store_close(s);
+}
+
+/* count: how many events match the FILTERs args (NULL-ended), through a
+ * filter set that counts (all=0) or lists (all=1). */
+static int64_t count_events(store *s, int all, const char *const *args) {
+  filter_set fs;
+  if (all) filter_init_all(&fs, kind_find("events"));
+  else filter_init(&fs, kind_find("events"));
+  arena a;
+  arena_init(&a);
+  err e;
+  int64_t n = -1;
+  int rc = 0;
+  for (int i = 0; args && args[i] && !rc; i++) rc = filter_add(&fs, s, args[i], &a, &e);
+  if (!rc) rc = query_count(s, &fs, &n, &e);
+  filter_free(&fs);
+  arena_free(&a);
+  return rc ? -1 : n;
+}
+
+/* What counts (FORMATS.md §4.1): rejected, merged and deleted events are
+ * left out of a counting filter set, each part lifted when a FILTER names
+ * its column; a listing set keeps everything. Defaults: weapon from the
+ * sub-event type, target and civilians_killed for an event that targets
+ * civilians, verification reported. */
+TEST(counting_rule_and_defaults) {
+  store *s = mem_store();
+  REQUIRE(s);
+  err_list errs;
+  err_list_init(&errs, 10);
+#define EV(id, sub, ...)                                                                          \
+  {"event_id_cnty", id, "event_date", "2021-03-01", "event_type", "Explosions/Remote violence",  \
+   "sub_event_type", sub, "latitude", "15", "longitude", "0", __VA_ARGS__ NULL}
+  const char *e1[] = EV("e1", "Remote explosive/landmine/IED", "fatalities", "3", "inter2", "7",);
+  const char *e2[] = EV("e2", "Air/drone strike", "fatalities", "2",);
+  const char *e3[] = EV("e3", "Remote explosive/landmine/IED", "verification", "rejected",);
+  const char *e4[] = EV("e4", "Remote explosive/landmine/IED", "duplicate_of", "e1",);
+  const char *e5[] = EV("e5", "Grenade", "weapon", "erw", "fatalities", "4", "forces_killed", "1",);
+#undef EV
+  CHECK_INT(put(s, "events", e1, &errs), WRITE_INSERTED);
+  CHECK_INT(put(s, "events", e2, &errs), WRITE_INSERTED);
+  CHECK_INT(put(s, "events", e3, &errs), WRITE_INSERTED);
+  CHECK_INT(put(s, "events", e4, &errs), WRITE_INSERTED);
+  CHECK_INT(put(s, "events", e5, &errs), WRITE_INSERTED);
+  err e;
+  CHECK_INT(event_mark_deleted(s, "e2", 5, &e), WRITE_INSERTED);
+  CHECK_INT(event_mark_deleted(s, "e2", 4, &e), WRITE_UNCHANGED); /* an earlier deletion */
+  CHECK_INT(event_mark_deleted(s, "e9", 5, &e), WRITE_INSERTED);  /* not stored: remembered */
+  /* what counts: e1 and e5 */
+  CHECK_INT(count_events(s, 0, NULL), 2);
+  CHECK_INT(count_events(s, 1, NULL), 5);
+  const char *rejected[] = {"verification=rejected", NULL};
+  CHECK_INT(count_events(s, 0, rejected), 1);
+  const char *merged[] = {"duplicate_of=e1", NULL};
+  CHECK_INT(count_events(s, 0, merged), 1);
+  const char *deleted[] = {"deleted=yes", NULL};
+  CHECK_INT(count_events(s, 0, deleted), 1);
+  /* naming one column lifts only its part: e3 is rejected, not merged */
+  const char *ver_any[] = {"verification=reported,verified,rejected", NULL};
+  CHECK_INT(count_events(s, 0, ver_any), 3);
+  /* the defaults, in force and in filters */
+  const char *ied[] = {"weapon=ied", NULL};
+  CHECK_INT(count_events(s, 1, ied), 3); /* e1, e3, e4 from the sub-event type */
+  const char *explosive[] = {"explosive=yes", NULL};
+  CHECK_INT(count_events(s, 0, explosive), 2); /* e1 (ied) and e5 (erw given) */
+  const char *air[] = {"weapon=air_strike", "explosive=no", NULL};
+  CHECK_INT(count_events(s, 1, air), 1);
+  const char *civ[] = {"target=civilians", "civilians_killed=3", NULL};
+  CHECK_INT(count_events(s, 0, civ), 1); /* e1: inter2 7, fatalities as civilians killed */
+  const char *given[] = {"event_id_cnty=e5", "civilians_killed=", NULL};
+  CHECK_INT(count_events(s, 0, given), 1); /* not civilian: no default */
+  const char *reported[] = {"verification=reported", NULL};
+  CHECK_INT(count_events(s, 1, reported), 4);
+  /* a merge may not chain: e1 has e4 merged into it */
+  const char *chain[] = {"event_id_cnty", "e1", "duplicate_of", "e5", NULL};
+  CHECK(put(s, "events", chain, &errs) < 0);
+  CHECK(errs.n > 0 && strstr(errs.items[errs.n - 1].msg, "merged into e1") != NULL);
+  CHECK_STR(errs.items[errs.n - 1].field, "duplicate_of");
+  const char *onto[] = {"event_id_cnty", "e5", "duplicate_of", "e4", NULL};
+  CHECK(put(s, "events", onto, &errs) < 0);
+  CHECK(strstr(errs.items[errs.n - 1].msg, "e4 is itself merged into e1") != NULL);
+  /* an event written later under a remembered deletion is deleted too;
+   * forgetting the deletion (a newer row came) makes it count again */
+  const char *e9[] = {"event_id_cnty", "e9", "event_date", "2021-03-02", "event_type", "Battles",
+                      "sub_event_type", "Armed clash", "latitude", "15", "longitude", "0", NULL};
+  CHECK_INT(put(s, "events", e9, &errs), WRITE_INSERTED);
+  CHECK_INT(count_events(s, 0, deleted), 2);
+  CHECK_INT(event_forget_deletion(s, "e9", &e), 0);
+  CHECK_INT(count_events(s, 0, deleted), 1);
+  CHECK_INT(count_events(s, 0, NULL), 3);
+  err_list_free(&errs);
   store_close(s);
 }

@@ -17,6 +17,7 @@ import { forcePage, unitPage, contributorsPage } from './pages/force.js';
 import { rotationsPage } from './pages/rotations.js';
 import { operationsPage, operationPage } from './pages/operations.js';
 import { reportPage } from './pages/report.js';
+import { duplicatesPage } from './pages/duplicates.js';
 
 // Routes: [pattern, page, catalogue key of the page's title].
 const routes = [
@@ -34,6 +35,7 @@ const routes = [
   [/^\/operations$/, operationsPage, 'nav.operations'],
   [/^\/operations\/([^/]+)$/, operationPage, 'nav.operations'],
   [/^\/report$/, reportPage, 'nav.report'],
+  [/^\/duplicates$/, duplicatesPage, 'nav.duplicates'],
 ];
 
 const NAV = [
@@ -42,6 +44,7 @@ const NAV = [
   ['/incident/new', 'nav.new_incident', () => canWrite()],
   ['/casevac/new', 'nav.casevac', () => canWrite()],
   ['/records', 'nav.records'],
+  ['/duplicates', 'nav.duplicates'],
   ['/force', 'nav.force'],
   ['/force/rotations', 'nav.rotations'],
   ['/operations', 'nav.operations'],

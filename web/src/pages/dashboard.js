@@ -102,7 +102,7 @@ export async function dashboardPage({ main, query, signal }) {
 
   const safe = (pr) => pr.catch((e) => (e.name === 'AbortError' ? Promise.reject(e) : { error: e }));
   const typeNames = Object.keys(TYPE_COLORS);
-  const [byType, ied, cas, poc, serv, restr, gaps, cv] = await Promise.all([
+  const [byType, ied, cas, poc, unverified, serv, restr, gaps, cv] = await Promise.all([
     safe(Promise.all(typeNames.map((ty) => indicator('count', { of: 'events', event_type: ty, ...range }, signal)))),
     safe(indicator('ied', { from: p.from, to: p.to }, signal)),
     safe(
@@ -113,6 +113,7 @@ export async function dashboardPage({ main, query, signal }) {
       ),
     ),
     safe(indicator('count', { of: 'events', poc: 'yes', ...range }, signal)),
+    safe(indicator('count', { of: 'events', verification: 'reported', ...range }, signal)),
     safe(indicator('serviceability', { as_of: p.to, category: 'apc,mpv' }, signal)),
     safe(indicator('restrictions', { as_of: p.to }, signal)),
     safe(indicator('capability-gaps', {}, signal)),
@@ -176,6 +177,17 @@ export async function dashboardPage({ main, query, signal }) {
   }
   if (poc.error) tiles.append(errorBox(poc.error));
   else tiles.append(tile({ id: 't-poc', title: t('dash.poc'), value: fmtNum(poc.count), href: idsHref('events', poc.records.count, t('dash.poc')) }));
+  if (unverified.error) tiles.append(errorBox(unverified.error));
+  else
+    tiles.append(
+      tile({
+        id: 't-unverified',
+        title: t('dash.unverified'),
+        value: fmtNum(unverified.count),
+        href: idsHref('events', unverified.records.count, t('dash.unverified_link')),
+        note: t('dash.unverified_note'),
+      }),
+    );
   if (serv.error) tiles.append(errorBox(serv.error));
   else
     tiles.append(
@@ -265,7 +277,8 @@ export async function dashboardPage({ main, query, signal }) {
   let civK = null;
   let civI = null;
   if (inWindow <= TREND_LIST_MAX) {
-    const { items } = await listAll(ev, trendRange, { signal });
+    // Only the events that count (the server's rule: not rejected, merged or deleted).
+    const { items } = await listAll(ev, { ...trendRange, counted: 'yes' }, { signal });
     const types = [...new Set(items.map((e) => e.event_type))].sort((a, b) => typeNames.indexOf(a) - typeNames.indexOf(b));
     series = types.map((ty) => ({ name: vocabLabel(ty), color: typeColor(ty), values: zeros() }));
     civK = zeros();

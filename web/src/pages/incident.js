@@ -111,6 +111,9 @@ export async function incidentPage({ main, query, signal }) {
     ['no', t('value.no_cap')],
   ], '');
   sel('classification', vocab('classification').map((v) => [v, vocabLabel(v).toLocaleUpperCase(getLang())]), 'restricted', { required: true });
+  sel('verification', vocab('verification').map((v) => [v, vocabLabel(v)]), 'reported');
+  sel('reliability', [['', '—'], ...vocab('reliability').map((v) => [v, vocabLabel(v)])], '');
+  sel('credibility', [['', '—'], ...vocab('credibility').map((v) => [v, vocabLabel(v)])], '');
   sel('operation_id', [['', t('common.none')], ...ops.items.map((o) => [o.operation_id, `${o.name} (${o.operation_id})`])], '');
   inp('source', { value: t('incident.default_source'), autocomplete: 'off' });
   c.notes = h('textarea', { name: 'notes', id: 'i-notes', rows: '4' });
@@ -211,6 +214,9 @@ export async function incidentPage({ main, query, signal }) {
         'div',
         { class: 'grid' },
         field(L('classification', true), c.classification, { name: 'classification', hint: t('incident.classification_hint') }),
+        field(L('verification'), c.verification, { name: 'verification', hint: t('curation.verification_hint') }),
+        field(L('reliability'), c.reliability, { name: 'reliability' }),
+        field(L('credibility'), c.credibility, { name: 'credibility' }),
         field(L('operation_id'), c.operation_id, { name: 'operation_id' }),
         field(L('source'), c.source, { name: 'source' }),
         field(t('incident.id'), c.event_id_cnty, { name: 'event_id_cnty', hint: editId ? null : t('incident.id_hint') }),
@@ -322,11 +328,16 @@ export async function incidentPage({ main, query, signal }) {
     picker.input.value = v.place_label || v.place_id || '';
     if (pick) pick.set(v.latitude, v.longitude, true);
   }
+  // An edit sends only what changed: a value the stored record takes by
+  // default (a weapon from the sub-type, a target from the event type)
+  // stays a default instead of becoming a value given.
+  let initial = null;
   function body() {
     const v = values();
     const b = {};
     for (const [name, val] of Object.entries(v)) {
       if (name === 'place_label') continue;
+      if (initial && name !== 'event_id_cnty' && String(val ?? '') === String(initial[name] ?? '')) continue;
       if (val === '' || val == null) {
         if (editId) b[name] = null;
         continue;
@@ -362,7 +373,7 @@ export async function incidentPage({ main, query, signal }) {
     if (stored) setValues(placeValues(stored));
     else {
       form.reset();
-      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', source: t('incident.default_source'), place_id: '', place_label: '' });
+      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', verification: 'reported', source: t('incident.default_source'), place_id: '', place_label: '' });
       c.event_type.value = '';
       fillSubtypes('');
     }
@@ -377,7 +388,10 @@ export async function incidentPage({ main, query, signal }) {
   form.addEventListener('input', saveDraft);
   form.addEventListener('change', saveDraft);
 
-  if (stored) setValues(placeValues(stored));
+  if (stored) {
+    setValues(placeValues(stored));
+    initial = values();
+  }
   const draft = loadDraft(draftKey);
   if (draft && draft.values) {
     setValues(draft.values);

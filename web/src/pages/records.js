@@ -56,7 +56,7 @@ export async function recordsIndexPage({ main, signal }) {
   }
   await Promise.all(
     counters.map(([n, c]) =>
-      count(n, {}, signal)
+      count(n, { counted: 'no' }, signal)
         .then((x) => (c.textContent = fmtNum(x)))
         .catch(() => (c.textContent = '')),
     ),
@@ -253,6 +253,31 @@ export async function recordsListPage({ main, params, query, signal }) {
       navigate(`/records/${k.name}?${q}`);
     });
     main.append(h('div', { class: 'filters' }, filters.toString() ? chips : null, addForm));
+    // Incidents: the verification and the curation at one click.
+    if (k.name === 'events') {
+      const quick = [
+        ['verification', 'reported', 'records.only_unverified'],
+        ['verification', 'verified', 'records.only_verified'],
+        ['verification', 'rejected', 'records.only_rejected'],
+        ['duplicate_of', 'ne:', 'records.only_merged'],
+        ['deleted', 'yes', 'records.only_deleted'],
+      ];
+      main.append(
+        h(
+          'p',
+          { class: 'quick-filters' },
+          t('records.show_only'),
+          quick.map(([col, v, key], i) => {
+            const q = new URLSearchParams(query);
+            q.delete(col);
+            q.set(col, v);
+            q.delete('after');
+            q.delete('back');
+            return [i ? ' · ' : ' ', h('a', { href: `/records/events?${q}` }, t(key))];
+          }),
+        ),
+      );
+    }
   }
 
   const status = h('p', { class: 'muted list-status', role: 'status' });
@@ -270,7 +295,11 @@ export async function recordsListPage({ main, params, query, signal }) {
       items = await byIds(k, idList, { signal });
       whole = true;
     } else {
-      const total = await count(k.name, filters, signal);
+      // Lists show every record, those that do not count too (rejected,
+      // merged or deleted events): the total says the same.
+      const all = new URLSearchParams(filters);
+      all.set('counted', 'no');
+      const total = await count(k.name, all, signal);
       status.textContent = filters.toString() ? t('records.n_match', { n: total }) : `${t('records.n', { n: total })}.`;
       if (total <= 1000 && !after) {
         items = (await listAll(k, filters, { signal })).items;
@@ -477,6 +506,7 @@ export async function recordPage(ctx) {
     rec.classification ? h('p', {}, h('span', { class: ['level', 'lvl-' + rec.classification] }, vocabLabel(rec.classification).toLocaleUpperCase(getLang()))) : null,
     actions,
   );
+  if (k.name === 'events') main.append(eventCuration(k, rec));
   const places = await placeNames([rec], k.fields, signal);
   const dl = h('dl', { class: 'record' });
   for (const f of k.fields) {
@@ -522,10 +552,93 @@ export async function recordPage(ctx) {
   }
 }
 
+// An incident's verification and grading (set by editors), and whether it
+// counts: rejected, merged into another (with unmerge) or withdrawn by ACLED.
+function eventCuration(k, rec) {
+  const id = rec.event_id_cnty;
+  const path = `events/${encodeURIComponent(id)}`;
+  const box = h('section', { class: 'card curation', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, fieldLabel(k, 'verification')));
+  const why = [];
+  if (rec.verification === 'rejected') why.push(t('curation.why_rejected'));
+  if (rec.duplicate_of) why.push([t('curation.why_merged'), ' ', h('a', { href: `/records/events/${encodeURIComponent(rec.duplicate_of)}` }, rec.duplicate_of)]);
+  if (rec.deleted) why.push(t('curation.why_deleted'));
+  if (why.length) box.append(h('p', { class: 'alert' }, t('curation.not_counted'), colon(), why.map((w, i) => [i ? '; ' : '', w]), '.'));
+  const status = h('div', { role: 'status' });
+  if (!canWrite()) {
+    box.append(
+      h('p', {}, ['verification', 'reliability', 'credibility'].map((n, i) => [i ? ' · ' : '', fieldLabel(k, n), colon(), rec[n] ? vocabLabel(rec[n]) : '—'])),
+    );
+    return box;
+  }
+  const vocab = (name) => k.byName.get(name).vocabulary || [];
+  const grade = (name, hint) =>
+    field(
+      fieldLabel(k, name),
+      select(name, [...(name === 'verification' ? [] : [['', '—']]), ...vocab(name).map((v) => [v, vocabLabel(v)])], rec[name] || '', { id: `cur-${name}` }),
+      { name, hint },
+    );
+  const form = h(
+    'form',
+    { class: 'grid', 'aria-label': t('curation.form') },
+    grade('verification', t('curation.verification_hint')),
+    grade('reliability', null),
+    grade('credibility', null),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('records.save'))),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    const b = {};
+    for (const n of ['verification', 'reliability', 'credibility']) {
+      const v = form.elements.namedItem(n).value || null;
+      if (v !== (rec[n] ?? null)) b[n] = v;
+    }
+    if (!Object.keys(b).length) {
+      announce(t('curation.nothing_changed'));
+      return;
+    }
+    try {
+      await api(path, { method: 'PUT', body: b });
+      announce(t('records.saved'));
+      navigate(recordHref('events', rec));
+    } catch (err) {
+      showFieldErrors(form, err.fields, k);
+      status.replaceChildren(errorBox(err));
+    }
+  });
+  box.append(form);
+  if (rec.duplicate_of)
+    box.append(
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: async () => {
+              try {
+                await api('duplicates/unmerge', { method: 'POST', body: { id } });
+                announce(t('curation.unmerged', { id }));
+                navigate(recordHref('events', rec));
+              } catch (err) {
+                status.replaceChildren(errorBox(err));
+              }
+            },
+          },
+          t('curation.unmerge', { id: rec.duplicate_of }),
+        ),
+      ),
+    );
+  box.append(status);
+  return box;
+}
+
 // ------------------------------------------------------------------ edit
 async function optionsFor(kind, signal) {
   const k = kindMeta(kind);
-  const n = await count(kind, {}, signal).catch(() => 9999);
+  const n = await count(kind, { counted: 'no' }, signal).catch(() => 9999);
   if (n > 1000) return null;
   const { items } = await listAll(k, {}, { signal });
   return items.map((r) => [r[k.key[0]], `${recordTitle(k, r) || r[k.key[0]]}${recordTitle(k, r) && recordTitle(k, r) !== r[k.key[0]] ? ` (${r[k.key[0]]})` : ''}`]);
@@ -675,11 +788,16 @@ async function editPage({ main, signal, query }, k, rec) {
   const submit = h('button', { type: 'submit', class: 'primary' }, isNew ? t('records.create') : t('records.save'));
   form.append(grid, h('div', { class: 'actions' }, submit, h('a', { class: 'button secondary', href: rec ? recordHref(k.name, rec) : `/records/${k.name}` }, t('common.cancel'))));
   main.append(form);
+  // An edit sends only the fields that changed: values a record takes by
+  // default stay defaults (the API returns the value in force).
+  const initial = isNew ? null : formBody(k, form, false);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
     errSummary.hidden = true;
     const b = formBody(k, form, isNew);
+    if (initial)
+      for (const f of Object.keys(b)) if (!k.key.includes(f) && JSON.stringify(b[f]) === JSON.stringify(initial[f])) delete b[f];
     submit.disabled = true;
     try {
       const path = isNew ? k.name : `${k.name}/${k.key.map((x) => encodeURIComponent(rec[x])).join('/')}`;

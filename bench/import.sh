@@ -89,7 +89,8 @@ run_a() {
 # created, so (b) follows bluehelm's schema; events_place,
 # events_operation and events_duplicate_of are left out (partial indexes on
 # place_id, operation_id and duplicate_of, columns an ACLED file does not
-# have). _cell is added after
+# have), and so is events_explosive (on the explosive incidents, which
+# bluehelm tells from ACLED's sub-event types: (a) builds it, (b) cannot). _cell is added after
 # the import because .import cannot fill a table with a generated column (it
 # counts it as a value to supply); so are _excluded and deleted, the two
 # small columns of the rule of what counts that the indexes carry (0 for
@@ -101,7 +102,7 @@ cell_def=$(sqlite3 -readonly schema.db "SELECT sql FROM sqlite_schema WHERE name
 [[ -n "$cell_def" ]] || die "no _cell column in bluehelm's events table"
 index_sql=$(sqlite3 -readonly schema.db "SELECT sql || ';' FROM sqlite_schema
   WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL
-    AND sql NOT LIKE '%place_id%' AND sql NOT LIKE '%operation_id%' AND sql NOT LIKE '%duplicate_of%' ORDER BY name")
+    AND sql NOT LIKE '%place_id%' AND sql NOT LIKE '%operation_id%' AND sql NOT LIKE '%duplicate_of%' AND sql NOT LIKE '%explosive%' ORDER BY name")
 [[ -n "$index_sql" ]] || die "no events index in bluehelm's schema"
 rm -f schema.db schema.db-wal schema.db-shm
 cat >b.sql <<EOF

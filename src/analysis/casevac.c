@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/breakdown.h"
 #include "analysis/indicator.h"
 #include "core/date.h"
 #include "model/kind.h"
@@ -28,11 +29,6 @@
 #include "model/unit.h"
 
 #define CASEVAC_SECTORS_MAX 256
-
-typedef struct sector_row {
-  char *name;
-  long evacuations, within_1h, within_2h;
-} sector_row;
 
 /* Minutes since 1970-01-01T00:00 of column col, or LONG_MIN without a
  * (valid) datetime. */
@@ -46,14 +42,6 @@ static long minutes_of(stmt *st, int col) {
 static int cmp_long(const void *a, const void *b) {
   long x = *(const long *)a, y = *(const long *)b;
   return (x > y) - (x < y);
-}
-
-/* Sector names ascending, "unspecified" last. */
-static int by_sector_name(const void *a, const void *b) {
-  const char *x = ((const sector_row *)a)->name, *y = ((const sector_row *)b)->name;
-  int ux = !strcmp(x, "unspecified"), uy = !strcmp(y, "unspecified");
-  if (ux != uy) return ux - uy;
-  return strcmp(x, y);
 }
 
 /* The evacuation's sector (see the header) into out; "unspecified" when none. */
@@ -82,8 +70,9 @@ int ind_casevac(ind_ctx *c) {
   stmt *st = NULL;
   long *delays = NULL;
   long ndelays = 0, capdelays = 0;
-  sector_row *sectors = xmalloc(CASEVAC_SECTORS_MAX * sizeof *sectors);
-  int nsectors = 0;
+  static const char *const sector_figures[] = {"evacuations", "within_1h", "within_2h"};
+  breakdown by_sector;
+  breakdown_init(c, &by_sector, "by_sector", sector_figures, 3, CASEVAC_SECTORS_MAX, "sectors");
   if ((rc = ind_filters(c, kind_find("casevac"), &fs))) goto done;
   if ((rc = ind_period_filter(c, &fs, "injured_at", from, to))) goto done;
   rc = query_select(c->s, &fs,
@@ -96,7 +85,7 @@ int ind_casevac(ind_ctx *c) {
   for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) ind_prov_figure(c, figures[i]);
   long evacuations = 0, with_resus = 0, within_1h = 0, with_surgery = 0, within_2h = 0;
   long long patients = 0;
-  char sector[128], fig[256];
+  char sector[128];
   int step = STMT_DONE;
   while (!rc && (step = stmt_step(st, c->e)) == STMT_ROW) {
     const char *id = stmt_text(st, 0);
@@ -135,29 +124,11 @@ int ind_casevac(ind_ctx *c) {
       delays[ndelays++] = airborne - requested;
       ind_prov(c, "median_request_to_airborne_min", id);
     }
-    if ((rc = casevac_sector(c, st, sector, sizeof sector))) break;
-    int i = 0;
-    while (i < nsectors && strcmp(sectors[i].name, sector)) i++;
-    if (i == nsectors) {
-      if (nsectors == CASEVAC_SECTORS_MAX) {
-        rc = err_set(c->e, ERR_TOO_LARGE, "evacuations in more than %d sectors", CASEVAC_SECTORS_MAX);
-        break;
-      }
-      sectors[nsectors++] = (sector_row){arena_strdup(c->a, sector), 0, 0, 0};
-    }
-    sectors[i].evacuations++;
-    snprintf(fig, sizeof fig, "by_sector.%s.evacuations", sector);
-    ind_prov(c, fig, id);
-    if (in1) {
-      sectors[i].within_1h++;
-      snprintf(fig, sizeof fig, "by_sector.%s.within_1h", sector);
-      ind_prov(c, fig, id);
-    }
-    if (in2) {
-      sectors[i].within_2h++;
-      snprintf(fig, sizeof fig, "by_sector.%s.within_2h", sector);
-      ind_prov(c, fig, id);
-    }
+    if ((rc = casevac_sector(c, st, sector, sizeof sector)) ||
+        (rc = breakdown_add(c, &by_sector, sector, "evacuations", 1, id)) ||
+        (in1 && (rc = breakdown_add(c, &by_sector, sector, "within_1h", 1, id))) ||
+        (in2 && (rc = breakdown_add(c, &by_sector, sector, "within_2h", 1, id))))
+      break;
   }
   if (!rc && step < 0) rc = step;
   if (rc) goto done;
@@ -174,22 +145,10 @@ int ind_casevac(ind_ctx *c) {
   } else {
     jw_null(c->w);
   }
-  if (nsectors > 1) qsort(sectors, (size_t)nsectors, sizeof *sectors, by_sector_name);
-  jw_key(c->w, "by_sector");
-  jw_obj(c->w);
-  for (int i = 0; i < nsectors; i++) {
-    jw_key(c->w, sectors[i].name);
-    jw_obj(c->w);
-    jw_kint(c->w, "evacuations", sectors[i].evacuations);
-    jw_kint(c->w, "within_1h", sectors[i].within_1h);
-    jw_kint(c->w, "within_2h", sectors[i].within_2h);
-    jw_obj_end(c->w);
-  }
-  jw_obj_end(c->w);
+  breakdown_write(c, &by_sector);
 done:
   stmt_finalize(st);
   free(delays);
-  free(sectors);
   filter_free(&fs);
   return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/breakdown.h"
 #include "analysis/indicator.h"
 #include "analysis/tally.h"
 #include "model/kind.h"
@@ -97,40 +98,7 @@ static void write_findings(ind_ctx *c, const finding_row *f, long n) {
   jw_arr_end(c->w);
 }
 
-/* One contributor's line of by_contributor. */
-typedef struct eval_contrib {
-  char *code;
-  long count, satisfactory;
-} eval_contrib;
-
 #define EVAL_CONTRIBUTORS_MAX 512
-
-static int by_code(const void *a, const void *b) {
-  return strcmp(((const eval_contrib *)a)->code, ((const eval_contrib *)b)->code);
-}
-
-/* Counts evaluation id of a unit of contributor code (NULL: "unspecified"). */
-static int count_contributor(ind_ctx *c, eval_contrib *rows, int *n, const char *code, const char *id,
-                             int satisfactory) {
-  if (!code || !*code) code = "unspecified";
-  int i = 0;
-  while (i < *n && strcmp(rows[i].code, code)) i++;
-  if (i == *n) {
-    if (*n == EVAL_CONTRIBUTORS_MAX)
-      return err_set(c->e, ERR_TOO_LARGE, "more than %d contributors", EVAL_CONTRIBUTORS_MAX);
-    rows[(*n)++] = (eval_contrib){arena_strdup(c->a, code), 0, 0};
-  }
-  char fig[160];
-  rows[i].count++;
-  snprintf(fig, sizeof fig, "by_contributor.%s.count", code);
-  ind_prov(c, fig, id);
-  if (satisfactory) {
-    rows[i].satisfactory++;
-    snprintf(fig, sizeof fig, "by_contributor.%s.satisfactory", code);
-    ind_prov(c, fig, id);
-  }
-  return 0;
-}
 
 int ind_evaluations(ind_ctx *c) {
   int from, to, rc;
@@ -138,8 +106,11 @@ int ind_evaluations(ind_ctx *c) {
   const char *group_by = ind_get(c, "group_by");
   if (group_by && strcmp(group_by, "contributor"))
     return err_set(c->e, ERR_USAGE, "group_by=%.60s: evaluations group by contributor only", group_by);
-  eval_contrib *contrib = group_by ? xmalloc(EVAL_CONTRIBUTORS_MAX * sizeof *contrib) : NULL;
-  int ncontrib = 0;
+  /* group_by=contributor: count and satisfactory by the unit's contributor. */
+  static const char *const contrib_figures[] = {"count", "satisfactory"};
+  breakdown by_contrib;
+  if (group_by)
+    breakdown_init(c, &by_contrib, "by_contributor", contrib_figures, 2, EVAL_CONTRIBUTORS_MAX, "contributors");
   filter_set fs;
   stmt *st = NULL;
   eval_row *rows = NULL;
@@ -176,7 +147,8 @@ int ind_evaluations(ind_ctx *c) {
     r->has_strength = !stmt_is_null(st, 4);
     r->strength = stmt_int(st, 4);
     ind_prov(c, "count", id);
-    if (result && !strcmp(result, "satisfactory")) {
+    int is_satisfactory = result && !strcmp(result, "satisfactory");
+    if (is_satisfactory) {
       satisfactory++;
       ind_prov(c, "satisfactory", id);
     }
@@ -184,8 +156,9 @@ int ind_evaluations(ind_ctx *c) {
         (rc = tally_add(c, &by_kind, stmt_text(st, 2), id)) ||
         (rc = tally_add(c, &by_result, result, id)))
       break;
-    if (contrib && (rc = count_contributor(c, contrib, &ncontrib, stmt_text(st, 6), id,
-                                           result && !strcmp(result, "satisfactory"))))
+    const char *contributor = stmt_text(st, 6);
+    if (group_by && ((rc = breakdown_add(c, &by_contrib, contributor, "count", 1, id)) ||
+                     (is_satisfactory && (rc = breakdown_add(c, &by_contrib, contributor, "satisfactory", 1, id)))))
       break;
   }
   if (!rc && step < 0) rc = step;
@@ -217,21 +190,8 @@ int ind_evaluations(ind_ctx *c) {
   if ((rc = read_findings(c, rows, n, &by_area, &findings, &nfindings))) goto done;
   tally_write(c, &by_area, FINDING_AREAS);
   write_findings(c, findings, nfindings);
-  if (contrib) {
-    if (ncontrib > 1) qsort(contrib, (size_t)ncontrib, sizeof *contrib, by_code);
-    jw_key(c->w, "by_contributor");
-    jw_obj(c->w);
-    for (int i = 0; i < ncontrib; i++) {
-      jw_key(c->w, contrib[i].code);
-      jw_obj(c->w);
-      jw_kint(c->w, "count", contrib[i].count);
-      jw_kint(c->w, "satisfactory", contrib[i].satisfactory);
-      jw_obj_end(c->w);
-    }
-    jw_obj_end(c->w);
-  }
+  if (group_by) breakdown_write(c, &by_contrib);
 done:
-  free(contrib);
   stmt_finalize(st);
   free(rows);
   free(findings);

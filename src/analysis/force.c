@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/breakdown.h"
 #include "analysis/indicator.h"
 #include "analysis/tally.h"
 #include "core/date.h"
@@ -85,47 +86,17 @@ typedef struct advance_row {
   int has_strength;
 } advance_row;
 
-/* One contributor's line of by_contributor. */
-typedef struct contrib_row {
-  char *code; /* "unspecified" for units without one */
-  long units;
-  long long authorized, deployed;
-} contrib_row;
-
 #define CONTRIBUTORS_MAX 512
 #define PRESENT_STATUSES "advance_team|deploying|deployed|rotating"
 
-static int by_code(const void *a, const void *b) {
-  return strcmp(((const contrib_row *)a)->code, ((const contrib_row *)b)->code);
-}
-
-/* Counts a unit present on the day into its contributor's row. */
-static int count_contributor(ind_ctx *c, contrib_row *rows, int *n, stmt *st, const char *id) {
+/* Counts a unit present on the day into its contributor's line (column 5;
+ * "unspecified" for units without one). */
+static int count_contributor(ind_ctx *c, breakdown *b, stmt *st, const char *id) {
   const char *code = stmt_text(st, 5);
-  if (!code || !*code) code = "unspecified";
-  int i = 0;
-  while (i < *n && strcmp(rows[i].code, code)) i++;
-  if (i == *n) {
-    if (*n == CONTRIBUTORS_MAX)
-      return err_set(c->e, ERR_TOO_LARGE, "more than %d contributors", CONTRIBUTORS_MAX);
-    rows[i] = (contrib_row){arena_strdup(c->a, code), 0, 0, 0};
-    (*n)++;
-  }
-  char fig[160];
-  rows[i].units++;
-  snprintf(fig, sizeof fig, "by_contributor.%s.units", code);
-  ind_prov(c, fig, id);
-  if (!stmt_is_null(st, 3)) {
-    rows[i].authorized += stmt_int(st, 3);
-    snprintf(fig, sizeof fig, "by_contributor.%s.authorized_strength", code);
-    ind_prov(c, fig, id);
-  }
-  if (!stmt_is_null(st, 2)) {
-    rows[i].deployed += stmt_int(st, 2);
-    snprintf(fig, sizeof fig, "by_contributor.%s.deployed_strength", code);
-    ind_prov(c, fig, id);
-  }
-  return 0;
+  int rc = breakdown_add(c, b, code, "units", 1, id);
+  if (!rc && !stmt_is_null(st, 3)) rc = breakdown_add(c, b, code, "authorized_strength", stmt_int(st, 3), id);
+  if (!rc && !stmt_is_null(st, 2)) rc = breakdown_add(c, b, code, "deployed_strength", stmt_int(st, 2), id);
+  return rc;
 }
 
 /* Prepares into *st the SELECT of columns (of the view unit_states) for
@@ -196,8 +167,8 @@ int ind_deployment(ind_ctx *c) {
   filter_set fs;
   stmt *st = NULL;
   advance_row *adv = NULL;
-  contrib_row *contrib = NULL;
-  int ncontrib = 0;
+  static const char *const contrib_figures[] = {"units", "authorized_strength", "deployed_strength"};
+  breakdown by_contrib;
   long nadv = 0, cap = 0;
   int as_of;
   int rc = ind_date(c, "as_of", date_today(), &as_of);
@@ -210,7 +181,7 @@ int ind_deployment(ind_ctx *c) {
   rc = units_as_of(c, as_of, &fs,
                    "unit_id, status, deployed_strength, authorized_strength, status_since, contributor", &st);
   if (rc) goto done;
-  if (group_by) contrib = xmalloc(CONTRIBUTORS_MAX * sizeof *contrib);
+  if (group_by) breakdown_init(c, &by_contrib, "by_contributor", contrib_figures, 3, CONTRIBUTORS_MAX, "contributors");
   tally by_status;
   tally_init(&by_status, "by_status");
   long long deployed = 0, authorized = 0;
@@ -246,8 +217,8 @@ int ind_deployment(ind_ctx *c) {
       ind_prov(c, "authorized_strength_total", id);
     }
     if ((rc = tally_add(c, &by_status, status, id))) break;
-    if (contrib && status && vocab_has(PRESENT_STATUSES, status, strlen(status)) &&
-        (rc = count_contributor(c, contrib, &ncontrib, st, id)))
+    if (group_by && status && vocab_has(PRESENT_STATUSES, status, strlen(status)) &&
+        (rc = count_contributor(c, &by_contrib, st, id)))
       break;
     if (status && !strcmp(status, "advance_team")) {
       if (nadv == cap) {
@@ -280,24 +251,9 @@ int ind_deployment(ind_ctx *c) {
   tally_write(c, &by_status, UNIT_STATUSES);
   jw_kint(c->w, "deployed_strength_total", deployed);
   jw_kint(c->w, "authorized_strength_total", authorized);
-  if (contrib) {
-    /* Codes in ascending order ("unspecified", lower case, comes last). */
-    if (ncontrib > 1) qsort(contrib, (size_t)ncontrib, sizeof *contrib, by_code);
-    jw_key(c->w, "by_contributor");
-    jw_obj(c->w);
-    for (int i = 0; i < ncontrib; i++) {
-      jw_key(c->w, contrib[i].code);
-      jw_obj(c->w);
-      jw_kint(c->w, "units", contrib[i].units);
-      jw_kint(c->w, "authorized_strength", contrib[i].authorized);
-      jw_kint(c->w, "deployed_strength", contrib[i].deployed);
-      jw_obj_end(c->w);
-    }
-    jw_obj_end(c->w);
-  }
+  if (group_by) breakdown_write(c, &by_contrib);
 done:
   free(adv);
-  free(contrib);
   stmt_finalize(st);
   filter_free(&fs);
   return rc;

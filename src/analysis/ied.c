@@ -23,6 +23,9 @@ int ind_ied(ind_ctx *c) {
   if ((rc = ind_filters(c, kind_find("events"), &fs))) goto done;
   if ((rc = ind_period_filter(c, &fs, "event_date", from, to))) goto done;
   filter_add_sql(&fs, "\"weapon\" IN ('ied', 'vbied')");
+  /* Implied by the weapon (an IED is an explosive incident): lets the
+   * database read the explosive incidents' index only. */
+  filter_add_sql(&fs, "\"explosive\" = 1");
   stmt *st;
   rc = query_select(c->s, &fs,
                     "event_id_cnty, target, ied_outcome, civilians_killed, civilians_injured, "

@@ -38,6 +38,7 @@ typedef struct ind_ctx {
                              must meet (NULL: everything is visible) */
   ind_figure figures[IND_FIGURES_MAX];
   int nfigures;
+  ind_figure *last_fig; /* the figure ind_prov found last */
   err *e;
 } ind_ctx;
 
@@ -67,6 +68,56 @@ const indicator *indicator_find(const char *name);
  * ERR_DB with e filled; out is then left unchanged. */
 int indicator_run(store *s, const char *name, int nargs, const char *const *args,
                   const char *visibility, int pretty, buf *out, err *e);
+
+/* The ids behind an indicator's figures (what `records` lists), apart
+ * from its JSON: figs[i].name and figs[i].ids[0 .. figs[i].n). */
+typedef struct ind_records {
+  int n, cap;
+  ind_figure *figs;
+  arena a; /* the names, and the ids copied in */
+} ind_records;
+
+/* indicator_eval: as indicator_run (not pretty), except that out receives
+ * the result object without `records`, and *recs (free with
+ * ind_records_free; NULL on error) the ids behind the figures. */
+int indicator_eval(store *s, const char *name, int nargs, const char *const *args, const char *visibility,
+                   buf *out, ind_records **recs, err *e);
+
+/* One indicator to run, as indicator_run takes it. */
+typedef struct ind_call {
+  const char *name;
+  int nargs;
+  const char *const *args;
+} ind_call;
+
+/* indicator_eval_many: the n calls as n indicator_eval calls would give
+ * them (outs[i], recs[i], rcs[i], errs[i] when rcs[i] is not 0), with the
+ * same figures and records, but sharing work where it can: counts of one
+ * kind over the same period read it once (ind_count_many). */
+void indicator_eval_many(store *s, int n, const ind_call *calls, const char *visibility, buf *outs,
+                         ind_records **recs, int *rcs, err *errs);
+
+/* ind_count_many: runs the count indicator for the n contexts (parameters
+ * read, result object open) that can share a pass: those over one kind
+ * whose filters on its main date are the same, two or more of them. Each
+ * one it ran has done[i] = 1 and rcs[i] its outcome; the others are left
+ * untouched (run them alone, from a fresh context). */
+void ind_count_many(ind_ctx **cs, int n, int *done, int *rcs);
+
+/* ind_records_new: empty records, for ids gathered outside an indicator
+ * (a chart's). */
+ind_records *ind_records_new(void);
+
+/* ind_records_add: appends id to figure's list (made when new): a copy
+ * owned by r when copy is 1, else id itself (it must outlive r). */
+void ind_records_add(ind_records *r, const char *figure, const char *id, int copy);
+
+/* ind_records_get: the ids of figure into *ids (owned by r); their number,
+ * or -1 when r has no such figure. */
+long ind_records_get(const ind_records *r, const char *figure, const char *const **ids);
+
+/* ind_records_free: releases r (NULL does nothing). */
+void ind_records_free(ind_records *r);
 
 /* ind_get: the value of parameter key (marking it used), or NULL. */
 const char *ind_get(ind_ctx *c, const char *key);
@@ -102,6 +153,9 @@ int ind_period_filter(ind_ctx *c, filter_set *fs, const char *date_col, int from
 
 /* ind_prov: records that record id is behind figure (a dot-joined name). */
 void ind_prov(ind_ctx *c, const char *figure, const char *id);
+
+/* ind_prov_ref: as ind_prov, keeping id itself (it must outlive the run). */
+void ind_prov_ref(ind_ctx *c, const char *figure, const char *id);
 
 /* ind_prov_figure: declares figure (so it appears in `records` even empty). */
 void ind_prov_figure(ind_ctx *c, const char *figure);

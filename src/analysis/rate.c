@@ -9,6 +9,7 @@
  * and the change in per cent. Both read records by the kind's main date. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/indicator.h"
@@ -192,6 +193,20 @@ static int parse_fields(ind_ctx *c, const kind *k, const char *spec, const field
 /* Sums fields (or counts records when nf is 0) of the records of k that
  * match the FILTERs and are dated from..to, into *isum or *dsum; their ids
  * go to "current", or to "previous" and "change_pct" when previous is set. */
+typedef struct period_row {
+  const char *id, *date;
+  long long iv;
+  double dv;
+  int nonzero;
+} period_row;
+
+/* By date, then id (byte order, as ORDER BY date, key: no date first). */
+static int row_order(const void *a, const void *b) {
+  const period_row *x = a, *y = b;
+  int c = !x->date || !y->date ? (x->date != NULL) - (y->date != NULL) : strcmp(x->date, y->date);
+  return c ? c : strcmp(x->id, y->id);
+}
+
 static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int nf, int real,
                       int from, int to, int previous, long long *isum, double *dsum) {
   filter_set fs;
@@ -199,23 +214,23 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
   if (!rc) rc = ind_period_filter(c, &fs, k->date_field, from, to);
   stmt *st = NULL;
   if (!rc) {
-    buf cols, order;
+    buf cols;
     buf_init(&cols, 0);
-    buf_init(&order, 0);
     key_date_columns(k, &cols);
     for (int i = 0; i < nf; i++) buf_printf(&cols, ", \"%s\"", fields[i]->name);
-    buf_printf(&order, "\"%s\", \"%s\"", k->date_field, kind_key_name(k));
-    rc = query_select(c->s, &fs, buf_cstr(&cols), buf_cstr(&order), &st, c->e);
+    rc = query_select(c->s, &fs, buf_cstr(&cols), NULL, &st, c->e);
     buf_free(&cols);
-    buf_free(&order);
   }
   if (rc) {
     filter_free(&fs);
     return rc;
   }
+  /* The rows are summed in date and id order (sorted here rather than by
+   * the database: the same order, for less work). */
+  period_row *rows = NULL;
+  long n = 0, cap = 0;
   int step;
   while ((step = stmt_step(st, c->e)) == STMT_ROW) {
-    const char *id = stmt_text(st, 0);
     long long iv = 1;
     double dv = 1;
     int nonzero = 1;
@@ -236,19 +251,29 @@ static int sum_period(ind_ctx *c, const kind *k, const field *const *fields, int
         }
       }
     }
-    *isum += iv;
-    *dsum += dv;
-    if (!nonzero) continue;
-    if (previous) {
-      ind_prov(c, "previous", id);
-      ind_prov(c, "change_pct", id);
-    } else {
-      ind_prov(c, "current", id);
+    if (n == cap) {
+      cap = cap ? cap * 2 : 256;
+      rows = xrealloc(rows, (size_t)cap * sizeof *rows);
     }
+    rows[n++] = (period_row){arena_strdup(c->a, stmt_text(st, 0)), arena_strdup(c->a, stmt_text(st, 1)), iv, dv,
+                             nonzero};
   }
   if (step < 0) rc = step;
   stmt_finalize(st);
   filter_free(&fs);
+  if (!rc && n) qsort(rows, (size_t)n, sizeof *rows, row_order);
+  for (long r = 0; !rc && r < n; r++) {
+    *isum += rows[r].iv;
+    *dsum += rows[r].dv;
+    if (!rows[r].nonzero) continue;
+    if (previous) {
+      ind_prov_ref(c, "previous", rows[r].id);
+      ind_prov_ref(c, "change_pct", rows[r].id);
+    } else {
+      ind_prov_ref(c, "current", rows[r].id);
+    }
+  }
+  free(rows);
   return rc;
 }
 

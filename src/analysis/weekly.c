@@ -38,7 +38,7 @@ int ind_weekly(ind_ctx *c) {
   filter_free(&fs);
   if (rc) return rc;
   static _Thread_local long counts[WEEKLY_SERIES_MAX][WEEKLY_WEEKS_MAX];
-  char *names[WEEKLY_SERIES_MAX];
+  char *names[WEEKLY_SERIES_MAX], *figs[WEEKLY_SERIES_MAX];
   int nseries = 0;
   long total[WEEKLY_WEEKS_MAX];
   memset(total, 0, sizeof total);
@@ -59,14 +59,17 @@ int ind_weekly(ind_ctx *c) {
         return err_set(c->e, ERR_TOO_LARGE, "by=%s has more than %d values", by, WEEKLY_SERIES_MAX);
       }
       names[s] = arena_strdup(c->a, v);
+      snprintf(fig, sizeof fig, "series.%s", v);
+      figs[s] = arena_strdup(c->a, fig);
       memset(counts[s], 0, sizeof counts[s]);
       nseries++;
     }
     counts[s][w]++;
     total[w]++;
-    snprintf(fig, sizeof fig, "series.%s", v);
-    ind_prov(c, fig, stmt_text(st, 0));
-    ind_prov(c, "total", stmt_text(st, 0));
+    /* One copy of the id for both figures. */
+    const char *id = arena_strdup(c->a, stmt_text(st, 0));
+    ind_prov_ref(c, figs[s], id);
+    ind_prov_ref(c, "total", id);
   }
   stmt_finalize(st);
   if (step < 0) return step;

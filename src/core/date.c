@@ -123,7 +123,22 @@ int date_parse_export(const char *s, int *days) {
 char *date_format(int days, char *out) {
   int y, m, d;
   date_to_ymd(days, &y, &m, &d);
-  snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+  if (y < 0 || y > 9999) {
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return out;
+  }
+  /* Digit by digit (every imported ACLED date comes here). */
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char)('0' + m / 10);
+  out[6] = (char)('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char)('0' + d / 10);
+  out[9] = (char)('0' + d % 10);
+  out[10] = 0;
   return out;
 }
 

@@ -63,3 +63,39 @@ int geo_cell_ranges(double lat, double lon, double km, geo_range *out, int max) 
   }
   return n;
 }
+
+/* A cell wholly inside needs its corners this much inside the circle: an
+ * edge along a parallel bows out from the great circle through its corners
+ * by under 8 m for a quarter degree of longitude, and rounding is far
+ * smaller. */
+#define GEO_INSIDE_MARGIN_KM 0.05
+
+int geo_cell_split(double lat, double lon, double km, long *inside, int *ninside, long *edge, int *nedge,
+                   int max) {
+  *ninside = *nedge = 0;
+  /* The circle must be convex on the sphere and the cells away from the
+   * poles for the corners to tell. */
+  if (km > 2000 || fabs(lat) > 80) return -1;
+  geo_range r[64];
+  int nr = geo_cell_ranges(lat, lon, km, r, 64);
+  if (nr < 0) return -1;
+  for (int i = 0; i < nr; i++)
+    for (long c = r[i].lo; c <= r[i].hi; c++) {
+      long row = c / GEO_CELL_COLS, col = c % GEO_CELL_COLS;
+      double la0 = row * GEO_CELL_DEG - 90, la1 = la0 + GEO_CELL_DEG;
+      double lo0 = col * GEO_CELL_DEG - 180, lo1 = lo0 + GEO_CELL_DEG;
+      int in = fabs(la0) <= 85 && fabs(la1) <= 85 && km > GEO_INSIDE_MARGIN_KM;
+      double lim = km - GEO_INSIDE_MARGIN_KM;
+      if (in)
+        in = geo_distance_km(lat, lon, la0, lo0) <= lim && geo_distance_km(lat, lon, la0, lo1) <= lim &&
+             geo_distance_km(lat, lon, la1, lo0) <= lim && geo_distance_km(lat, lon, la1, lo1) <= lim;
+      if (in) {
+        if (*ninside == max) return -1;
+        inside[(*ninside)++] = c;
+      } else {
+        if (*nedge == max) return -1;
+        edge[(*nedge)++] = c;
+      }
+    }
+  return 0;
+}

@@ -22,4 +22,14 @@ typedef struct geo_range {
  * when more than max would be needed (the caller then scans without cells). */
 int geo_cell_ranges(double lat, double lon, double km, geo_range *out, int max);
 
+/* geo_cell_split: the cells of geo_cell_ranges(lat, lon, km) apart: into
+ * inside those wholly within km of (lat, lon) (every point of the cell, its
+ * four corners with a margin for the curve of its edges along parallels and
+ * for rounding), into edge the others. At most max of each; returns 0, or
+ * -1 when more would be needed or the circle is too large or too near a
+ * pole for the corners to decide (the caller then reads every cell's
+ * events). */
+int geo_cell_split(double lat, double lon, double km, long *inside, int *ninside, long *edge, int *nedge,
+                   int max);
+
 #endif

@@ -36,6 +36,17 @@ int hset_add(hset *h, uint64_t v) {
   return 0;
 }
 
+int hset_has(const hset *h, uint64_t v) {
+  if (!v) v = 1;
+  if (!h->cap) return 0;
+  size_t i = (size_t)(v ^ (v >> 29)) & (h->cap - 1);
+  while (h->slots[i]) {
+    if (h->slots[i] == v) return 1;
+    i = (i + 1) & (h->cap - 1);
+  }
+  return 0;
+}
+
 void hset_free(hset *h) {
   free(h->slots);
   hset_init(h);

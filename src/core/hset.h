@@ -18,6 +18,9 @@ void hset_init(hset *h);
  * needed (out of memory aborts). */
 int hset_add(hset *h, uint64_t hash);
 
+/* hset_has: 1 when h is in the set, 0 if not. */
+int hset_has(const hset *h, uint64_t hash);
+
 /* hset_free: releases the set's memory. */
 void hset_free(hset *h);
 

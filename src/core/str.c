@@ -10,16 +10,52 @@
 
 int str_to_int64(const char *s, int64_t *out) {
   if (!*s || isspace((unsigned char)*s)) return -1;
+  /* Up to 18 digits cannot overflow: read them here (a file's counts and
+   * codes), strtoll for anything else. */
+  const char *p = s + (*s == '-' || *s == '+');
+  int64_t v = 0;
+  int n = 0;
+  while (n < 18 && p[n] >= '0' && p[n] <= '9') v = v * 10 + (p[n++] - '0');
+  if (n > 0 && !p[n]) {
+    *out = *s == '-' ? -v : v;
+    return 0;
+  }
   errno = 0;
   char *end;
-  long long v = strtoll(s, &end, 10);
+  long long w = strtoll(s, &end, 10);
   if (errno || *end || end == s) return -1;
-  *out = v;
+  *out = w;
   return 0;
+}
+
+/* A plain decimal ([+-]digits[.digits], at most 15 digits): its digits as
+ * an integer and a power of ten are both exact doubles, so one division
+ * rounds as strtod does (Clinger's fast path). 1 when it applies. */
+static int plain_decimal(const char *s, double *out) {
+  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char *p = s + (*s == '-' || *s == '+');
+  int64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; *p; p++) {
+    if (*p >= '0' && *p <= '9') {
+      if (++digits > 15) return 0;
+      m = m * 10 + (*p - '0');
+      if (frac >= 0) frac++;
+    } else if (*p == '.' && frac < 0) {
+      frac = 0;
+    } else {
+      return 0;
+    }
+  }
+  if (!digits) return 0;
+  double v = (double)m / pow10[frac > 0 ? frac : 0];
+  *out = *s == '-' ? -v : v;
+  return 1;
 }
 
 int str_to_double(const char *s, double *out) {
   if (!*s || isspace((unsigned char)*s)) return -1;
+  if (plain_decimal(s, out)) return 0;
   for (const char *p = s; *p; p++)
     if (!(isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' ||
           *p == 'e' || *p == 'E'))

@@ -21,6 +21,7 @@
 #include "model/sector.h"
 
 #define DIR_FILES_MAX 64
+#define IMPORT_BULK_BYTES (16u << 20) /* a file this large is written in bulk (store_bulk_begin) */
 
 typedef struct stats {
   long inserted, updated, unchanged, refused, skipped, marked, remembered;
@@ -79,7 +80,9 @@ typedef struct file_import {
   int ncols;
   source_layout layout;
   writer *w;
-  hset ids;
+  hset ids;   /* every key met; in bulk mode only those of rows not stored */
+  int bulk;   /* the table was empty: the INSERT tells a key met twice (writer_new_only) */
+  int partial_layout; /* the file lacks a required column: its rows update */
   stats st;
   /* events (FORMATS.md §4.1) */
   int events;           /* the kind is events: deletions apply */
@@ -276,7 +279,31 @@ static int audit_verification(file_import *fi, const record *r, const char *befo
   return rc;
 }
 
-static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs) {
+static uint64_t key_hash(const record *r);
+
+/* The error of a key met twice in the file, on its column. */
+static void twice(file_import *fi, const record *r, err_list *row_errs) {
+  err e;
+  err_set(&e, ERR_VALIDATION, "'%.100s' appears more than once in this file", r->v[fi->k->key[0]].s);
+  err_at(&e, fi->fname, r->line, fi->k->fields[fi->k->key[0]].name);
+  err_list_add(row_errs, &e);
+}
+
+/* Bulk mode, after writer_put refused a row: a key already stored in this
+ * import is reported, as outside bulk mode, as met twice (and alone);
+ * otherwise the row is not stored, and its key is remembered. */
+static void bulk_refused(file_import *fi, const record *r, int rc, err_list *row_errs) {
+  int ex = rc == ERR_CONFLICT ? 1 : record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s);
+  if (ex == 1) {
+    err_list_free(row_errs);
+    err_list_init(row_errs, 32);
+    twice(fi, r, row_errs);
+  }
+  hset_add(&fi->ids, key_hash(r));
+}
+
+static void put_record(file_import *fi, record *r, const char *raw, err_list *row_errs, int key_ok) {
+  int stored = 0;
   if (row_errs->n == 0 && fi->failed) {
     writer_check(fi->w, r, row_errs); /* nothing more is stored; keep reporting */
   } else if (row_errs->n == 0) {
@@ -311,6 +338,8 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       }
     }
     int rc = writer_put(fi->w, r, row_errs);
+    stored = rc > 0;
+    if (fi->bulk && key_ok && rc < 0 && !store_fault(rc)) bulk_refused(fi, r, rc, row_errs);
     if (rc == WRITE_INSERTED) fi->st.inserted++;
     else if (rc == WRITE_UPDATED) fi->st.updated++;
     else if (rc == WRITE_UNCHANGED) fi->st.unchanged++;
@@ -331,6 +360,8 @@ static void put_record(file_import *fi, record *r, const char *raw, err_list *ro
       fi->failed = 1;
     }
   }
+  /* Bulk mode: a key not stored is remembered, to tell it met twice. */
+  if (fi->bulk && key_ok && !stored) hset_add(&fi->ids, key_hash(r));
   const err *f = row_fault(row_errs);
   if (f) fi->fault = fault(fi->errs, f);
   else if (row_errs->n) refuse(fi, raw, row_errs);
@@ -353,7 +384,7 @@ static void copy_strings(record *r, arena *a) {
 
 static void flush_held(file_import *fi) {
   if (!fi->holding) return;
-  put_record(fi, &fi->held, buf_cstr(&fi->held_raw), &fi->held_errs);
+  put_record(fi, &fi->held, buf_cstr(&fi->held_raw), &fi->held_errs, 1);
   fi->holding = 0;
   arena_free(&fi->held_arena);
   err_list_free(&fi->held_errs);
@@ -411,6 +442,21 @@ static void merge_stored(file_import *fi, const record *r, err_list *row_errs) {
   }
 }
 
+/* Whether r's key was met earlier in the file. Outside bulk mode, every key
+ * is in fi->ids. In bulk mode (the table was empty), fi->ids holds the keys
+ * of rows not stored, and the table those stored: the INSERT tells (the
+ * writer fails with ERR_CONFLICT), except where the row is not inserted
+ * as such (monadic ACLED merges its actors into the stored event, a file
+ * without a required column updates, and after a bad row nothing is
+ * stored): there the table is looked up. */
+static int met_before(file_import *fi, const record *r) {
+  if (!fi->bulk) return hset_add(&fi->ids, key_hash(r));
+  if (hset_has(&fi->ids, key_hash(r))) return 1;
+  if (fi->layout.monadic || fi->partial_layout || fi->failed)
+    return record_exists(fi->s, fi->k, r->v[fi->k->key[0]].s) == 1;
+  return 0;
+}
+
 static void process_row(file_import *fi, arena *row_arena) {
   long line = csv_line(fi->csv);
   err_list row_errs;
@@ -455,7 +501,7 @@ static void process_row(file_import *fi, arena *row_arena) {
     return;
   }
   if (fi->layout.monadic) flush_held(fi);
-  int seen = key_ok && hset_add(&fi->ids, key_hash(&r));
+  int seen = key_ok && met_before(fi, &r);
   if (seen && fi->layout.monadic) {
     if (!fi->failed) merge_stored(fi, &r, &row_errs);
     const err *f = row_fault(&row_errs);
@@ -464,13 +510,7 @@ static void process_row(file_import *fi, arena *row_arena) {
     err_list_free(&row_errs);
     return;
   }
-  if (seen) {
-    err e;
-    err_set(&e, ERR_VALIDATION, "'%.100s' appears more than once in this file",
-            r.v[fi->k->key[0]].s);
-    err_at(&e, fi->fname, line, fi->k->fields[fi->k->key[0]].name);
-    err_list_add(&row_errs, &e);
-  }
+  if (seen) twice(fi, &r, &row_errs);
   if (fi->layout.monadic && row_errs.n == 0) {
     /* Hold the event: the next rows may name its other actors. */
     fi->held = r;
@@ -488,7 +528,7 @@ static void process_row(file_import *fi, arena *row_arena) {
   buf_init(&raw, 0);
   if (fi->skip && row_errs.n) raw_row(fi, &raw);
   if (fi->skip && !row_errs.n) raw_row(fi, &raw); /* writer errors need it too */
-  put_record(fi, &r, buf_cstr(&raw), &row_errs);
+  put_record(fi, &r, buf_cstr(&raw), &row_errs, key_ok);
   buf_free(&raw);
   err_list_free(&row_errs);
 }
@@ -601,6 +641,18 @@ static int deletions_stream(file_import *fi) {
   return rc;
 }
 
+/* 1 when kind k's table holds no record, 0 if it does, <0 on error. */
+static int table_empty(store *s, const kind *k, err *e) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1", k->name);
+  stmt *st;
+  int rc = store_prepare(s, sql, &st, e);
+  if (rc) return rc;
+  rc = stmt_step(st, e);
+  stmt_finalize(st);
+  return rc < 0 ? rc : rc == STMT_DONE;
+}
+
 static int import_stream(store *s, const kind *k, csv_reader *csv, const char *fname,
                          source_format format, const import_opts *o, pending *pend, trail *tr,
                          err_list *errs, stats *out) {
@@ -698,6 +750,28 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
     else err_list_add(errs, &e);
     goto done;
   }
+  /* Into an empty table, or from a large file, what the database keeps up
+   * to date row by row (the counts per grid cell; an empty table's
+   * indexes) is built once at the end (store_bulk_begin). Into an empty
+   * table, the INSERT itself tells a key met twice (bulk mode): no set of
+   * every key, whose memory grows with the file. */
+  int empty = table_empty(s, k, &e);
+  if (empty < 0 || ((empty || csv_bytes_total(csv) >= IMPORT_BULK_BYTES) &&
+                    (rc = store_bulk_begin(s, k->name, empty, &e)))) {
+    rc = empty < 0 ? empty : rc;
+    if (store_fault(rc)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
+    goto done;
+  }
+  for (int i = 0; i < k->nfields; i++) {
+    int mapped = 0;
+    for (int m = 0; m < fi.layout.nmaps; m++) mapped |= fi.layout.maps[m].field == i;
+    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !mapped) fi.partial_layout = 1;
+  }
+  /* (SQLite only: there a refused INSERT leaves the transaction alive.) */
+  fi.bulk = empty && !o->authorize && k->nkey == 1 && !(fi.events && fi.deletions) &&
+            store_dialect_of(s) == STORE_SQLITE;
+  if (fi.bulk) writer_new_only(fi.w);
   arena row_arena;
   arena_init(&row_arena);
   for (;;) {
@@ -734,6 +808,11 @@ static int import_stream(store *s, const kind *k, csv_reader *csv, const char *f
   }
   if (!fi.fault) flush_held(&fi);
   arena_free(&row_arena);
+  /* A file that failed is rolled back: nothing to build. */
+  if (!fi.fault && errs->total == errors_before && store_bulk_end(s, &e)) {
+    if (store_fault(e.code)) fi.fault = fault(errs, &e);
+    else err_list_add(errs, &e);
+  }
   show_progress(&fi, 1);
   if (fi.fault) rc = fi.fault;
   else if (errs->total > errors_before) rc = ERR_VALIDATION;

@@ -1,6 +1,7 @@
 /* event.c: the events kind's hook: coordinates from the place or location. */
 #include "model/event.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,17 +11,40 @@
 #include "model/record.h"
 
 
+/* The columns of events this file reads, looked up once (every event
+ * written comes here). */
+static struct {
+  int lat, lon, pid, loc, poc, cls, typ, civ, admin[2];
+} col;
+
+static void find_cols(void) {
+  const kind *k = kind_find("events");
+  col.lat = kind_field_index(k, "latitude");
+  col.lon = kind_field_index(k, "longitude");
+  col.pid = kind_field_index(k, "place_id");
+  col.loc = kind_field_index(k, "location");
+  col.poc = kind_field_index(k, "poc");
+  col.cls = kind_field_index(k, "classification");
+  col.typ = kind_field_index(k, "event_type");
+  col.civ = kind_field_index(k, "civilian_targeting");
+  col.admin[0] = kind_field_index(k, "admin1");
+  col.admin[1] = kind_field_index(k, "admin2");
+}
+
+static void cols(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, find_cols);
+}
+
 static int set_place_fields(record *r, const place_match *m, arena *a) {
   (void)a;
-  const kind *k = r->k;
-  int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
+  int ilat = col.lat, ilon = col.lon;
   r->v[ilat] = (fval){.set = 1, .d = m->latitude};
   r->v[ilon] = (fval){.set = 1, .d = m->longitude};
   r->present[ilat] = r->present[ilon] = 1;
-  const char *names[2] = {"admin1", "admin2"};
   const char *vals[2] = {m->admin1, m->admin2};
   for (int i = 0; i < 2; i++) {
-    int fi = kind_field_index(k, names[i]);
+    int fi = col.admin[i];
     if (vals[i] && !r->v[fi].set) {
       r->v[fi] = (fval){.set = 1, .s = vals[i]};
       r->present[fi] = 1;
@@ -38,9 +62,7 @@ static int set_place_fields(record *r, const place_match *m, arena *a) {
  * civilians_killed, verification) keep exactly what is given: a value
  * given in a file wins, and an export writes it back. */
 static void keep_defaults(record *r) {
-  const kind *k = r->k;
-  int ipoc = kind_field_index(k, "poc"), icls = kind_field_index(k, "classification");
-  int ityp = kind_field_index(k, "event_type"), iciv = kind_field_index(k, "civilian_targeting");
+  int ipoc = col.poc, icls = col.cls, ityp = col.typ, iciv = col.civ;
   if (r->v[icls].set && !strcmp(r->v[icls].s, "restricted")) r->v[icls].set = 0;
   /* A record without civilian_targeting is taken as having none (true of
    * every new event; an update of one that has it would keep the default). */
@@ -57,11 +79,11 @@ int event_prepare(store *s, record *r, err *e) {
   static arena scratch; /* holds looked-up place strings until the next call */
   arena_free(&scratch);
   const kind *k = r->k;
+  cols();
   keep_defaults(r);
   int mrc = check_merge(s, r, e);
   if (mrc) return mrc;
-  int ilat = kind_field_index(k, "latitude"), ilon = kind_field_index(k, "longitude");
-  int ipid = kind_field_index(k, "place_id"), iloc = kind_field_index(k, "location");
+  int ilat = col.lat, ilon = col.lon, ipid = col.pid, iloc = col.loc;
   int has_lat = r->v[ilat].set, has_lon = r->v[ilon].set;
   if (has_lat != has_lon) {
     err_set(e, ERR_VALIDATION, "latitude and longitude must be given together");
@@ -115,6 +137,26 @@ int event_deletion(store *s, const char *id, int64_t *ts, err *e) {
   return rc;
 }
 
+/* Whether _deletions holds any id, known for the current write
+ * transaction of a store (an import writes thousands of events into an
+ * empty _deletions: one look-up then, not one per event). Only this
+ * connection writes during its transaction; it notes its own deletions. */
+static _Thread_local struct {
+  unsigned long tx; /* store_tx_id */
+  int any;
+} deletions_known;
+
+static int any_deletion_now(store *s, err *e) {
+  unsigned long tx = store_tx_id(s);
+  if (tx && deletions_known.tx == tx) return deletions_known.any;
+  int any = event_any_deletion(s, e);
+  if (any >= 0 && tx) {
+    deletions_known.tx = tx;
+    deletions_known.any = any;
+  }
+  return any;
+}
+
 int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
   int64_t old = 0;
   int found = event_deletion(s, id, &old, e);
@@ -128,6 +170,7 @@ int event_mark_deleted(store *s, const char *id, int64_t ts, err *e) {
   stmt_bind_text(st, 1, id);
   stmt_bind_int(st, 2, ts);
   int rc = stmt_run(st, e);
+  if (!rc && deletions_known.tx == store_tx_id(s)) deletions_known.any = 1;
   if (!rc) rc = set_deleted(s, id, 1, e);
   if (rc < 0) return rc;
   return found ? WRITE_UPDATED : WRITE_INSERTED;
@@ -144,6 +187,8 @@ int event_forget_deletion(store *s, const char *id, err *e) {
 int event_after_write(store *s, const record *r, err *e) {
   int64_t ts;
   const char *id = r->v[r->k->key[0]].s;
+  int any = any_deletion_now(s, e);
+  if (any <= 0) return any;
   int found = event_deletion(s, id, &ts, e);
   if (found <= 0) return found;
   return set_deleted(s, id, 1, e);

@@ -246,5 +246,5 @@ void field_bind(const field *f, const fval *v, stmt *st, int idx) {
   if (!v->set) stmt_bind_null(st, idx);
   else if (field_storage_of(f) == FS_INT) stmt_bind_int(st, idx, v->i);
   else if (field_storage_of(f) == FS_REAL) stmt_bind_double(st, idx, v->d);
-  else stmt_bind_text(st, idx, v->s);
+  else stmt_bind_text_ref(st, idx, v->s);
 }

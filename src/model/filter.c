@@ -12,6 +12,7 @@
 #include "model/record.h"
 
 #define FILTER_VALUES_MAX 256
+#define NEAR_CELLS_MAX 4096 /* grid cells near= lists (more: their ranges) */
 
 void filter_init(filter_set *fs, const kind *k) {
   fs->k = k;
@@ -22,6 +23,8 @@ void filter_init(filter_set *fs, const kind *k) {
   buf_init(&fs->where, 1u << 20);
   buf_init(&fs->full, 1u << 20);
   fs->nbinds = 0;
+  fs->nconds = 0;
+  fs->near.cond = -1;
 }
 
 void filter_init_all(filter_set *fs, const kind *k) {
@@ -54,6 +57,61 @@ static void lift(filter_set *fs, const char *column) {
 
 void filter_add_sql(filter_set *fs, const char *sql) {
   buf_printf(&fs->where, "%s(%s)", fs->where.len ? " AND " : "", sql);
+  if (fs->nconds < 0) return;
+  if (fs->nconds == FILTER_CONDS_MAX) {
+    fs->nconds = -1;
+    return;
+  }
+  fs->cond_col[fs->nconds] = NULL;
+  fs->cond_end[fs->nconds++] = (unsigned)fs->where.len;
+}
+
+/* The '?' placeholders of bluehelm's SQL, outside quoted strings and names. */
+static int placeholders(const char *sql, size_t len) {
+  int n = 0;
+  char quote = 0;
+  for (size_t i = 0; i < len; i++) {
+    char ch = sql[i];
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '?') {
+      n++;
+    }
+  }
+  return n;
+}
+
+int filter_conds(const filter_set *fs, filter_cond *out, int max) {
+  if (fs->nconds < 0 || fs->nconds > max || fs->where.overflow) return -1;
+  unsigned start = 0;
+  int bind = 0;
+  for (int i = 0; i < fs->nconds; i++) {
+    /* " AND (" before every condition but the first, ")" after each. */
+    unsigned open = start + (i ? 6 : 1), end = fs->cond_end[i] - 1;
+    out[i].sql = fs->where.data + open;
+    out[i].len = end - open;
+    out[i].bind0 = bind;
+    out[i].nbinds = placeholders(out[i].sql, out[i].len);
+    out[i].column = fs->cond_col[i];
+    bind += out[i].nbinds;
+    start = fs->cond_end[i];
+  }
+  if (bind != fs->nbinds) return -1;
+  int n = fs->nconds;
+  /* Then the parts of the rule of what counts that apply (no bound values). */
+  for (int i = 0; fs->counting && i < fs->k->ncounted; i++) {
+    if (fs->lifted & (1u << i)) continue;
+    if (n == max) return -1;
+    out[n].sql = fs->k->counted[i].condition;
+    out[n].len = strlen(out[n].sql);
+    out[n].bind0 = bind;
+    out[n].nbinds = 0;
+    out[n].column = NULL;
+    n++;
+  }
+  return n;
 }
 
 int filter_bind_all(const filter_set *fs, stmt *st, int first) {
@@ -153,15 +211,31 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
                    k->name);
   buf cond;
   buf_init(&cond, 1 << 16);
+  int split = -1;
+  long *inside = NULL, *edge = NULL;
+  int ninside = 0, nedge = 0;
   if (strcmp(k->name, "events") == 0) {
-    geo_range ranges[64];
-    int nr = geo_cell_ranges(m.latitude, m.longitude, km, ranges, 64);
-    if (nr > 0) {
-      buf_puts(&cond, "(");
-      for (int i = 0; i < nr; i++) {
-        buf_printf(&cond, "%s\"_cell\" BETWEEN %ld AND %ld", i ? " OR " : "", ranges[i].lo, ranges[i].hi);
-      }
+    /* The grid cells the circle covers (the events' _cell index), as a
+     * list; those wholly inside it let a count read the number of their
+     * events instead of the events (query_count). */
+    inside = arena_alloc(a, NEAR_CELLS_MAX * sizeof *inside);
+    edge = arena_alloc(a, NEAR_CELLS_MAX * sizeof *edge);
+    split = geo_cell_split(m.latitude, m.longitude, km, inside, &ninside, edge, &nedge, NEAR_CELLS_MAX);
+    if (!split && ninside + nedge > 0) {
+      buf_puts(&cond, "\"_cell\" IN (");
+      for (int i = 0; i < ninside + nedge; i++)
+        buf_printf(&cond, "%s%ld", i ? ", " : "", i < ninside ? inside[i] : edge[i - ninside]);
       buf_puts(&cond, ") AND ");
+    } else {
+      geo_range ranges[64];
+      int nr = geo_cell_ranges(m.latitude, m.longitude, km, ranges, 64);
+      if (nr > 0) {
+        buf_puts(&cond, "(");
+        for (int i = 0; i < nr; i++) {
+          buf_printf(&cond, "%s\"_cell\" BETWEEN %ld AND %ld", i ? " OR " : "", ranges[i].lo, ranges[i].hi);
+        }
+        buf_puts(&cond, ") AND ");
+      }
     }
   }
   if (coords)
@@ -173,6 +247,13 @@ static int add_near(filter_set *fs, store *s, const char *value, arena *a, err *
                pcol, pcol);
   filter_add_sql(fs, buf_cstr(&cond));
   buf_free(&cond);
+  if (!split && fs->near.cond < 0 && fs->nconds > 0) {
+    fs->near.cond = fs->nconds - 1;
+    fs->near.inside = inside;
+    fs->near.ninside = ninside;
+    fs->near.edge = edge;
+    fs->near.nedge = nedge;
+  }
   int rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.latitude}, e);
   if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = m.longitude}, e);
   if (!rc) rc = add_bind(fs, (filter_bind){.type = STORE_REAL, .d = km}, e);
@@ -255,8 +336,22 @@ static int add_sector(filter_set *fs, const char *op, const char *value, arena *
   return rc;
 }
 
+static int add_op(filter_set *fs, store *s, const char *column, const char *op, const char *value,
+                  arena *a, err *e);
+
 int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
                   const char *value, arena *a, err *e) {
+  int before = fs->nconds;
+  int rc = add_op(fs, s, column, op, value, a, e);
+  /* The condition on a column of the kind remembers it (a count's period,
+   * for query_batch_open). */
+  const field *f = kind_field(fs->k, column);
+  if (!rc && f && before >= 0 && fs->nconds == before + 1) fs->cond_col[before] = f->name;
+  return rc;
+}
+
+static int add_op(filter_set *fs, store *s, const char *column, const char *op, const char *value,
+                  arena *a, err *e) {
   const kind *k = fs->k;
   value = arena_strdup(a, value); /* bound values must outlive the caller's buffer */
   if (strcmp(column, "near") == 0) {

@@ -23,6 +23,7 @@
 #include "store/store.h"
 
 #define FILTER_BINDS_MAX 512
+#define FILTER_CONDS_MAX 64
 
 /* One bound value of a filter (its text, if any, lives in the caller's arena). */
 typedef store_value filter_bind;
@@ -37,7 +38,31 @@ typedef struct filter_set {
   int counting;      /* apply the kind's rule of what counts */
   unsigned lifted;   /* parts of that rule a FILTER named (bit i: k->counted[i]) */
   buf full;          /* the condition with the rule, built by filter_where */
+  /* The conditions apart, for query_batch_open: where each ends in where,
+   * and the column a FILTER named (NULL for SQL written by bluehelm).
+   * nconds is -1 past FILTER_CONDS_MAX (the set then runs alone). */
+  int nconds;
+  unsigned cond_end[FILTER_CONDS_MAX];
+  const char *cond_col[FILTER_CONDS_MAX];
+  /* near= on events: its condition's index, the grid cells wholly inside
+   * its circle and those its edge crosses (geo_cell_split), for
+   * query_count; cond is -1 without one. */
+  struct {
+    int cond;
+    const long *inside, *edge;
+    int ninside, nedge;
+  } near;
 } filter_set;
+
+/* One condition of a filter set: its SQL (len bytes, not NUL-terminated),
+ * its bound values binds[bind0 .. bind0 + nbinds) and the column a FILTER
+ * named (NULL for SQL written by bluehelm). */
+typedef struct filter_cond {
+  const char *sql;
+  size_t len;
+  int bind0, nbinds;
+  const char *column;
+} filter_cond;
 
 /* filter_init: an empty filter set over kind k for counting: it matches the
  * records that count (every record of a kind without a COUNTED rule). */
@@ -91,6 +116,11 @@ const char *filter_where(filter_set *fs);
 /* filter_bind_all: binds the set's values to st from parameter first on;
  * returns the next free parameter index. */
 int filter_bind_all(const filter_set *fs, stmt *st, int first);
+
+/* filter_conds: the conditions of fs, in order, into out (at most max).
+ * Returns how many, or -1 when they cannot be told apart (more than max,
+ * or bound values that do not match the placeholders). */
+int filter_conds(const filter_set *fs, filter_cond *out, int max);
 
 /* filter_split: splits a FILTER argument into column, operator and value
  * (pointers into a copy in a). Returns 0 or ERR_USAGE. */

@@ -14,187 +14,79 @@
 #define DERIVED F_DERIVED
 #define DEFAULTED F_DEFAULTED
 
+/* Each pass over kinds.def defines the macros it uses; kinds_defaults.h
+ * makes the others expand to nothing and kinds_undef.h clears them all. */
+
+/* The columns. */
 #define COLUMN(n, t, f, a) {#n, FT_##t, f, a},
-#define ORDER(a, b, msg)
-#define PAIR(a, b, pairs, msg)
-#define WITHIN(ref, a, b, msg)
-#define SEQUENCE(cols, msg)
-#define ANY(a, b, msg)
-#define COMPUTED(col, fn, a1, a2)
-#define COUNTED(col, cond)
-#define KIND_LABEL(en, fr)
-#define LIST_COLUMNS(cols)
-#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) static const field name##_fields[] = {
 #define KIND_END };
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef COLUMN
-#undef ORDER
-#undef PAIR
-#undef WITHIN
-#undef SEQUENCE
-#undef ANY
-#undef COMPUTED
-#undef COUNTED
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
-#define COLUMN(n, t, f, a)
+/* The declarative checks, after a placeholder (an array is never empty). */
 #define ORDER(a, b, msg) {CHECK_ORDER, NULL, #a, #b, NULL, msg},
 #define PAIR(a, b, pairs, msg) {CHECK_PAIR, NULL, #a, #b, pairs, msg},
 #define WITHIN(ref, a, b, msg) {CHECK_WITHIN, #ref, #a, #b, NULL, msg},
 #define SEQUENCE(cols, msg) {CHECK_SEQUENCE, NULL, NULL, NULL, cols, msg},
 #define ANY(a, b, msg) {CHECK_ANY, NULL, #a, #b, NULL, msg},
-#define COMPUTED(col, fn, a1, a2)
-#define COUNTED(col, cond)
-#define KIND_LABEL(en, fr)
-#define LIST_COLUMNS(cols)
-#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) \
   static const kind_check name##_checks[] = {{CHECK_ORDER, NULL, NULL, NULL, NULL, NULL},
 #define KIND_END };
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef COLUMN
-#undef ORDER
-#undef PAIR
-#undef WITHIN
-#undef SEQUENCE
-#undef ANY
-#undef COMPUTED
-#undef COUNTED
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
-#define COLUMN(n, t, f, a)
-#define ORDER(a, b, msg)
-#define PAIR(a, b, pairs, msg)
-#define WITHIN(ref, a, b, msg)
-#define SEQUENCE(cols, msg)
-#define ANY(a, b, msg)
+/* The computed columns, after a placeholder. */
 #define COMPUTED(col, fn, a1, a2) {#col, fn, #a1, #a2},
-#define COUNTED(col, cond)
-#define KIND_LABEL(en, fr)
-#define LIST_COLUMNS(cols)
-#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) \
   static const kind_computed name##_computed[] = {{NULL, NULL, NULL, NULL},
 #define KIND_END };
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef COLUMN
-#undef ORDER
-#undef PAIR
-#undef WITHIN
-#undef SEQUENCE
-#undef ANY
-#undef COMPUTED
-#undef COUNTED
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
-/* Labels: the kind's own (column "") and its columns'. */
-#define COLUMN(n, t, f, a)
-#define ORDER(a, b, msg)
-#define PAIR(a, b, pairs, msg)
-#define WITHIN(ref, a, b, msg)
-#define SEQUENCE(cols, msg)
-#define ANY(a, b, msg)
-#define COMPUTED(col, fn, a1, a2)
-#define COUNTED(col, cond)
+/* Labels: the kind's own (column "") and its columns', after a placeholder. */
 #define KIND_LABEL(en, fr) {"", {en, fr}},
-#define LIST_COLUMNS(cols)
 #define LABEL(col, en, fr) {#col, {en, fr}},
 #define KIND(name, date, prep, after) \
   static const kind_label name##_labels[] = {{NULL, {NULL, NULL}},
 #define KIND_END };
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
 /* The columns a list shows: at most one LIST_COLUMNS per kind ("" without). */
-#define KIND_LABEL(en, fr)
 #define LIST_COLUMNS(cols) cols
-#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) static const char name##_list[] = ""
 #define KIND_END ;
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef COLUMN
-#undef ORDER
-#undef PAIR
-#undef WITHIN
-#undef SEQUENCE
-#undef ANY
-#undef COMPUTED
-#undef COUNTED
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
-/* What counts: the kind's COUNTED parts (column, condition). */
-#define COLUMN(n, t, f, a)
-#define ORDER(a, b, msg)
-#define PAIR(a, b, pairs, msg)
-#define WITHIN(ref, a, b, msg)
-#define SEQUENCE(cols, msg)
-#define ANY(a, b, msg)
-#define COMPUTED(col, fn, a1, a2)
+/* What counts: the kind's COUNTED parts (column, condition), after a
+ * placeholder. */
 #define COUNTED(col, cond) {#col, cond},
-#define KIND_LABEL(en, fr)
-#define LIST_COLUMNS(cols)
-#define LABEL(col, en, fr)
 #define KIND(name, date, prep, after) \
   static const kind_counted name##_counted[] = {{NULL, NULL},
 #define KIND_END };
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef COLUMN
-#undef ORDER
-#undef PAIR
-#undef WITHIN
-#undef SEQUENCE
-#undef ANY
-#undef COMPUTED
-#undef COUNTED
-#undef KIND_LABEL
-#undef LIST_COLUMNS
-#undef LABEL
-#undef KIND
-#undef KIND_END
+#include "model/kinds/kinds_undef.h"
 
+/* The kinds: each one's tables, without their placeholders. */
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define COLUMN(n, t, f, a)
-#define ORDER(a, b, msg)
-#define PAIR(a, b, pairs, msg)
-#define WITHIN(ref, a, b, msg)
-#define SEQUENCE(cols, msg)
-#define ANY(a, b, msg)
-#define COMPUTED(col, fn, a1, a2)
-#define COUNTED(col, cond)
-#define KIND_LABEL(en, fr)
-#define LIST_COLUMNS(cols)
-#define LABEL(col, en, fr)
-#define KIND_END
 static kind kinds[] = {
 #define KIND(name, date, prep, after)                                         \
   {#name, name##_fields, N(name##_fields), date, name##_checks + 1,           \
    N(name##_checks) - 1, name##_computed + 1, N(name##_computed) - 1,         \
    name##_counted + 1, N(name##_counted) - 1,                                 \
-   name##_labels + 1, N(name##_labels) - 1, name##_list,                 \
+   name##_labels + 1, N(name##_labels) - 1, name##_list,                      \
    {0, 0}, 0, prep, after},
+#include "model/kinds/kinds_defaults.h"
 #include "model/kinds/kinds.def"
-#undef KIND
+#include "model/kinds/kinds_undef.h"
 };
 
 /* The vocabulary words' labels. */

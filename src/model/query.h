@@ -32,12 +32,27 @@ int query_many(store *s, filter_set *fs, long n, int *out, err *e);
 int query_select(store *s, filter_set *fs, const char *columns, const char *order,
                  stmt **out, err *e);
 
+/* query_batch_open: one pass over the records of several filter sets of
+ * one kind: a statement selecting columns (SQL written by bluehelm) of the
+ * records that meet the conditions every set has, followed by one column
+ * per set, 1 when the record meets all of that set's conditions and 0 when
+ * not (SQL's own test of the condition, so a set's records are exactly the
+ * ones its own query would give). Unordered. The caller steps and
+ * finalizes it. Returns 0, ERR_USAGE when the sets cannot share a pass
+ * (different kinds, conditions that cannot be told apart), or ERR_DB. */
+int query_batch_open(store *s, filter_set *const *sets, int n, const char *columns, stmt **out, err *e);
+
 /* query_get: reads the record of kind k with key id (and id2, the second
  * key column, for kinds keyed by two columns) into r. Returns 1 with *st
  * open (r's text points into it; the caller finalizes *st), 0 when there is
  * no such record (*st = NULL), <0 on error. */
 int query_get(store *s, const kind *k, const char *id, const char *id2, stmt **st,
               record *r, err *e);
+
+/* query_read: as query_get, through a statement the store keeps (no SQL
+ * compiled per call), the record's text copied into a (no statement
+ * stays open). Returns 1, 0 when there is no such record, <0 on error. */
+int query_read(store *s, const kind *k, const char *id, const char *id2, record *r, arena *a, err *e);
 
 /* query_row: reads the current row of a query_open statement into r
  * (text points into the statement, valid until the next step). */

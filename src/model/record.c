@@ -12,6 +12,7 @@
 #include "model/place.h"
 
 #define WRITER_STMTS 8
+#define KIND_CHECKS_MAX 32
 #define CYCLE_DEPTH_MAX 10000
 
 typedef struct upsert {
@@ -28,6 +29,11 @@ struct writer {
   pending *p;
   upsert stmts[WRITER_STMTS];
   int nstmts;
+  int new_only; /* writer_new_only */
+  int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
+  int has_dependents; /* some kind's WITHIN check names this kind */
+  int req[KIND_FIELDS_MAX], nreq;       /* required columns */
+  int req_nd[KIND_FIELDS_MAX], nreq_nd; /* of them, those not derived */
 };
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
@@ -91,8 +97,31 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   w->s = s;
   w->k = k;
   w->p = p;
+  for (int c = 0; c < k->nchecks && c < KIND_CHECKS_MAX; c++) {
+    w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
+    w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
+  }
+  for (int i = 0; i < k->nfields; i++)
+    if (k->fields[i].flags & F_REQUIRED) {
+      w->req[w->nreq++] = i;
+      if (!(k->fields[i].flags & F_DERIVED)) w->req_nd[w->nreq_nd++] = i;
+    }
+  int n;
+  const kind *all = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < all[i].nchecks; c++) {
+      const kind_check *ch = &all[i].checks[c];
+      const field *ref = ch->type == CHECK_WITHIN ? kind_field(&all[i], ch->ref) : NULL;
+      if (ref && !strcmp(ref->arg, k->name)) w->has_dependents = 1;
+    }
   *out = w;
   return 0;
+}
+
+void writer_new_only(writer *w) {
+  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
+  w->nstmts = 0;
+  w->new_only = 1;
 }
 
 void writer_close(writer *w) {
@@ -175,8 +204,10 @@ static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, er
                  u->param[k->key[i]]);
     if (differs.len) buf_printf(&sql, " AND (%s)", buf_cstr(&differs));
   } else {
-    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s) ON CONFLICT (", k->name,
-               buf_cstr(&cols), buf_cstr(&vals));
+    buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES (%s)", k->name, buf_cstr(&cols), buf_cstr(&vals));
+  }
+  if (!u->partial && !w->new_only) {
+    buf_puts(&sql, " ON CONFLICT (");
     for (int i = 0; i < k->nkey; i++)
       buf_printf(&sql, "%s\"%s\"", i ? ", " : "", k->fields[k->key[i]].name);
     if (differs.len)
@@ -429,7 +460,8 @@ static int check_rules(writer *w, record *r, err_list *errs) {
       if (check_sequence(w, r, ch, errs)) bad = 1;
       continue;
     }
-    int ia = kind_field_index(k, ch->a), ib = kind_field_index(k, ch->b);
+    int ia = c < KIND_CHECKS_MAX ? w->check_a[c] : kind_field_index(k, ch->a);
+    int ib = c < KIND_CHECKS_MAX ? w->check_b[c] : kind_field_index(k, ch->b);
     fval va, vb, vref;
     char ta[256], tb[256], tref[256];
     const fval *a = check_value(w, r, ia, &va, ta, sizeof ta, &e);
@@ -576,11 +608,11 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   const kind *k = w->k;
   int bad = 0;
   err e;
-  for (int i = 0; i < k->nfields; i++) {
-    const field *f = &k->fields[i];
-    if ((f->flags & F_REQUIRED) && r->present[i] && !r->v[i].set) {
+  for (int j = 0; j < w->nreq; j++) {
+    int i = w->req[j];
+    if (r->present[i] && !r->v[i].set) {
       err_set(&e, ERR_VALIDATION, "a value is required"), err_rule(&e, "required");
-      add_error(errs, r, f->name, &e);
+      add_error(errs, r, k->fields[i].name, &e);
       bad = 1;
     }
   }
@@ -595,9 +627,8 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   /* A record without some required column (a partial update: the id and
    * the columns to change) updates an existing record only. */
   int partial = 0;
-  for (int i = 0; i < k->nfields; i++)
-    if ((k->fields[i].flags & F_REQUIRED) && !(k->fields[i].flags & F_DERIVED) && !r->present[i])
-      partial = 1;
+  for (int j = 0; j < w->nreq_nd; j++)
+    if (!r->present[w->req_nd[j]]) partial = 1;
   if (!bad && partial) {
     int ex = exists_key(w, r);
     if (ex < 0) {
@@ -651,7 +682,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     return rc;
   }
   long changes = stmt_changes(u->st);
-  if (changes && check_dependents(w, r, errs)) return ERR_VALIDATION;
+  if (changes && w->has_dependents && check_dependents(w, r, errs)) return ERR_VALIDATION;
   int outcome = changes == 0                                 ? WRITE_UNCHANGED
                 : !u->partial && stmt_inserted(u->st) ? WRITE_INSERTED
                                                            : WRITE_UPDATED;

@@ -66,7 +66,9 @@ void field_format(const field *f, const fval *v, struct buf *out);
  * (text points into the statement's memory, valid until the next step). */
 void field_from_column(const field *f, stmt *st, int col, fval *out);
 
-/* field_bind: binds v to parameter idx of st (a failure shows at the step). */
+/* field_bind: binds v to parameter idx of st (a failure shows at the
+ * step). Text is not copied (stmt_bind_text_ref): v must stay as it is
+ * until st has run and been reset. */
 void field_bind(const field *f, const fval *v, stmt *st, int idx);
 
 /* field_column: the SQL column that stores f ("_poc" for a defaulted field). */
@@ -113,6 +115,13 @@ int writer_put(writer *w, record *r, err_list *errs);
 /* writer_check: validates r as writer_put does, without storing it. Returns
  * 0, or a negative code after adding each problem to errs. */
 int writer_check(writer *w, record *r, err_list *errs);
+
+/* writer_new_only: from now on every record w writes must be new: it is
+ * written with a plain INSERT (no upsert), and a key already stored makes
+ * writer_put fail with ERR_CONFLICT, storing nothing (an import into an
+ * empty table, where a key met twice is a mistake in the file). Records
+ * without some required column (partial updates) are written as before. */
+void writer_new_only(writer *w);
 
 /* writer_close: finalizes the writer's statements; NULL is fine. */
 void writer_close(writer *w);

@@ -39,39 +39,45 @@ static const char *colour_of(const char *name, int i) {
   return palette[i % 6];
 }
 
-static json_t *indicator_json(store *s, const char *name, int nargs, const char **args,
-                              const char *vis, err *e) {
-  buf out;
-  buf_init(&out, 0);
-  json_t *j = NULL;
-  if (!indicator_run(s, name, nargs, args, vis, 0, &out, e)) j = json_loadb(out.data, out.len, 0, NULL);
-  buf_free(&out);
-  return j;
-}
+/* The map's projection and its cells (defined with the drawing, below). */
+#define MAP_POINTS_MAX 4000 /* more events are drawn as counts per cell */
+#define MAP_CELL_W 101
+#define MAP_CELL_H 160
+static void map_xy(double lon, double lat, double *x, double *y);
 
-/* A one-series bar chart from the object at key of an indicator result. */
-static json_t *bars_from(json_t *res, const char *key, const char *records_prefix) {
+/* A one-series bar chart from the object at key of an indicator result,
+ * with the ids of every figure under records_prefix. */
+static json_t *bars_from(json_t *res, const ind_records *recs, const char *key, const char *records_prefix,
+                         ind_records *ids) {
   json_t *obj = json_object_get(res, key);
-  json_t *labels = json_array(), *values = json_array(), *ids = json_array();
+  json_t *labels = json_array(), *values = json_array();
   const char *k;
   json_t *v;
   json_object_foreach(obj, k, v) {
     json_array_append_new(labels, json_string(k));
     json_array_append_new(values, json_real(json_number_value(v)));
   }
-  json_t *recs = json_object_get(res, "records");
   size_t pl = strlen(records_prefix);
-  json_object_foreach(recs, k, v) {
-    if (strncmp(k, records_prefix, pl)) continue;
-    json_array_extend(ids, v);
+  ind_records_add(ids, "records", NULL, 0);
+  for (int i = 0; recs && i < recs->n; i++) {
+    if (strncmp(recs->figs[i].name, records_prefix, pl)) continue;
+    for (long j = 0; j < recs->figs[i].n; j++) ind_records_add(ids, "records", recs->figs[i].ids[j], 0);
   }
   json_t *series = json_pack("[{s:s, s:o}]", "name", key, "values", values);
-  return json_pack("{s:o, s:o, s:o}", "labels", labels, "series", series, "records", ids);
+  return json_pack("{s:o, s:o}", "labels", labels, "series", series);
+}
+
+/* The ids of one figure of recs, borrowed, as the chart's records. */
+static void ids_from(const ind_records *recs, const char *figure, ind_records *ids) {
+  const char *const *list;
+  long n = ind_records_get(recs, figure, &list);
+  ind_records_add(ids, "records", NULL, 0);
+  for (long i = 0; i < n; i++) ind_records_add(ids, "records", list[i], 0);
 }
 
 /* Weekly incidents by type: the `weekly` indicator, as stacked bars. */
-static int weekly_incidents(store *s, int from, int to, int nargs, const char **args,
-                            const char *vis, json_t **data, err *e) {
+static int weekly_incidents(int from, int to, int nargs, const char **args, chart_run_fn run, void *ctx,
+                            json_t **data, ind_records *ids, err *e) {
   if (from == INT_MIN || to == INT_MAX) return err_set(e, ERR_USAGE, "weekly-incidents needs from and to");
   char a_from[32], a_to[32], d[11];
   snprintf(a_from, sizeof a_from, "from=%s", date_format(from, d));
@@ -81,7 +87,8 @@ static int weekly_incidents(store *s, int from, int to, int nargs, const char **
   argv[n++] = a_from;
   argv[n++] = a_to;
   for (int i = 0; i < nargs && n < IND_PARAMS_MAX; i++) argv[n++] = args[i];
-  json_t *res = indicator_json(s, "weekly", n, argv, vis, e);
+  const ind_records *recs;
+  json_t *res = run(ctx, "weekly", n, argv, &recs, e);
   if (!res) return e->code ? e->code : ERR_INTERNAL;
   json_t *series = json_array();
   json_t *by = json_object_get(res, "series");
@@ -90,15 +97,26 @@ static int weekly_incidents(store *s, int from, int to, int nargs, const char **
     json_t *v = json_object_get(by, type_colours[t].type);
     if (v) json_array_append_new(series, json_pack("{s:s, s:O}", "name", type_colours[t].type, "values", v));
   }
-  json_t *ids = json_object_get(json_object_get(res, "records"), "total");
-  *data = json_pack("{s:O, s:o, s:O, s:b}", "labels", json_object_get(res, "weeks"), "series", series,
-                    "records", ids ? ids : json_array(), "stacked", 1);
-  json_decref(res);
+  ids_from(recs, "total", ids);
+  *data = json_pack("{s:O, s:o, s:b}", "labels", json_object_get(res, "weeks"), "series", series, "stacked", 1);
   return 0;
 }
 
+typedef struct map_point {
+  const char *id, *type;
+  double lon, lat;
+} map_point;
+
+static int point_order(const void *a, const void *b) {
+  return strcmp(((const map_point *)a)->id, ((const map_point *)b)->id);
+}
+
+/* The map's events: their number ("n"), and either each point ("points":
+ * [lon, lat, event_type]) or, when there are more than MAP_POINTS_MAX, how
+ * many fall in each cell of the drawing ("cells": [x, y, count], row by
+ * row). */
 static int map_points(store *s, int from, int to, int nargs, const char **args, const char *vis,
-                      json_t **data, err *e) {
+                      json_t **data, ind_records *ids, err *e) {
   filter_set fs;
   filter_init(&fs, kind_find("events"));
   if (vis) filter_add_sql(&fs, vis);
@@ -111,25 +129,68 @@ static int map_points(store *s, int from, int to, int nargs, const char **args, 
   if (!rc && to != INT_MAX) rc = filter_add_op(&fs, s, "event_date", "<=", date_format(to, d2), &a, e);
   for (int i = 0; !rc && i < nargs; i++) rc = filter_add(&fs, s, args[i], &a, e);
   stmt *st = NULL;
-  if (!rc) rc = query_select(s, &fs, "event_id_cnty, longitude, latitude, event_type", "event_id_cnty", &st, e);
-  json_t *pts = json_array(), *ids = json_array();
+  if (!rc) rc = query_select(s, &fs, "event_id_cnty, longitude, latitude, event_type", NULL, &st, e);
+  /* Read unordered, then sorted by id here (byte order, as ORDER BY on the
+   * key would give them, for less work). */
+  map_point *p = NULL;
+  long n = 0, cap = 0;
   int step = STMT_DONE;
   while (!rc && (step = stmt_step(st, e)) == STMT_ROW) {
-    json_array_append_new(pts, json_pack("[f, f, s]", stmt_double(st, 1), stmt_double(st, 2),
-                                         stmt_text(st, 3)));
-    json_array_append_new(ids, json_string(stmt_text(st, 0)));
+    if (n == cap) {
+      cap = cap ? cap * 2 : 1024;
+      p = xrealloc(p, (size_t)cap * sizeof *p);
+    }
+    p[n].id = arena_strdup(&a, stmt_text(st, 0));
+    p[n].lon = stmt_double(st, 1);
+    p[n].lat = stmt_double(st, 2);
+    p[n].type = arena_strdup(&a, stmt_text(st, 3));
+    n++;
   }
   if (!rc && step < 0) rc = step;
   if (st) stmt_finalize(st);
   filter_free(&fs);
+  json_t *pts = json_array();
+  static _Thread_local int cells[MAP_CELL_H][MAP_CELL_W];
+  memset(cells, 0, sizeof cells);
+  ind_records_add(ids, "records", NULL, 0);
+  if (!rc && n) qsort(p, (size_t)n, sizeof *p, point_order);
+  for (long i = 0; !rc && i < n; i++) {
+    double x, y;
+    if (n <= MAP_POINTS_MAX) {
+      json_t *pt = json_array();
+      json_array_append_new(pt, json_real(p[i].lon));
+      json_array_append_new(pt, json_real(p[i].lat));
+      json_array_append_new(pt, json_string(p[i].type));
+      json_array_append_new(pts, pt);
+    }
+    map_xy(p[i].lon, p[i].lat, &x, &y);
+    int cx = (int)(x / 6), cy = (int)(y / 6);
+    if (cx >= 0 && cx < MAP_CELL_W && cy >= 0 && cy < MAP_CELL_H) cells[cy][cx]++;
+    ind_records_add(ids, "records", p[i].id, 1);
+  }
+  free(p);
   arena_free(&a);
   if (rc) {
     json_decref(pts);
-    json_decref(ids);
     return rc;
   }
-  *data = json_pack("{s:o, s:o}", "points", pts, "records", ids);
+  if (n > MAP_POINTS_MAX) {
+    json_t *cl = json_array();
+    for (int cy = 0; cy < MAP_CELL_H; cy++)
+      for (int cx = 0; cx < MAP_CELL_W; cx++)
+        if (cells[cy][cx]) json_array_append_new(cl, json_pack("[i, i, i]", cx, cy, cells[cy][cx]));
+    *data = json_pack("{s:I, s:o}", "n", (json_int_t)n, "cells", cl);
+    json_decref(pts);
+  } else {
+    *data = json_pack("{s:I, s:o}", "n", (json_int_t)n, "points", pts);
+  }
   return 0;
+}
+
+static int chart_fail(ind_records **ids, int rc) {
+  ind_records_free(*ids);
+  *ids = NULL;
+  return rc;
 }
 
 /* "from D1 to D2" / "du D1 au D2", or "as of D2" / "au D2", in words. */
@@ -147,7 +208,8 @@ static void period_words(buf *t, int from, int to, lang l, int as_of) {
 }
 
 int chart_collect(store *s, const char *name, int from, int to, lang l, int nargs, const char **args,
-                  const char *visibility, json_t **data, char **title, err *e) {
+                  const char *visibility, chart_run_fn run, void *ctx, json_t **data, char **title,
+                  ind_records **ids, err *e) {
   char d1[11] = "", d2[11] = "";
   if (from != INT_MIN) date_format(from, d1);
   if (to != INT_MAX) date_format(to, d2);
@@ -158,24 +220,25 @@ int chart_collect(store *s, const char *name, int from, int to, lang l, int narg
   const char *argv[IND_PARAMS_MAX];
   int n = 0;
   *data = NULL;
+  *ids = ind_records_new();
   int fr = l == LANG_FR;
   buf t;
   buf_init(&t, 4096);
   if (!strcmp(name, "weekly-incidents")) {
     buf_puts(&t, fr ? "Incidents par semaine et par type, " : "Incidents per week by type, ");
     period_words(&t, from, to, l, 0);
-    int rc = weekly_incidents(s, from, to, nargs, args, visibility, data, e);
+    int rc = weekly_incidents(from, to, nargs, args, run, ctx, data, *ids, e);
     if (rc) {
       buf_free(&t);
-      return rc;
+      return chart_fail(ids, rc);
     }
   } else if (!strcmp(name, "map")) {
     buf_puts(&t, fr ? "Événements de la période, " : "Events of the period, ");
     period_words(&t, from, to, l, 0);
-    int rc = map_points(s, from, to, nargs, args, visibility, data, e);
+    int rc = map_points(s, from, to, nargs, args, visibility, data, *ids, e);
     if (rc) {
       buf_free(&t);
-      return rc;
+      return chart_fail(ids, rc);
     }
   } else {
     const char *ind = NULL, *key = NULL, *prefix = NULL;
@@ -197,7 +260,7 @@ int chart_collect(store *s, const char *name, int from, int to, lang l, int narg
       period_words(&t, from, to, l, 0);
     } else {
       buf_free(&t);
-      return err_set(e, ERR_USAGE, "unknown chart '%.40s' (weekly-incidents, ied-outcomes, serviceability-causes, notifications, map)", name);
+      return chart_fail(ids, err_set(e, ERR_USAGE, "unknown chart '%.40s' (weekly-incidents, ied-outcomes, serviceability-causes, notifications, map)", name));
     }
     if (!strcmp(ind, "serviceability")) argv[n++] = a_asof;
     else {
@@ -205,26 +268,25 @@ int chart_collect(store *s, const char *name, int from, int to, lang l, int narg
       if (d2[0]) argv[n++] = a_to;
     }
     for (int i = 0; i < nargs && n < IND_PARAMS_MAX; i++) argv[n++] = args[i];
-    json_t *res = indicator_json(s, ind, n, argv, visibility, e);
+    const ind_records *recs;
+    json_t *res = run(ctx, ind, n, argv, &recs, e);
     if (!res) {
       buf_free(&t);
-      return e->code ? e->code : ERR_INTERNAL;
+      return chart_fail(ids, e->code ? e->code : ERR_INTERNAL);
     }
     if (key) {
-      *data = bars_from(res, key, prefix);
+      *data = bars_from(res, recs, key, prefix, *ids);
     } else {
       /* IED outcomes: used, against the mission, neutralized, detonated. */
       static const char *const k4[] = {"used", "against_mission", "neutralized", "detonated"};
-      json_t *labels = json_array(), *values = json_array(), *ids = json_array();
+      json_t *labels = json_array(), *values = json_array();
       for (int i = 0; i < 4; i++) {
         json_array_append_new(labels, json_string(k4[i]));
         json_array_append_new(values, json_real(json_number_value(json_object_get(res, k4[i]))));
       }
-      json_array_extend(ids, json_object_get(json_object_get(res, "records"), "used"));
-      *data = json_pack("{s:o, s:[{s:s, s:o}], s:o}", "labels", labels, "series", "name", "IEDs", "values",
-                        values, "records", ids);
+      ids_from(recs, "used", *ids);
+      *data = json_pack("{s:o, s:[{s:s, s:o}]}", "labels", labels, "series", "name", "IEDs", "values", values);
     }
-    json_decref(res);
   }
   *title = xstrdup(buf_cstr(&t));
   buf_free(&t);
@@ -351,7 +413,6 @@ static void bars_svg(const char *title, json_t *data, lang l, buf *out) {
 /* The map: Mali's admin-1 regions (geoBoundaries) and the events as dots,
  * in an equirectangular projection. */
 #define MAP_W 600.0
-#define MAP_POINTS_MAX 4000 /* more events are drawn as counts per cell */
 #define LON0 -12.4
 #define LON1 4.4
 #define LAT0 10.0
@@ -381,14 +442,135 @@ static void ring_path(json_t *ring, buf *out) {
   buf_puts(out, "Z");
 }
 
-static void map_svg(const char *title, json_t *data, lang l, buf *out) {
-  double w, h;
-  map_xy(LON1, LAT0, &w, &h);
-  buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"map\"><title>", w, h + 24);
-  svg_text(out, title);
-  buf_puts(out, "</title>");
-  const embed_file *f = embed_find(BOUNDARIES_FILE);
-  json_t *gj = f ? json_loadb((const char *)f->data, f->len, 0, NULL) : NULL;
+/* The fast reader's ring: points projected, then written as ring_path does. */
+typedef struct ring_pts {
+  double *x, *y;
+  size_t n, cap;
+} ring_pts;
+
+static void ring_write(const ring_pts *r, buf *out) {
+  double px = -1e9, py = -1e9;
+  int first = 1;
+  for (size_t i = 0; i < r->n; i++) {
+    double x = r->x[i], y = r->y[i];
+    if (!first && fabs(x - px) < 0.8 && fabs(y - py) < 0.8 && i + 1 < r->n) continue;
+    buf_printf(out, "%s%.1f %.1f", first ? "M" : "L", x, y);
+    first = 0;
+    px = x;
+    py = y;
+  }
+  buf_puts(out, "Z");
+}
+
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  return p;
+}
+
+/* One JSON array of coordinates at p: a point ([lon, lat], added to the
+ * ring), a ring (an array of points, written), or an array of those.
+ * Returns the byte after it, or NULL when the text is not such an array. */
+static const char *coords_fast(const char *p, const char *end, ring_pts *r, buf *out) {
+  p = skip_ws(p, end);
+  if (p >= end || *p != '[') return NULL;
+  p = skip_ws(p + 1, end);
+  if (p < end && (*p == '-' || (*p >= '0' && *p <= '9'))) { /* a point */
+    double v[2];
+    for (int i = 0; i < 2; i++) {
+      char *e;
+      v[i] = strtod(p, &e);
+      if (e == p) return NULL;
+      p = skip_ws(e, end);
+      if (i == 0 && (p >= end || *p++ != ',')) return NULL;
+    }
+    if (p >= end || *p != ']') return NULL;
+    if (r->n == r->cap) {
+      r->cap = r->cap ? r->cap * 2 : 256;
+      r->x = xrealloc(r->x, r->cap * sizeof *r->x);
+      r->y = xrealloc(r->y, r->cap * sizeof *r->y);
+    }
+    map_xy(v[0], v[1], &r->x[r->n], &r->y[r->n]);
+    r->n++;
+    return p + 1;
+  }
+  size_t before = r->n;
+  int points = 0, arrays = 0;
+  while (p < end && *p != ']') {
+    size_t had = r->n;
+    const char *q = coords_fast(p, end, r, out);
+    if (!q) return NULL;
+    if (r->n == had + 1 && !arrays) points = 1;
+    else arrays = 1;
+    if (points && arrays) return NULL;
+    p = skip_ws(q, end);
+    if (p < end && *p == ',') p = skip_ws(p + 1, end);
+  }
+  if (p >= end) return NULL;
+  if (points) { /* a ring */
+    ring_pts ring = {r->x + before, r->y + before, r->n - before, 0};
+    ring_write(&ring, out);
+    r->n = before;
+  }
+  return p + 1;
+}
+
+/* The regions' outlines (<path> with their names) from the embedded
+ * GeoJSON, read without building a JSON tree (a tree of its ~12,000
+ * numbers costs as much as a report's query on 300,000 events): features
+ * in order, each with properties.shapeName before a geometry whose
+ * coordinates are Polygon or MultiPolygon rings, and no escapes in its
+ * strings. 0, or -1 when the file does not look like that (then jansson
+ * reads it; tests/unit checks both give the same). */
+int chart_regions_fast(const char *p, size_t n, buf *out) {
+  const char *end = p + n;
+  if (memchr(p, '\\', n)) return -1;
+  ring_pts r = {0};
+  int rc = 0;
+  for (const char *q = p;;) {
+    const char *name = NULL, *coords = NULL;
+    for (const char *t = q; t < end && (!name || !coords); t++) {
+      if (*t != '"') continue;
+      if (!name && !strncmp(t, "\"shapeName\":\"", 13)) name = t + 13;
+      else if (name && !coords && !strncmp(t, "\"coordinates\":", 14)) coords = t + 14;
+      else if (!name && !strncmp(t, "\"coordinates\":", 14)) {
+        rc = -1; /* a geometry before its name */
+        break;
+      }
+    }
+    if (rc || !name) break;
+    if (!coords) {
+      rc = -1;
+      break;
+    }
+    const char *name_end = memchr(name, '"', (size_t)(end - name));
+    if (!name_end || name_end > coords) {
+      rc = -1;
+      break;
+    }
+    buf_puts(out, "<path class=\"region\" d=\"");
+    const char *after = coords_fast(coords, end, &r, out);
+    if (!after) {
+      rc = -1;
+      break;
+    }
+    buf_puts(out, "\"><title>");
+    char *nm = xmalloc((size_t)(name_end - name) + 1);
+    memcpy(nm, name, (size_t)(name_end - name));
+    nm[name_end - name] = 0;
+    svg_text(out, nm);
+    free(nm);
+    buf_puts(out, "</title></path>");
+    q = after;
+  }
+  free(r.x);
+  free(r.y);
+  return rc;
+}
+
+/* The same outlines through jansson. */
+int chart_regions_json(const char *p, size_t n, buf *out) {
+  json_t *gj = json_loadb(p, n, 0, NULL);
+  if (!gj) return -1;
   size_t i;
   json_t *feat;
   json_array_foreach(json_object_get(gj, "features"), i, feat) {
@@ -411,8 +593,27 @@ static void map_svg(const char *title, json_t *data, lang l, buf *out) {
     buf_puts(out, "</title></path>");
   }
   json_decref(gj);
+  return 0;
+}
+
+static void map_svg(const char *title, json_t *data, lang l, buf *out) {
+  double w, h;
+  map_xy(LON1, LAT0, &w, &h);
+  buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"map\"><title>", w, h + 24);
+  svg_text(out, title);
+  buf_puts(out, "</title>");
+  const embed_file *f = embed_find(BOUNDARIES_FILE);
+  if (f) {
+    size_t mark = out->len;
+    if (chart_regions_fast((const char *)f->data, f->len, out)) {
+      out->len = mark; /* read it the slow way */
+      if (out->data) out->data[mark] = 0;
+      chart_regions_json((const char *)f->data, f->len, out);
+    }
+  }
+  size_t i;
   json_t *pt, *points = json_object_get(data, "points");
-  if (json_array_size(points) <= MAP_POINTS_MAX) {
+  if (points) {
     json_array_foreach(points, i, pt) {
       double x, y;
       map_xy(json_number_value(json_array_get(pt, 0)), json_number_value(json_array_get(pt, 1)), &x, &y);
@@ -424,23 +625,14 @@ static void map_svg(const char *title, json_t *data, lang l, buf *out) {
     }
   } else {
     /* Many events: one circle per 6-pixel cell, its area by the count. */
-    enum { CW = 101, CH = 160 };
-    static _Thread_local int cells[CH][CW];
-    memset(cells, 0, sizeof cells);
-    json_array_foreach(points, i, pt) {
-      double x, y;
-      map_xy(json_number_value(json_array_get(pt, 0)), json_number_value(json_array_get(pt, 1)), &x, &y);
-      int cx = (int)(x / 6), cy = (int)(y / 6);
-      if (cx >= 0 && cx < CW && cy >= 0 && cy < CH) cells[cy][cx]++;
+    json_array_foreach(json_object_get(data, "cells"), i, pt) {
+      int cx = (int)json_integer_value(json_array_get(pt, 0)), cy = (int)json_integer_value(json_array_get(pt, 1));
+      long count = (long)json_integer_value(json_array_get(pt, 2));
+      buf_printf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"%.1f\" fill=\"#2166ac\" fill-opacity=\"0.6\"><title>",
+                 cx * 6 + 3, cy * 6 + 3, 1.5 + sqrt((double)count) * 0.6);
+      lang_number(out, (double)count, 0, l);
+      buf_puts(out, l == LANG_FR ? " événements</title></circle>" : " events</title></circle>");
     }
-    for (int cy = 0; cy < CH; cy++)
-      for (int cx = 0; cx < CW; cx++)
-        if (cells[cy][cx]) {
-          buf_printf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"%.1f\" fill=\"#2166ac\" fill-opacity=\"0.6\"><title>",
-                     cx * 6 + 3, cy * 6 + 3, 1.5 + sqrt((double)cells[cy][cx]) * 0.6);
-          lang_number(out, cells[cy][cx], 0, l);
-          buf_puts(out, l == LANG_FR ? " événements</title></circle>" : " events</title></circle>");
-        }
   }
   buf_printf(out, "<text x=\"4\" y=\"%.0f\" class=\"ax\">%s geoBoundaries (Runfola et al. 2020), CC BY 4.0; DNCT/DNP Mali, UN OCHA Mali.</text>",
              h + 16, l == LANG_FR ? "Limites\xc2\xa0:" : "Boundaries:");
@@ -456,7 +648,7 @@ void chart_markdown(const char *name, const char *title, json_t *data, lang l, b
   buf_printf(out, "\n*%s*\n", title);
   if (!strcmp(name, "map")) {
     buf_puts(out, "\n(");
-    lang_number(out, (double)json_array_size(json_object_get(data, "points")), 0, l);
+    lang_number(out, (double)json_integer_value(json_object_get(data, "n")), 0, l);
     buf_puts(out, l == LANG_FR ? " événements localisés ; la carte figure dans le rapport HTML)\n"
                                : " events with coordinates; the map is in the HTML report)\n");
     return;

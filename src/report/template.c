@@ -46,7 +46,8 @@ typedef struct var {
 
 typedef struct cached {
   char *key;
-  json_t *result; /* owned */
+  json_t *result;     /* owned */
+  ind_records *recs;  /* the ids behind its figures (owned by the doc) */
 } cached;
 
 typedef struct eval {
@@ -346,43 +347,112 @@ static int resolve_arg(eval *ev, long line, const char *tok, const char **out) {
   return rc;
 }
 
-/* Runs an indicator (cached by name and arguments); the result is borrowed. */
-static json_t *run_indicator(eval *ev, long line, const char *name, int nargs, const char *const *args,
-                             int *rc) {
-  buf key;
-  buf_init(&key, 1 << 16);
-  buf_puts(&key, name);
+/* The cache's key of an indicator run: its name and arguments. */
+static void cache_key(buf *key, const char *name, int nargs, const char *const *args) {
+  buf_init(key, 1 << 16);
+  buf_puts(key, name);
   for (int i = 0; i < nargs; i++) {
-    buf_putc(&key, '\x1f');
-    buf_puts(&key, args[i]);
+    buf_putc(key, '\x1f');
+    buf_puts(key, args[i]);
   }
+}
+
+static cached *cache_find(eval *ev, const buf *key) {
   for (int i = 0; i < ev->ncache; i++)
-    if (!strcmp(ev->cache[i].key, buf_cstr(&key))) {
-      buf_free(&key);
-      *rc = 0;
-      return ev->cache[i].result;
-    }
-  buf out;
-  buf_init(&out, 0);
-  err ie;
-  *rc = indicator_run(ev->s, name, nargs, args, ev->vis, 0, &out, &ie);
-  json_t *res = NULL;
-  if (*rc) {
-    *rc = fail(ev, line, "%s", ie.msg);
-  } else {
-    res = json_loadb(out.data, out.len, 0, NULL);
-    if (!res) *rc = fail(ev, line, "the indicator %s gave no JSON", name);
+    if (!strcmp(ev->cache[i].key, key->data)) return &ev->cache[i];
+  return NULL;
+}
+
+/* The doc keeps recs: its figures' ids point into them. */
+static void doc_keep(report_doc *d, ind_records *recs) {
+  if (!recs) return;
+  if (d->nrecs == d->caprecs) {
+    d->caprecs = d->caprecs ? d->caprecs * 2 : 16;
+    d->recs = xrealloc(d->recs, (size_t)d->caprecs * sizeof *d->recs);
   }
-  buf_free(&out);
-  if (res && ev->ncache < CACHE_MAX) {
-    ev->cache[ev->ncache].key = arena_strndup(ev->a, buf_cstr(&key), key.len);
+  d->recs[d->nrecs++] = recs;
+}
+
+/* Keeps res (owned) and recs under key, or with the owned values when the
+ * cache is full. */
+static void cache_put(eval *ev, const buf *key, json_t *res, ind_records *recs) {
+  doc_keep(ev->doc, recs);
+  if (ev->ncache < CACHE_MAX) {
+    ev->cache[ev->ncache].key = arena_strndup(ev->a, key->data, key->len);
     ev->cache[ev->ncache].result = res;
+    ev->cache[ev->ncache].recs = recs;
     ev->ncache++;
-  } else if (res) {
+  } else {
     json_array_append_new(ev->owned, res);
   }
+}
+
+/* Runs an indicator, cached by name and arguments: its result (figures
+ * without `records`) and *recs are borrowed; NULL with e filled on error. */
+static json_t *run_cached(eval *ev, const char *name, int nargs, const char *const *args, ind_records **recs,
+                          err *e) {
+  buf key;
+  cache_key(&key, name, nargs, args);
+  cached *hit = cache_find(ev, &key);
+  if (hit) {
+    buf_free(&key);
+    *recs = hit->recs;
+    return hit->result;
+  }
+  buf out;
+  buf_init(&out, 0);
+  json_t *res = NULL;
+  if (!indicator_eval(ev->s, name, nargs, args, ev->vis, &out, recs, e)) {
+    res = json_loadb(out.data, out.len, 0, NULL);
+    if (!res) err_set(e, ERR_INTERNAL, "the indicator %s gave no JSON", name);
+  }
+  buf_free(&out);
+  if (res) cache_put(ev, &key, res, *recs);
+  else ind_records_free(*recs);
+  if (!res) *recs = NULL;
   buf_free(&key);
   return res;
+}
+
+static json_t *chart_run(void *ctx, const char *name, int nargs, const char *const *args, const ind_records **recs,
+                         err *e) {
+  ind_records *r;
+  json_t *res = run_cached(ctx, name, nargs, args, &r, e);
+  *recs = r;
+  return res;
+}
+
+/* Runs an indicator (cached by name and arguments); the result (its
+ * figures, without `records`) and *recs (the ids behind them) are borrowed. */
+static json_t *run_indicator(eval *ev, long line, const char *name, int nargs, const char *const *args,
+                             ind_records **recs, int *rc) {
+  buf key;
+  cache_key(&key, name, nargs, args);
+  cached *hit = cache_find(ev, &key);
+  if (hit) {
+    buf_free(&key);
+    *rc = 0;
+    *recs = hit->recs;
+    return hit->result;
+  }
+  err ie;
+  json_t *res = run_cached(ev, name, nargs, args, recs, &ie);
+  *rc = res ? 0 : fail(ev, line, "%s", ie.msg);
+  buf_free(&key);
+  return res;
+}
+
+/* The `records` object of an indicator's result, from its records (for a
+ * template that names records.FIGURE; owned by ev). */
+static json_t *records_json(eval *ev, const ind_records *recs) {
+  json_t *o = json_object();
+  for (int i = 0; recs && i < recs->n; i++) {
+    json_t *arr = json_array();
+    for (long j = 0; j < recs->figs[i].n; j++) json_array_append_new(arr, json_string(recs->figs[i].ids[j]));
+    json_object_set_new(o, recs->figs[i].name, arr);
+  }
+  json_array_append_new(ev->owned, o);
+  return o;
 }
 
 /* ------------------------------------------------------------- formatting */
@@ -701,29 +771,36 @@ static report_figure *add_figure(eval *ev, long line, const char *source) {
   return f;
 }
 
-static void add_ids(report_figure *f, json_t *arr) {
-  size_t i;
-  json_t *x;
-  json_array_foreach(arr, i, x) {
-    if (!json_is_string(x)) continue;
-    if ((f->nids & (f->nids - 1)) == 0) f->ids = xrealloc(f->ids, (size_t)(f->nids ? f->nids * 2 : 1) * sizeof *f->ids);
-    f->ids[f->nids++] = xstrdup(json_string_value(x));
+static void add_ids(report_figure *f, const char *const *ids, long n) {
+  if (!n) return;
+  if (!f->nids) {
+    /* One list: borrowed as it is. */
+    f->ids = (const char **)ids;
+    f->nids = n;
+    f->ids_owned = 0;
+    return;
   }
+  const char **all = xmalloc((size_t)(f->nids + n) * sizeof *all);
+  memcpy(all, f->ids, (size_t)f->nids * sizeof *all);
+  memcpy(all + f->nids, ids, (size_t)n * sizeof *all);
+  if (f->ids_owned) free(f->ids);
+  f->ids = all;
+  f->nids += n;
+  f->ids_owned = 1;
 }
 
 /* The records behind path: records[path], else every records[path.*]. */
-static void collect_ids(report_figure *f, json_t *result, const char *path) {
-  json_t *records = json_object_get(result, "records");
-  if (!records) return;
-  json_t *exact = json_object_get(records, path);
-  if (exact) {
-    add_ids(f, exact);
+static void collect_ids(report_figure *f, const ind_records *recs, const char *path) {
+  const char *const *ids;
+  long n = ind_records_get(recs, path, &ids);
+  if (n >= 0) {
+    add_ids(f, ids, n);
     return;
   }
   size_t pl = strlen(path);
-  const char *k;
-  json_t *x;
-  json_object_foreach(records, k, x) if (!strncmp(k, path, pl) && k[pl] == '.') add_ids(f, x);
+  for (int i = 0; recs && i < recs->n; i++)
+    if (!strncmp(recs->figs[i].name, path, pl) && recs->figs[i].name[pl] == '.')
+      add_ids(f, (const char *const *)recs->figs[i].ids, recs->figs[i].n);
 }
 
 /* ------------------------------------------------------------- evaluation */
@@ -798,9 +875,10 @@ static int parse_expr(eval *ev, long line, const char *text, expr *x, int allow_
   return 0;
 }
 
-/* Evaluates x: *val is borrowed; *result (for provenance) is the indicator's result. */
-static int eval_expr(eval *ev, long line, const expr *x, json_t **val, json_t **result) {
-  *result = NULL;
+/* Evaluates x: *val is borrowed; *recs (for provenance) are the ids behind
+ * the indicator's figures. */
+static int eval_expr(eval *ev, long line, const expr *x, json_t **val, ind_records **recs) {
+  *recs = NULL;
   int rc = 0;
   if (x->var) {
     const char *shifted;
@@ -813,9 +891,16 @@ static int eval_expr(eval *ev, long line, const expr *x, json_t **val, json_t **
     *val = v;
     return 0;
   }
-  json_t *res = run_indicator(ev, line, x->indicator, x->nargs, x->args, &rc);
+  json_t *res = run_indicator(ev, line, x->indicator, x->nargs, x->args, recs, &rc);
   if (rc) return rc;
-  json_t *v = json_path(res, x->path);
+  json_t *v;
+  if (!strcmp(x->path, "records") || !strncmp(x->path, "records.", 8)) {
+    json_t *wrap = json_pack("{s:O}", "records", records_json(ev, *recs));
+    json_array_append_new(ev->owned, wrap);
+    v = json_path(wrap, x->path);
+  } else {
+    v = json_path(res, x->path);
+  }
   if (!v) {
     /* A group ("by_X": {...}) lists only the keys that have records: a key
      * missing from a group that exists counts 0. A missing top-level figure
@@ -831,7 +916,6 @@ static int eval_expr(eval *ev, long line, const expr *x, json_t **val, json_t **
     json_array_append_new(ev->owned, v);
   }
   *val = v;
-  *result = res;
   return 0;
 }
 
@@ -874,7 +958,8 @@ static int eval_placeholder(eval *ev, node *nd) {
   expr x;
   int rc = parse_expr(ev, nd->line, nd->text, &x, 0);
   if (rc) return rc;
-  json_t *v, *res;
+  json_t *v;
+  ind_records *res;
   if ((rc = eval_expr(ev, nd->line, &x, &v, &res))) return rc;
   buf text;
   buf_init(&text, 1 << 22);
@@ -1033,7 +1118,8 @@ static int eval_each(eval *ev, node *nd, int depth) {
     char *text = arena_strndup(ev->a, buf_cstr(&joined), joined.len);
     buf_free(&joined);
     expr x;
-    json_t *v, *res;
+    json_t *v;
+    ind_records *res;
     if (!(rc = parse_expr(ev, nd->line, text, &x, 0)) && !(rc = eval_expr(ev, nd->line, &x, &v, &res))) {
       if (json_is_array(v)) {
         size_t i;
@@ -1067,7 +1153,8 @@ static int eval_if(eval *ev, node *nd, int depth) {
   expr x;
   int rc = parse_expr(ev, nd->line, nd->text, &x, 1);
   if (rc) return rc;
-  json_t *v, *res;
+  json_t *v;
+  ind_records *res;
   if ((rc = eval_expr(ev, nd->line, &x, &v, &res))) return rc;
   int yes;
   if (x.fmt && !strcmp(x.fmt, "count")) {
@@ -1094,10 +1181,13 @@ static int eval_chart(eval *ev, node *nd) {
   }
   json_t *data = NULL;
   char *title = NULL;
+  ind_records *ids = NULL;
   err ce;
-  if (chart_collect(ev->s, tok[0], ev->doc->from, ev->doc->to, ev->doc->lang, n - 1, args, ev->vis, &data, &title, &ce))
+  if (chart_collect(ev->s, tok[0], ev->doc->from, ev->doc->to, ev->doc->lang, n - 1, args, ev->vis, chart_run, ev,
+                    &data, &title, &ids, &ce))
     return fail(ev, nd->line, "%s", ce.msg);
   report_doc *d = ev->doc;
+  doc_keep(d, ids);
   if (d->ncharts == d->capcharts) {
     d->capcharts = d->capcharts ? d->capcharts * 2 : 8;
     d->charts = xrealloc(d->charts, (size_t)d->capcharts * sizeof *d->charts);
@@ -1113,8 +1203,7 @@ static int eval_chart(eval *ev, node *nd) {
   f->indicator = xstrdup("chart");
   f->path = xstrdup(tok[0]);
   f->value = json_null();
-  json_t *recs = json_object_get(data, "records");
-  if (recs) add_ids(f, recs);
+  collect_ids(f, ids, "records");
   c->figure = f->id;
   buf_printf(&d->md, "\nBHCHART-%d\n", c->id);
   return 0;
@@ -1135,6 +1224,70 @@ static int eval_nodes(eval *ev, node *nd, int depth) {
     if (ev->doc->md.overflow) return fail(ev, nd->line, "the report is larger than its limit");
   }
   return 0;
+}
+
+/* Before the template is evaluated: the counts its placeholders name with
+ * the report's own variables ($from, $to, ...; not those of a #each) are
+ * run together, so that the counts over one period read it once
+ * (indicator_run_many), and kept in the cache. A placeholder in error is
+ * left to the evaluation, which reports it. */
+#define PREFETCH_MAX 256
+typedef struct prefetch {
+  ind_call calls[PREFETCH_MAX];
+  char *keys[PREFETCH_MAX];
+  int n;
+} prefetch;
+
+static void prefetch_collect(eval *ev, node *nd, prefetch *p) {
+  for (; nd; nd = nd->next) {
+    if (nd->type == N_IF) {
+      prefetch_collect(ev, nd->child, p);
+      prefetch_collect(ev, nd->alt, p);
+    }
+    if (nd->type != N_EXPR && nd->type != N_IF) continue;
+    expr x;
+    err saved = *ev->e;
+    int rc = parse_expr(ev, nd->line, nd->text, &x, nd->type == N_IF);
+    *ev->e = saved;
+    if (rc || !x.indicator || strcmp(x.indicator, "count") || p->n == PREFETCH_MAX) continue;
+    buf key;
+    cache_key(&key, x.indicator, x.nargs, x.args);
+    int seen = cache_find(ev, &key) != NULL;
+    for (int i = 0; i < p->n && !seen; i++) seen = !strcmp(p->keys[i], key.data);
+    if (!seen) {
+      const char **args = arena_alloc(ev->a, (size_t)(x.nargs ? x.nargs : 1) * sizeof *args);
+      memcpy(args, x.args, (size_t)x.nargs * sizeof *args);
+      p->calls[p->n] = (ind_call){x.indicator, x.nargs, args};
+      p->keys[p->n++] = arena_strndup(ev->a, key.data, key.len);
+    }
+    buf_free(&key);
+  }
+}
+
+static void prefetch_run(eval *ev, node *root) {
+  prefetch *p = xcalloc(1, sizeof *p);
+  prefetch_collect(ev, root, p);
+  buf *outs = xcalloc((size_t)(p->n ? p->n : 1), sizeof *outs);
+  ind_records **recs = xcalloc((size_t)(p->n ? p->n : 1), sizeof *recs);
+  int *rcs = xcalloc((size_t)(p->n ? p->n : 1), sizeof *rcs);
+  err *errs = xcalloc((size_t)(p->n ? p->n : 1), sizeof *errs);
+  for (int i = 0; i < p->n; i++) buf_init(&outs[i], 0);
+  if (p->n > 1) indicator_eval_many(ev->s, p->n, p->calls, ev->vis, outs, recs, rcs, errs);
+  for (int i = 0; i < p->n && p->n > 1; i++) {
+    json_t *res = rcs[i] ? NULL : json_loadb(outs[i].data, outs[i].len, 0, NULL);
+    if (res) {
+      buf key = {.data = p->keys[i], .len = strlen(p->keys[i])};
+      cache_put(ev, &key, res, recs[i]);
+    } else {
+      ind_records_free(recs[i]);
+    }
+  }
+  for (int i = 0; i < p->n; i++) buf_free(&outs[i]);
+  free(outs);
+  free(recs);
+  free(rcs);
+  free(errs);
+  free(p);
 }
 
 /* ------------------------------------------------------------- entry points */
@@ -1178,6 +1331,7 @@ int report_build(store *s, const char *template, const char *name, lang l, int f
   size_t tlen = strlen(template), bad = utf8_invalid_offset(template, tlen);
   int rc = bad < tlen ? fail(ev, line_at(template, template + bad), "the template is not valid UTF-8")
                       : parse(ev, template, &root);
+  if (!rc) prefetch_run(ev, root);
   if (!rc) rc = eval_nodes(ev, root, 0);
   for (int i = 0; i < ev->ncache; i++) json_decref(ev->cache[i].result);
   json_decref(ev->owned);
@@ -1196,10 +1350,11 @@ void report_doc_free(report_doc *doc) {
     free(f->path);
     free(f->display);
     json_decref(f->value);
-    for (long j = 0; j < f->nids; j++) free(f->ids[j]);
-    free(f->ids);
+    if (f->ids_owned) free(f->ids);
   }
   free(doc->figs);
+  for (int i = 0; i < doc->nrecs; i++) ind_records_free(doc->recs[i]);
+  free(doc->recs);
   for (int i = 0; i < doc->ncharts; i++) {
     free(doc->charts[i].name);
     free(doc->charts[i].title);

@@ -26,8 +26,9 @@ typedef struct report_figure {
   char *path;      /* the figure inside the result */
   char *display;   /* the text put into the report */
   json_t *value;   /* owned reference */
-  char **ids;      /* the records behind it */
+  const char **ids; /* the records behind it (the strings belong to the doc) */
   long nids;
+  int ids_owned;    /* the array (not the strings) is the figure's own */
 } report_figure;
 
 typedef struct report_chart {
@@ -48,6 +49,8 @@ typedef struct report_doc {
   int nfigs, capfigs;
   report_chart *charts;
   int ncharts, capcharts;
+  struct ind_records **recs; /* where the figures' ids live */
+  int nrecs, caprecs;
 } report_doc;
 
 /* report_build: evaluates template (NUL-terminated Markdown named name, for

@@ -18,12 +18,16 @@ struct store {
   int created;
   int in_tx;
   unsigned long tx_count; /* transactions begun */
+  unsigned long tx_id;    /* store_tx_id */
   int busy_ms;
   int readonly;         /* writes fail with ERR_READONLY; ro_reason says why */
   char ro_reason[128];
   err tx_lost;          /* tx_lost.code: the backend ended the transaction
                          * on this error; statements fail until rollback */
   unsigned long generation;
+  struct results *results; /* store_result_get (store.c) */
+  char **bulk_sql;         /* what store_bulk_end runs, in order */
+  int nbulk, bulk_on;
   void *aux;
   void (*aux_free)(void *);
   /* The audit trail's key (audit.c): loaded on first use. */
@@ -86,7 +90,18 @@ struct backend_ops {
   int (*function)(store *s, const char *name, int nargs, int det, store_fn fn, void *ud, err *e);
   int (*backup)(store *s, const char *dest, err *e);
   int (*check)(store *s, long *bad_pages, long *bad_refs, err *e);
+  /* 1 when data_version moves at every commit of any connection and at
+   * every change of this one: results may then be kept (store_result_get). */
+  int exact_version;
+  /* store_bulk_begin (NULL: nothing is set aside): drops what it sets
+   * aside and notes, with store_bulk_note, the statements that put it back
+   * (run in order by store_bulk_end). */
+  int (*bulk_begin)(store *s, const char *table, int empty, err *e);
 };
+
+/* store_bulk_note: a statement for store_bulk_end to run (copied). */
+void store_bulk_note(store *s, const char *sql);
+
 
 /* backend_sqlite: the SQLite backend's operations. */
 extern const backend_ops backend_sqlite;

@@ -3,6 +3,7 @@
  * bluehelm's error codes, a deadline by progress handler, online backup
  * and the integrity pragmas. */
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,8 @@ static long file_size(const char *path, const char *suffix) {
   return stat(name, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
+static void no_memstatus(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 static int lite_open(store *s, const char *path, int flags, err *e) {
   struct stat sb;
   int exists = stat(path, &sb) == 0 && sb.st_size > 0;
@@ -175,6 +178,10 @@ static int lite_open(store *s, const char *path, int flags, err *e) {
     name = uri;
     uri_flag = SQLITE_OPEN_URI;
   }
+  /* No memory statistics: they take a process-wide lock at every
+   * allocation, which threads (the server's) then wait on. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, no_memstatus);
   lite *l = xcalloc(1, sizeof *l);
   s->conn = l;
   int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -306,7 +313,7 @@ static int lite_bind(stmt *st, int i, const store_value *v) {
   switch (v->type) {
   case STORE_INT: return sqlite3_bind_int64(s, i, v->i) != SQLITE_OK;
   case STORE_REAL: return sqlite3_bind_double(s, i, v->d) != SQLITE_OK;
-  case STORE_TEXT: return sqlite3_bind_text(s, i, v->s, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+  case STORE_TEXT: return sqlite3_bind_text(s, i, v->s, -1, v->ref ? SQLITE_STATIC : SQLITE_TRANSIENT) != SQLITE_OK;
   default: return sqlite3_bind_null(s, i) != SQLITE_OK;
   }
 }
@@ -374,6 +381,153 @@ static int64_t lite_data_version(store *s) {
     sqlite3_finalize(st);
   }
   return (v << 32) ^ (int64_t)sqlite3_total_changes64(db_of(s));
+}
+
+/* A quoted SQL name ("name", quotes doubled) into out. */
+static void quote_name(char *out, size_t cap, const char *name) {
+  size_t n = 0;
+  if (cap < 3) return;
+  out[n++] = '"';
+  for (const char *p = name; *p && n + 3 < cap; p++) {
+    if (*p == '"') out[n++] = '"';
+    out[n++] = *p;
+  }
+  out[n++] = '"';
+  out[n] = 0;
+}
+
+/* One column of rows of a query with one text parameter, each passed to fn. */
+static int each_row(store *s, const char *sql, const char *param, void (*fn)(store *s, void *ctx, sqlite3_stmt *st),
+                    void *ctx, err *e) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db_of(s), sql, -1, &st, NULL) != SQLITE_OK)
+    return map_error(s, sqlite3_extended_errcode(db_of(s)), "database", e);
+  sqlite3_bind_text(st, 1, param, -1, SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) fn(s, ctx, st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : map_error(s, rc, "database", e);
+}
+
+#define BULK_ITEMS_MAX 64
+#define BULK_SORT_KIB 4096
+#define ANALYZE_ROWS 1000 /* index entries ANALYZE samples */
+
+/* The connection's cache_size as set (pages, or -KiB). */
+static long long cache_pages(store *s) {
+  sqlite3_stmt *st;
+  long long v = -16384;
+  if (sqlite3_prepare_v2(db_of(s), "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  return v;
+}
+typedef struct bulk_set {
+  char drop[BULK_ITEMS_MAX][320];   /* DROP statements */
+  char *create[BULK_ITEMS_MAX];     /* the CREATE statements (malloc'd) */
+  char kept[BULK_ITEMS_MAX][140];   /* tables of figures to rebuild (triggers only) */
+  int n;
+} bulk_set;
+
+/* A trigger "_X_..." on the table keeps _X when the view _X_rebuild says
+ * what _X holds (008_performance.sql): set aside. Other triggers stay. */
+static void bulk_trigger(store *s, void *ctx, sqlite3_stmt *st) {
+  bulk_set *b = ctx;
+  const char *name = (const char *)sqlite3_column_text(st, 0), *sql = (const char *)sqlite3_column_text(st, 1);
+  const char *us = name ? strrchr(name, '_') : NULL;
+  if (!sql || !us || us == name || b->n == BULK_ITEMS_MAX || (size_t)(us - name) >= sizeof b->kept[0] - 9) return;
+  char kept[140], view[160];
+  snprintf(kept, sizeof kept, "%.*s", (int)(us - name), name);
+  snprintf(view, sizeof view, "%s_rebuild", kept);
+  sqlite3_stmt *q;
+  int has_view = 0;
+  if (sqlite3_prepare_v2(db_of(s), "SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = ?1", -1, &q, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(q, 1, view, -1, SQLITE_TRANSIENT);
+    has_view = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+  }
+  if (!has_view) return;
+  char qn[300];
+  quote_name(qn, sizeof qn, name);
+  snprintf(b->drop[b->n], sizeof b->drop[0], "DROP TRIGGER %s", qn);
+  b->create[b->n] = xstrdup(sql);
+  str_copy(b->kept[b->n], sizeof b->kept[0], kept);
+  b->n++;
+}
+
+static void bulk_index(store *s, void *ctx, sqlite3_stmt *st) {
+  (void)s;
+  bulk_set *b = ctx;
+  const char *name = (const char *)sqlite3_column_text(st, 0), *sql = (const char *)sqlite3_column_text(st, 1);
+  if (!name || !sql || b->n == BULK_ITEMS_MAX) return;
+  char qn[300];
+  quote_name(qn, sizeof qn, name);
+  snprintf(b->drop[b->n], sizeof b->drop[0], "DROP INDEX %s", qn);
+  b->create[b->n] = xstrdup(sql);
+  b->kept[b->n][0] = 0;
+  b->n++;
+}
+
+/* Sets aside the table's trigger-kept figures and, when it is empty, its
+ * indexes (store_bulk_begin; not the partial ones, cheap to keep row by row
+ * when few rows enter them, and each a whole scan of the table to build); notes how to put them back: the indexes
+ * first (their sorts spill to temporary files, not memory), then each
+ * table of figures rebuilt from its view, then the triggers. */
+static int lite_bulk_begin(store *s, const char *table, int empty, err *e) {
+  bulk_set *tr = xcalloc(1, sizeof *tr), *ix = xcalloc(1, sizeof *ix);
+  int rc = each_row(s, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY name",
+                    table, bulk_trigger, tr, e);
+  if (!rc && empty)
+    rc = each_row(s,
+                  "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL "
+                  "AND sql NOT LIKE '% WHERE %' ORDER BY name",
+                  table, bulk_index, ix, e);
+  for (int i = 0; !rc && i < ix->n; i++) rc = lite_exec(s, ix->drop[i], e);
+  for (int i = 0; !rc && i < tr->n; i++) rc = lite_exec(s, tr->drop[i], e);
+  if (!rc) {
+    if (ix->n) {
+      /* The sorts of the index builds spill to temporary files and keep
+       * BULK_SORT_KIB in memory (the sorter takes the page cache's size):
+       * memory stays flat whatever the number of rows. */
+      sqlite3_exec(db_of(s), "PRAGMA temp_store = FILE", NULL, NULL, NULL); /* best effort */
+      char pragma[64];
+      snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", BULK_SORT_KIB);
+      store_bulk_note(s, pragma);
+      for (int i = 0; i < ix->n; i++) store_bulk_note(s, ix->create[i]);
+      snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", cache_pages(s));
+      store_bulk_note(s, pragma);
+    }
+    /* The tables of figures, rebuilt (their sorts too spill to files). */
+    if (tr->n && !ix->n) sqlite3_exec(db_of(s), "PRAGMA temp_store = FILE", NULL, NULL, NULL);
+    for (int i = 0; i < tr->n; i++) {
+      int seen = 0;
+      for (int j = 0; j < i; j++) seen |= !strcmp(tr->kept[j], tr->kept[i]);
+      if (seen) continue;
+      char qk[300], qv[320], sql[1000];
+      char view[160];
+      snprintf(view, sizeof view, "%s_rebuild", tr->kept[i]);
+      quote_name(qk, sizeof qk, tr->kept[i]);
+      quote_name(qv, sizeof qv, view);
+      snprintf(sql, sizeof sql, "DELETE FROM %s; INSERT INTO %s SELECT * FROM %s", qk, qk, qv);
+      store_bulk_note(s, sql);
+    }
+    for (int i = 0; i < tr->n; i++) store_bulk_note(s, tr->create[i]);
+    if (ix->n || tr->n) store_bulk_note(s, "PRAGMA temp_store = MEMORY");
+    /* The planner's statistics of the table, from a sample of each index
+     * (without them SQLite takes admin1 = 'Gao' for a rare value and reads
+     * a third of the events for a month's indicator). */
+    char qt[300], sql[400];
+    quote_name(qt, sizeof qt, table);
+    snprintf(sql, sizeof sql, "PRAGMA analysis_limit = %d; ANALYZE %s", ANALYZE_ROWS, qt);
+    store_bulk_note(s, sql);
+  }
+  for (int i = 0; i < ix->n; i++) free(ix->create[i]);
+  for (int i = 0; i < tr->n; i++) free(tr->create[i]);
+  free(ix);
+  free(tr);
+  return rc;
 }
 
 typedef struct lite_fn {
@@ -516,6 +670,8 @@ const backend_ops backend_sqlite = {
     .function = lite_function,
     .backup = lite_backup,
     .check = lite_check,
+    .exact_version = 1,
+    .bulk_begin = lite_bulk_begin,
 };
 
 /* Until the PostgreSQL backend is built in. */

@@ -39,6 +39,13 @@ int store_latest_version(void) {
   return latest;
 }
 
+static void bulk_forget(store *s) {
+  for (int i = 0; i < s->nbulk; i++) free(s->bulk_sql[i]);
+  free(s->bulk_sql);
+  s->bulk_sql = NULL;
+  s->nbulk = s->bulk_on = 0;
+}
+
 static int migrate(store *s, err *e) {
   int latest = store_latest_version();
   if (s->version > latest)
@@ -120,9 +127,113 @@ fail:
   return rc;
 }
 
+/* ---- results kept until the database changes (store_result_get) ----
+ * Entries are dropped all at once when store_data_version moves, which it
+ * does at every commit of any connection and at every change this
+ * connection makes; never used inside a transaction (what it reads may yet
+ * be rolled back) nor on a backend whose data version does not move with
+ * every commit. */
+
+#define RESULTS_BYTES (2u << 20)     /* per connection */
+#define RESULT_MAX_BYTES (512u << 10) /* a larger result is not kept */
+
+typedef struct result {
+  uint64_t hash;
+  char *key, *val;
+  size_t vlen;
+  struct result *next; /* in the order kept (the oldest first) */
+} result;
+
+struct results {
+  int64_t version; /* of the database the entries reflect */
+  int known;       /* version has been read */
+  result *head, *tail;
+  size_t bytes;
+};
+
+static void drop_all(struct results *r) {
+  for (result *e = r->head, *next; e; e = next) {
+    next = e->next;
+    free(e->key);
+    free(e->val);
+    free(e);
+  }
+  r->head = r->tail = NULL;
+  r->bytes = 0;
+}
+
+static void results_free(store *s) {
+  if (!s->results) return;
+  drop_all(s->results);
+  free(s->results);
+  s->results = NULL;
+}
+
+/* The cache when it may be used now, brought up to the database's version. */
+void store_keep_results(store *s) {
+  if (!s->results) s->results = xcalloc(1, sizeof *s->results);
+}
+
+static struct results *current(store *s) {
+  if (!s->ops->exact_version || s->in_tx || !s->results) return NULL;
+  struct results *r = s->results;
+  int64_t v = s->ops->data_version(s);
+  if (!r->known || v != r->version) {
+    drop_all(r);
+    r->version = v;
+    r->known = 1;
+  }
+  return r;
+}
+
+int store_result_get(store *s, const char *key, buf *out, int64_t *token) {
+  *token = -1;
+  struct results *r = current(s);
+  if (!r) return 0;
+  *token = r->version;
+  uint64_t h = str_hash(key, strlen(key));
+  for (result *e = r->head; e; e = e->next)
+    if (e->hash == h && !strcmp(e->key, key)) {
+      buf_append(out, e->val, e->vlen);
+      return 1;
+    }
+  return 0;
+}
+
+void store_result_put(store *s, int64_t token, const char *key, const char *val, size_t len) {
+  struct results *r = s->results;
+  /* Kept only as of the version its store_result_get saw, unchanged since. */
+  if (!r || token < 0 || !r->known || token != r->version || s->in_tx || len > RESULT_MAX_BYTES) return;
+  /* Read since that version was seen: at worst from a newer one, which
+   * the next store_result_get sees and drops. */
+  size_t klen = strlen(key), cost = klen + len + sizeof(result);
+  while (r->head && r->bytes + cost > RESULTS_BYTES) {
+    result *old = r->head;
+    r->head = old->next;
+    if (!r->head) r->tail = NULL;
+    r->bytes -= strlen(old->key) + old->vlen + sizeof(result);
+    free(old->key);
+    free(old->val);
+    free(old);
+  }
+  if (r->bytes + cost > RESULTS_BYTES) return;
+  result *e = xcalloc(1, sizeof *e);
+  e->hash = str_hash(key, klen);
+  e->key = xstrdup(key);
+  e->val = xmalloc(len ? len : 1);
+  memcpy(e->val, val, len);
+  e->vlen = len;
+  if (r->tail) r->tail->next = e;
+  else r->head = e;
+  r->tail = e;
+  r->bytes += cost;
+}
+
 void store_close(store *s) {
   if (!s) return;
   if (s->aux_free) s->aux_free(s->aux);
+  results_free(s);
+  bulk_forget(s);
   for (int i = 0; i < s->ncache; i++) {
     s->cache[i].st->cached = 0;
     stmt_finalize(s->cache[i].st);
@@ -198,26 +309,53 @@ int store_begin(store *s, err *e) {
   if (!rc) {
     s->in_tx = 1;
     s->tx_count++;
+    static _Atomic unsigned long last_tx_id;
+    s->tx_id = ++last_tx_id;
   }
   return rc;
 }
 
 unsigned long store_tx_count(const store *s) { return s->tx_count; }
+unsigned long store_tx_id(const store *s) { return s->in_tx ? s->tx_id : 0; }
 
 int store_commit(store *s, err *e) {
   if (s->in_tx && s->tx_lost.code) return tx_lost(s, e);
+  /* Never a commit without what a bulk write set aside. */
+  if (s->bulk_on && store_bulk_end(s, e)) return e ? e->code : ERR_DB;
   int rc = note_failure(s, s->ops->commit(s, e), e);
   if (!rc) s->in_tx = 0;
   return rc;
 }
 
 void store_rollback(store *s) {
+  bulk_forget(s);
   s->ops->rollback(s);
   s->in_tx = 0;
   err_clear(&s->tx_lost);
 }
 
 int store_in_transaction(store *s) { return s->in_tx; }
+
+void store_bulk_note(store *s, const char *sql) {
+  s->bulk_sql = xrealloc(s->bulk_sql, (size_t)(s->nbulk + 1) * sizeof *s->bulk_sql);
+  s->bulk_sql[s->nbulk++] = xstrdup(sql);
+}
+
+int store_bulk_begin(store *s, const char *table, int empty, err *e) {
+  if (!s->ops->bulk_begin || s->bulk_on) return 0;
+  if (!s->in_tx) return err_set(e, ERR_INTERNAL, "store_bulk_begin outside a transaction");
+  if (s->tx_lost.code) return tx_lost(s, e);
+  s->bulk_on = 1;
+  return note_failure(s, s->ops->bulk_begin(s, table, empty, e), e);
+}
+
+int store_bulk_end(store *s, err *e) {
+  if (!s->bulk_on) return 0;
+  int rc = 0;
+  for (int i = 0; i < s->nbulk && !rc; i++) rc = store_exec(s, s->bulk_sql[i], e);
+  bulk_forget(s);
+  return rc;
+}
 
 void store_set_busy_timeout(store *s, int ms) {
   s->busy_ms = ms;
@@ -325,6 +463,11 @@ void stmt_bind_value(stmt *st, int i, const store_value *v) {
 
 void stmt_bind_text(stmt *st, int i, const char *v) {
   store_value x = {.type = v ? STORE_TEXT : STORE_NULL, .s = v};
+  stmt_bind_value(st, i, &x);
+}
+
+void stmt_bind_text_ref(stmt *st, int i, const char *v) {
+  store_value x = {.type = v ? STORE_TEXT : STORE_NULL, .s = v, .ref = 1};
   stmt_bind_value(st, i, &x);
 }
 

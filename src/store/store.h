@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 typedef struct store store;
@@ -89,12 +90,31 @@ int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
+/* store_bulk_begin: many rows are about to be written into table inside
+ * the current transaction (empty: the table holds no row). The backend may
+ * set aside what it otherwise brings up to date at each row, to rebuild it
+ * once from the rows at store_bulk_end: on SQLite, the triggers that keep
+ * a table of figures (_event_cells), and, into an empty table, its
+ * secondary indexes (built once, they are also smaller). Reads of the
+ * table inside the transaction work meanwhile, without those indexes.
+ * One table at a time. Returns 0 or an error code. */
+int store_bulk_begin(store *s, const char *table, int empty, err *e);
+
+/* store_bulk_end: puts back what store_bulk_begin set aside, rebuilt from
+ * the table's rows; before commit (a rollback restores the schema as it
+ * was anyway). Returns 0 or an error code (nothing set aside: 0). */
+int store_bulk_end(store *s, err *e);
+
 /* store_in_transaction: 1 inside store_begin .. commit/rollback. */
 int store_in_transaction(store *s);
 
 /* store_tx_count: the number of transactions begun on s (moves at each
  * store_begin): a cache checked once per transaction keys on it. */
 unsigned long store_tx_count(const store *s);
+
+/* store_tx_id: a number naming the transaction s is in, unique among all
+ * the process's transactions on any store; 0 outside a transaction. */
+unsigned long store_tx_id(const store *s);
 
 /* store_exec: runs sql (one or more statements, no parameters, no results).
  * Returns 0 or an error code with e filled. */
@@ -125,6 +145,27 @@ int store_set_cache_kib(store *s, long kib, err *e);
  * a change to the database (for caches of results). */
 int64_t store_data_version(store *s);
 
+/* store_keep_results: from now on results may be kept on this connection
+ * (store_result_get/put; off by default: a command that runs once has no
+ * use for them). */
+void store_keep_results(store *s);
+
+/* store_result_get: a result kept on this connection: appends it to out
+ * and returns 1, or returns 0. key names everything the result depends on
+ * besides the database (the query and its values, the user's visibility,
+ * the day). Results are kept only while the database stays as it was when
+ * they were read: a commit by any connection, or a change by this one,
+ * drops them all (store_data_version). Nothing is kept inside a
+ * transaction, nor on a backend whose data version cannot tell every
+ * commit. *token (for store_result_put) is the version looked at. */
+int store_result_get(store *s, const char *key, buf *out, int64_t *token);
+
+/* store_result_put: keeps len bytes of val under key, as of the version
+ * that store_result_get gave in token (computed after that call); nothing
+ * is kept when the database has changed since, or beyond the connection's
+ * budget (2 MiB; the oldest results go first; one result at most 512 KiB). */
+void store_result_put(store *s, int64_t token, const char *key, const char *val, size_t len);
+
 /* store_generation / store_touch: a counter that write paths bump when
  * records that in-memory lookups depend on change (places, sector_areas). */
 unsigned long store_generation(const store *s);
@@ -142,6 +183,7 @@ typedef struct store_value {
   int64_t i;
   double d;
   const char *s;
+  int ref; /* bound text: kept as a pointer, not copied (stmt_bind_text_ref) */
 } store_value;
 
 /* An SQL function in C: reads argc arguments, sets *out (its text may point
@@ -190,6 +232,11 @@ void stmt_finalize(stmt *st);
 /* stmt_bind_*: bind parameter i (1-based) of st. Text is copied; NULL text
  * binds NULL. A bad index makes the next stmt_step fail. */
 void stmt_bind_text(stmt *st, int i, const char *v);
+
+/* stmt_bind_text_ref: as stmt_bind_text without a copy: v must stay as it
+ * is until st has run to its end and been reset, or is bound again (a
+ * writer binding the values of the record it is writing). */
+void stmt_bind_text_ref(stmt *st, int i, const char *v);
 void stmt_bind_textn(stmt *st, int i, const char *v, size_t n);
 void stmt_bind_int(stmt *st, int i, int64_t v);
 void stmt_bind_double(stmt *st, int i, double v);

@@ -664,9 +664,40 @@ static void h_kinds(http_req *r) {
   http_json(r, 200);
 }
 
+static void list_page(http_req *r, const kind *k);
+
+/* The result cache's key of a read whose answer depends only on the
+ * database, the route, its query parameters, the user's visibility and the
+ * day (store_result_get). */
+static void request_key(http_req *r, const char *what, buf *key) {
+  const char *vis = authz_visibility(&r->who);
+  buf_init(key, 1 << 16);
+  buf_printf(key, "%s;%d;%d;%zu:%s;", what, date_today(), vis != NULL, vis ? strlen(vis) : 0, vis ? vis : "");
+  for (int i = 0; i < r->nseg; i++) buf_printf(key, "%zu:%s;", strlen(r->seg[i]), r->seg[i]);
+  buf_puts(key, "?");
+  for (int i = 0; i < r->nquery; i++)
+    buf_printf(key, "%zu:%s=%zu:%s;", strlen(r->query[i].key), r->query[i].key, strlen(r->query[i].value),
+               r->query[i].value);
+}
+
 static void h_list(http_req *r) {
   const kind *k = kind_or_404(r, r->seg[0]);
   if (!k) return;
+  /* The same page of the same list, while nothing changed, is kept. */
+  buf key;
+  request_key(r, "list", &key);
+  int64_t token = -1;
+  if (!key.overflow && store_result_get(r->s, buf_cstr(&key), &r->out, &token)) {
+    buf_free(&key);
+    http_json(r, 200);
+    return;
+  }
+  list_page(r, k);
+  if (r->status == 200 && !key.overflow) store_result_put(r->s, token, buf_cstr(&key), r->out.data, r->out.len);
+  buf_free(&key);
+}
+
+static void list_page(http_req *r, const kind *k) {
   err e;
   filter_set fs;
   long limit = LIST_LIMIT_DEFAULT;
@@ -760,22 +791,19 @@ static void h_get(http_req *r) {
   const char *id, *id2;
   if (!k || path_key(r, k, &id, &id2)) return;
   err e;
-  stmt *st;
   record rec;
-  int found = query_get(r->s, k, id, id2, &st, &rec, &e);
+  int found = query_read(r->s, k, id, id2, &rec, r->a, &e);
   if (found < 0) {
     http_error_from(r, &e, NULL);
     return;
   }
   if (!found || authz_check(&r->who, &(authz_req){.act = AUTHZ_READ, .confidential = is_confidential(&rec), .has_old = 1}, &e)) {
-    if (st) stmt_finalize(st);
     http_error(r, ERR_NOT_FOUND, "no such record");
     return;
   }
   jw w;
   jw_init(&w, &r->out, 0);
   recjson_write_hidden(&w, &rec, hidden_refs(r, &rec));
-  stmt_finalize(st);
   http_json(r, 200);
 }
 

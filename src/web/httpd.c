@@ -323,7 +323,10 @@ static void dispatch(httpd *h, conn *c) {
   conn **tail = &h->work;
   while (*tail) tail = &(*tail)->qnext;
   *tail = c;
-  pthread_cond_broadcast(&h->cv);
+  /* One request, one worker woken (a broadcast would wake them all to
+   * fight over it); a write held back by the writers' limit is taken when
+   * the running one ends, which wakes them all. */
+  pthread_cond_signal(&h->cv);
   pthread_mutex_unlock(&h->mu);
 }
 
@@ -582,15 +585,26 @@ static void *loop_main(void *arg) {
 }
 
 /* Takes the oldest request a worker may run now; NULL when none. */
+/* The next request to run: a write first while the writers' limit allows
+ * one (a write holds the database's lock for others; behind a queue of
+ * reads it would wait for all of them), else the oldest request. Writes
+ * run one at a time, so reads keep the other workers. */
 static conn *take_work(httpd *h) {
+  conn **pick = NULL;
   for (conn **pp = &h->work; *pp; pp = &(*pp)->qnext) {
     conn *c = *pp;
     if (c->is_write && h->writes_running >= h->writes_max) continue;
-    *pp = c->qnext;
-    c->qnext = NULL;
-    return c;
+    if (c->is_write) {
+      pick = pp;
+      break;
+    }
+    if (!pick) pick = pp;
   }
-  return NULL;
+  if (!pick) return NULL;
+  conn *c = *pick;
+  *pick = c->qnext;
+  c->qnext = NULL;
+  return c;
 }
 
 static void *worker_main(void *arg) {

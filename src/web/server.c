@@ -289,6 +289,7 @@ int server_run(const server_opts *o, err *e) {
     /* Many connections share the machine's memory: a smaller page cache each
      * (the operating system caches the file for all of them). */
     if (!rc) rc = store_set_cache_kib(srv.pool.stores[i], 6144, e);
+    if (!rc) store_keep_results(srv.pool.stores[i]); /* counts, lists, indicators asked again */
     if (!rc) store_set_busy_timeout(srv.pool.stores[i], HTTP_BUSY_WAIT_MS);
     if (!rc) {
       srv.pool.free[i] = 1;

@@ -96,6 +96,7 @@ async function shot(page, name, full = true) {
 const eventId = `e2e-${Date.now().toString(36)}`;
 const confId = `${eventId}-conf`;
 const offlineId = `${eventId}-off`;
+const refusedId = `${eventId}-refused`;
 const casevacId = `cv-${eventId}`;
 
 try {
@@ -336,6 +337,41 @@ try {
     await page.waitForSelector('#outbox', { state: 'hidden', timeout: T });
     const r = await apiGet(page, `/api/v1/events/${offlineId}`);
     assert(r.status === 200, `the queued incident was not stored: ${r.status}`);
+  });
+
+  // A record the server refuses when the outbox sends it is kept aside; the
+  // form of its kind (and only that one) offers to open it again, with the
+  // server's message at the field (web/src/recordform.js).
+  await check('outbox-refused-opened-again', async () => {
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('form.incident');
+    await page.fill('#i-event_id_cnty', refusedId);
+    await page.fill('#i-event_date', '2021-05-22');
+    await page.fill('#i-latitude', '123');
+    await page.fill('#i-longitude', '1');
+    await page.selectOption('#i-event_type', 'Strategic developments');
+    await page.selectOption('#i-sub_event_type', 'Disrupted weapons use');
+    await ctx.setOffline(true);
+    await page.click('form.incident button[type=submit]');
+    await page.waitForSelector('.alert.ok:has-text("kept in this browser")');
+    await ctx.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('bh.outbox.refused') || '[]').length === 1, null, { timeout: T });
+    const r = await apiGet(page, `/api/v1/events/${refusedId}`);
+    assert(r.status === 404, `the refused incident was stored: ${r.status}`);
+    await page.goto(URL_ + '/casevac/new');
+    await page.waitForSelector('form.casevac');
+    assert(!(await page.$('.alert.error:has-text("refused by the server")')), 'the evacuation form offers a refused incident');
+    await page.goto(URL_ + '/incident/new');
+    await page.waitForSelector('.alert.error:has-text("1 incident sent from the outbox was refused")');
+    await page.click(`li:has-text("${refusedId}") >> text=open it here`);
+    assert((await page.inputValue('#i-event_id_cnty')) === refusedId, 'the refused incident is not in the form');
+    assert((await page.inputValue('#i-latitude')) === '123', 'its latitude is not in the form');
+    await page.waitForSelector('#err-latitude:not([hidden])');
+    assert(/90/.test(await page.textContent('#err-latitude')), `latitude message: ${await page.textContent('#err-latitude')}`);
+    assert(!(await page.$(`li:has-text("${refusedId}")`)), 'the refused incident is still offered');
+    const left = await page.evaluate(() => JSON.parse(localStorage.getItem('bh.outbox.refused') || '[]').length);
+    assert(left === 0, `${left} refused records left in the outbox`);
   });
 
   // A casualty evacuation recorded as it happens: Now for each time, saved

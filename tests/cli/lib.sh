@@ -42,6 +42,22 @@ expect_grep() {
   if grep -qE -- "$2" "$3"; then ok "$1"; else fail "$1" "no line matching '$2' in $(head -c 600 "$3")"; fi
 }
 
+# jv FILE PATH: the JSON value at PATH ('$.total', '$.strengths') of FILE.
+jv() { sqlite3 :memory: "select json_extract(readfile('$1'), '$2')"; }
+# jids FILE FIGURE: the ids of an indicator's records.FIGURE, sorted, comma-joined.
+jids() {
+  sqlite3 :memory: "select group_concat(value, ',') from (select value from json_each(json_extract(readfile('$1'), '\$.records'), '\$.\"$2\"') order by value)"
+}
+# ind NAME OUT ARGS...: runs the indicator ARGS into $WORK/OUT.json; fails
+# the check NAME when it exits non-zero.
+ind() {
+  local name=$1 out=$2
+  shift 2
+  if bh indicator "$@" >"$WORK/$out.json"; then return 0; fi
+  fail "$name" "indicator $* exited non-zero: $(head -c 300 "$WORK/stderr")"
+  return 1
+}
+
 # fresh_db [--no-gazetteer]: a new empty database at $BLUEHELM_DB.
 fresh_db() {
   rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm"

@@ -8,14 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 DEMO=$ROOT/data/demo
 
-# jv FILE PATH: the JSON value at PATH ('$.total', '$.strengths') of FILE.
-jv() { sqlite3 :memory: "select json_extract(readfile('$1'), '$2')"; }
 # jlen FILE PATH: the length of the JSON array at PATH.
 jlen() { sqlite3 :memory: "select json_array_length(json_extract(readfile('$1'), '$2'))"; }
-# jids FILE FIGURE: the ids of records.FIGURE, sorted, comma-joined.
-jids() {
-  sqlite3 :memory: "select group_concat(value, ',') from (select value from json_each(json_extract(readfile('$1'), '\$.records'), '\$.\"$2\"') order by value)"
-}
 # recount FILE [KEY...]: every figure named in records whose value is a
 # number must equal the number of ids behind it, and every list figure the
 # number of its items, except the keys given (sums, pairs). Prints the
@@ -35,15 +29,6 @@ recount() {
     select k || ': ' || n || ' ids for ' || coalesce(v, 'nothing') from figs
     where k not in ($skip) and not (
       (t = 'integer' and n = v) or (t = 'array' and n = json_array_length(v)))"
-}
-# ind NAME OUT ARGS...: runs the indicator into $WORK/OUT.json; fails the
-# check NAME when it exits non-zero.
-ind() {
-  local name=$1 out=$2
-  shift 2
-  if bh indicator "$@" >"$WORK/$out.json"; then return 0; fi
-  fail "$name" "indicator $* exited non-zero: $(head -c 300 "$WORK/stderr")"
-  return 1
 }
 # refuses NAME ARGS...: the indicator must refuse its arguments: exit code 2
 # (a usage error), a message naming what is wrong on stderr, and no

@@ -10,17 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 DEMO=$ROOT/data/demo
 
-jv() { sqlite3 :memory: "select json_extract(readfile('$1'), '$2')"; }
-jids() {
-  sqlite3 :memory: "select group_concat(value, ',') from (select value from json_each(json_extract(readfile('$1'), '\$.records'), '\$.\"$2\"') order by value)"
-}
-ind() {
-  local name=$1 out=$2
-  shift 2
-  if bh indicator "$@" >"$WORK/$out.json"; then return 0; fi
-  fail "$name" "indicator $* exited non-zero: $(head -c 300 "$WORK/stderr")"
-  return 1
-}
 refuses() {
   local name=$1 pattern=$2
   shift 2

@@ -27,6 +27,7 @@ fails() {
   if grep -qE -- "$pat" "$WORK/stderr"; then ok "$name"
   else fail "$name" "stderr has no '$pat': $(head -c 300 "$WORK/stderr")"; fi
 }
+# ind ARGS...: the indicator into $WORK/out.json (this file's own, not lib.sh's).
 ind() { bh indicator "$@" >"$WORK/out.json"; }
 # quiet COMMAND...: runs it with its stdout dropped (for `check`).
 quiet() { "$@" >/dev/null; }

@@ -4,14 +4,14 @@
 // since the injury shows against the one- and two-hour marks. Save as often
 // as needed: the first save creates the record, later ones update it. What
 // is typed is kept in this browser as a draft, and a save made while the
-// connection is down waits in the outbox, like the incident form.
+// connection is down waits in the outbox (recordform.js, as for incidents).
 import { api, listAll } from '../api.js';
 import { kindMeta, fieldLabel } from '../kinds.js';
-import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, nowLocal, minutesBetween, fmtDateTime, fieldReason } from '../ui.js';
-import { t, errorMessage, fmtMoment, colon } from '../i18n.js';
+import { h, field, pageHeading, announce, vocabLabel, nowLocal, minutesBetween, fmtDateTime } from '../ui.js';
+import { t, errorMessage, colon } from '../i18n.js';
 import { canWrite } from '../session.js';
 import { placePicker } from '../placepicker.js';
-import * as outbox from '../outbox.js';
+import { recordForm, controls, newId } from '../recordform.js';
 
 const DRAFT = 'bh.draft.casevac';
 // The times in the order they must follow (with the catalogue key of their
@@ -24,24 +24,10 @@ const TIMES = [
   ['surgery_at', 'casevac.surgery', 120],
 ];
 
-function newId() {
-  const d = todayIso().replace(/-/g, '');
-  const r = Math.random().toString(36).slice(2, 6);
-  return `cv-${d}-${r}`;
-}
-
-function loadDraft(key) {
-  try {
-    return JSON.parse(localStorage.getItem(key) || 'null');
-  } catch {
-    return null;
-  }
-}
-
 const fmtMinutes = (m) => (m < 60 ? t('casevac.minutes', { n: m }) : t('casevac.hours_minutes', { h: Math.floor(m / 60), m: String(m % 60).padStart(2, '0') }));
 
 export async function casevacPage({ main, query, signal }) {
-  let editId = query.get('id');
+  const editId = query.get('id');
   const k = kindMeta('casevac');
   const vocab = (f) => k.byName.get(f).vocabulary || [];
   const heading = pageHeading(editId ? t('casevac.title_id', { id: editId }) : t('casevac.title_new'));
@@ -63,16 +49,13 @@ export async function casevacPage({ main, query, signal }) {
       }
     }
   }
-  let draftKey = editId ? `${DRAFT}.${editId}` : DRAFT;
   const units = await listAll(kindMeta('units'), {}, { signal }).then((r) => r.items).catch(() => []);
   units.sort((a, b) => a.name.localeCompare(b.name));
   const unitOpts = units.map((u) => [u.unit_id, `${u.name} (${u.unit_id})`]);
 
   // --- controls
-  const c = {};
-  const inp = (name, attrs = {}) => (c[name] = h('input', { name, id: `c-${name}`, ...attrs }));
-  const sel = (name, options, value, attrs = {}) => (c[name] = select(name, options, value, { id: `c-${name}`, ...attrs }));
-  inp('casevac_id', { value: newId(), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
+  const { c, inp, sel } = controls('c');
+  inp('casevac_id', { value: newId('cv'), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
   inp('casualties', { type: 'number', min: '1', step: '1', inputmode: 'numeric', value: '1', required: true });
   sel('priority', [['', '—'], ...vocab('priority').map((v) => [v, vocabLabel(v)])], 'urgent');
   sel('unit_id', [['', '—'], ...unitOpts], '');
@@ -80,7 +63,7 @@ export async function casevacPage({ main, query, signal }) {
   sel('asset', [['', '—'], ...vocab('asset').map((v) => [v, vocabLabel(v)])], 'helicopter');
   sel('provider', [['', '—'], ...unitOpts], '');
   c.note = h('textarea', { name: 'note', id: 'c-note', rows: '3' });
-  const picker = placePicker({ name: 'place', id: 'c-place', onPick: () => saveDraft() });
+  const picker = placePicker({ name: 'place', id: 'c-place', onPick: () => rf.saveDraft() });
   const elapsed = {};
   const timeFields = TIMES.map(([name, key, mark]) => {
     const label = t(key);
@@ -90,17 +73,39 @@ export async function casevacPage({ main, query, signal }) {
     now.addEventListener('click', () => {
       c[name].value = nowLocal();
       update();
-      saveDraft();
+      rf.saveDraft();
       announce(`${label}${colon()}${fmtDateTime(c[name].value)}.`);
     });
     const hint = mark ? t('casevac.standard', { n: mark / 60 }) : name === 'injured_at' ? t('records.hint_datetime') + '.' : null;
     return field(label + (name === 'injured_at' ? ' *' : ''), c[name], { name, hint, wrap: h('div', { class: 'with-now' }, c[name], now, elapsed[name]) });
   });
 
+  // --- the shared machinery: drafts, the outbox, values in and out, submit
+  const rf = recordForm({
+    kind: 'casevac',
+    idField: 'casevac_id',
+    editId,
+    stored,
+    draft: DRAFT,
+    c,
+    picker,
+    placeName: 'place',
+    refusedKey: 'casevac.outbox_refused',
+    notRecordedKey: 'casevac.not_recorded',
+    toValue: (name, val) => (name === 'casualties' ? Number(val) : val),
+    afterSet: () => update(),
+    blank() {
+      form.reset();
+      for (const [name] of TIMES) c[name].value = '';
+      rf.setValues(fresh());
+    },
+    errorHref: (name) => `#c-${name}`,
+    queued,
+    saved,
+  });
+  const { errSummary, done, draftNote } = rf;
+
   // --- layout
-  const errSummary = h('div', { class: 'alert error', role: 'alert', hidden: true, tabindex: '-1' });
-  const done = h('div', { class: 'alert ok', role: 'status', hidden: true, tabindex: '-1' });
-  const draftNote = h('div', { class: 'alert', hidden: true });
   const clock = h('p', { class: 'clock', id: 'cv-clock', role: 'timer', 'aria-live': 'off' });
   const submit = h('button', { type: 'submit', class: 'primary' }, editId ? t('casevac.save') : t('casevac.record'));
   const form = h(
@@ -142,7 +147,7 @@ export async function casevacPage({ main, query, signal }) {
         field(fieldLabel('casevac', 'note'), c.note, { name: 'note', wide: true }),
       ),
     ),
-    h('div', { class: 'actions' }, submit, h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? t('incident.undo') : t('incident.clear'))),
+    h('div', { class: 'actions' }, submit, h('button', { type: 'button', class: 'secondary', onclick: () => rf.discard() }, editId ? t('incident.undo') : t('incident.clear'))),
   );
   main.append(done, form);
 
@@ -177,186 +182,49 @@ export async function casevacPage({ main, query, signal }) {
   const tick = setInterval(update, 20000);
   signal.addEventListener('abort', () => clearInterval(tick));
 
-  // --- refused records from the outbox
-  const refused = outbox.refused().filter((r) => r.path === 'casevac' || r.path.startsWith('casevac/'));
-  if (refused.length) {
-    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, t('casevac.outbox_refused', { n: refused.length })));
-    const ul = h('ul');
-    refused.forEach((r) =>
-      ul.append(
-        h(
-          'li',
-          {},
-          `${r.body.casevac_id} (${r.error.code ? errorMessage(r.error) : r.error.message}) `,
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              onclick: () => {
-                setValues(r.body);
-                outbox.dropRefused(r.at);
-                box.remove();
-                showErrors(r.error);
-              },
-            },
-            t('incident.open_here'),
-          ),
-        ),
-      ),
-    );
-    box.append(ul);
-    form.before(box);
-  }
-
-  // --- values in and out
-  function values() {
-    const out = {};
-    for (const [name, el] of Object.entries(c)) out[name] = el.value;
-    out.place = picker.hidden.value;
-    out.place_label = picker.input.value;
-    return out;
-  }
-  function setValues(v) {
-    for (const [name, el] of Object.entries(c)) {
-      if (v[name] !== undefined && v[name] !== null) el.value = String(v[name]);
-      else if (v[name] === null) el.value = '';
-    }
-    picker.hidden.value = v.place || '';
-    picker.input.value = v.place_label || v.place || '';
-    update();
-  }
-  function body() {
-    const b = {};
-    for (const [name, val] of Object.entries(values())) {
-      if (name === 'place_label') continue;
-      if (val === '' || val == null) {
-        if (editId) b[name] = null;
-        continue;
-      }
-      b[name] = name === 'casualties' ? Number(val) : val;
-    }
-    return b;
-  }
-  let saveT = null;
-  function saveDraft() {
-    clearTimeout(saveT);
-    saveT = setTimeout(() => {
-      try {
-        localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), values: values() }));
-      } catch {
-        /* storage full: nothing to do */
-      }
-    }, 300);
-  }
-  function dropDraft() {
-    clearTimeout(saveT);
-    localStorage.removeItem(draftKey);
-  }
   function fresh() {
-    return { casevac_id: newId(), casualties: '1', priority: 'urgent', asset: 'helicopter', injured_at: nowLocal(), place: '', place_label: '' };
-  }
-  function discard() {
-    dropDraft();
-    clearFieldErrors(form);
-    errSummary.hidden = true;
-    draftNote.hidden = true;
-    if (stored) setValues(stored);
-    else {
-      form.reset();
-      for (const [name] of TIMES) c[name].value = '';
-      setValues(fresh());
-    }
-    announce(t('incident.cleared'));
+    return { casevac_id: newId('cv'), casualties: '1', priority: 'urgent', asset: 'helicopter', injured_at: nowLocal(), place: '', place_label: '' };
   }
   // After the first save the form goes on with the same evacuation.
   function becomeEdit(id) {
-    if (editId) return;
-    editId = id;
-    draftKey = `${DRAFT}.${id}`;
+    if (rf.editId) return;
+    rf.edit(id);
     c.casevac_id.readOnly = true;
     submit.textContent = t('casevac.save');
     heading.querySelector('h1').textContent = t('casevac.title_id', { id });
     history.replaceState(history.state, '', `/casevac/new?id=${encodeURIComponent(id)}`);
   }
-  form.addEventListener('input', () => {
-    update();
-    saveDraft();
-  });
-  form.addEventListener('change', saveDraft);
+  form.addEventListener('input', update);
+  if (!stored) rf.setValues(fresh());
+  rf.start(form, submit);
 
-  if (stored) setValues(stored);
-  else setValues(fresh());
-  const draft = loadDraft(draftKey);
-  if (draft && draft.values) {
-    setValues(draft.values);
-    draftNote.replaceChildren(
-      t('incident.draft_back', { at: fmtMoment(draft.at) }) + ' ',
-      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? t('incident.undo') : t('incident.start_afresh')),
-    );
-    draftNote.hidden = false;
-  }
-
-  // --- submit
-  function showErrors(err) {
-    const left = showFieldErrors(form, err.fields, k);
-    errSummary.replaceChildren(
-      h('p', {}, h('strong', {}, t('casevac.not_recorded')), ' ', err.code || err.status != null ? errorMessage(err) : err.message),
-      err.fields && err.fields.length ? h('ul', {}, err.fields.map((f) => h('li', {}, h('a', { href: `#c-${f.field}` }, fieldLabel('casevac', f.field)), `${colon()}${fieldReason(k, f)}`))) : null,
-    );
-    errSummary.hidden = false;
-    if (!err.fields || !err.fields.length || left.length === err.fields.length) errSummary.focus();
-  }
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    errSummary.hidden = true;
-    done.hidden = true;
-    const b = body();
+  // --- after a save: kept in the outbox, or recorded
+  function queued(b) {
     const id = b.casevac_id;
-    const req = editId ? { path: `casevac/${encodeURIComponent(editId)}`, method: 'PUT' } : { path: 'casevac', method: 'POST' };
-    const queue = () => {
-      outbox.enqueue({ ...req, body: b, label: id });
-      becomeEdit(id);
-      saveDraft();
-      done.replaceChildren(
-        h('p', {}, h('strong', {}, t('casevac.kept', { id })), t('incident.kept_why'), ' ', t('casevac.go_on')),
-      );
-      done.hidden = false;
-      done.focus();
-    };
-    if (!navigator.onLine) return queue();
-    submit.disabled = true;
-    try {
-      const rec = await api(req.path, { method: req.method, body: b });
-      dropDraft();
-      stored = rec;
-      becomeEdit(rec.casevac_id);
-      const r = minutesBetween(rec.injured_at, rec.resuscitation_at);
-      const s = minutesBetween(rec.injured_at, rec.surgery_at);
-      done.replaceChildren(
-        h(
-          'p',
-          {},
-          h('strong', {}, t('casevac.recorded', { id: rec.casevac_id })),
-          ` (${t('dash.patients_lower', { n: rec.casualties })}, ${t('casevac.injured', { at: fmtDateTime(rec.injured_at) })}${r != null ? `, ${t('casevac.resuscitation_after', { time: fmtMinutes(r) })}` : ''}${s != null ? `, ${t('casevac.surgery_after', { time: fmtMinutes(s) })}` : ''}).`,
-        ),
-        h(
-          'p',
-          {},
-          h('a', { href: `/records/casevac/${encodeURIComponent(rec.casevac_id)}` }, t('casevac.open_record')),
-          ' · ',
-          h('a', { href: '/casevac/new' }, t('casevac.another')),
-        ),
-      );
-      done.hidden = false;
-      done.focus();
-      window.scrollTo(0, 0);
-    } catch (err) {
-      if (err.offline) return queue();
-      showErrors(err.status === 409 ? { code: err.code, status: err.status, fields: [{ field: 'casevac_id', rule: 'exists', reason: '' }] } : err);
-    } finally {
-      submit.disabled = false;
-    }
-  });
+    becomeEdit(id);
+    rf.saveDraft();
+    rf.showDone(h('p', {}, h('strong', {}, t('casevac.kept', { id })), t('incident.kept_why'), ' ', t('casevac.go_on')));
+  }
+  function saved(rec) {
+    rf.stored = rec;
+    becomeEdit(rec.casevac_id);
+    const r = minutesBetween(rec.injured_at, rec.resuscitation_at);
+    const s = minutesBetween(rec.injured_at, rec.surgery_at);
+    rf.showDone(
+      h(
+        'p',
+        {},
+        h('strong', {}, t('casevac.recorded', { id: rec.casevac_id })),
+        ` (${t('dash.patients_lower', { n: rec.casualties })}, ${t('casevac.injured', { at: fmtDateTime(rec.injured_at) })}${r != null ? `, ${t('casevac.resuscitation_after', { time: fmtMinutes(r) })}` : ''}${s != null ? `, ${t('casevac.surgery_after', { time: fmtMinutes(s) })}` : ''}).`,
+      ),
+      h(
+        'p',
+        {},
+        h('a', { href: `/records/casevac/${encodeURIComponent(rec.casevac_id)}` }, t('casevac.open_record')),
+        ' · ',
+        h('a', { href: '/casevac/new' }, t('casevac.another')),
+      ),
+    );
+    window.scrollTo(0, 0);
+  }
 }

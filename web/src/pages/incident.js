@@ -3,14 +3,15 @@
 // sub-type, actors, casualties by category, classification. The server's
 // validation messages appear next to the fields they name. What is typed is
 // kept in this browser as a draft; an incident submitted while the
-// connection is down waits in the outbox and is sent when it returns.
+// connection is down waits in the outbox and is sent when it returns
+// (recordform.js, shared with the casualty-evacuation form).
 import { api, listAll } from '../api.js';
 import { kindMeta, eventTypeList, subTypesOf, fieldLabel } from '../kinds.js';
-import { h, field, select, pageHeading, showFieldErrors, clearFieldErrors, todayIso, announce, vocabLabel, fmtDate, fieldReason } from '../ui.js';
-import { t, getLang, errorMessage, fmtMoment, colon } from '../i18n.js';
+import { h, field, pageHeading, todayIso, announce, vocabLabel, fmtDate } from '../ui.js';
+import { t, getLang, errorMessage } from '../i18n.js';
 import { canWrite } from '../session.js';
 import { placePicker, placeLabel } from '../placepicker.js';
-import * as outbox from '../outbox.js';
+import { recordForm, controls, newId } from '../recordform.js';
 
 const DRAFT = 'bh.draft.incident';
 const CASUALTIES = ['civilians', 'peacekeepers', 'forces'];
@@ -28,20 +29,6 @@ const NUMERIC = new Set([
   'time_precision',
 ]);
 
-function newId() {
-  const d = todayIso().replace(/-/g, '');
-  const r = Math.random().toString(36).slice(2, 6);
-  return `joc-${d}-${r}`;
-}
-
-function loadDraft(key) {
-  try {
-    return JSON.parse(localStorage.getItem(key) || 'null');
-  } catch {
-    return null;
-  }
-}
-
 export async function incidentPage({ main, query, signal }) {
   const editId = query.get('id');
   const ev = kindMeta('events');
@@ -51,7 +38,6 @@ export async function incidentPage({ main, query, signal }) {
     main.append(h('p', { class: 'alert' }, t('incident.read_only')));
     return;
   }
-  const draftKey = editId ? `${DRAFT}.${editId}` : DRAFT;
   let stored = null;
   if (editId) {
     try {
@@ -64,11 +50,9 @@ export async function incidentPage({ main, query, signal }) {
   const ops = await listAll(kindMeta('operations'), {}, { signal }).catch(() => ({ items: [] }));
 
   // --- controls
-  const c = {};
-  const inp = (name, attrs = {}) => (c[name] = h('input', { name, id: `i-${name}`, ...attrs }));
-  const sel = (name, options, value, attrs = {}) => (c[name] = select(name, options, value, { id: `i-${name}`, ...attrs }));
+  const { c, inp, sel } = controls('i');
 
-  inp('event_id_cnty', { value: newId(), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
+  inp('event_id_cnty', { value: newId('joc'), required: true, readonly: !!editId, autocomplete: 'off', spellcheck: 'false' });
   inp('event_date', { type: 'date', value: todayIso(), required: true, max: '2100-12-31' });
   sel('time_precision', [
     ['1', t('incident.precision_day')],
@@ -83,7 +67,7 @@ export async function incidentPage({ main, query, signal }) {
         c.location.value = p.name;
         setPoint(p.latitude, p.longitude, false);
       }
-      saveDraft();
+      rf.saveDraft();
     },
   });
   inp('site', { placeholder: t('incident.site_example'), autocomplete: 'off' });
@@ -129,10 +113,45 @@ export async function incidentPage({ main, query, signal }) {
   }
   c.event_type.addEventListener('change', () => fillSubtypes(''));
 
+  // --- the shared machinery: drafts, the outbox, values in and out, submit
+  const rf = recordForm({
+    kind: 'events',
+    idField: 'event_id_cnty',
+    editId,
+    stored,
+    draft: DRAFT,
+    c,
+    picker,
+    placeName: 'place_id',
+    refusedKey: 'incident.outbox_refused',
+    notRecordedKey: 'incident.not_recorded',
+    toValue: (name, val) => (name === 'poc' ? val === 'yes' : NUMERIC.has(name) ? Number(val) : val),
+    finish(b) {
+      if (b.event_date) b.year = Number(b.event_date.slice(0, 4));
+      if (!b.event_date && editId) delete b.year;
+      return b;
+    },
+    // An edit sends only what changed: a value the stored record takes by
+    // default (a weapon from the sub-type, a target from the event type)
+    // stays a default instead of becoming a value given.
+    onlyChanges: true,
+    fromRecord: placeValues,
+    afterSet(v) {
+      fillSubtypes(v.sub_event_type || '');
+      if (pick) pick.set(v.latitude, v.longitude, true);
+    },
+    blank() {
+      form.reset();
+      rf.setValues({ event_id_cnty: newId('joc'), event_date: todayIso(), time_precision: '1', classification: 'restricted', verification: 'reported', source: t('incident.default_source'), place_id: '', place_label: '' });
+      c.event_type.value = '';
+      fillSubtypes('');
+    },
+    queued,
+    saved,
+  });
+  const { errSummary, done, draftNote } = rf;
+
   // --- layout
-  const errSummary = h('div', { class: 'alert error', role: 'alert', hidden: true, tabindex: '-1' });
-  const done = h('div', { class: 'alert ok', role: 'status', hidden: true, tabindex: '-1' });
-  const draftNote = h('div', { class: 'alert', hidden: true });
   const mapBox = h('div', { class: 'pick-map', hidden: true, role: 'region', 'aria-label': t('incident.map_region') });
   const mapBtn = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, t('incident.pick_on_map'));
   const submit = h('button', { type: 'submit', class: 'primary' }, editId ? t('incident.save') : t('incident.record'));
@@ -227,42 +246,10 @@ export async function incidentPage({ main, query, signal }) {
       'div',
       { class: 'actions' },
       submit,
-      h('button', { type: 'button', class: 'secondary', onclick: () => discard() }, editId ? t('incident.undo') : t('incident.clear')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => rf.discard() }, editId ? t('incident.undo') : t('incident.clear')),
     ),
   );
   main.append(done, form);
-
-  // --- refused records from the outbox
-  const refused = outbox.refused().filter((r) => r.path === 'events' || r.path.startsWith('events/'));
-  if (refused.length) {
-    const box = h('div', { class: 'alert error', role: 'alert' }, h('p', {}, t('incident.outbox_refused', { n: refused.length })));
-    const ul = h('ul');
-    refused.forEach((r) =>
-      ul.append(
-        h(
-          'li',
-          {},
-          `${r.body.event_id_cnty} (${r.error.code ? errorMessage(r.error) : r.error.message}) `,
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              onclick: () => {
-                setValues(r.body);
-                outbox.dropRefused(r.at);
-                box.remove();
-                showErrors(r.error);
-              },
-            },
-            t('incident.open_here'),
-          ),
-        ),
-      ),
-    );
-    box.append(ul);
-    form.before(box);
-  }
 
   // --- map picking
   let pick = null;
@@ -287,7 +274,7 @@ export async function incidentPage({ main, query, signal }) {
       c.longitude.value = lon;
       pick.set(lat, lon, false);
       announce(t('incident.placed', { lat: String(lat), lon: String(lon) }));
-      saveDraft();
+      rf.saveDraft();
     });
     signal.addEventListener('abort', () => view.map.remove());
     if (c.latitude.value && c.longitude.value) pick.set(Number(c.latitude.value), Number(c.longitude.value), true);
@@ -309,182 +296,40 @@ export async function incidentPage({ main, query, signal }) {
     if (pick) pick.set(lat, lon, zoom);
   }
 
-  // --- values in and out
-  function values() {
-    const out = {};
-    for (const [name, el] of Object.entries(c)) out[name] = el.value;
-    out.place_id = picker.hidden.value;
-    out.place_label = picker.input.value;
-    return out;
-  }
-  function setValues(v) {
-    for (const [name, el] of Object.entries(c)) {
-      if (name === 'sub_event_type') continue;
-      if (v[name] !== undefined && v[name] !== null) el.value = v[name] === true ? 'yes' : v[name] === false ? 'no' : String(v[name]);
-      else if (v[name] === null) el.value = '';
-    }
-    fillSubtypes(v.sub_event_type || '');
-    picker.hidden.value = v.place_id || '';
-    picker.input.value = v.place_label || v.place_id || '';
-    if (pick) pick.set(v.latitude, v.longitude, true);
-  }
-  // An edit sends only what changed: a value the stored record takes by
-  // default (a weapon from the sub-type, a target from the event type)
-  // stays a default instead of becoming a value given.
-  let initial = null;
-  function body() {
-    const v = values();
-    const b = {};
-    for (const [name, val] of Object.entries(v)) {
-      if (name === 'place_label') continue;
-      if (initial && name !== 'event_id_cnty' && String(val ?? '') === String(initial[name] ?? '')) continue;
-      if (val === '' || val == null) {
-        if (editId) b[name] = null;
-        continue;
-      }
-      if (name === 'poc') b.poc = val === 'yes';
-      else if (NUMERIC.has(name)) b[name] = Number(val);
-      else b[name] = val;
-    }
-    if (b.event_date) b.year = Number(b.event_date.slice(0, 4));
-    if (!b.event_date && editId) delete b.year;
-    return b;
-  }
-  let saveT = null;
-  function saveDraft() {
-    clearTimeout(saveT);
-    saveT = setTimeout(() => {
-      try {
-        localStorage.setItem(draftKey, JSON.stringify({ at: new Date().toISOString(), values: values() }));
-      } catch {
-        /* storage full: nothing to do */
-      }
-    }, 300);
-  }
-  function dropDraft() {
-    clearTimeout(saveT);
-    localStorage.removeItem(draftKey);
-  }
-  function discard() {
-    dropDraft();
-    clearFieldErrors(form);
-    errSummary.hidden = true;
-    draftNote.hidden = true;
-    if (stored) setValues(placeValues(stored));
-    else {
-      form.reset();
-      setValues({ event_id_cnty: newId(), event_date: todayIso(), time_precision: '1', classification: 'restricted', verification: 'reported', source: t('incident.default_source'), place_id: '', place_label: '' });
-      c.event_type.value = '';
-      fillSubtypes('');
-    }
-    announce(t('incident.cleared'));
-  }
   function placeValues(r) {
     const v = { ...r };
     v.place_label = r.place_id ? `${r.location || r.place_id}` : '';
     v.poc = r.poc === true ? 'yes' : r.poc === false ? 'no' : '';
     return v;
   }
-  form.addEventListener('input', saveDraft);
-  form.addEventListener('change', saveDraft);
+  rf.start(form, submit);
 
-  if (stored) {
-    setValues(placeValues(stored));
-    initial = values();
+  // --- after a save: kept in the outbox, or recorded
+  function queued(b) {
+    rf.dropDraft();
+    rf.showDone(h('p', {}, h('strong', {}, t('incident.kept', { id: b.event_id_cnty })), t('incident.kept_why')));
+    if (!rf.editId) rf.discard();
   }
-  const draft = loadDraft(draftKey);
-  if (draft && draft.values) {
-    setValues(draft.values);
-    draftNote.replaceChildren(
-      t('incident.draft_back', { at: fmtMoment(draft.at) }) + ' ',
-      h('button', { type: 'button', class: 'link', onclick: discard }, stored ? t('incident.undo') : t('incident.start_afresh')),
+  function saved(rec) {
+    const id = rec.event_id_cnty;
+    rf.showDone(
+      h('p', {}, h('strong', {}, t('incident.recorded', { id })), ` (${vocabLabel(rec.event_type)}, ${fmtDate(rec.event_date)}${rec.location ? ', ' + rec.location : ''}).`),
+      h(
+        'p',
+        {},
+        h('a', { href: `/records/events/${encodeURIComponent(id)}` }, t('incident.open_it')),
+        ' · ',
+        h('a', { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(id)}` }, t('incident.see_on_map')),
+        ' · ',
+        h('a', { href: '/incident/new' }, t('incident.log_another')),
+      ),
     );
-    draftNote.hidden = false;
+    if (!rf.editId) {
+      rf.discard();
+      draftNote.hidden = true;
+    } else rf.stored = rec;
+    window.scrollTo(0, 0);
   }
-
-  // --- submit
-  function showErrors(err) {
-    const left = showFieldErrors(form, err.fields, ev);
-    errSummary.replaceChildren(
-      h('p', {}, h('strong', {}, t('incident.not_recorded')), ' ', err.code || err.status != null ? errorMessage(err) : err.message),
-      err.fields && err.fields.length
-        ? h(
-            'ul',
-            {},
-            err.fields.map((f) =>
-              h(
-                'li',
-                {},
-                h(
-                  'a',
-                  {
-                    href: `#err-${f.field}`,
-                    onclick: (e) => {
-                      e.preventDefault();
-                      const ctl = form.querySelector(`[data-place-input="${CSS.escape(f.field)}"]`) || form.querySelector(`[name="${CSS.escape(f.field)}"]:not([type=hidden])`);
-                      if (ctl) ctl.focus();
-                    },
-                  },
-                  fieldLabel('events', f.field),
-                ),
-                `${colon()}${fieldReason(ev, f)}`,
-              ),
-            ),
-          )
-        : null,
-    );
-    errSummary.hidden = false;
-    if (!err.fields || !err.fields.length || left.length === err.fields.length) errSummary.focus();
-  }
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    errSummary.hidden = true;
-    done.hidden = true;
-    const b = body();
-    const req = editId ? { path: `events/${encodeURIComponent(editId)}`, method: 'PUT' } : { path: 'events', method: 'POST' };
-    const queue = () => {
-      outbox.enqueue({ ...req, body: b, label: b.event_id_cnty });
-      dropDraft();
-      done.replaceChildren(
-        h('p', {}, h('strong', {}, t('incident.kept', { id: b.event_id_cnty })), t('incident.kept_why')),
-      );
-      done.hidden = false;
-      done.focus();
-      if (!editId) discard();
-    };
-    if (!navigator.onLine) return queue();
-    submit.disabled = true;
-    try {
-      const rec = await api(req.path, { method: req.method, body: b });
-      dropDraft();
-      const id = rec.event_id_cnty;
-      done.replaceChildren(
-        h('p', {}, h('strong', {}, t('incident.recorded', { id })), ` (${vocabLabel(rec.event_type)}, ${fmtDate(rec.event_date)}${rec.location ? ', ' + rec.location : ''}).`),
-        h(
-          'p',
-          {},
-          h('a', { href: `/records/events/${encodeURIComponent(id)}` }, t('incident.open_it')),
-          ' · ',
-          h('a', { href: `/map?from=${rec.event_date}&to=${rec.event_date}&focus=${encodeURIComponent(id)}` }, t('incident.see_on_map')),
-          ' · ',
-          h('a', { href: '/incident/new' }, t('incident.log_another')),
-        ),
-      );
-      done.hidden = false;
-      if (!editId) {
-        discard();
-        draftNote.hidden = true;
-      } else stored = rec;
-      done.focus();
-      window.scrollTo(0, 0);
-    } catch (err) {
-      if (err.offline) return queue();
-      showErrors(err.status === 409 ? { code: err.code, status: err.status, fields: [{ field: 'event_id_cnty', rule: 'exists', reason: '' }] } : err);
-    } finally {
-      submit.disabled = false;
-    }
-  });
 }
 
 export { placeLabel };

@@ -426,19 +426,9 @@ static json_t *chart_run(void *ctx, const char *name, int nargs, const char *con
  * figures, without `records`) and *recs (the ids behind them) are borrowed. */
 static json_t *run_indicator(eval *ev, long line, const char *name, int nargs, const char *const *args,
                              ind_records **recs, int *rc) {
-  buf key;
-  cache_key(&key, name, nargs, args);
-  cached *hit = cache_find(ev, &key);
-  if (hit) {
-    buf_free(&key);
-    *rc = 0;
-    *recs = hit->recs;
-    return hit->result;
-  }
   err ie;
   json_t *res = run_cached(ev, name, nargs, args, recs, &ie);
   *rc = res ? 0 : fail(ev, line, "%s", ie.msg);
-  buf_free(&key);
   return res;
 }
 

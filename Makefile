@@ -2,7 +2,7 @@
 #   make            build build/bluehelm
 #   make run        install what is missing, build, load the demo, serve it
 #   make test       install what is missing, build, run every test (ASan+UBSan)
-#   make fuzz       run the CSV fuzzer for FUZZ_SECONDS (default 60)
+#   make fuzz       run each fuzz target for FUZZ_SECONDS (default 60)
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
@@ -90,25 +90,61 @@ build/gen/embedded.c: build/tools/embed $(EMBED) $(WEB_STAMP)
 	@mkdir -p $(dir $@)
 	build/tools/embed $@ $(EMBED)
 
-# libFuzzer target for the CSV reader (clang from Debian).
+# libFuzzer targets (clang from Debian; fuzz/*.c, docs/internals.md "Tests").
+# fuzz_csv and fuzz_wire link the CSV reader and the HTTP request reader
+# alone; the others link the whole library (everything but src/cli) built
+# with clang, the sanitizers and the fuzzer's coverage instrumentation into
+# build/fuzz/obj.
+FUZZ_TARGETS := csv wire json filter template
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+FUZZ_FLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) -g -O1 $(FUZZ_SAN)
+FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/embedded.o
+# Named only by a pattern rule, they would be deleted as intermediate files.
+.SECONDARY: $(FUZZ_LIB)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC (fuzz) $<"
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/gen/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -c -o $@ $<
+
 build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/io/csv.c src/io/csv.h src/core/err.c src/core/utf8.c
 	@mkdir -p $(dir $@)
-	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer $(FUZZ_SAN) \
 	  -o $@ fuzz/fuzz_csv.c src/io/csv.c src/core/err.c src/core/utf8.c
 
 # libFuzzer target for the HTTP/1.1 request parser (what any client sends).
 build/fuzz/fuzz_wire: fuzz/fuzz_wire.c src/web/wire.c src/web/wire.h src/core/err.c \
                       src/core/arena.c src/core/buf.c
 	@mkdir -p $(dir $@)
-	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -g -O1 $(DEFS) -Isrc -fsanitize=fuzzer $(FUZZ_SAN) \
 	  -o $@ fuzz/fuzz_wire.c src/web/wire.c src/core/err.c src/core/arena.c src/core/buf.c \
 	  -lhttp_parser
 
+# The targets over the library share a database (fuzz/fixture.c: the
+# gazetteer and data/demo, in memory).
+build/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fixture.c fuzz/fixture.h $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@clang $(FUZZ_FLAGS) -Ifuzz -DFUZZ_DEMO_DIR='"$(CURDIR)/data/demo"' -fsanitize=fuzzer \
+	  -o $@ fuzz/fuzz_$*.c fuzz/fixture.c $(FUZZ_LIB) $(LIBS)
+
+# make fuzz: each target in turn for FUZZ_SECONDS, from its kept corpus
+# (fuzz/corpus/TARGET, read only) into build/fuzz/work/TARGET; options in
+# fuzz/TARGET.options; a crashing input is left in build/fuzz/.
 FUZZ_SECONDS ?= 60
-fuzz: deps-test build/fuzz/fuzz_csv
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  build/fuzz/corpus tests/fixtures/csv
+fuzz: deps-test
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/work/$$t; \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $$(cat fuzz/$$t.options) \
+	    -artifact_prefix=build/fuzz/ build/fuzz/work/$$t fuzz/corpus/$$t || exit 1; \
+	done
 
 deps:
 	@scripts/deps.sh build
@@ -124,7 +160,7 @@ run: deps
 test: deps-test
 	@$(MAKE) --no-print-directory check
 
-check: build/bluehelm build/asan/bluehelm build/asan/unit build/fuzz/fuzz_csv lint
+check: build/bluehelm build/asan/bluehelm build/asan/unit $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) lint
 	@tests/run.sh
 
 lint:

@@ -4,10 +4,10 @@
  * The input is a byte stream as it would come off a socket. Requests are
  * read from it one after another (up to 4), each twice: in pieces of 1 to
  * 16 bytes (from the first byte) and at once. Both readings must agree on
- * the outcome, the bytes taken, the head and the body; every field of a
- * head is touched and checked (a path starting with '/', no NUL in the
- * path or a parameter, chunked only without Content-Length), and a body
- * never passes its limit. */
+ * the outcome (a refusal or not), the bytes taken, the head and the body;
+ * every field of a head is touched and checked (a path starting with '/',
+ * no NUL in the path or a parameter, chunked only without Content-Length),
+ * and a body never passes its limit. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,8 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     reading r1, r2;
     read_one(&r1, s + off, size - off, step);
     read_one(&r2, s + off, size - off, size - off);
-    FZ_CHECK(r1.rc == r2.rc);
-    FZ_CHECK(r1.phase == r2.phase);
+    /* Both readings refuse, or neither. Which refusal may differ for a
+     * request broken twice: http-parser hands a header name to its callback
+     * where a piece ends, so in pieces the count of fields (431) can be
+     * passed before a bad byte further in that name (400) is read, which
+     * at once comes first. */
+    FZ_CHECK((r1.rc != 0) == (r2.rc != 0));
+    if (!r1.rc) FZ_CHECK(r1.phase == r2.phase);
     if (!r1.rc && r1.phase >= WIRE_HEAD_DONE) {
       check_head(&r1.w.head);
       FZ_CHECK(!strcmp(r1.w.head.path, r2.w.head.path));

@@ -29,7 +29,7 @@ int buf_putc(buf *b, char c);
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* buf_vprintf: va_list form of buf_printf. */
-int buf_vprintf(buf *b, const char *fmt, va_list ap);
+int buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* buf_reset: empties the buffer, keeping its memory. */
 void buf_reset(buf *b);

@@ -13,7 +13,7 @@ static const char *const months_en[] = {"January", "February", "March",     "Apr
                                         "July",    "August",   "September", "October", "November", "December"};
 static const char *const months_fr[] = {"janvier", "f\xc3\xa9vrier", "mars",      "avril",   "mai",      "juin",
                                         "juillet", "ao\xc3\xbbt",    "septembre", "octobre", "novembre",
-                                        "d\xc3\xa9" "cembre"};
+                                        ("d\xc3\xa9" "cembre")};
 
 int lang_parse(const char *s, lang *out) {
   if (s && !strcmp(s, "en")) *out = LANG_EN;
@@ -96,7 +96,7 @@ void lang_percent(buf *out, double v, lang l) {
 static const char *const short_en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *const short_fr[] = {"janv.", "f\xc3\xa9vr.", "mars", "avr.", "mai", "juin", "juil.",
-                                       "ao\xc3\xbbt", "sept.", "oct.", "nov.", "d\xc3\xa9" "c."};
+                                       "ao\xc3\xbbt", "sept.", "oct.", "nov.", ("d\xc3\xa9" "c.")};
 
 void lang_date_short(buf *out, int day, lang l) {
   int y, m, d;

@@ -448,6 +448,24 @@ int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e) {
   return filter_add_op(fs, s, column, op, value, a, e);
 }
 
+const char *filter_query_op(const char **value) {
+  static const struct {
+    const char *prefix, *op;
+  } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
+  for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
+    if (str_has_prefix(*value, ops[j].prefix)) {
+      *value += strlen(ops[j].prefix);
+      return ops[j].op;
+    }
+  return "=";
+}
+
+int filter_add_query(filter_set *fs, store *s, const char *key, const char *value, arena *a,
+                     err *e) {
+  const char *op = filter_query_op(&value);
+  return filter_add_op(fs, s, key, op, value, a, e);
+}
+
 int filter_add_after(filter_set *fs, const char *key1, const char *key2, arena *a, err *e) {
   const kind *k = fs->k;
   const char *k1 = k->fields[k->key[0]].name;

@@ -85,6 +85,17 @@ int filter_add(filter_set *fs, store *s, const char *arg, arena *a, err *e);
 int filter_add_op(filter_set *fs, store *s, const char *column, const char *op,
                   const char *value, arena *a, err *e);
 
+/* filter_query_op: the operator a URL query value's prefix names (API.md:
+ * ne:, ge:, le:, gt:, lt:, and eq: for a value that itself starts with a
+ * prefix; none is "="). Advances *value past the prefix. Static text. */
+const char *filter_query_op(const char **value);
+
+/* filter_add_query: adds one query parameter of the URL form ("admin1" and
+ * "Gao", "event_date" and "ge:2021-01-01", "near" and "Gao:50") as
+ * filter_add_op does with the operator its prefix names. Same returns. */
+int filter_add_query(filter_set *fs, store *s, const char *key, const char *value, arena *a,
+                     err *e);
+
 /* filter_add_sql: adds a condition written by bluehelm itself (never from
  * input) with no bound values. */
 void filter_add_sql(filter_set *fs, const char *sql);

@@ -503,6 +503,48 @@ static int check_sequence(writer *w, record *r, const kind_check *ch, err_list *
   return bad;
 }
 
+/* Selects column (SQL written by bluehelm) of r's stored record, both key
+ * columns of a kind keyed by two. Returns STMT_ROW with *out ready to read
+ * (reset it after), STMT_DONE, or a negative code with e filled. */
+static int stored_row(writer *w, const record *r, const char *column, stmt **out, err *e) {
+  const kind *k = w->k;
+  char sql[512];
+  int n = snprintf(sql, sizeof sql, "SELECT %s FROM \"%s\" WHERE \"%s\" = ?1", column, k->name,
+                   k->fields[k->key[0]].name);
+  if (k->nkey > 1) snprintf(sql + n, sizeof sql - (size_t)n, " AND \"%s\" = ?2", k->fields[k->key[1]].name);
+  *out = NULL;
+  stmt *st = store_cached(w->s, sql, e);
+  if (!st) return e->code < 0 ? e->code : ERR_DB;
+  for (int i = 0; i < k->nkey; i++) field_bind(&k->fields[k->key[i]], &r->v[k->key[i]], st, i + 1);
+  int step = stmt_step(st, e);
+  if (step != STMT_ROW) stmt_reset(st);
+  *out = st;
+  return step;
+}
+
+/* The value a check sees for field fi: the record's own when it gives the
+ * column, else the stored record's, which a partial update keeps (text, at
+ * most cap - 1 bytes: ids, dates and words, into text). NULL after filling
+ * e on a database error. */
+static const fval *check_value(writer *w, const record *r, int fi, fval *tmp, char *text, size_t cap,
+                               err *e) {
+  if (r->present[fi]) return &r->v[fi];
+  *tmp = (fval){0};
+  char col[128];
+  snprintf(col, sizeof col, "\"%s\"", w->k->fields[fi].name);
+  stmt *st = NULL;
+  int step = stored_row(w, r, col, &st, e);
+  if (step < 0) return NULL;
+  if (step == STMT_ROW && st) {
+    if (!stmt_is_null(st, 0)) {
+      snprintf(text, cap, "%s", stmt_text(st, 0));
+      *tmp = (fval){.set = 1, .s = text};
+    }
+    stmt_reset(st);
+  }
+  return tmp;
+}
+
 static int check_rules(writer *w, record *r, err_list *errs) {
   const kind *k = w->k;
   int bad = 0;
@@ -515,7 +557,15 @@ static int check_rules(writer *w, record *r, err_list *errs) {
     }
     int ia = c < KIND_CHECKS_MAX ? w->check_a[c] : kind_field_index(k, ch->a);
     int ib = c < KIND_CHECKS_MAX ? w->check_b[c] : kind_field_index(k, ch->b);
-    const fval *a = &r->v[ia], *b = &r->v[ib];
+    fval va, vb, vref;
+    char ta[256], tb[256], tref[256];
+    const fval *a = check_value(w, r, ia, &va, ta, sizeof ta, &e);
+    const fval *b = a ? check_value(w, r, ib, &vb, tb, sizeof tb, &e) : NULL;
+    if (!a || !b) {
+      add_error(errs, r, "-", &e);
+      bad = 1;
+      continue;
+    }
     switch (ch->type) {
       case CHECK_ANY: {
         char tmp[256];
@@ -551,7 +601,12 @@ static int check_rules(writer *w, record *r, err_list *errs) {
         break;
       case CHECK_WITHIN: {
         int iref = kind_field_index(k, ch->ref);
-        const fval *ref = &r->v[iref];
+        const fval *ref = check_value(w, r, iref, &vref, tref, sizeof tref, &e);
+        if (!ref) {
+          add_error(errs, r, ch->ref, &e);
+          bad = 1;
+          break;
+        }
         if (!ref->set || !a->set) break;
         const kind *target = kind_find(k->fields[iref].arg);
         char sql[256];

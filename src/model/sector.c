@@ -238,6 +238,10 @@ static int sector_rule(store *s, const record *r, char *out, size_t cap, int dep
     int rc = sector_of(s, NULL, admin1, out, cap);
     if (rc) return rc;
   }
+  /* A kind that stores its sector (events) has the sector its stored
+   * column says, from its place and admin1 only, so that authorization,
+   * sector= filters and counts agree. */
+  if (fi >= 0 && (k->fields[fi].flags & F_DERIVED)) return 0;
   if (depth >= 3) return 0;
   day = record_day(r, day);
   /* The unit the record names, as it stood on the record's day; then the

@@ -17,6 +17,7 @@
 #include "core/jw.h"
 #include "core/lang.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "model/filter.h"
 #include "model/place.h"
 #include "model/query.h"
@@ -146,7 +147,7 @@ static int parse(eval *ev, const char *tpl, node **out) {
     long line = line_at(tpl, open);
     if (tag[0] == '!') {
       /* a comment */
-    } else if (!strncmp(inner, "#each ", 6) || !strncmp(inner, "#if ", 4)) {
+    } else if ((inner_len > 6 && !strncmp(inner, "#each ", 6)) || (inner_len > 4 && !strncmp(inner, "#if ", 4))) {
       if (depth == REPORT_DEPTH_MAX) return fail(ev, line, "blocks nested deeper than %d", REPORT_DEPTH_MAX);
       node *b = new_node(ev->a, inner[1] == 'e' ? N_EACH : N_IF, line, inner + (inner[1] == 'e' ? 6 : 4),
                          inner_len - (inner[1] == 'e' ? 6 : 4));
@@ -170,7 +171,7 @@ static int parse(eval *ev, const char *tpl, node **out) {
     } else if (tag[0] == '#' || tag[0] == '/') {
       return fail(ev, line, "unknown block {{%s}} (blocks: #each, #if, else, /each, /if)", tag);
     } else {
-      int chart = !strncmp(inner, "chart ", 6);
+      int chart = inner_len > 6 && !strncmp(inner, "chart ", 6);
       *tail = new_node(ev->a, chart ? N_CHART : N_EXPR, line, inner + (chart ? 6 : 0),
                        inner_len - (chart ? 6 : 0));
       tail = &(*tail)->next;
@@ -425,19 +426,9 @@ static json_t *chart_run(void *ctx, const char *name, int nargs, const char *con
  * figures, without `records`) and *recs (the ids behind them) are borrowed. */
 static json_t *run_indicator(eval *ev, long line, const char *name, int nargs, const char *const *args,
                              ind_records **recs, int *rc) {
-  buf key;
-  cache_key(&key, name, nargs, args);
-  cached *hit = cache_find(ev, &key);
-  if (hit) {
-    buf_free(&key);
-    *rc = 0;
-    *recs = hit->recs;
-    return hit->result;
-  }
   err ie;
   json_t *res = run_cached(ev, name, nargs, args, recs, &ie);
   *rc = res ? 0 : fail(ev, line, "%s", ie.msg);
-  buf_free(&key);
   return res;
 }
 
@@ -1326,7 +1317,10 @@ int report_build(store *s, const char *template, const char *name, lang l, int f
   set_date_var(ev, vars, "prev_to", from - 1);
   set_date_var(ev, vars, "today", date_today());
   node *root = NULL;
-  int rc = parse(ev, template, &root);
+  /* Reports go out as JSON and HTML too: their text must be UTF-8. */
+  size_t tlen = strlen(template), bad = utf8_invalid_offset(template, tlen);
+  int rc = bad < tlen ? fail(ev, line_at(template, template + bad), "the template is not valid UTF-8")
+                      : parse(ev, template, &root);
   if (!rc) prefetch_run(ev, root);
   if (!rc) rc = eval_nodes(ev, root, 0);
   for (int i = 0; i < ev->ncache; i++) json_decref(ev->cache[i].result);

@@ -57,20 +57,6 @@ static int is_confidential(const record *rec) {
   return c && c->set && !strcmp(c->s, "confidential");
 }
 
-/* The operator a query value's prefix names (API.md: ne:, ge:, le:, gt:, lt:;
- * eq: for a value that itself starts with a prefix), and the value after it. */
-static const char *query_op(const char **value) {
-  static const struct {
-    const char *prefix, *op;
-  } ops[] = {{"ne:", "!="}, {"ge:", ">="}, {"le:", "<="}, {"gt:", ">"}, {"lt:", "<"}, {"eq:", "="}};
-  for (unsigned j = 0; j < sizeof ops / sizeof ops[0]; j++)
-    if (str_has_prefix(*value, ops[j].prefix)) {
-      *value += strlen(ops[j].prefix);
-      return ops[j].op;
-    }
-  return "=";
-}
-
 /* The kind a reference column points at when some readers may not see all
  * of its records (it has a classification); else NULL. */
 static const kind *classified_target(const field *f) {
@@ -97,15 +83,13 @@ static void hidden_refs_never_match(http_req *r, filter_set *fs, const char *col
                                     t->name, vis, f->name, kind_key_name(t)));
 }
 
-/* Query parameters as FILTERs (column=value with query_op's prefixes, near=PLACE:KM). */
+/* Query parameters as FILTERs (column=value with filter_query_op's prefixes, near=PLACE:KM). */
 static int add_query_filters(http_req *r, filter_set *fs, const char *const *skip, err *e) {
   for (int i = 0; i < r->nquery; i++) {
     int skipped = 0;
     for (int j = 0; skip && skip[j]; j++) skipped |= !strcmp(skip[j], r->query[i].key);
     if (skipped) continue;
-    const char *v = r->query[i].value;
-    const char *op = query_op(&v);
-    int rc = filter_add_op(fs, r->s, r->query[i].key, op, v, r->a, e);
+    int rc = filter_add_query(fs, r->s, r->query[i].key, r->query[i].value, r->a, e);
     if (rc) return rc;
     hidden_refs_never_match(r, fs, r->query[i].key);
   }
@@ -218,11 +202,58 @@ static int watch_moves(http_req *r, const kind *k, const char *id, sector_watch 
   return rc;
 }
 
-static json_t *parse_body(http_req *r) {
+json_t *api_json_body(const char *body, size_t len, err *e) {
   json_error_t je;
-  json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
-  if (!j) http_error(r, ERR_VALIDATION, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+  json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+  if (!j) err_set(e, ERR_VALIDATION, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
   return j;
+}
+
+static json_t *parse_body(http_req *r) {
+  err e;
+  json_t *j = api_json_body(r->body, r->body_len, &e);
+  if (!j) http_error_from(r, &e, NULL);
+  return j;
+}
+
+json_t *api_json_object(const char *body, size_t len, const char *const *allowed, err *e) {
+  json_t *j = api_json_body(body, len, e);
+  if (!j) return NULL;
+  if (!json_is_object(j)) {
+    json_decref(j);
+    err_set(e, ERR_VALIDATION, "the body must be a JSON object");
+    return NULL;
+  }
+  const char *key;
+  json_t *v;
+  json_object_foreach(j, key, v) {
+    int known = 0;
+    for (int i = 0; allowed[i] && !known; i++) known = !strcmp(key, allowed[i]);
+    if (!known) {
+      err_set(e, ERR_VALIDATION, "unknown key '%.60s' in the body", key);
+      json_decref(j); /* key lives in j */
+      return NULL;
+    }
+  }
+  return j;
+}
+
+int api_login_body(const char *body, size_t len, json_t **json, const char **user,
+                   const char **password, err *e) {
+  static const char *const keys[] = {"user", "password", NULL};
+  *user = *password = NULL;
+  *json = api_json_object(body, len, keys, e);
+  if (!*json) return ERR_VALIDATION;
+  /* (jansson refuses \u0000 in a string unless asked: no NUL inside.) */
+  json_t *u = json_object_get(*json, "user"), *p = json_object_get(*json, "password");
+  if (!json_is_string(u) || !json_is_string(p)) {
+    json_decref(*json);
+    *json = NULL;
+    return err_set(e, ERR_VALIDATION, "give {\"user\": \"...\", \"password\": \"...\"}");
+  }
+  *user = json_string_value(u);
+  *password = json_string_value(p);
+  return 0;
 }
 
 /* ------------------------------------------------------------- handlers */
@@ -331,24 +362,9 @@ static int same_origin(http_req *r) {
 
 /* A JSON body whose keys must all be among allowed (NULL-terminated). */
 static json_t *parse_object(http_req *r, const char *const *allowed) {
-  json_t *j = parse_body(r);
-  if (!j) return NULL;
-  if (!json_is_object(j)) {
-    json_decref(j);
-    http_error(r, ERR_VALIDATION, "the body must be a JSON object");
-    return NULL;
-  }
-  const char *key;
-  json_t *v;
-  json_object_foreach(j, key, v) {
-    int known = 0;
-    for (int i = 0; allowed[i] && !known; i++) known = !strcmp(key, allowed[i]);
-    if (!known) {
-      http_error(r, ERR_VALIDATION, "unknown key '%.60s' in the body", key);
-      json_decref(j); /* key lives in j */
-      return NULL;
-    }
-  }
+  err e;
+  json_t *j = api_json_object(r->body, r->body_len, allowed, &e);
+  if (!j) http_error_from(r, &e, NULL);
   return j;
 }
 
@@ -365,18 +381,14 @@ static void h_login(http_req *r) {
     http_error(r, ERR_VALIDATION, "send the sign-in as JSON (Content-Type: application/json)");
     return;
   }
-  static const char *const keys[] = {"user", "password", NULL};
-  json_t *j = parse_object(r, keys);
-  if (!j) return;
-  const char *user = json_string_value(json_object_get(j, "user"));
-  const char *pw = json_string_value(json_object_get(j, "password"));
-  if (!user || !pw) {
-    json_decref(j);
-    http_error(r, ERR_VALIDATION, "give {\"user\": \"...\", \"password\": \"...\"}");
+  json_t *j;
+  const char *user, *pw;
+  err e;
+  if (api_login_body(r->body, r->body_len, &j, &user, &pw, &e)) {
+    http_error_from(r, &e, NULL);
     return;
   }
   char token[AUTH_TOKEN_LEN], csrf[AUTH_TOKEN_LEN];
-  err e;
   int rc = auth_login(r->s, user, pw, token, csrf, &r->who, &e);
   json_decref(j);
   /* Only a wrong name or password counts against the address (a busy or
@@ -1098,7 +1110,7 @@ static int indicator_args(http_req *r, const char **args, int max) {
   int n = 0;
   for (int i = 0; i < r->nquery && n < max; i++) {
     const char *v = r->query[i].value;
-    const char *op = query_op(&v);
+    const char *op = filter_query_op(&v);
     args[n++] = arena_printf(r->a, "%s%s%s", r->query[i].key, op, v);
   }
   return n;

@@ -65,6 +65,12 @@ bad_template report_bad_param $'\n\n{{ied from=2021-13-45 | used}}\n' ':3: from=
 bad_template report_unknown_figure $'{{ied from=$from | nosuch}}\n' ':1: ied has no figure .nosuch.'
 bad_template report_unclosed_block $'{{#if $from}}\nyes\n' ':1: this \{\{#if\}\} is never closed'
 bad_template report_unknown_variable $'{{$nosuch}}\n' ':1: unknown variable'
+# {{#if }}, {{#each }} and {{chart }} (nothing after the word) took the text of the
+# placeholder: a copy of length -1, a crash (found by fuzz_template).
+bad_template report_empty_if $'text\n{{#if }}\n' ':2: unknown block'
+bad_template report_empty_each $'{{#each }}\n' ':1: unknown block'
+bad_template report_empty_chart $'{{chart }}\n' ':1: unknown indicator .chart.'
+bad_template report_invalid_utf8 $'# T\n\nA \xff byte\n' ':3: the template is not valid UTF-8'
 if bh report --template "$WORK/does-not-exist.md" >/dev/null; then fail report_missing_template "accepted"; else expect_grep report_missing_template 'cannot read the template' "$WORK/stderr"; fi
 if bh report from=2021-06-01 to=2021-05-31 >/dev/null; then fail report_from_after_to "accepted"; else expect_grep report_from_after_to 'ends before it starts' "$WORK/stderr"; fi
 if bh report from=2021-01-01 to=2021-05-31 -o /nonexistent-dir/r.md; then fail report_unwritable "accepted"; else expect_grep report_unwritable 'cannot write' "$WORK/stderr"; fi

@@ -95,6 +95,16 @@ expect_eq event-follows-area "$(sector_of sec-ev-3)" centre
 del "$ADM" '/api/v1/sector_areas/M%C3%A9naka'
 expect area-delete 204
 expect_eq event-follows-area-delete "$(sector_of sec-ev-3)" ""
+# an event's sector is its stored sector (its place, else its admin1's
+# area), never its operation's: with Ménaka's area gone, an event there is
+# in no sector even when it names op-seka (east), so an east editor may not
+# write it (the rule of API.md: a record with no sector needs an editor
+# without a sector scope), and sector=east does not count it
+post "$EAST" /api/v1/events '{"event_id_cnty": "sec-ev-4", "event_date": "2021-05-01", "event_type": "Battles", "sub_event_type": "Armed clash", "admin1": "Ménaka", "latitude": 15.9, "longitude": 2.4, "fatalities": 0, "operation_id": "op-seka"}'
+expect event-sector-not-through-operation 403
+post "$ADM" /api/v1/events '{"event_id_cnty": "sec-ev-4", "event_date": "2021-05-01", "event_type": "Battles", "sub_event_type": "Armed clash", "admin1": "Ménaka", "latitude": 15.9, "longitude": 2.4, "fatalities": 0, "operation_id": "op-seka"}'
+expect event-without-sector-by-admin 201
+expect_eq event-without-sector "$(sector_of sec-ev-4)" ""
 # the database agrees with what the API shows (no event left behind)
 expect_eq stored-sector-sec-ev-3 "$(sql "select coalesce(sector, '') from events where event_id_cnty = 'sec-ev-3'")" ""
 

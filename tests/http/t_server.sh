@@ -46,6 +46,9 @@ login nobody "$PASSWORD"
 expect login-unknown-user 401
 req POST /api/v1/login --data-binary '{"user": "ed"'
 expect login-malformed 400 validation
+# a NUL inside the password must not cut it short: "PASSWORD\u0000x" is refused
+login ed "$PASSWORD"'\u0000x'
+expect login-nul-refused 400 validation
 
 # the session cookie signs in a GET
 req GET /api/v1/me -b "$WORK/ed.jar"

@@ -56,6 +56,7 @@ const main = document.getElementById('main');
 main.append = (...children) => append(main, children);
 const top = document.getElementById('top');
 let current = null; // AbortController of the page on screen
+let shownPage = ''; // path and query of the page on screen
 let firstRender = true;
 
 // The language switch: the other language's name, in that language. The
@@ -224,6 +225,7 @@ async function render() {
   const ctl = new AbortController();
   current = ctl;
   const url = new URL(location.href);
+  shownPage = url.pathname + url.search;
   const path = url.pathname.replace(/\/+$/, '') || '/';
   top.classList.remove('nav-open');
   const toggle = top.querySelector('.nav-toggle');
@@ -288,7 +290,11 @@ document.addEventListener('click', (e) => {
   e.preventDefault();
   navigateTo(href);
 });
-window.addEventListener('popstate', render);
+// A fragment link (the skip link, a table of contents) fires popstate too:
+// only a change of page, path or query, renders again.
+window.addEventListener('popstate', () => {
+  if (location.pathname + location.search !== shownPage) render();
+});
 window.addEventListener('online', () => {
   updateNet();
   outbox.flush().then((n) => {

@@ -158,9 +158,12 @@ if [[ $BACKEND == postgresql ]]; then
     WHERE d.adrelid = 'events'::regclass AND a.attname = '_cell'")
   [[ -n "$cell_expr" ]] || die "no _cell column in bluehelm's events table"
   index_sql=$("${PSQL[@]}" -d schema_db -c "SELECT indexdef || ';' FROM pg_indexes WHERE tablename = 'events'
-    AND indexname NOT LIKE '%pkey' AND indexdef NOT LIKE '%place_id%' AND indexdef NOT LIKE '%operation_id%' ORDER BY indexname")
+    AND indexname NOT LIKE '%pkey' AND indexdef NOT LIKE '%place_id%' AND indexdef NOT LIKE '%operation_id%'
+    AND indexdef NOT LIKE '%duplicate_of%' AND indexdef NOT LIKE '%explosive%' ORDER BY indexname")
   # (b): the file's 31 columns, bluehelm's types and collation, the same
-  # primary key and _cell, \copy, then the same events indexes; one transaction.
+  # primary key and _cell, _excluded and deleted (0: the columns of the rule
+  # of what counts the indexes carry), \copy, then the same events indexes
+  # but those on columns an ACLED file lacks (as for SQLite); one transaction.
   cat >b.sql <<EOF
 BEGIN;
 CREATE TABLE events (
@@ -173,7 +176,8 @@ CREATE TABLE events (
   location text COLLATE "C", latitude double precision, longitude double precision, geo_precision bigint,
   source text COLLATE "C", source_scale text COLLATE "C", notes text COLLATE "C", fatalities bigint,
   timestamp bigint, iso3 text COLLATE "C",
-  _cell bigint GENERATED ALWAYS AS ($cell_expr) STORED
+  _cell bigint GENERATED ALWAYS AS ($cell_expr) STORED,
+  _excluded bigint DEFAULT 0, deleted bigint DEFAULT 0
 );
 \copy events (data_id, iso, event_id_cnty, event_id_no_cnty, event_date, year, time_precision, event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, region, country, admin1, admin2, admin3, location, latitude, longitude, geo_precision, source, source_scale, notes, fatalities, timestamp, iso3) FROM '$csv' WITH (FORMAT csv, HEADER true)
 $index_sql

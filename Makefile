@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks in bench/ (see bench/README.md)
 
 CC      ?= cc
-PKGS    := sqlite3 libsodium jansson libcmark-gfm zlib
+PKGS    := sqlite3 libpq libsodium jansson libcmark-gfm zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -28,7 +28,7 @@ LIB_SRC  := $(filter-out src/cli/%,$(SRC))
 # that the program needs no outside file at run time (src/core/country.c).
 ISO3166  := /usr/share/iso-codes/json/iso_3166-1.json
 ISO3166_FR := /usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo
-EMBED    := $(sort $(wildcard src/store/schema/*.sql)) data/gazetteer/mali_places.tsv \
+EMBED    := $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql)) data/gazetteer/mali_places.tsv \
             $(sort $(wildcard src/report/templates/*.md)) \
             data/boundaries/geoboundaries_mli_adm1_simplified.geojson $(ISO3166) $(ISO3166_FR)
 # `make` alone builds build/bluehelm: web.mk's first rule must not become

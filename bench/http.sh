@@ -20,14 +20,24 @@
 #      GET /api/v1/indicators/ied?from=IND_FROM&to=IND_TO&admin1=Gao
 #      against bluehelm, each route on a freshly started server, sampling the
 #      server's VmRSS (and VmHWM at the end) from /proc;
-#   4. the mixed run, on a copy of the database: the four routes at once
+#   4. runs the read/write load (route rw): CONNS connections, WRITE_PCT %
+#      of the requests POST /api/v1/events (a new event each, as an editor),
+#      the others GET /api/v1/events/{a random id}, and counts the writes and
+#      reads answered;
+#   5. the mixed run (route mixed; SQLite only: it runs on a copy of the
+#      file): the four routes at once
 #      (four wrk processes, CONNS/4 connections each) while a writer POSTs
 #      an event (admin1=Gao, a battle: every route's kept results go stale)
 #      every WRITE_MS milliseconds with an editor's token, each POST's time
 #      taken by curl; readers starved would show as timeouts or a route
 #      with no answers;
-#   5. times the same queries in the sqlite3 shell (.timer on) on the same file;
-#   6. prints a table (also in BENCH_DIR/results.txt) and stops both servers.
+#   6. times the same queries in the sqlite3 shell (.timer on) on the same
+#      file (psql's \timing on PostgreSQL);
+#   7. prints a table (also in BENCH_DIR/results.txt) and stops both servers.
+#
+# BACKEND=postgresql runs all of it on a throwaway PostgreSQL cluster started
+# in BENCH_DIR (fsync on, synchronous_commit off as SQLite's
+# synchronous=NORMAL, 1 GB shared_buffers), the events imported into it.
 #
 # Environment:
 #   ROWS            events (default 1000000)
@@ -41,6 +51,9 @@
 #   WRITE_MS        the mixed run's writer: one POST every WRITE_MS ms (default 100)
 #   BENCH_DIR       work directory (default /tmp/bluehelm-bench-http)
 #   BLUEHELM        the binary (default build/bluehelm; copied into BENCH_DIR)
+#   BACKEND         sqlite (default) or postgresql
+#   WRITE_PCT       the share of writes in the rw load (default 50)
+#   ROUTES          the routes to run (default "get list count indicator rw mixed")
 #
 # Targets (issue 12): get by id >= 40 % of nginx's requests/s with p99 <=
 # 25 ms; the list and the count p99 <= 50 ms; the indicator over a month p99
@@ -65,10 +78,15 @@ IND_TO=${IND_TO:-2021-06-30}
 WRITE_MS=${WRITE_MS:-100}
 BLUEHELM=${BLUEHELM:-$root/build/bluehelm}
 [[ "$BLUEHELM" = /* ]] || BLUEHELM=$root/$BLUEHELM
+BACKEND=${BACKEND:-sqlite}
+WRITE_PCT=${WRITE_PCT:-50}
+ROUTES=${ROUTES:-get list count indicator rw mixed}
+[[ $BACKEND == sqlite || $BACKEND == postgresql ]] || { echo "http.sh: BACKEND is sqlite or postgresql" >&2; exit 1; }
+[[ $BACKEND == postgresql ]] && BENCH_DIR=${BENCH_DIR%/}-pg
 
 die() { echo "http.sh: $*" >&2; exit 1; }
 say() { echo "http.sh: $*" >&2; }
-for v in ROWS SEED DURATION THREADS CONNS NGINX_WORKERS WRK_TIMEOUT WRITE_MS; do
+for v in ROWS SEED DURATION THREADS CONNS NGINX_WORKERS WRK_TIMEOUT WRITE_PCT WRITE_MS; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number"
 done
 "$root/scripts/deps.sh" bench || say "continuing with the tools that are installed"
@@ -85,6 +103,17 @@ BH=$BENCH_DIR/bluehelm.bin
 DB=$BENCH_DIR/events.db
 
 SERVER_PID="" NGINX_PID="" RSS_PID=""
+PSQL=()
+if [[ $BACKEND == postgresql ]]; then
+  command -v psql >/dev/null || die "psql is missing (scripts/deps.sh test installs postgresql)"
+  # shellcheck source=../tests/pg_cluster.sh
+  source "$root/tests/pg_cluster.sh"
+  PG_SETTINGS="-c shared_buffers=1GB -c synchronous_commit=off -c max_wal_size=8GB -c checkpoint_timeout=30min -c maintenance_work_mem=256MB"
+  TMPDIR=$BENCH_DIR pg_start || die "no PostgreSQL: $PG_SKIP_REASON"
+  PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -h "$BLUEHELM_TEST_PG" -U bh)
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE events"
+  DB="postgresql:///events?host=$BLUEHELM_TEST_PG&user=bh"
+fi
 cleanup() {
   local p
   for p in $RSS_PID $SERVER_PID $NGINX_PID; do
@@ -94,6 +123,8 @@ cleanup() {
     for ((i = 0; i < 100; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null || true
   done
+  [[ $BACKEND == postgresql ]] && pg_stop
+  return 0
 }
 trap cleanup EXIT
 
@@ -174,7 +205,14 @@ if [[ ! -s "$csv" ]]; then
   mv "$csv.tmp" "$csv"
 fi
 stamp=$csv
-if [[ ! -s "$DB" || "$(cat "$DB.stamp" 2>/dev/null)" != "$stamp" ]] ||
+if [[ $BACKEND == postgresql ]]; then
+  say "importing $ROWS events into $DB"
+  "$BH" --db "$DB" init >/dev/null
+  t0=$(date +%s.%N)
+  "$BH" --db "$DB" import "$csv" --kind events >import.out 2>import.err || { cat import.err >&2; die "import failed"; }
+  say "  $(cat import.out) ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}') s)"
+  "${PSQL[@]}" -d events -c "VACUUM ANALYZE"
+elif [[ ! -s "$DB" || "$(cat "$DB.stamp" 2>/dev/null)" != "$stamp" ]] ||
   [[ "$("$BH" --db "$DB" count events 2>/dev/null)" != "$ROWS" ]]; then
   rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.stamp"
   say "importing $ROWS events into $DB"
@@ -193,6 +231,43 @@ if ! "$BH" --db "$DB" user list | grep -q '^benchw '; then
   echo 'bench password, not a secret' | "$BH" --db "$DB" user add benchw --role editor >/dev/null
 fi
 WTOKEN=$("$BH" --db "$DB" user token benchw)
+# The read/write load (route rw): WRITE_PCT % new events (ids mx<run>-<thread>-<n>), the
+# rest reads of random events; writes and reads answered are counted.
+RUN_ID=$(date +%s)
+cat >rw.lua <<'EOF'
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  writes, reads, bad, n = 0, 0, 0, 0
+  rows = tonumber(os.getenv("ROWS"))
+  pct = tonumber(os.getenv("WRITE_PCT"))
+  prefix = "mx" .. os.getenv("RUN_ID") .. "-" .. tid .. "-"
+  rhdr = {["Authorization"] = "Bearer " .. os.getenv("TOKEN")}
+  whdr = {["Authorization"] = "Bearer " .. os.getenv("WTOKEN"), ["Content-Type"] = "application/json"}
+  math.randomseed(tid * 7919)
+end
+function request()
+  n = n + 1
+  if math.random(100) <= pct then
+    local body = string.format('{"event_id_cnty": "%s%d", "event_date": "2021-05-01", "event_type": "Battles", ' ..
+      '"sub_event_type": "Armed clash", "admin1": "Gao", "latitude": 16.27, "longitude": -0.04, "fatalities": 1}', prefix, n)
+    return wrk.format("POST", "/api/v1/events", whdr, body)
+  end
+  return wrk.format("GET", string.format("/api/v1/events/ev-%07d", math.random(rows)), rhdr)
+end
+function response(status, headers, body)
+  if status == 201 then writes = writes + 1 elseif status == 200 then reads = reads + 1 else bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local w, r, b = 0, 0, 0
+  for _, t in ipairs(threads) do w = w + t:get("writes"); r = r + t:get("reads"); b = b + t:get("bad") end
+  io.write(string.format("RW writes=%d reads=%d bad=%d\n", w, r, b))
+end
+EOF
+export ROWS WRITE_PCT RUN_ID TOKEN WTOKEN
 
 # ---------------------------------------------------------------- the servers
 free_port() { # a loopback port nobody listens on
@@ -236,11 +311,13 @@ start_bh
 
 ID=$(printf 'ev-%07d' $((ROWS / 2)))
 names=(get list count indicator)
+names_all=(get list count indicator rw mixed)
 declare -A path=(
   [get]="/api/v1/events/$ID"
   [list]="/api/v1/events?admin1=Gao&limit=50"
   [count]="/api/v1/count/events?admin1=Gao&event_type=Battles"
   [indicator]="/api/v1/indicators/ied?from=$IND_FROM&to=$IND_TO&admin1=Gao"
+  [rw]="/api/v1/events ($WRITE_PCT % POST, the rest GET /api/v1/events/{random id})"
 )
 declare -A sql=(
   [get]="SELECT * FROM events WHERE event_id_cnty = '$ID';"
@@ -314,9 +391,10 @@ done
 to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) sub(/ms$/, "", v);
                 else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
 wrk_run() {
-  local name=$1 url=$2 tok=${3:-}
+  local name=$1 url=$2 tok=${3:-} script=${4:-}
   local hdr=()
   [[ -n "$tok" ]] && hdr=(-H "Authorization: Bearer $tok")
+  [[ -n "$script" ]] && hdr=(-s "$script")
   wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout "${WRK_TIMEOUT}s" --latency "${hdr[@]}" "$url" \
     >"wrk_$name.txt" 2>&1 || { cat "wrk_$name.txt" >&2; die "wrk failed on $url"; }
   local rps p50 p99 non2xx errs nreq tmo
@@ -348,11 +426,16 @@ declare -A res rss hwm
 bh_route() {
   local n=$1
   start_bh
-  curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$BHURL${path[$n]}" # warm this server's cache
+  [[ $n == rw ]] || curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$BHURL${path[$n]}" # warm this server's cache
   sample_rss "$SERVER_PID" "rss.$n" &
   RSS_PID=$!
   say "wrk: $n: bluehelm ${path[$n]}"
-  res[bh_$n]=$(wrk_run "bh_$n" "$BHURL${path[$n]}" "$TOKEN")
+  if [[ $n == rw ]]; then
+    res[bh_$n]=$(wrk_run "bh_$n" "$BHURL/" "" "$BENCH_DIR/rw.lua")
+    rwload=$(sed -n 's/^RW //p' "wrk_bh_$n.txt")
+  else
+    res[bh_$n]=$(wrk_run "bh_$n" "$BHURL${path[$n]}" "$TOKEN")
+  fi
   hwm[$n]=$(rss_of "$SERVER_PID" VmHWM)
   stop_bh
   wait "$RSS_PID" 2>/dev/null || true
@@ -360,16 +443,19 @@ bh_route() {
   rss[$n]=$(cat "rss.$n")
   [[ $stop_rc == 0 ]] || say "  the server exited $stop_rc after SIGTERM"
 }
+rwload=""
 for n in get list; do
+  [[ " $ROUTES " == *" $n "* ]] || continue
   bh_route "$n"
   say "wrk: $n: nginx /$n.json (${bytes[$n]} bytes)"
   res[ng_$n]=$(wrk_run "ng_$n" "$NGURL/$n.json" "$TOKEN")
 done
-for n in count indicator; do bh_route "$n"; done
+for n in count indicator rw; do [[ " $ROUTES " == *" $n "* ]] && bh_route "$n"; done
 
 # ---------------------------------------------------------------- mixed run
 # The four routes at once, while a writer POSTs an event every WRITE_MS ms,
 # on a copy of the database (the writes must not change the next runs).
+if [[ " $ROUTES " == *" mixed "* && $BACKEND == sqlite ]]; then
 say "mixed run: the four routes at once and one POST every $WRITE_MS ms"
 cp "$DB" mixed.db
 cp "$DB.audit-key" mixed.db.audit-key 2>/dev/null || true
@@ -413,6 +499,7 @@ writes_n=$(wc -l <writes.txt)
 writes_ok=$(awk '$1 == 201 || $1 == 200' writes.txt | wc -l)
 read -r w_p50 w_p99 w_max < <(awk '{print $2 * 1000}' writes.txt | sort -g |
   awk '{v[NR] = $1} END {i50 = int(NR * 0.5 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.1f %.1f %.1f\n", v[i50], v[i99], v[NR]}')
+fi
 log_lines=$(wc -l <access.log)
 
 # ---------------------------------------------------------------- the sqlite3 shell
@@ -435,8 +522,28 @@ sqlite_ms() {
   awk -v m="$med" -v a="$t0" -v b="$t1" -v c="$t2" -v n="$n" \
     'BEGIN {printf "%s %.3f %d", m, ((c - b) - (b - a)) / n / 1e6, n}'
 }
+# psql_ms SQL: the same on PostgreSQL: the median of psql's \timing over 15
+# runs (after 3 warmup runs), and the mean of N runs in one psql.
+psql_ms() {
+  local med t0 t1 t2 n
+  med=$({
+    echo '\timing on'
+    for ((i = 0; i < 18; i++)); do echo "$1"; done
+  } | "${PSQL[@]}" -d events | awk '/^Time: / {n++; if (n > 3) print $2}' |
+    sort -g | awk '{v[NR] = $1} END {printf "%.1f", v[int((NR + 1) / 2)]}')
+  n=$(awk -v m="$med" 'BEGIN {print (m >= 20 ? 10 : m >= 2 ? 50 : 500)}')
+  t0=$(date +%s%N)
+  echo "SELECT 1;" | "${PSQL[@]}" -d events >/dev/null
+  t1=$(date +%s%N)
+  for ((i = 0; i < n; i++)); do echo "$1"; done | "${PSQL[@]}" -d events >/dev/null
+  t2=$(date +%s%N)
+  awk -v m="$med" -v a="$t0" -v b="$t1" -v c="$t2" -v n="$n" \
+    'BEGIN {printf "%s %.3f %d", m, ((c - b) - (b - a)) / n / 1e6, n}'
+}
 declare -A sq
-for n in "${names[@]}"; do sq[$n]=$(sqlite_ms "${sql[$n]}"); done
+for n in "${names[@]}"; do
+  if [[ $BACKEND == postgresql ]]; then sq[$n]=$(psql_ms "${sql[$n]}"); else sq[$n]=$(sqlite_ms "${sql[$n]}"); fi
+done
 
 kill -TERM "$NGINX_PID"
 wait "$NGINX_PID" || true
@@ -452,31 +559,43 @@ p99() { if [[ $(f "$1" 6) == 0 ]]; then echo "-"; else f "$1" 3; fi; }
 p99met() { local v; v=$(p99 "$1"); if [[ $v == - ]]; then echo NO; else met "$v" "$2"; fi; }
 p50() { if [[ $(f "$1" 6) == 0 ]]; then echo "-"; else f "$1" 2; fi; }
 rss_all=0
-for n in "${names[@]}" mixed; do
+for n in "${names_all[@]}"; do
   for v in "${rss[$n]:-0}" "${hwm[$n]:-0}"; do ((v > rss_all)) && rss_all=$v; done
 done
 {
   echo
   echo "bluehelm serve benchmark, $(date -u +%Y-%m-%d)"
-  echo "  $ROWS events ($(du -m "$DB" | cut -f1) MB database $DB), SEED=$SEED"
+  if [[ $BACKEND == postgresql ]]; then
+    echo "  $ROWS events ($("${PSQL[@]}" -d postgres -c "SELECT pg_database_size('events') / 1048576") MB database on PostgreSQL $("${PSQL[@]}" -d postgres -c 'SHOW server_version'), $PG_SETTINGS), SEED=$SEED"
+  else
+    echo "  $ROWS events ($(du -m "$DB" | cut -f1) MB database $DB), SEED=$SEED"
+  fi
   echo "  wrk -t$THREADS -c$CONNS -d${DURATION}s --timeout ${WRK_TIMEOUT}s --latency, bearer token (analyst); bluehelm serve ${sargs[*]:-(default threads)}, a fresh server per route, access log to a file;"
   echo "  nginx $(nginx -v 2>&1 | sed 's|.*/||'), $NGINX_WORKERS workers, unprivileged, access log to a file, the same bodies as static files"
   echo "  $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), SQLite $(sqlite3 --version | cut -d' ' -f1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   printf '%-62s %8s %9s %9s %9s %9s %6s  %s\n' "route (response bytes)" "req/s" "p50 ms" "p99 ms" "timeouts" "nginx r/s" "ratio" "targets met"
   for n in get list; do
+    [[ -n "${res[bh_$n]:-}" ]] || continue
     r=$(f "bh_$n" 1) g=$(f "ng_$n" 1)
     printf '%-62s %8s %9s %9s %9s %9s %6s  %s\n' "GET ${path[$n]} (${bytes[$n]})" "$r" "$(p50 "bh_$n")" "$(p99 "bh_$n")" "$(f "bh_$n" 7)" "$g" "$(pct "$r" "$g")" \
       "$(if [[ $n == get ]]; then echo ">= 40 % of nginx: $(met "$(awk -v a="$r" -v b="$g" 'BEGIN {print (b > 0 ? a / b : 0)}')" 0.4 1); p99 <= 25 ms: $(p99met "bh_$n" 25)"; else echo "p99 <= 50 ms: $(p99met "bh_$n" 50)"; fi)"
     printf '%-62s %8s %9s %9s %9s\n' "  nginx /$n.json" "$g" "$(p50 "ng_$n")" "$(p99 "ng_$n")" "$(f "ng_$n" 7)"
   done
   for n in count indicator; do
+    [[ -n "${res[bh_$n]:-}" ]] || continue
     lim=50
     [[ $n == indicator ]] && lim=100
     printf '%-62s %8s %9s %9s %9s %9s %6s  %s\n' "GET ${path[$n]} (${bytes[$n]})" "$(f "bh_$n" 1)" "$(p50 "bh_$n")" "$(p99 "bh_$n")" "$(f "bh_$n" 7)" "-" "-" \
       "p99 <= $lim ms: $(p99met "bh_$n" "$lim")"
   done
+  if [[ -n "${res[bh_rw]:-}" ]]; then
+    printf '%-62s %8s %9s %9s %9s\n' "rw: ${path[rw]}" "$(f bh_rw 1)" "$(p50 bh_rw)" "$(p99 bh_rw)" "$(f bh_rw 7)"
+    echo "$rwload" | awk -v d="$DURATION" '{for (i = 1; i <= NF; i++) {split($i, kv, "="); v[kv[1]] = kv[2]}}
+      END {printf "  read/write load: writes %.0f/s (%d answered 201), reads %.0f/s (%d answered 200), %d other answers\n", v["writes"] / d, v["writes"], v["reads"] / d, v["reads"], v["bad"]}'
+  fi
   echo
+  if [[ -n "${mixed_conns:-}" ]]; then
   echo "  mixed run (copy of the database): the four routes at once, $mixed_conns connections each, and one POST every $WRITE_MS ms:"
   for n in "${names[@]}"; do
     printf '    %-58s %8s req/s  p50 %7s ms  p99 %8s ms  answers %7s  timeouts %s\n' "GET ${path[$n]}" "$(f "mixed_$n" 1)" \
@@ -487,14 +606,15 @@ done
   printf '    POST /api/v1/events: %s of %s stored (201); p50 %s ms, p99 %s ms, slowest %s ms  (target p99 <= 100 ms: %s; a reader starved: %s)\n' \
     "$writes_ok" "$writes_n" "$w_p50" "$w_p99" "$w_max" "$(met "$w_p99" 100)" "$starved"
   echo
-  echo "  the same queries in the sqlite3 shell on the same file: .timer on (median real of 15 runs, whole ms) and the mean of N runs in one shell:"
+  fi
+  echo "  the same queries in the $([[ $BACKEND == postgresql ]] && echo "psql client (\\timing)" || echo "sqlite3 shell") on the same file: .timer on (median real of 15 runs, whole ms) and the mean of N runs in one shell:"
   for n in "${names[@]}"; do
     read -r tmed tmean tn <<<"${sq[$n]}"
     printf '    %6s ms  %9s ms (N=%s)  %s\n' "$tmed" "$tmean" "$tn" "${sql[$n]}"
   done
   echo
   echo "  server memory: VmRSS idle $(mib "$rss_idle"); under load, largest VmRSS sampled / VmHWM per route:"
-  for n in "${names[@]}" mixed; do echo "    $n: $(mib "${rss[$n]:-0}") / $(mib "${hwm[$n]:-0}")"; done
+  for n in "${names_all[@]}"; do [[ -n "${rss[$n]:-}" ]] && echo "    $n: $(mib "${rss[$n]:-0}") / $(mib "${hwm[$n]:-0}")"; done
   echo "    largest: $(mib "$rss_all") (target <= 64 MiB: $(met "$rss_all" 65536))"
   bad=""
   for k in "${!res[@]}"; do

@@ -2,17 +2,18 @@
 # deps.sh GROUP: installs the Debian packages bluehelm needs that are missing.
 #   build  what `make` and `make run` need
 #   test   build + what `make test` needs (sanitizers, fuzzer, sqlite3 shell,
-#          setpriv and mount for the fault tests)
+#          setpriv and mount for the fault tests, PostgreSQL for the second
+#          half of the suite)
 #   bench  test + what the benchmarks compare against
 # As root it runs `apt-get update` once and installs; otherwise it names the
 # missing packages and fails.
 set -euo pipefail
 group=${1:-build}
 
-build_pkgs=(gcc make pkg-config libsqlite3-dev libsodium-dev libjansson-dev
+build_pkgs=(gcc make pkg-config libsqlite3-dev libpq-dev libsodium-dev libjansson-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev libhttp-parser-dev nodejs iso-codes)
 # python3: the raw-socket HTTP tests (tests/http/raw.py).
-test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium util-linux mount python3)
+test_pkgs=(clang libclang-rt-14-dev sqlite3 curl chromium util-linux mount python3 postgresql)
 bench_pkgs=(hyperfine time wrk nginx)
 
 pkgs=("${build_pkgs[@]}")

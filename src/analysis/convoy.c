@@ -72,7 +72,7 @@ int ind_convoy_compliance(ind_ctx *c) {
   rc = query_select(c->s, &sfs,
                     "\"sighting_id\", \"date\", \"vehicles\", \"heavy_weapons\", "
                     "(SELECT n.\"date\" FROM convoy_notifications n "
-                    "WHERE n.\"notification_id\" = convoy_sightings.\"notification_id\")",
+                    "WHERE n.\"notification_id\" = convoy_sightings.\"notification_id\") AS notified_on",
                     "\"date\", \"sighting_id\"", &st, c->e);
   if (rc) goto done;
   ind_prov_figure(c, "sightings");

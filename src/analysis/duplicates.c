@@ -202,17 +202,21 @@ static void actor_tokens(dup_event *ev, const word_table *t, stmt *st, int actor
 #define DUP_SOURCES_MAX 64
 
 static int load_events(store *s, filter_set *fs, dup_result *r, err *e) {
-  /* The matching rows are read in rowid order (the filters, event_date
-   * bounds through the date index, pick the rowids): one pass over the
-   * table's pages instead of a random read per event. */
+  /* On SQLite the matching rows are read in rowid order (the filters,
+   * event_date bounds through the date index, pick the rowids): one pass
+   * over the table's pages instead of a random read per event. PostgreSQL
+   * has no rowid; its bitmap scans read the pages in order by themselves. */
   buf sql;
   buf_init(&sql, 0);
-  buf_printf(&sql,
-             "SELECT \"event_id_cnty\", \"event_date\", \"event_type\", \"sub_event_type\", "
-             "\"location\", \"actor1\", \"assoc_actor_1\", \"actor2\", \"assoc_actor_2\", "
-             "\"latitude\", \"longitude\", \"fatalities\", \"_cell\" FROM events WHERE rowid IN "
-             "(SELECT rowid FROM events WHERE %s) AND \"_cell\" IS NOT NULL",
-             filter_where(fs));
+  buf_puts(&sql,
+           "SELECT \"event_id_cnty\", \"event_date\", \"event_type\", \"sub_event_type\", "
+           "\"location\", \"actor1\", \"assoc_actor_1\", \"actor2\", \"assoc_actor_2\", "
+           "\"latitude\", \"longitude\", \"fatalities\", \"_cell\" FROM events WHERE ");
+  if (store_dialect_of(s) == STORE_SQLITE)
+    buf_printf(&sql, "rowid IN (SELECT rowid FROM events WHERE %s)", filter_where(fs));
+  else
+    buf_printf(&sql, "(%s)", filter_where(fs));
+  buf_puts(&sql, " AND \"_cell\" IS NOT NULL");
   stmt *st;
   int rc = store_prepare(s, buf_cstr(&sql), &st, e);
   buf_free(&sql);

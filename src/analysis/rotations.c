@@ -119,10 +119,12 @@ static int read_rotations(ind_ctx *c, int from, int to, rot **out, long *n, seg 
              "SELECT r.rotation_id, r.unit_id, r.planned_start, r.planned_end, r.actual_start, "
              "r.actual_end, u.sector, u.location, u.valid_from, u.valid_to FROM (SELECT rotation_id, "
              "unit_id, planned_start, planned_end, actual_start, actual_end, "
-             "COALESCE(actual_start, planned_start) AS s, max(COALESCE(actual_end, planned_end), "
-             "COALESCE(actual_start, planned_start)) AS e FROM rotations WHERE %s AND "
-             "COALESCE(actual_start, planned_start) <= ? AND max(COALESCE(actual_end, planned_end), "
-             "COALESCE(actual_start, planned_start)) >= ?) r LEFT JOIN unit_states u ON u.unit_id = "
+             "COALESCE(actual_start, planned_start) AS s, CASE WHEN COALESCE(actual_end, planned_end) > "
+             "COALESCE(actual_start, planned_start) THEN COALESCE(actual_end, planned_end) ELSE "
+             "COALESCE(actual_start, planned_start) END AS e FROM rotations WHERE %s AND "
+             "COALESCE(actual_start, planned_start) <= ? AND CASE WHEN COALESCE(actual_end, planned_end) > "
+             "COALESCE(actual_start, planned_start) THEN COALESCE(actual_end, planned_end) ELSE "
+             "COALESCE(actual_start, planned_start) END >= ?) r LEFT JOIN unit_states u ON u.unit_id = "
              "r.unit_id AND u.valid_from <= r.e AND r.s < u.valid_to ORDER BY r.rotation_id, u.valid_from",
              filter_where(&fs));
   if (!rc) rc = store_prepare(c->s, buf_cstr(&sql), &st, c->e);

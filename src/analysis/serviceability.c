@@ -228,8 +228,8 @@ int ind_serviceability(ind_ctx *c) {
              "SELECT id FROM _sub)");
   }
   buf_puts(&sql,
-           ") x LEFT JOIN equipment_status s ON s.rowid = (SELECT l.rowid FROM equipment_status l "
-           "WHERE l.equipment_id = x.equipment_id AND l.date <= ? ORDER BY l.date DESC LIMIT 1)");
+           ") x LEFT JOIN equipment_status s ON s.equipment_id = x.equipment_id AND s.date = "
+           "(SELECT max(l.date) FROM equipment_status l WHERE l.equipment_id = x.equipment_id AND l.date <= ?)");
   if (ncols) buf_puts(&sql, " LEFT JOIN unit_states u ON u.unit_id = x.unit_id AND " UNIT_STATE_ON("u", "?"));
   buf_puts(&sql, " ORDER BY ");
   for (int j = 0; j < ncols; j++) buf_printf(&sql, "u.\"%s\" IS NULL, u.\"%s\", ", gcols[j], gcols[j]);

@@ -34,7 +34,11 @@ int ind_weekly(ind_ctx *c) {
   snprintf(cols, sizeof cols, "\"%s\", \"%s\", %s%s%s", kind_key_name(k), k->date_field, bf ? "\"" : "",
            bf ? bf->name : "NULL", bf ? "\"" : "");
   stmt *st;
-  rc = query_select(c->s, &fs, cols, NULL, &st, c->e);
+  /* In date order, then id: the series appear, and the ids are listed, in
+   * the same order on every backend. */
+  char order[160];
+  snprintf(order, sizeof order, "\"%s\", \"%s\"", k->date_field, kind_key_name(k));
+  rc = query_select(c->s, &fs, cols, order, &st, c->e);
   filter_free(&fs);
   if (rc) return rc;
   static _Thread_local long counts[WEEKLY_SERIES_MAX][WEEKLY_WEEKS_MAX];

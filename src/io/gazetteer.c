@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/embed.h"
+#include "model/place.h"
 #include "model/sector.h"
 
 #define GAZETTEER_FILE "data/gazetteer/mali_places.tsv"
@@ -78,7 +79,7 @@ int gazetteer_load(store *s, long *count, err *e) {
   arena_free(&a);
   err_list_free(&errs);
   writer_close(w);
-  if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE place_id GLOB 'gn-[0-9]*'", e);
+  if (!rc) rc = store_exec(s, "UPDATE places SET _gazetteer = 1 WHERE " PLACE_IS_GAZETTEER_ID("place_id"), e);
   int brc = sector_batch_end(s, !rc, e);
   if (!rc) rc = brc;
   if (count) *count = n;

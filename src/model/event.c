@@ -2,6 +2,7 @@
 #include "model/event.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,11 +74,36 @@ static void keep_defaults(record *r) {
   }
 }
 
+/* Each thread's arena for looked-up place strings, kept until its next call
+ * (the server's workers write at the same time where the backend lets
+ * writers run side by side); freed when the thread ends. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+  arena_free(p);
+  free(p);
+}
+
+static void scratch_init(void) {
+  if (pthread_key_create(&scratch_key, scratch_free)) abort();
+}
+
+static arena *scratch_arena(void) {
+  pthread_once(&scratch_once, scratch_init);
+  arena *a = pthread_getspecific(scratch_key);
+  if (!a) {
+    a = xcalloc(1, sizeof *a);
+    arena_init(a);
+    if (pthread_setspecific(scratch_key, a)) abort();
+  }
+  return a;
+}
 static int check_merge(store *s, record *r, err *e);
 
 int event_prepare(store *s, record *r, err *e) {
-  static arena scratch; /* holds looked-up place strings until the next call */
-  arena_free(&scratch);
+  arena *scratch = scratch_arena();
+  arena_free(scratch);
   const kind *k = r->k;
   cols();
   keep_defaults(r);
@@ -93,15 +119,15 @@ int event_prepare(store *s, record *r, err *e) {
   if (has_lat) return 0;
   place_match m;
   if (r->v[ipid].set) {
-    int found = place_resolve(s, r->v[ipid].s, &m, &scratch, e);
+    int found = place_resolve(s, r->v[ipid].s, &m, scratch, e);
     if (found < 0) return found;
-    if (found) return set_place_fields(r, &m, &scratch);
+    if (found) return set_place_fields(r, &m, scratch);
     return 0; /* an unknown place_id is reported by the reference check */
   }
   if (r->v[iloc].set) {
-    int found = place_resolve(s, r->v[iloc].s, &m, &scratch, e);
+    int found = place_resolve(s, r->v[iloc].s, &m, scratch, e);
     if (found < 0) return found;
-    if (found) return set_place_fields(r, &m, &scratch);
+    if (found) return set_place_fields(r, &m, scratch);
     err_set(e, ERR_VALIDATION,
             "'%.80s' is not in the gazetteer: give latitude and longitude or a place_id",
             r->v[iloc].s);

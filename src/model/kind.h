@@ -79,6 +79,7 @@ typedef struct kind_computed {
   const char *column, *function, *arg1, *arg2;
 } kind_computed;
 
+#define KIND_COMPUTED_MAX 4 /* computed columns of one kind, at most */
 /* One part of the rule of what counts (FORMATS.md §4.1): counts,
  * indicators, reports and maps keep only the records meeting condition (SQL
  * written by bluehelm, no bound value), unless a FILTER names column. */

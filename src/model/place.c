@@ -30,9 +30,10 @@ static void fill_match(stmt *st, place_match *m, arena *a) {
 #define PLACE_COLS "p.place_id, p.name, p.latitude, p.longitude, p.admin1, p.admin2, p.population"
 #define BY_NAME_SQL                                                              \
   "SELECT " PLACE_COLS " FROM _place_names n JOIN places p USING (place_id) "    \
-  "WHERE n.key = ?1 ORDER BY (p.place_id GLOB 'gn-[0-9]*'), "                    \
-  "COALESCE(p.population, 0) DESC, "                                            \
-  "CASE WHEN p.place_id GLOB 'gn-[0-9]*' THEN CAST(substr(p.place_id, 4) AS INTEGER) END, " \
+  "WHERE n.key = ?1 ORDER BY CASE WHEN " PLACE_IS_GAZETTEER_ID("p.place_id") " THEN 1 ELSE 0 END, " \
+  "COALESCE(p.population, 0) DESC, "                                             \
+  /* the lowest geonameid: digits compare as numbers by length, then bytes */  \
+  "CASE WHEN " PLACE_IS_GAZETTEER_ID("p.place_id") " THEN length(p.place_id) END, " \
   "p.place_id LIMIT ?2"
 
 int place_candidates(store *s, const char *name, place_match *out, int max, arena *a, err *e) {
@@ -121,7 +122,8 @@ int place_filter_search(filter_set *fs, const char *text, arena *a, err *e) {
   /* Every key that starts with the folded text sorts within [key, key + 0xF4]. */
   char *hi = arena_printf(a, "%s\xf4\x8f\xbf\xbf", key);
   const char *texts[2] = {key, hi};
-  fs->order = "CASE WHEN \"place_id\" LIKE 'gn-%' THEN 1 ELSE 0 END, COALESCE(\"population\", 0) DESC";
+  /* (LIKE would differ: SQLite's ignores ASCII case, PostgreSQL's does not) */
+  fs->order = "CASE WHEN " PLACE_IS_GAZETTEER_ID("\"place_id\"") " THEN 1 ELSE 0 END, COALESCE(\"population\", 0) DESC";
   return filter_add_bound(fs, "\"place_id\" IN (SELECT place_id FROM _place_names WHERE key >= ? AND key < ?)", 2,
                           texts, a, e);
 }

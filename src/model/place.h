@@ -41,10 +41,16 @@ void place_fold_key(const char *name, char *out, size_t cap);
 struct filter_set;
 int place_filter_search(struct filter_set *fs, const char *text, arena *a, err *e);
 
+/* PLACE_IS_GAZETTEER_ID(col): an SQL condition, true when the text column
+ * col is a gazetteer id: "gn-" and a digit (SQLite's GLOB 'gn-[0-9]*',
+ * written so that PostgreSQL reads it too). */
+#define PLACE_IS_GAZETTEER_ID(col) \
+  "(substr(" col ", 1, 3) = 'gn-' AND substr(" col ", 4, 1) BETWEEN '0' AND '9')"
+
 /* PLACE_WITHIN_SQL: an SQL subquery listing the place bound to its one
  * parameter and every place inside it (through parent_place, any depth). */
 #define PLACE_WITHIN_SQL                                                   \
-  "(WITH RECURSIVE _inside(id) AS (SELECT ? UNION SELECT p.place_id FROM " \
+  "(WITH RECURSIVE _inside(id) AS (SELECT place_id FROM places WHERE place_id = ? UNION SELECT p.place_id FROM " \
   "places p JOIN _inside ON p.parent_place = _inside.id) SELECT id FROM _inside)"
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/geo.h"
 #include "core/utf8.h"
 #include "model/place.h"
+#include "model/sqlfn.h"
 
 #define WRITER_STMTS 8
 #define KIND_CHECKS_MAX 32
@@ -21,6 +22,9 @@ typedef struct upsert {
   int partial;   /* a required column is missing: update an existing record only */
   stmt *st;
   int param[KIND_FIELDS_MAX]; /* parameter index per field, 0 = not bound */
+  int cparam[KIND_COMPUTED_MAX]; /* an inserted row's computed columns, bound from C */
+  struct writer *w;
+  buf queued; /* the keys of the rows queued, in order: key fields joined by \x1f, \n after each */
 } upsert;
 
 struct writer {
@@ -29,12 +33,50 @@ struct writer {
   pending *p;
   upsert stmts[WRITER_STMTS];
   int nstmts;
+  int batch;         /* rows may be queued (writer_batch) */
+  long ins, upd;     /* outcome of queued rows of statements already closed */
+  void (*on_write)(void *ctx, const record *r, int outcome);
+  void *on_write_ctx;
   int new_only; /* writer_new_only */
   int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
   int has_dependents; /* some kind's WITHIN check names this kind */
   int req[KIND_FIELDS_MAX], nreq;       /* required columns */
   int req_nd[KIND_FIELDS_MAX], nreq_nd; /* of them, those not derived */
 };
+
+/* A batch of queued rows was written: each changed one is reported, in
+ * the order it was queued, as a record holding its key. */
+static void batch_written(void *ctx, const unsigned char *outcome, long n) {
+  upsert *u = ctx;
+  writer *w = u->w;
+  const kind *k = w->k;
+  char *p = u->queued.data;
+  for (long i = 0; i < n && p && *p; i++) {
+    char *nl = strchr(p, '\n');
+    if (!nl) break;
+    if (outcome[i] && w->on_write) {
+      record r;
+      record_init(&r, k);
+      char *f = p;
+      *nl = 0;
+      for (int j = 0; j < k->nkey; j++) {
+        char *sep = strchr(f, '\x1f');
+        if (sep) *sep = 0;
+        r.v[k->key[j]] = (fval){.set = 1, .s = f};
+        r.present[k->key[j]] = 1;
+        f = sep ? sep + 1 : f + strlen(f);
+      }
+      w->on_write(w->on_write_ctx, &r, outcome[i] == 1 ? WRITE_INSERTED : WRITE_UPDATED);
+    }
+    p = nl + 1;
+  }
+  buf_reset(&u->queued);
+}
+
+void writer_on_write(writer *w, void (*fn)(void *ctx, const record *r, int outcome), void *ctx) {
+  w->on_write = fn;
+  w->on_write_ctx = ctx;
+}
 
 static void add_error(err_list *errs, const record *r, const char *fieldname, err *e) {
   err_at(e, r->file ? r->file : "", r->line, fieldname);
@@ -118,15 +160,49 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   return 0;
 }
 
+void writer_batch(writer *w, uint64_t given, int hook_idle) {
+  const kind *k = w->k;
+  if (k->after_write && !hook_idle) return;
+  for (int i = 0; i < k->nfields; i++) {
+    const field *f = &k->fields[i];
+    if ((f->type == FT_REF || f->type == FT_REFLIST) && !strcmp(f->arg, k->name) && (given & (1ull << i))) return;
+    if ((f->type == FT_PLACE || f->type == FT_PLACELIST) && !strcmp(k->name, "places")) return;
+  }
+  int n;
+  const kind *all = kind_all(&n);
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < all[i].nchecks; c++) {
+      const kind_check *ch = &all[i].checks[c];
+      const field *ref = ch->type == CHECK_WITHIN ? kind_field(&all[i], ch->ref) : NULL;
+      if (ref && !strcmp(ref->arg, k->name)) return;
+    }
+  w->batch = 1;
+}
+
+int writer_flush(writer *w, long *inserted, long *updated, err *e) {
+  int rc = 0;
+  for (int i = 0; i < w->nstmts && !rc; i++) rc = stmt_flush(w->stmts[i].st, &w->ins, &w->upd, e);
+  *inserted += w->ins;
+  *updated += w->upd;
+  w->ins = w->upd = 0;
+  return rc;
+}
+
 void writer_new_only(writer *w) {
-  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
+  for (int i = 0; i < w->nstmts; i++) {
+    stmt_finalize(w->stmts[i].st);
+    buf_free(&w->stmts[i].queued);
+  }
   w->nstmts = 0;
   w->new_only = 1;
 }
 
 void writer_close(writer *w) {
   if (!w) return;
-  for (int i = 0; i < w->nstmts; i++) stmt_finalize(w->stmts[i].st);
+  for (int i = 0; i < w->nstmts; i++) {
+    stmt_finalize(w->stmts[i].st);
+    buf_free(&w->stmts[i].queued);
+  }
   free(w);
 }
 
@@ -170,30 +246,42 @@ static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, er
     if ((f->flags & F_KEY) || (if_new & (1ull << i))) continue;
     buf_printf(&sets, "%s\"%s\" = ", sets.len ? ", " : "", col);
     new_value(&sets, u, f, i);
-    buf_printf(&differs, "%s\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", col);
+    /* Qualified: in PostgreSQL's DO UPDATE a bare column could be excluded's. */
+    buf_printf(&differs, "%s\"%s\".\"%s\" IS DISTINCT FROM ", differs.len ? " OR " : "", k->name, col);
     new_value(&differs, u, f, i);
   }
   for (int c = 0; c < k->ncomputed; c++) {
     const kind_computed *kc = &k->computed[c];
     const char *args[2] = {kc->arg1, kc->arg2};
+    if (c >= KIND_COMPUTED_MAX) abort(); /* a kind declares more than KIND_COMPUTED_MAX */
     buf_printf(&cols, ", \"%s\"", kc->column);
-    buf_printf(&vals, ", %s(", kc->function);
+    /* A new row's value is computed in C (the function SQL calls, with
+     * NULL for absent columns) and bound: no SQL function per inserted row
+     * (PostgreSQL runs it in PL/pgSQL). An update computes it in SQL, from
+     * the stored values of absent columns. */
+    if (!u->partial) {
+      u->cparam[c] = ++np;
+      buf_printf(&vals, ", ?%d", u->cparam[c]);
+    } else {
+      buf_printf(&vals, ", %s(", kc->function);
+    }
     buf_printf(&sets, "%s\"%s\" = %s(", sets.len ? ", " : "", kc->column, kc->function);
     for (int a = 0; a < 2; a++) {
       int fi = kind_field_index(k, args[a]);
       const char *sep = a ? ", " : "";
-      if (fi >= 0 && u->param[fi]) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
-      else buf_printf(&vals, "%sNULL", sep);
+      if (u->partial && fi >= 0 && u->param[fi]) buf_printf(&vals, "%s?%d", sep, u->param[fi]);
+      else if (u->partial) buf_printf(&vals, "%sNULL", sep);
       /* An update computes from the new value, or the stored one (a value
        * for a new record only is not written over a stored one). */
       if (fi >= 0 && u->param[fi] && !(if_new & (1ull << fi))) {
         buf_puts(&sets, sep);
         new_value(&sets, u, &k->fields[fi], fi);
       } else {
-        buf_printf(&sets, "%s\"%s\"", sep, args[a]);
+        /* Qualified: in PostgreSQL's DO UPDATE a bare column could be excluded's. */
+        buf_printf(&sets, "%s\"%s\".\"%s\"", sep, k->name, args[a]);
       }
     }
-    buf_puts(&vals, ")");
+    if (u->partial) buf_puts(&vals, ")");
     buf_puts(&sets, ")");
   }
   if (u->partial) {
@@ -228,13 +316,20 @@ static upsert *get_upsert(writer *w, uint64_t mask, uint64_t if_new, err *e) {
   for (int i = 0; i < w->nstmts; i++)
     if (w->stmts[i].mask == mask && w->stmts[i].if_new == if_new) return &w->stmts[i];
   if (w->nstmts == WRITER_STMTS) {
+    if (stmt_flush(w->stmts[0].st, &w->ins, &w->upd, e)) return NULL;
     stmt_finalize(w->stmts[0].st);
+    buf_free(&w->stmts[0].queued);
     memmove(&w->stmts[0], &w->stmts[1], (WRITER_STMTS - 1) * sizeof w->stmts[0]);
     w->nstmts--;
+    /* The statements moved: their batches report to their new places. */
+    for (int i = 0; w->batch && i < w->nstmts; i++) stmt_on_batch(w->stmts[i].st, batch_written, &w->stmts[i]);
   }
   upsert *u = &w->stmts[w->nstmts];
   if (build_upsert(w, mask, if_new, u, e)) return NULL;
+  u->w = w;
+  buf_init(&u->queued, 0);
   w->nstmts++;
+  /* (u moves when an older statement is dropped: the callback is set again below) */
   return u;
 }
 
@@ -676,10 +771,43 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   }
   for (int i = 0; i < k->nfields; i++)
     if (u->param[i]) field_bind(&k->fields[i], &r->v[i], u->st, u->param[i]);
-  int rc = stmt_run(u->st, &e);
+  for (int c = 0; c < k->ncomputed; c++) {
+    if (!u->cparam[c]) continue;
+    const kind_computed *kc = &k->computed[c];
+    const char *names[2] = {kc->arg1, kc->arg2};
+    store_value args[2], out;
+    for (int a = 0; a < 2; a++) {
+      int fi = kind_field_index(k, names[a]);
+      args[a] = (store_value){.type = STORE_NULL};
+      if (fi < 0 || !u->param[fi] || !r->v[fi].set) continue;
+      switch (field_storage_of(&k->fields[fi])) {
+      case FS_INT: args[a] = (store_value){.type = STORE_INT, .i = r->v[fi].i, .d = (double)r->v[fi].i}; break;
+      case FS_REAL: args[a] = (store_value){.type = STORE_REAL, .d = r->v[fi].d}; break;
+      default: args[a] = (store_value){.type = STORE_TEXT, .s = r->v[fi].s}; break;
+      }
+    }
+    char tmp[1024];
+    int frc = sqlfn_call(w->s, kc->function, 2, args, &out, tmp, sizeof tmp);
+    if (frc < 0) {
+      err_set(&e, frc, "%s could not be computed", kc->column);
+      add_error(errs, r, "-", &e);
+      return frc;
+    }
+    stmt_bind_value(u->st, u->cparam[c], &out);
+  }
+  if (w->batch && !u->partial) stmt_on_batch(u->st, batch_written, u);
+  int rc = w->batch && !u->partial ? stmt_defer(u->st, &e) : stmt_run(u->st, &e);
   if (rc < 0) {
     add_error(errs, r, "-", &e);
     return rc;
+  }
+  if (rc == 1) {
+    for (int i = 0; i < k->nkey; i++) {
+      if (i) buf_putc(&u->queued, '\x1f');
+      buf_puts(&u->queued, r->v[k->key[i]].s);
+    }
+    buf_putc(&u->queued, '\n');
+    return WRITE_QUEUED;
   }
   long changes = stmt_changes(u->st);
   if (changes && w->has_dependents && check_dependents(w, r, errs)) return ERR_VALIDATION;

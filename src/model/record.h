@@ -96,7 +96,7 @@ void pending_free(pending *p);
  * nothing is added to errs. Returns the number of such references. */
 long pending_check(store *s, pending *p, err_list *errs);
 
-enum { WRITE_INSERTED = 1, WRITE_UPDATED = 2, WRITE_UNCHANGED = 3 };
+enum { WRITE_INSERTED = 1, WRITE_UPDATED = 2, WRITE_UNCHANGED = 3, WRITE_QUEUED = 4 };
 
 typedef struct writer writer;
 
@@ -105,11 +105,21 @@ typedef struct writer writer;
  * it they are errors at once. Close with writer_close. */
 int writer_open(writer **out, store *s, const kind *k, pending *p, err *e);
 
+/* writer_batch: lets writer_put queue rows (stmt_defer) for a kind whose
+ * writes nothing else reads back row by row (no hook after a write unless
+ * the caller knows it does nothing for these rows: hook_idle; no reference
+ * to its own kind among the columns given, bit i of given for field i; no
+ * date check of another kind pointing at it); the caller must not write the
+ * same key twice before writer_flush. Bulk imports use it; elsewhere every
+ * row is written at once. */
+void writer_batch(writer *w, uint64_t given, int hook_idle);
+
 /* writer_put: validates r (required values, checks, references, cycles) and
  * upserts it: columns not present in r keep their stored values, and so do
  * those marked if_new (a value for a new record only). Returns
- * WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED, or a negative code after
- * adding each problem to errs (with r's file and line). */
+ * WRITE_INSERTED, WRITE_UPDATED or WRITE_UNCHANGED, WRITE_QUEUED when a
+ * batching writer queued the row (its outcome comes with writer_flush), or
+ * a negative code after adding each problem to errs (with r's file and line). */
 int writer_put(writer *w, record *r, err_list *errs);
 
 /* writer_check: validates r as writer_put does, without storing it. Returns
@@ -123,7 +133,18 @@ int writer_check(writer *w, record *r, err_list *errs);
  * without some required column (partial updates) are written as before. */
 void writer_new_only(writer *w);
 
-/* writer_close: finalizes the writer's statements; NULL is fine. */
+/* writer_on_write: fn is called for each queued row that a batch inserted
+ * (WRITE_INSERTED) or updated (WRITE_UPDATED), in the order they were
+ * queued, with a record that holds the key alone. */
+void writer_on_write(writer *w, void (*fn)(void *ctx, const record *r, int outcome), void *ctx);
+
+/* writer_flush: writes the queued rows; adds how many of them were
+ * inserted and updated to *inserted and *updated (the others were
+ * unchanged). Returns 0, or a negative code with e filled. */
+int writer_flush(writer *w, long *inserted, long *updated, err *e);
+
+/* writer_close: finalizes the writer's statements (call writer_flush
+ * first: queued rows written here report no outcome); NULL is fine. */
 void writer_close(writer *w);
 
 /* record_exists: 1 when a record of kind k with that id exists, 0 if not,

@@ -62,9 +62,7 @@ int sector_batch_end(store *s, int refresh, err *e) {
  * the ones whose stored sector may follow a change of that place. */
 #define EVENTS_UNDER_PLACE                                                              \
   "UPDATE events SET sector = bh_sector(place_id, admin1) WHERE place_id IN "           \
-  "(WITH RECURSIVE _inside(id) AS (SELECT ?1 UNION SELECT p.place_id FROM places p "    \
-  "JOIN _inside ON p.parent_place = _inside.id) SELECT id FROM _inside) "               \
-  "AND sector IS DISTINCT FROM bh_sector(place_id, admin1)"
+  PLACE_WITHIN_SQL " AND sector IS DISTINCT FROM bh_sector(place_id, admin1)"
 
 int sector_changed(store *s, const char *place_id, err *e) {
   store_touch(s); /* cached sector areas are stale */

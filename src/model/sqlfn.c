@@ -58,6 +58,16 @@ static int fn_excluded(void *ud, int argc, const store_value *argv, store_value 
   return 0;
 }
 
+int sqlfn_call(store *s, const char *name, int argc, const store_value *argv, store_value *out, char *tmp,
+               size_t cap) {
+  *out = (store_value){.type = STORE_NULL};
+  if (!strcmp(name, "bh_sector") && argc == 2) return fn_sector(s, argc, argv, out, tmp, cap);
+  if (!strcmp(name, "bh_fold") && argc == 1) return fn_fold(NULL, argc, argv, out, tmp, cap);
+  if (!strcmp(name, "bh_distance") && argc == 4) return fn_distance(NULL, argc, argv, out, tmp, cap);
+  if (!strcmp(name, "bh_excluded") && argc == 2) return fn_excluded(NULL, argc, argv, out, tmp, cap);
+  return ERR_INTERNAL;
+}
+
 int sqlfn_attach(store *s, err *e) {
   if (store_function(s, "bh_sector", 2, 0, fn_sector, s, e) ||
       store_function(s, "bh_excluded", 2, 1, fn_excluded, NULL, e) ||

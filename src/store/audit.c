@@ -21,6 +21,9 @@
 enum { KEY_UNLOADED = 0, KEY_NONE = 1, KEY_HELD = 2 };
 
 #define ENTRY_COLS "seq, at, \"user\", action, kind, record_id, before, after, prev_hash, hash"
+/* The lock that makes concurrent writers append one after the other
+ * (store_serialize; PostgreSQL's writers do not otherwise wait for each other). */
+#define AUDIT_APPEND_LOCK 0x626c7565L
 
 char *audit_now(char *out) {
   struct timespec ts;
@@ -250,6 +253,8 @@ int audit_key_load(store *s, int create, err *e) {
 
 int audit_append(store *s, const char *user, const char *action, const char *kind,
                  const char *record_id, const char *before, const char *after, err *e) {
+  int lrc = store_serialize(s, AUDIT_APPEND_LOCK, e);
+  if (lrc) return lrc;
   if (s->audit_state == KEY_UNLOADED) {
     int krc = audit_key_load(s, 1, e);
     if (krc) return krc;

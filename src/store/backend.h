@@ -90,6 +90,10 @@ struct backend_ops {
   int (*function)(store *s, const char *name, int nargs, int det, store_fn fn, void *ud, err *e);
   int (*backup)(store *s, const char *dest, err *e);
   int (*check)(store *s, long *bad_pages, long *bad_refs, err *e);
+  /* Batched upserts (NULL: stmt_defer runs the statement at once). */
+  int (*defer)(stmt *st, err *e);
+  int (*flush)(stmt *st, long *inserted, long *updated, err *e);
+  void (*on_batch)(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx);
   /* 1 when data_version moves at every commit of any connection and at
    * every change of this one: results may then be kept (store_result_get). */
   int exact_version;

@@ -673,6 +673,3 @@ const backend_ops backend_sqlite = {
     .exact_version = 1,
     .bulk_begin = lite_bulk_begin,
 };
-
-/* Until the PostgreSQL backend is built in. */
-const backend_ops *const backend_pg = NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/embed.h"
 #include "core/str.h"
 #include "store/backend.h"
@@ -276,7 +277,7 @@ int store_readonly(const store *s, const char **why) {
 
 int store_fault(int code) {
   return code == ERR_FULL || code == ERR_READONLY || code == ERR_BUSY || code == ERR_TIMEOUT ||
-         code == ERR_IO;
+         code == ERR_IO || code == ERR_UNAVAILABLE;
 }
 
 /* After a failed statement inside a transaction: did the backend end the
@@ -335,6 +336,126 @@ void store_rollback(store *s) {
 }
 
 int store_in_transaction(store *s) { return s->in_tx; }
+
+int store_snapshot(store *s, err *e) {
+  int rc = store_exec(s,
+                      s->ops->dialect == STORE_POSTGRES ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                                        : "BEGIN",
+                      e);
+  if (!rc) {
+    /* SQLite takes its snapshot at the first read: read now. */
+    if (s->ops->dialect == STORE_SQLITE) rc = store_exec(s, "SELECT count(*) FROM sqlite_master", e);
+    if (!rc) s->in_tx = 1;
+  }
+  return rc;
+}
+
+int store_serialize(store *s, long key, err *e) {
+  if (s->ops->dialect != STORE_POSTGRES) return 0;
+  stmt *st = store_cached(s, "SELECT pg_advisory_xact_lock(?)", e);
+  if (!st) return e ? e->code : ERR_DB;
+  stmt_bind_int(st, 1, key);
+  return stmt_run(st, e);
+}
+
+/* ---- the catalogue ---- */
+
+static void names_add(char ***names, int *n, const char *v) {
+  *names = xrealloc(*names, (size_t)(*n + 1) * sizeof **names);
+  (*names)[(*n)++] = xstrdup(v ? v : "");
+}
+
+void store_names_free(char **names, int n) {
+  for (int i = 0; i < n; i++) free(names[i]);
+  free(names);
+}
+
+/* Rows of (name) or (from, to) pairs into lists. */
+static int read_pairs(store *s, const char *sql, const char *bind, char ***a, char ***b, int *n, err *e) {
+  stmt *st;
+  int rc = store_prepare(s, sql, &st, e);
+  if (rc) return rc;
+  if (bind) stmt_bind_text(st, 1, bind);
+  int m = 0;
+  while ((rc = stmt_step(st, e)) == STMT_ROW) {
+    names_add(a, n, stmt_text(st, 0));
+    if (b) names_add(b, &m, stmt_text(st, 1));
+  }
+  stmt_finalize(st);
+  return rc < 0 ? rc : 0;
+}
+
+int store_tables(store *s, char ***names, int *n, err *e) {
+  int pg = s->ops->dialect == STORE_POSTGRES;
+  char **all = NULL, **from = NULL, **to = NULL;
+  int nall = 0, nref = 0;
+  *names = NULL;
+  *n = 0;
+  int rc = read_pairs(s,
+                      pg ? "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace ns "
+                           "ON ns.oid = c.relnamespace WHERE ns.nspname = current_schema() AND c.relkind = 'r' "
+                           "AND c.relname <> '_schema_version' AND to_regclass(quote_ident(c.relname || '_rebuild')) "
+                           "IS NULL ORDER BY c.relname COLLATE \"C\""
+                         : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+                           "AND name || '_rebuild' NOT IN (SELECT name FROM sqlite_master WHERE type = 'view') "
+                           "ORDER BY name",
+                      NULL, &all, NULL, &nall, e);
+  if (!rc)
+    rc = read_pairs(s,
+                    pg ? "SELECT c.relname, r.relname FROM pg_catalog.pg_constraint k "
+                         "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+                         "JOIN pg_catalog.pg_class r ON r.oid = k.confrelid "
+                         "JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace "
+                         "WHERE k.contype = 'f' AND ns.nspname = current_schema()"
+                       : "SELECT m.name, f.\"table\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f "
+                         "WHERE m.type = 'table'",
+                    NULL, &from, &to, &nref, e);
+  /* Each table after those it names (a self-reference does not count). */
+  char *done = xcalloc((size_t)nall + 1, 1);
+  for (int round = 0; !rc && *n < nall; round++) {
+    int progress = 0;
+    for (int i = 0; i < nall; i++) {
+      if (done[i]) continue;
+      int ready = 1;
+      for (int r = 0; r < nref && ready; r++) {
+        if (strcmp(from[r], all[i]) || !strcmp(to[r], all[i])) continue;
+        for (int j = 0; j < nall; j++)
+          if (!done[j] && !strcmp(all[j], to[r])) ready = 0;
+      }
+      if (!ready) continue;
+      done[i] = 1;
+      names_add(names, n, all[i]);
+      progress = 1;
+    }
+    if (!progress) /* a cycle of references: the rest in name order */
+      for (int i = 0; i < nall; i++)
+        if (!done[i]) {
+          done[i] = 1;
+          names_add(names, n, all[i]);
+        }
+  }
+  free(done);
+  store_names_free(all, nall);
+  store_names_free(from, nref);
+  store_names_free(to, nref);
+  if (rc) {
+    store_names_free(*names, *n);
+    *names = NULL;
+    *n = 0;
+  }
+  return rc;
+}
+
+int store_columns(store *s, const char *table, char ***names, int *n, err *e) {
+  *names = NULL;
+  *n = 0;
+  return read_pairs(s,
+                    s->ops->dialect == STORE_POSTGRES
+                        ? "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(quote_ident(?1)) "
+                          "AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum"
+                        : "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid",
+                    table, names, NULL, n, e);
+}
 
 void store_bulk_note(store *s, const char *sql) {
   s->bulk_sql = xrealloc(s->bulk_sql, (size_t)(s->nbulk + 1) * sizeof *s->bulk_sql);
@@ -506,3 +627,24 @@ double stmt_double(stmt *st, int col) { return st->s->ops->real(st, col); }
 long stmt_changes(stmt *st) { return st->s->ops->changes(st); }
 int stmt_inserted(stmt *st) { return st->s->ops->inserted(st); }
 const char *stmt_sql(const stmt *st) { return st->sql; }
+
+int stmt_defer(stmt *st, err *e) {
+  if (st->s->ops->defer && st->s->in_tx) {
+    if (st->bind_error) {
+      st->bind_error = 0;
+      return err_set(e, ERR_INTERNAL, "a value could not be bound to the statement: %.200s", st->sql);
+    }
+    return st->s->ops->defer(st, e);
+  }
+  int rc = stmt_run(st, e);
+  return rc < 0 ? rc : 0;
+}
+
+void stmt_on_batch(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx) {
+  if (st->s->ops->on_batch) st->s->ops->on_batch(st, fn, ctx);
+}
+
+int stmt_flush(stmt *st, long *inserted, long *updated, err *e) {
+  if (!st->s->ops->flush) return 0;
+  return st->s->ops->flush(st, inserted, updated, e);
+}

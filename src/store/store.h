@@ -48,7 +48,8 @@ int store_readonly(const store *s, const char **why);
 
 /* store_fault: 1 when code is a failure of the storage rather than of the
  * data: a full disk, a read-only database, another writer past the busy
- * timeout, a statement past its deadline, an I/O error. A multi-record
+ * timeout, a statement past its deadline, an I/O error, a database server
+ * gone. A multi-record
  * write stops at the first one (nothing is stored). */
 int store_fault(int code);
 
@@ -90,6 +91,32 @@ int store_begin(store *s, err *e);
 int store_commit(store *s, err *e);
 void store_rollback(store *s);
 
+/* store_snapshot: begins a read-only transaction that sees the database
+ * as of one moment (for a copy), ended by store_commit or store_rollback.
+ * Returns 0 or an error code. */
+int store_snapshot(store *s, err *e);
+
+/* store_serialize: inside a write transaction, waits for (and holds until
+ * the transaction ends) the lock named key, so that the parts of
+ * concurrent transactions that take it run one after the other (the audit
+ * chain's append). SQLite runs one writer at a time already: nothing to do.
+ * Returns 0 or an error code (ERR_BUSY after the busy timeout). */
+int store_serialize(store *s, long key, err *e);
+
+/* store_tables: the database's tables (bluehelm's own, internal ones
+ * included; the backend's bookkeeping excluded, and the tables of figures
+ * the database keeps itself from other tables: a table _X beside a view
+ * _X_rebuild, SQLite's _event_cells), each after the tables its
+ * foreign keys name, into *names (*n of them; free with store_names_free).
+ * Returns 0 or an error code. */
+int store_tables(store *s, char ***names, int *n, err *e);
+
+/* store_columns: the stored (not generated) columns of table, in order,
+ * as store_tables gives them. Returns 0 or an error code. */
+int store_columns(store *s, const char *table, char ***names, int *n, err *e);
+
+/* store_names_free: frees what store_tables or store_columns gave. */
+void store_names_free(char **names, int n);
 /* store_bulk_begin: many rows are about to be written into table inside
  * the current transaction (empty: the table holds no row). The backend may
  * set aside what it otherwise brings up to date at each row, to rebuild it
@@ -269,6 +296,26 @@ long stmt_changes(stmt *st);
 /* stmt_inserted: 1 when st's last run (an INSERT .. ON CONFLICT upsert)
  * inserted a new row rather than updating one. */
 int stmt_inserted(stmt *st);
+
+/* stmt_defer: runs st, an upsert of one row written `INSERT INTO t (...)
+ * VALUES (...) ON CONFLICT ...`, inside a transaction, or queues the row
+ * where the backend writes rows in batches (PostgreSQL: COPY into a
+ * staging table, then one INSERT .. SELECT). Returns 1 when the row was
+ * queued, 0 when it ran now (read stmt_changes and stmt_inserted as after
+ * stmt_run), or a negative code. Queued rows are written before any other
+ * statement that names the table runs, at stmt_flush, at stmt_finalize and
+ * at commit; a failure there is that statement's (or the commit's). */
+int stmt_defer(stmt *st, err *e);
+
+/* stmt_flush: writes st's queued rows now; adds how many rows st's batches
+ * inserted and updated since the last stmt_flush to *inserted and *updated
+ * (the other queued rows were unchanged). Returns 0 or a negative code. */
+int stmt_flush(stmt *st, long *inserted, long *updated, err *e);
+
+/* stmt_on_batch: fn is called after each batch of st's queued rows is
+ * written, with each queued row's outcome in the order they were queued
+ * (0 unchanged, 1 inserted, 2 updated). Where rows are not queued, never. */
+void stmt_on_batch(stmt *st, void (*fn)(void *ctx, const unsigned char *outcome, long n), void *ctx);
 
 /* stmt_sql: the statement's SQL as given (for messages). */
 const char *stmt_sql(const stmt *st);

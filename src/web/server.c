@@ -310,7 +310,10 @@ int server_run(const server_opts *o, err *e) {
         .addr = (const struct sockaddr *)&ss,
         .addrlen = sslen,
         .workers = srv.pool.n,
-        .writers = 1, /* SQLite has one writer at a time: the others queue here */
+        /* SQLite has one writer at a time: the others queue here. On
+         * PostgreSQL writers run side by side (only the audit append takes
+         * turns), all threads but one, which stays for reads. */
+        .writers = store_dialect_of(srv.pool.stores[0]) == STORE_POSTGRES && threads > 1 ? threads - 1 : 1,
         .max_connections = o->max_connections,
         .idle_s = o->timeout_s,
         .head_s = HEAD_DEADLINE_S,

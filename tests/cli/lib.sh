@@ -14,9 +14,111 @@ unmount_all() {
   for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
   MOUNTS=()
 }
-trap 'unmount_all; rm -rf "$WORK"' EXIT
-export BLUEHELM_DB="$WORK/test.db"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+# The backend under test: SQLite files in $WORK, or, when tests/run.sh has
+# started a throwaway PostgreSQL cluster (tests/pg_cluster.sh), databases
+# in it: BLUEHELM_TEST_PG is the folder of its Unix socket, and
+# BLUEHELM_TEST_PG_USER its superuser. Every database a script makes is
+# dropped when it ends.
+if [[ -n "${BLUEHELM_TEST_PG:-}" ]]; then
+  BACKEND=postgresql
+  PG_USER=${BLUEHELM_TEST_PG_USER:-bh}
+  PG_PREFIX="bht_$$_"
+  # A server database has no place beside it for the audit key: it is
+  # given, as a deployment would give it (made at the first append).
+  export BLUEHELM_AUDIT_KEY=${BLUEHELM_AUDIT_KEY:-$WORK/audit-key}
+else
+  BACKEND=sqlite
+fi
+
+# psql_ DB ARGS...: psql on database DB of the test cluster, quiet, rows unaligned.
+psql_() {
+  local db=$1
+  shift
+  PGOPTIONS='-c client_min_messages=warning' psql -X -q -At -v ON_ERROR_STOP=1 -h "$BLUEHELM_TEST_PG" -U "$PG_USER" -d "$db" "$@"
+}
+
+# db_name TARGET: the PostgreSQL database name of a target URI.
+db_name() { local t=${1#postgresql:///}; echo "${t%%\?*}"; }
+
+# db_target NAME: where a database called NAME lives for this backend: a
+# file in $WORK, or a URI of the test cluster.
+db_target() {
+  if [[ $BACKEND == sqlite ]]; then echo "$WORK/$1.db"
+  else echo "postgresql:///${PG_PREFIX}$1?host=$BLUEHELM_TEST_PG&user=$PG_USER"; fi
+}
+
+# db_remove TARGET: deletes the database (PostgreSQL: drops it, and makes
+# it again empty when --empty is given: bluehelm does not create databases).
+db_remove() {
+  if [[ $BACKEND == sqlite ]]; then rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; return; fi
+  local name
+  name=$(db_name "$1")
+  psql_ postgres -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" || return 1
+  [[ ${2:-} == --empty ]] && { psql_ postgres -c "CREATE DATABASE \"$name\"" || return 1; }
+  return 0
+}
+
+# db_exists TARGET: the database exists and holds bluehelm's schema.
+db_exists() {
+  if [[ $BACKEND == sqlite ]]; then [[ -s "$1" ]]; return; fi
+  [[ $(psql_ "$(db_name "$1")" -c "select to_regclass('_schema_version') is not null" 2>/dev/null) == t ]]
+}
+
+# db_clone FROM TO: TO becomes a copy of FROM.
+db_clone() {
+  db_remove "$2"
+  if [[ $BACKEND == sqlite ]]; then cp "$1" "$2"; return; fi
+  psql_ postgres -c "CREATE DATABASE \"$(db_name "$2")\" TEMPLATE \"$(db_name "$1")\""
+}
+
+# db_sql [--db TARGET] SQL: runs SQL (written for both backends) on the
+# database (default $BLUEHELM_DB); rows as lines, columns separated by |.
+db_sql() {
+  local target=$BLUEHELM_DB
+  if [[ $1 == --db ]]; then target=$2; shift 2; fi
+  if [[ $BACKEND == sqlite ]]; then sqlite3 -cmd ".timeout 5000" "$target" "$1"
+  else psql_ "$(db_name "$target")" -c "$1"; fi
+}
+
+# db_sqlite: a SQLite file holding the database's records, for checks that
+# recompute figures with the sqlite3 shell's own functions: the database
+# itself, or on PostgreSQL a `bluehelm copy` of it (made anew each call).
+db_sqlite() {
+  if [[ $BACKEND == sqlite ]]; then echo "$BLUEHELM_DB"; return; fi
+  rm -f "$WORK/pgcopy.db"
+  "$BLUEHELM" copy --to "$WORK/pgcopy.db" >/dev/null 2>"$WORK/copy.err" || { cat "$WORK/copy.err" >&2; return 1; }
+  echo "$WORK/pgcopy.db"
+}
+
+# lite_sql SQL...: SQL in SQLite's dialect (json_extract...) read from the
+# database: itself, or on PostgreSQL a SQLite copy of it (db_sqlite).
+lite_sql() {
+  local f
+  f=$(db_sqlite) || return 1
+  sqlite3 -cmd ".timeout 5000" "$f" "$@"
+}
+
+# db_set_version TARGET N: marks the database as made by schema version N.
+db_set_version() {
+  if [[ $BACKEND == sqlite ]]; then sqlite3 "$1" "PRAGMA user_version=$2"
+  else psql_ "$(db_name "$1")" -c "UPDATE _schema_version SET version = $2"; fi
+}
+
+db_cleanup() {
+  unmount_all
+  if [[ $BACKEND == postgresql ]]; then
+    local d
+    for d in $(psql_ postgres -c "select datname from pg_database where datname like '${PG_PREFIX}%'" 2>/dev/null); do
+      psql_ postgres -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null 2>&1
+    done
+  fi
+  rm -rf "$WORK"
+}
+trap db_cleanup EXIT
+BLUEHELM_DB=$(db_target test)
+export BLUEHELM_DB
 
 # bh ARGS...: runs bluehelm; stdout to stdout, stderr to $WORK/stderr.
 bh() { "$BLUEHELM" "$@" 2>"$WORK/stderr"; }
@@ -58,14 +160,32 @@ ind() {
   return 1
 }
 
-# fresh_db [--no-gazetteer]: a new empty database at $BLUEHELM_DB.
+# fresh_db [--no-gazetteer]: a new empty database at $BLUEHELM_DB. On
+# PostgreSQL, `bluehelm init` runs once per cluster into a template
+# database (bht_tpl_gaz, bht_tpl_nogaz) that later fresh databases copy.
 fresh_db() {
-  rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm"
-  "$BLUEHELM" init "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr"; return 1; }
+  if [[ $BACKEND == sqlite ]]; then
+    db_remove "$BLUEHELM_DB"
+    "$BLUEHELM" init "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr"; return 1; }
+    return 0
+  fi
+  local tpl=bht_tpl_gaz
+  [[ ${1:-} == --no-gazetteer ]] && tpl=bht_tpl_nogaz
+  if [[ $(psql_ postgres -c "select count(*) from pg_database where datname = '$tpl'") != 1 ]]; then
+    psql_ postgres -c "CREATE DATABASE $tpl" || return 1
+    "$BLUEHELM" --db "postgresql:///$tpl?host=$BLUEHELM_TEST_PG&user=$PG_USER" init "$@" >/dev/null 2>"$WORK/stderr" ||
+      { cat "$WORK/stderr"; psql_ postgres -c "DROP DATABASE $tpl"; return 1; }
+  fi
+  db_remove "$BLUEHELM_DB" &&
+    psql_ postgres -c "CREATE DATABASE \"$(db_name "$BLUEHELM_DB")\" TEMPLATE $tpl"
 }
 
-# db_digest: a digest of the whole database content (to show nothing changed).
-db_digest() { sqlite3 "$BLUEHELM_DB" .dump | sha256sum | cut -c1-16; }
+# db_digest: a digest of the whole database content (to show nothing
+# changed); on PostgreSQL pg_dump's lines, sorted (rows have no fixed order).
+db_digest() {
+  if [[ $BACKEND == sqlite ]]; then sqlite3 "$BLUEHELM_DB" .dump | sha256sum | cut -c1-16; return; fi
+  pg_dump -h "$BLUEHELM_TEST_PG" -U "$PG_USER" "$(db_name "$BLUEHELM_DB")" | grep -vE '^(--|\\(un)?restrict |$)' | sort | sha256sum | cut -c1-16
+}
 
 # need_shared NAME: returns 0 when ../shared/data exists; otherwise reports a
 # skip (or, under CI=true, a failure) and returns 1.

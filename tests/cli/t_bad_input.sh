@@ -9,9 +9,10 @@ PLAIN=${BLUEHELM_PLAIN:-$ROOT/build/bluehelm}   # the non-ASan build, for memory
 # The baseline: the gazetteer and the demo dataset. Each case starts from a copy.
 fresh_db || { fail baseline "init failed"; exit 0; }
 bh import "$DEMO" >/dev/null || { fail baseline "demo import failed: $(head -c 300 "$WORK/stderr")"; exit 0; }
-cp "$BLUEHELM_DB" "$WORK/baseline.db"
+BASELINE=$(db_target baseline)
+db_clone "$BLUEHELM_DB" "$BASELINE"
 BASE_DIGEST=$(db_digest)
-reset_db() { rm -f "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm" "$BLUEHELM_DB-journal"; cp "$WORK/baseline.db" "$BLUEHELM_DB"; }
+reset_db() { db_clone "$BASELINE" "$BLUEHELM_DB"; }
 
 n=0
 # newdir: a fresh empty folder in $WORK, its path in $D.

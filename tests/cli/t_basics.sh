@@ -17,8 +17,8 @@ first_place() { bh places "$1" | awk '$1 != "place_id" && NF { print $1; exit }'
 
 # --- init
 fresh_db
-if [[ $? -eq 0 && -s "$BLUEHELM_DB" ]]; then ok init-creates-db; else fail init-creates-db "no database at $BLUEHELM_DB"; fi
-cp "$BLUEHELM_DB" "$WORK/init.db"   # init under ASan takes seconds: later "fresh" databases are copies
+if [[ $? -eq 0 ]] && db_exists "$BLUEHELM_DB"; then ok init-creates-db; else fail init-creates-db "no database at $BLUEHELM_DB"; fi
+db_clone "$BLUEHELM_DB" "$(db_target init)"   # init under ASan takes seconds: later "fresh" databases are copies
 # the bundled gazetteer: one place per data row of data/gazetteer/mali_places.tsv
 gaz_rows=$(($(wc -l <"$ROOT/data/gazetteer/mali_places.tsv") - 1))
 expect_eq init-loads-gazetteer "$(bh count places)" "$gaz_rows"
@@ -32,23 +32,26 @@ if [[ -s "$WORK/stderr" ]]; then ok init-twice-says-why; else fail init-twice-sa
 expect_eq init-twice-no-damage "$(db_digest)" "$before"
 
 # --no-gazetteer
-other=$WORK/nogaz.db
+other=$(db_target nogaz)
+db_remove "$other" --empty
 "$BLUEHELM" --db "$other" init --no-gazetteer >/dev/null 2>"$WORK/stderr"
 expect_eq init-no-gazetteer "$(bh --db "$other" count places)" 0
 
 # --- --db PATH and $BLUEHELM_DB
-alt=$WORK/alt.db
+alt=$(db_target alt)
+db_remove "$alt" --empty
 env_before=$(db_digest)
 bh --db "$alt" init --no-gazetteer >/dev/null
-if [[ $? -eq 0 && -s "$alt" ]]; then ok db-option-creates; else fail db-option-creates "no database at $alt"; fi
+if [[ $? -eq 0 ]] && db_exists "$alt"; then ok db-option-creates; else fail db-option-creates "no database at $alt"; fi
 expect_eq db-option-leaves-env-db "$(db_digest)" "$env_before"
 bh --db "$alt" import "$DEMO/sector_areas.csv" >/dev/null
 expect_eq db-option-used-by-import "$(bh --db "$alt" count sector_areas)" "$(csv_rows "$DEMO/sector_areas.csv")"
 expect_eq db-env-not-touched "$(bh count sector_areas)" 0
 expect_eq db-env-used "$(BLUEHELM_DB=$alt bh count sector_areas)" "$(csv_rows "$DEMO/sector_areas.csv")"
-envonly=$WORK/envonly.db
+envonly=$(db_target envonly)
+db_remove "$envonly" --empty
 BLUEHELM_DB=$envonly bh init --no-gazetteer >/dev/null
-if [[ -s "$envonly" ]]; then ok db-env-init; else fail db-env-init "\$BLUEHELM_DB=$envonly was not created"; fi
+if db_exists "$envonly"; then ok db-env-init; else fail db-env-init "\$BLUEHELM_DB=$envonly was not created"; fi
 
 # default: ./bluehelm.db when neither --db nor $BLUEHELM_DB is given
 mkdir -p "$WORK/cwd"
@@ -84,8 +87,7 @@ bh count nosuchkind >/dev/null
 if [[ $? -ne 0 ]]; then ok unknown-kind-fails; else fail unknown-kind-fails "exit 0"; fi
 
 # --- import data/demo: each file's rows are stored
-rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm"
-cp "$WORK/init.db" "$BLUEHELM_DB"
+db_clone "$(db_target init)" "$BLUEHELM_DB"
 places_before=$(bh count places)
 bh import "$DEMO" >"$WORK/import1.out"
 rc=$?
@@ -149,9 +151,10 @@ expect_eq places-labezanga-accent "$(first_place 'LABÉZANGA')" gn-2454210
 expect_eq places-gao "$(first_place gao)" gn-2457163
 
 # --- a database from a newer bluehelm is refused
-newer=$WORK/newer.db
+newer=$(db_target newer)
+db_remove "$newer" --empty
 "$BLUEHELM" --db "$newer" init --no-gazetteer >/dev/null 2>&1
-sqlite3 "$newer" "PRAGMA user_version=999"
+db_set_version "$newer" 999
 nd=$(BLUEHELM_DB=$newer db_digest)
 bh --db "$newer" count places >/dev/null
 rc=$?

@@ -8,6 +8,9 @@
 # need a small tmpfs mounted by the test (root); elsewhere they are skipped
 # with the reason.
 source "$(dirname "$0")/lib.sh"
+# A SQLite file's faults (full disk, read-only file or folder, a killed
+# writer): on PostgreSQL the server's own faults are t_pg.sh's.
+[[ $BACKEND == sqlite ]] || exit 0
 
 command -v sqlite3 >/dev/null || { skip faults "the sqlite3 shell is needed (scripts/deps.sh test)"; exit 0; }
 DEMO=$ROOT/data/demo

@@ -613,7 +613,7 @@ bad_case bad-caveat-lifted-before-reported caveats.csv 2 "lifted_on|reported_on"
 fresh_db || { fail letter-init "init failed"; exit 0; }
 if ! bh import "$DEMO" >/dev/null; then fail letter-import "$(head -c 400 "$WORK/stderr")"; exit 0; fi
 ok letter-import
-units=$(sqlite3 "$BLUEHELM_DB" "select group_concat(unit_id) from units where unit_type = 'combat_convoy_company' and parent_unit is null and location = 'camp-gao'")
+units=$(db_sql "select unit_id from units where unit_type = 'combat_convoy_company' and parent_unit is null and location = 'camp-gao' order by unit_id" | paste -sd,)
 expect_eq letter-two-gao-companies "$(tr ',' '\n' <<<"$units" | wc -l)" 2
 if ind letter-serviceability L serviceability as_of=2021-05-31 "units=$units" category=apc,mpv; then
   F=$WORK/L.json
@@ -644,7 +644,7 @@ if ind letter-caveats L caveats as_of=2021-05-31; then
   expect_eq letter-no-declared-caveats "$(jv "$F" '$.declared')" 0
   expect_eq letter-undeclared-caveats "$(( $(jv "$F" '$.undeclared') > 0 ))" 1
   expect_eq letter-geographic-caveat "$(( $(jv "$F" '$.by_kind.geographic') > 0 ))" 1
-  expect_eq letter-police-no-caveats "$(sqlite3 "$BLUEHELM_DB" "select count(*) from caveats c join units u using (unit_id) where u.component = 'police'")" 0
+  expect_eq letter-police-no-caveats "$(db_sql "select count(*) from caveats c join units u using (unit_id) where u.component = 'police'")" 0
 fi
 if ind letter-deployment L deployment; then
   F=$WORK/L.json
@@ -652,7 +652,9 @@ if ind letter-deployment L deployment; then
 fi
 if ind letter-rotations L rotation-conflicts from=2021-01-01 to=2021-05-31; then
   F=$WORK/L.json
-  n=$(sqlite3 "$BLUEHELM_DB" "attach ':memory:' as m; select count(*) from json_each(json_extract(readfile('$F'), '\$.overlaps')) o join units a on a.unit_id = json_extract(o.value, '\$.units[0]') join units b on b.unit_id = json_extract(o.value, '\$.units[1]') where a.unit_type like '%battalion' and b.unit_type like '%battalion'")
+  # the units' types from the database, the overlapping pairs from the JSON
+  { echo unit_id,unit_type; db_sql "select unit_id, unit_type from units" | tr '|' ','; } >"$WORK/unit_types.csv"
+  n=$(sqlite3 :memory: ".import --csv '$WORK/unit_types.csv' u" "select count(*) from json_each(json_extract(readfile('$F'), '\$.overlaps')) o join u a on a.unit_id = json_extract(o.value, '\$.units[0]') join u b on b.unit_id = json_extract(o.value, '\$.units[1]') where a.unit_type like '%battalion' and b.unit_type like '%battalion'" 2>&1)
   expect_eq letter-two-battalions-rotating "$(( n >= 1 ))" 1
   expect_eq letter-rotation-in-high-tempo "$(( $(jlen "$F" '$.in_high_tempo') >= 1 ))" 1
   expect_eq letter-late-rotation "$(( $(jlen "$F" '$.late') >= 1 ))" 1

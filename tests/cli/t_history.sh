@@ -355,8 +355,9 @@ if ind casevac-march cv casevac from=2021-03-01 to=2021-03-31; then
   expect_eq casevac-records-north "$(jids "$F" by_sector.north.evacuations)" cv2,cv3,cv5
 fi
 # The raw times give the same 1-hour and 2-hour counts, computed by SQLite.
-expect_eq casevac-sqlite-1h "$(sqlite3 "$BLUEHELM_DB" "select count(*) from casevac where injured_at between '2021-03-01' and '2021-03-32' and (julianday(replace(resuscitation_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440 <= 60.5")" 3
-expect_eq casevac-sqlite-2h "$(sqlite3 "$BLUEHELM_DB" "select count(*) from casevac where injured_at between '2021-03-01' and '2021-03-32' and (julianday(replace(surgery_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440 <= 120.5")" 4
+LITE=$(db_sqlite)
+expect_eq casevac-sqlite-1h "$(sqlite3 "$LITE" "select count(*) from casevac where injured_at between '2021-03-01' and '2021-03-32' and (julianday(replace(resuscitation_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440 <= 60.5")" 3
+expect_eq casevac-sqlite-2h "$(sqlite3 "$LITE" "select count(*) from casevac where injured_at between '2021-03-01' and '2021-03-32' and (julianday(replace(surgery_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440 <= 120.5")" 4
 # An odd count: April alone (cv8, 9 minutes); no evacuation: nulls.
 ind casevac-april cv casevac from=2021-04-01 to=2021-04-30 &&
   expect_eq casevac-single "$(jv "$WORK/cv.json" '$.median_request_to_airborne_min'):$(jv "$WORK/cv.json" '$.within_2h_pct')" 9:100.0
@@ -429,8 +430,9 @@ fi
 if ind demo-casevac cv casevac from=2020-06-01 to=2021-05-31; then
   F=$WORK/cv.json
   # Re-counted by SQLite from the raw times (whole minutes).
-  n1=$(sqlite3 "$BLUEHELM_DB" "select count(*) from casevac where substr(injured_at,1,10) between '2020-06-01' and '2021-05-31' and resuscitation_at is not null and cast(round((julianday(replace(resuscitation_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440) as integer) <= 60")
-  n2=$(sqlite3 "$BLUEHELM_DB" "select count(*) from casevac where substr(injured_at,1,10) between '2020-06-01' and '2021-05-31' and surgery_at is not null and cast(round((julianday(replace(surgery_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440) as integer) <= 120")
+  LITE=$(db_sqlite)
+  n1=$(sqlite3 "$LITE" "select count(*) from casevac where substr(injured_at,1,10) between '2020-06-01' and '2021-05-31' and resuscitation_at is not null and cast(round((julianday(replace(resuscitation_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440) as integer) <= 60")
+  n2=$(sqlite3 "$LITE" "select count(*) from casevac where substr(injured_at,1,10) between '2020-06-01' and '2021-05-31' and surgery_at is not null and cast(round((julianday(replace(surgery_at,'T',' ')) - julianday(replace(injured_at,'T',' '))) * 1440) as integer) <= 120")
   expect_eq demo-casevac-1h "$(jv "$F" '$.within_1h')" "$n1"
   expect_eq demo-casevac-2h "$(jv "$F" '$.within_2h')" "$n2"
   expect_eq demo-casevac-sectors-sum "$(sqlite3 :memory: "select sum(json_extract(value, '\$.evacuations')) from json_each(json_extract(readfile('$F'), '\$.by_sector'))")" "$(jv "$F" '$.evacuations')"
@@ -442,7 +444,7 @@ if ind demo-contributors ct contributors as_of=2021-05-31 from=2021-01-01 to=202
   svc_bgd=$(bh indicator serviceability as_of=2021-05-31 category=apc,mpv contributor=BGD >"$WORK/sb.json" && echo "$(jv "$WORK/sb.json" '$.unserviceable')/$(jv "$WORK/sb.json" '$.total')")
   ev_bgd=$(bh indicator evaluations from=2021-01-01 to=2021-05-31 group_by=contributor >"$WORK/eb.json" && jv "$WORK/eb.json" '$.by_contributor.BGD.count')
   # Bangladesh's units have no change of status or strength: the units rows.
-  units_bgd=$(sqlite3 "$BLUEHELM_DB" "select count(*) || ':' || sum(deployed_strength) from units where contributor = 'BGD'")
+  units_bgd=$(db_sql "select count(*) || ':' || sum(deployed_strength) from units where contributor = 'BGD'")
   expect_eq demo-contributors-bgd "$bgd" "Bangladesh:$units_bgd:$svc_bgd:$ev_bgd"
   expect_eq demo-contributors-iso-name "$(sqlite3 :memory: "select json_extract(value, '\$.name') from json_each(json_extract(readfile('$F'), '\$.contributors')) where json_extract(value, '\$.contributor') = 'LKA'")" "Sri Lanka"
   expect_eq demo-contributors-unspecified-last "$(sqlite3 :memory: "select json_extract(value, '\$.contributor') || ':' || ifnull(json_extract(value, '\$.name'), 'null') from json_each(json_extract(readfile('$F'), '\$.contributors')) order by key desc limit 1")" "unspecified:null"

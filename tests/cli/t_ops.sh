@@ -446,7 +446,7 @@ fi
 # The letter's figures on data/demo, for 2021-01-01..2021-05-31.
 fresh_db
 check demo-import quiet bh import "$DEMO"
-split=$(sqlite3 "$BLUEHELM_DB" "select start from activities where kind = 'deployment' and destination = 'gn-2461003' and units like '%fpu-gao-ansongo%'")
+split=$(db_sql "select start from activities where kind = 'deployment' and destination = 'gn-2461003' and units like '%fpu-gao-ansongo%'")
 expect_eq demo-deployment-date "$split" 2020-12-14
 ind rate place_id=ansongo-qh poc=yes split="$split" weeks=8
 expect_eq demo-poc-rate "$(jx "$WORK/out.json" '$.before') $(jx "$WORK/out.json" '$.after')" "10.0 2.0"

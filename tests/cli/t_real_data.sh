@@ -38,11 +38,10 @@ sum_col() { csv_select "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
 # new_db: a new database with the gazetteer (a copy of one made by init, as
 # init under ASan takes seconds).
 new_db() {
-  if [[ ! -f "$WORK/init.db" ]]; then
-    fresh_db && cp "$BLUEHELM_DB" "$WORK/init.db"
+  if ! db_exists "$(db_target init)"; then
+    fresh_db && db_clone "$BLUEHELM_DB" "$(db_target init)"
   else
-    rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm" "$BLUEHELM_DB-journal"
-    cp "$WORK/init.db" "$BLUEHELM_DB"
+    db_clone "$(db_target init)" "$BLUEHELM_DB"
   fi
 }
 

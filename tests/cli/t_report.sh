@@ -35,7 +35,7 @@ ids=$(sqlite3 :memory: "select distinct r.value from json_each(json_extract(read
   json_each(json_extract(f.value, '\$.records')) r where json_extract(f.value, '\$.indicator') = 'count'" | head -50)
 missing=0
 for id in $ids; do
-  c=$(sqlite3 "$BLUEHELM_DB" "select (select count(*) from events where event_id_cnty='$id') + (select count(*) from activities where activity_id='$id') + (select count(*) from meetings where meeting_id='$id') + (select count(*) from benchmarks where benchmark_id='$id') + (select count(*) from operations where operation_id='$id')")
+  c=$(db_sql "select (select count(*) from events where event_id_cnty='$id') + (select count(*) from activities where activity_id='$id') + (select count(*) from meetings where meeting_id='$id') + (select count(*) from benchmarks where benchmark_id='$id') + (select count(*) from operations where operation_id='$id')")
   [[ "$c" -ge 1 ]] || missing=$((missing + 1))
 done
 expect_eq report_json_ids_exist "$missing" 0

@@ -10,11 +10,10 @@ HAVE=0
 # new_db: a new database with the gazetteer (a copy of one made by init, as
 # init under ASan takes seconds).
 new_db() {
-  rm -f "$BLUEHELM_DB" "$BLUEHELM_DB-wal" "$BLUEHELM_DB-shm" "$BLUEHELM_DB-journal"
-  if [[ ! -f "$WORK/init.db" ]]; then
-    fresh_db && cp "$BLUEHELM_DB" "$WORK/init.db"
+  if ! db_exists "$(db_target init)"; then
+    fresh_db && db_clone "$BLUEHELM_DB" "$(db_target init)"
   else
-    cp "$WORK/init.db" "$BLUEHELM_DB"
+    db_clone "$(db_target init)" "$BLUEHELM_DB"
   fi
 }
 # jq1 FILE EXPR: one SQL expression over the JSON document in FILE (as j).
@@ -45,8 +44,8 @@ if [[ $HAVE == 1 ]]; then
 else
   need_shared roundtrip-with-real-data
 fi
-cp "$BLUEHELM_DB" "$WORK/source.db"
-SRC=$WORK/source.db
+SRC=$(db_target source)
+db_clone "$BLUEHELM_DB" "$SRC"
 src() { bh --db "$SRC" "$@"; }
 
 # --- per kind: export, import into a new database, export again, compare
@@ -96,10 +95,11 @@ for k in events units places operations activities convoy_sightings; do
   expect_eq "export-all-count-$k" "$(bh count "$k")" "$(src count "$k")"
 done
 # the source database takes its own export back as all unchanged
-cp "$SRC" "$WORK/reimport.db"
-bh --db "$WORK/reimport.db" import "$WORK/dir1" >"$WORK/stdout"
+REIMPORT=$(db_target reimport)
+db_clone "$SRC" "$REIMPORT"
+bh --db "$REIMPORT" import "$WORK/dir1" >"$WORK/stdout"
 expect_eq export-all-reimport-unchanged "$(grep -vE '^[a-z_]+: 0 inserted, 0 updated, [0-9]+ unchanged$' "$WORK/stdout")" ""
-expect_eq export-all-reimport-digest "$(BLUEHELM_DB=$WORK/reimport.db db_digest)" "$(BLUEHELM_DB=$SRC db_digest)"
+expect_eq export-all-reimport-digest "$(BLUEHELM_DB=$REIMPORT db_digest)" "$(BLUEHELM_DB=$SRC db_digest)"
 
 # --- JSON and GeoJSON
 for kind in events units places; do
@@ -188,7 +188,8 @@ expect_eq filter-place-not "$(src count events 'place_id!=gn-2461003')" \
 # --- an export imported back keeps defaults as defaults: an event exported
 # with its default poc (no, as a Protest) and imported back must still take
 # poc=yes by default when a later re-download makes it Violence against civilians
-DEF=$WORK/defaults.db
+DEF=$(db_target defaults)
+db_remove "$DEF" --empty
 "$BLUEHELM" --db "$DEF" init --no-gazetteer >/dev/null 2>&1
 mkdir -p "$WORK/def"
 printf 'event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude\nt-def-1,2021-03-04,Protests,Peaceful protest,15.66,0.50\n' >"$WORK/def/events.csv"

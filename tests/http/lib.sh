@@ -17,7 +17,7 @@ cleanup() {
   done
   wait 2>/dev/null
   unmount_all
-  rm -rf "$WORK"
+  db_cleanup
 }
 trap cleanup EXIT
 

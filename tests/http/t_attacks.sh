@@ -25,12 +25,17 @@ urlencode() {
 # data_digest: a digest of every record table (not the audit trail or tokens).
 data_digest() {
   local t
+  if [[ $BACKEND == postgresql ]]; then
+    pg_dump -h "$BLUEHELM_TEST_PG" -U "$PG_USER" --data-only -T '_*' "$(db_name "$BLUEHELM_DB")" 2>/dev/null |
+      grep -vE '^(--|\\(un)?restrict )' | sort | sha256sum | cut -c1-16
+    return
+  fi
   for t in $(sqlite3 "$BLUEHELM_DB" "select name from sqlite_master where type = 'table'
                and name not like '\_%' escape '\' and name not like 'sqlite%' order by name"); do
     sqlite3 "$BLUEHELM_DB" ".dump $t"
   done | sha256sum | cut -c1-16
 }
-audit_seq() { sqlite3 "$BLUEHELM_DB" "select coalesce(max(seq), 0) from _audit"; }
+audit_seq() { db_sql "select coalesce(max(seq), 0) from _audit"; }
 
 # batch FILE: runs the requests listed in FILE (lines "METHOD TOKEN PATH [BODYFILE]")
 # through one curl (keep-alive); writes "STATUS OUTFILE" lines to $WORK/batch.out,
@@ -282,7 +287,7 @@ csv_post @"$WORK/dupid.csv"
 if [[ $code == 400 || $code == 200 ]]; then ok "csv-duplicate-id-no-500 ($code)"; else fail csv-duplicate-id-no-500 "$code $body"; fi
 if [[ $code == 200 ]]; then # undo it, so that the audit check below holds
   seq0=$(audit_seq)
-  sqlite3 "$BLUEHELM_DB" ".timeout 5000" "delete from events where event_id_cnty = 'csv-1'"
+  db_sql "delete from events where event_id_cnty = 'csv-1'"
   dd0=$(data_digest)
 fi
 csv_post ''
@@ -364,7 +369,7 @@ if [[ $code == 400 ]]; then expect slash-in-id 400 validation
 else
   get "$AN" /api/v1/events/slash%2Fid
   if [[ $code == 200 ]]; then ok slash-in-id; else fail slash-in-id "POST {event_id_cnty: \"slash/id\"} stored the record, but GET /api/v1/events/slash%2Fid answers $code: it can never be read, changed or deleted over the API"; fi
-  sqlite3 "$BLUEHELM_DB" ".timeout 5000" "delete from events where event_id_cnty = 'slash/id'"
+  db_sql "delete from events where event_id_cnty = 'slash/id'"
 fi
 # garbage on the socket
 port=${URL##*:}

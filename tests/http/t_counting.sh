@@ -11,23 +11,23 @@ demo_db || { fail setup "could not build the demo database"; exit 1; }
 start_server || { fail server-starts "see above"; exit 1; }
 
 # Three events of sector east and one of sector north, none confidential.
-mapfile -t EAST_EV < <(sqlite3 "$BLUEHELM_DB" "select event_id_cnty from events where sector = 'east' and classification != 'confidential' order by 1 limit 3")
+mapfile -t EAST_EV < <(db_sql "select event_id_cnty from events where sector = 'east' and classification != 'confidential' order by 1 limit 3")
 A=${EAST_EV[0]} B=${EAST_EV[1]} C=${EAST_EV[2]}
-NORTH=$(sqlite3 "$BLUEHELM_DB" "select event_id_cnty from events where sector = 'north' and classification != 'confidential' order by 1 limit 1")
+NORTH=$(db_sql "select event_id_cnty from events where sector = 'north' and classification != 'confidential' order by 1 limit 1")
 N=$(bh count events)
-audit_n() { sqlite3 "$BLUEHELM_DB" "select count(*) from _audit"; }
+audit_n() { db_sql "select count(*) from _audit"; }
 count_api() { get "$AN" "/api/v1/count/events$1"; jq_ '$.count'; }
 features() { sqlite3 :memory: "select json_array_length(cast(readfile('$WORK/body') as text), '\$.features')"; }
 # refused NAME STATUS METHOD PATH BODY [TOKEN]: the request gets STATUS with
 # the error envelope, and neither the events nor the audit trail change.
 refused() {
   local name=$1 status=$2 m=$3 p=$4 d=$5 t=${6:-$ED} before a0
-  before=$(sqlite3 "$BLUEHELM_DB" "select group_concat(event_id_cnty || ':' || coalesce(duplicate_of, '') || ':' || verification || ':' || deleted, ',') from events")
+  before=$(db_sql "select event_id_cnty || ':' || coalesce(duplicate_of, '') || ':' || verification || ':' || deleted from events order by 1" | paste -sd,)
   a0=$(audit_n)
   req "$m" "$p" -H "Authorization: Bearer $t" --data-binary "$d" "${@:7}"
   expect "$name" "$status"
   expect_eq "$name-nothing-stored" \
-    "$(sqlite3 "$BLUEHELM_DB" "select group_concat(event_id_cnty || ':' || coalesce(duplicate_of, '') || ':' || verification || ':' || deleted, ',') from events")/$(audit_n)" \
+    "$(db_sql "select event_id_cnty || ':' || coalesce(duplicate_of, '') || ':' || verification || ':' || deleted from events order by 1" | paste -sd,)/$(audit_n)" \
     "$before/$a0"
 }
 
@@ -99,7 +99,7 @@ expect_eq unmerged-count "$(count_api '')" "$N"
 put "$ED" "/api/v1/events/$A" '{"verification": "rejected", "reliability": "B", "credibility": "2"}'
 expect verify-put 200
 expect_eq verify-put-stored "$(jq_ '$.verification') $(jq_ '$.reliability') $(jq_ '$.credibility') $(jq_ '$.event_type')" \
-  "rejected B 2 $(sqlite3 "$BLUEHELM_DB" "select event_type from events where event_id_cnty = '$A'")"
+  "rejected B 2 $(db_sql "select event_type from events where event_id_cnty = '$A'")"
 expect_eq rejected-not-counted "$(count_api '') $(count_api '?verification=rejected')" "$((N - 1)) 1"
 get "$ADM" "/api/v1/audit?limit=1000"
 last=$(sqlite3 :memory: "select json_extract(value, '\$.action') || ' ' || json_extract(value, '\$.user') || ' ' || json_extract(value, '\$.before.verification') || ' ' || json_extract(value, '\$.after.verification') || ' ' || (json_extract(value, '\$.at') != '') from json_each(cast(readfile('$WORK/body') as text), '\$.items') order by key desc limit 1")

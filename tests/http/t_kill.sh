@@ -43,7 +43,7 @@ if ((nacked >= 60)); then ok "writes-acknowledged-before-kill ($nacked)"; else f
 
 start_server || { fail server-restarts "see above"; exit 1; }
 ok server-restarts
-sqlite3 "$BLUEHELM_DB" "select event_id_cnty from events where event_id_cnty like 'k9-%' order by 1" | sort >"$WORK/stored"
+lite_sql "select event_id_cnty from events where event_id_cnty like 'k9-%' order by 1" | sort >"$WORK/stored"
 expect_eq no-acknowledged-write-lost "$(comm -23 "$WORK/acked" "$WORK/stored" | head -5 | tr '\n' ' ')" ""
 # the restarted server serves the last acknowledged write of each writer
 bad=""

@@ -26,9 +26,9 @@ expect patch-me-fr 200
 expect_eq patch-me-answers-me "$(jq_ '$.user')/$(jq_ '$.lang')/$(jq_ '$.lang_chosen')" an/fr/1
 get "$AN" /api/v1/me -H 'Accept-Language: en-GB'
 expect_eq me-choice-beats-accept-language "$(jq_ '$.lang')/$(jq_ '$.lang_chosen')" fr/1
-expect_eq lang-stored "$(sqlite3 "$BLUEHELM_DB" "select lang from _users where name = 'an'")" fr
+expect_eq lang-stored "$(lite_sql "select lang from _users where name = 'an'")" fr
 expect_eq lang-change-audited \
-  "$(sqlite3 "$BLUEHELM_DB" "select action || ' ' || user || ' ' || record_id || ' ' || after from _audit order by seq desc limit 1")" \
+  "$(lite_sql "select action || ' ' || user || ' ' || record_id || ' ' || after from _audit order by seq desc limit 1")" \
   'user_lang an an {"lang":"fr"}'
 get "$VW" /api/v1/me
 expect_eq lang-is-per-user "$(jq_ '$.lang')" en
@@ -46,7 +46,7 @@ patch "$AN" '["fr"]'
 expect patch-not-object 400 validation
 patch "$AN" '{"lang": "en"'
 expect patch-malformed 400 validation
-expect_eq refusals-store-nothing "$(sqlite3 "$BLUEHELM_DB" "select lang from _users where name = 'an'")" fr
+expect_eq refusals-store-nothing "$(lite_sql "select lang from _users where name = 'an'")" fr
 req PATCH /api/v1/me --data-binary '{"lang": "fr"}'
 expect patch-needs-sign-in 401
 

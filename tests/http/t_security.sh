@@ -15,7 +15,7 @@ NOR=$(bh user token nor)
 start_server || { fail server-starts "see above"; exit 1; }
 ok server-starts
 JSON=(-H 'Content-Type: application/json')
-sql() { sqlite3 "$BLUEHELM_DB" ".timeout 5000" "$@"; }
+sql() { lite_sql "$@"; }
 # sector_of ID: the stored sector of an event, as the API shows it.
 sector_of() { get "$AN" "/api/v1/events/$1"; jq_ '$.sector'; }
 

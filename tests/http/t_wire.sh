@@ -225,7 +225,21 @@ expect server-alive-after-full 200
 # or 503 busy if its 3 s ran out; what was acknowledged is stored.
 # hold SECONDS: another process takes the write lock for SECONDS; sets $holder
 # once the lock is held.
+# On PostgreSQL writers do not wait for each other, only for the audit
+# chain's append: the other process holds that lock (pg_advisory_lock).
+AUDIT_LOCK=1651275109 # 0x626c7565, src/store/audit.c's AUDIT_APPEND_LOCK
 hold() {
+  if [[ $BACKEND == postgresql ]]; then
+    psql_ "$(db_name "$BLUEHELM_DB")" -c "select pg_advisory_lock($AUDIT_LOCK)" -c "select pg_sleep($1)" >/dev/null 2>&1 &
+    holder=$!
+    CLEANUP_PIDS+=("$holder")
+    for ((w = 0; w < 100; w++)); do
+      [[ $(psql_ postgres -c "select count(*) from pg_locks where locktype = 'advisory' and objid = $AUDIT_LOCK and granted") == 1 ]] && return 0
+      sleep 0.1
+    done
+    fail hold "could not take the audit append lock"
+    return
+  fi
   python3 "$RAW" hold "$BLUEHELM_DB" "$1" >"$WORK/hold.out" &
   holder=$!
   CLEANUP_PIDS+=("$holder")

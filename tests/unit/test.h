@@ -8,6 +8,7 @@
 #include <string.h>
 
 extern int test_failures; /* failures in the running test */
+extern const char *test_skip; /* set by a test that cannot run here: the reason */
 
 #define TEST(name)         \
   void test_##name(void); \

@@ -142,6 +142,9 @@ int field_parse(store *s, const field *f, const char *raw, fval *out, arena *a, 
     case FT_LON: {
       double v;
       if (str_to_double(raw, &v)) return RULE("number", "'%.40s' is not a number", raw);
+      /* -0 is stored as 0: SQLite keeps no negative zero, and both
+       * backends must export the same text. */
+      if (v == 0) v = 0;
       if (f->type == FT_LAT && (v < -90 || v > 90))
         return RULE("latitude", "latitude %.40s is outside -90..90", raw);
       if (f->type == FT_LON && (v < -180 || v > 180))

@@ -32,6 +32,7 @@ event_id_cnty,event_date,event_type,sub_event_type,actor1,latitude,longitude,pla
 rt-0001,2021-03-03,Violence against civilians,Attack,"Smith, John",15.6640,0.5070,rt-qh-market,"Line one
 line ""two"", with a comma; é ü 🇲🇱 — “curly”",1
 rt-0002,2021-03-04,Protests,Peaceful protest,Smith,15.6640,0.5070,,"",0
+rt-0003,2021-03-05,Protests,Peaceful protest,Protesters (Mali),14.5000,-0.0000,,"",0
 EOF
 
 # --- the source database
@@ -118,6 +119,11 @@ src export events admin1=Gao --format geojson -o "$WORK/gao.geojson"
 expect_eq geojson-filtered "$(jq1 "$WORK/gao.geojson" "json_array_length(j, '\$.features')")" "$(src count events admin1=Gao)"
 expect_eq json-text-kept "$(jq1 "$WORK/events.json" "(select json_extract(value, '\$.notes') from json_each(j) where json_extract(value, '\$.event_id_cnty') = 'rt-0001')")" \
   "$(printf 'Line one\nline "two", with a comma; é ü 🇲🇱 — “curly”')"
+
+# A longitude of -0.0000 is stored as 0: SQLite keeps no negative zero, and
+# an export must read the same from either backend (PostgreSQL wrote -0).
+expect_eq negative-zero-exported-as-zero "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  $1 == "rt-0003" { print $c["latitude"] "," $c["longitude"] }' "$WORK/a-events.csv")" "14.5,0"
 
 # --- filters (on the source database)
 # counts from the JSON export, independent of the filter code

@@ -39,6 +39,7 @@ struct writer {
   void *on_write_ctx;
   int new_only; /* writer_new_only */
   int check_a[KIND_CHECKS_MAX], check_b[KIND_CHECKS_MAX]; /* the checks' columns, looked up once */
+  int comp_arg[KIND_COMPUTED_MAX][2]; /* the computed columns' arguments, looked up once */
   int has_dependents; /* some kind's WITHIN check names this kind */
   int req[KIND_FIELDS_MAX], nreq;       /* required columns */
   int req_nd[KIND_FIELDS_MAX], nreq_nd; /* of them, those not derived */
@@ -142,6 +143,10 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
   for (int c = 0; c < k->nchecks && c < KIND_CHECKS_MAX; c++) {
     w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
     w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
+  }
+  for (int c = 0; c < k->ncomputed && c < KIND_COMPUTED_MAX; c++) {
+    w->comp_arg[c][0] = kind_field_index(k, k->computed[c].arg1);
+    w->comp_arg[c][1] = kind_field_index(k, k->computed[c].arg2);
   }
   for (int i = 0; i < k->nfields; i++)
     if (k->fields[i].flags & F_REQUIRED) {
@@ -774,10 +779,9 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
   for (int c = 0; c < k->ncomputed; c++) {
     if (!u->cparam[c]) continue;
     const kind_computed *kc = &k->computed[c];
-    const char *names[2] = {kc->arg1, kc->arg2};
     store_value args[2], out;
     for (int a = 0; a < 2; a++) {
-      int fi = kind_field_index(k, names[a]);
+      int fi = c < KIND_COMPUTED_MAX ? w->comp_arg[c][a] : kind_field_index(k, a ? kc->arg2 : kc->arg1);
       args[a] = (store_value){.type = STORE_NULL};
       if (fi < 0 || !u->param[fi] || !r->v[fi].set) continue;
       switch (field_storage_of(&k->fields[fi])) {

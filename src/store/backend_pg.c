@@ -299,6 +299,27 @@ static void drain(store *s) {
   if (!ps->final) ps->final = PQmakeEmptyPGresult(p->c, PGRES_FATAL_ERROR);
 }
 
+/* Reads the results of what was sent until the last, dropping them; with
+ * check, the first one that is not a success (a command, rows or an empty
+ * query) becomes the error. A connection lost on the way is an error too.
+ * Returns 0 or an error code. */
+static int await_end(store *s, int check, err *e) {
+  pgc *p = conn_of(s);
+  int rc = 0;
+  for (;;) {
+    int broken;
+    PGresult *r = next_result(p, &broken);
+    if (!r) {
+      if (broken && !rc) rc = lost_error(s, e);
+      return rc;
+    }
+    ExecStatusType t = PQresultStatus(r);
+    if (check && !rc && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
+      rc = result_error(s, r, e);
+    PQclear(r);
+  }
+}
+
 /* Ends the open COPY of a bulk load (p->copying) and waits for its outcome;
  * abort_msg, when given, makes the server discard it. Returns 0 or an
  * error code. */
@@ -306,18 +327,8 @@ static int copy_close(store *s, const char *abort_msg, err *e) {
   pgc *p = conn_of(s);
   if (!p->copying) return 0;
   p->copying = NULL;
-  int rc = 0;
   int ok = PQputCopyEnd(p->c, abort_msg) == 1;
-  for (;;) {
-    int broken;
-    PGresult *x = next_result(p, &broken);
-    if (!x) {
-      if (broken && !rc) rc = lost_error(s, e);
-      break;
-    }
-    if (!rc && !abort_msg && PQresultStatus(x) != PGRES_COMMAND_OK) rc = result_error(s, x, e);
-    PQclear(x);
-  }
+  int rc = await_end(s, !abort_msg, e);
   if (!rc && !ok && !abort_msg) rc = lost_error(s, e);
   return rc;
 }
@@ -347,20 +358,7 @@ static int run_simple(store *s, const char *sql, err *e) {
   }
   conn_free_for(s, NULL);
   if (!PQsendQuery(p->c, sql)) return lost_error(s, e);
-  int rc = 0;
-  for (;;) {
-    int broken;
-    PGresult *r = next_result(p, &broken);
-    if (!r) {
-      if (broken && !rc) rc = lost_error(s, e);
-      break;
-    }
-    ExecStatusType t = PQresultStatus(r);
-    if (!rc && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
-      rc = result_error(s, r, e);
-    PQclear(r);
-  }
-  return rc;
+  return await_end(s, 1, e);
 }
 
 static void flush_dealloc(store *s) {

@@ -144,7 +144,8 @@ int writer_open(writer **out, store *s, const kind *k, pending *p, err *e) {
     w->check_a[c] = k->checks[c].a ? kind_field_index(k, k->checks[c].a) : -1;
     w->check_b[c] = k->checks[c].b ? kind_field_index(k, k->checks[c].b) : -1;
   }
-  for (int c = 0; c < k->ncomputed && c < KIND_COMPUTED_MAX; c++) {
+  if (k->ncomputed > KIND_COMPUTED_MAX) abort(); /* a kind declares more than KIND_COMPUTED_MAX */
+  for (int c = 0; c < k->ncomputed; c++) {
     w->comp_arg[c][0] = kind_field_index(k, k->computed[c].arg1);
     w->comp_arg[c][1] = kind_field_index(k, k->computed[c].arg2);
   }
@@ -258,7 +259,6 @@ static int build_upsert(writer *w, uint64_t mask, uint64_t if_new, upsert *u, er
   for (int c = 0; c < k->ncomputed; c++) {
     const kind_computed *kc = &k->computed[c];
     const char *args[2] = {kc->arg1, kc->arg2};
-    if (c >= KIND_COMPUTED_MAX) abort(); /* a kind declares more than KIND_COMPUTED_MAX */
     buf_printf(&cols, ", \"%s\"", kc->column);
     /* A new row's value is computed in C (the function SQL calls, with
      * NULL for absent columns) and bound: no SQL function per inserted row
@@ -781,7 +781,7 @@ static int writer_write(writer *w, record *r, err_list *errs, int store_it) {
     const kind_computed *kc = &k->computed[c];
     store_value args[2], out;
     for (int a = 0; a < 2; a++) {
-      int fi = c < KIND_COMPUTED_MAX ? w->comp_arg[c][a] : kind_field_index(k, a ? kc->arg2 : kc->arg1);
+      int fi = w->comp_arg[c][a];
       args[a] = (store_value){.type = STORE_NULL};
       if (fi < 0 || !u->param[fi] || !r->v[fi].set) continue;
       switch (field_storage_of(&k->fields[fi])) {

@@ -534,43 +534,21 @@ static int flush_rows(stmt *st, err *e) {
   p->flushing = 1;
   char sql[96];
   int direct = ps->direct_tx == p->tx && ps->direct_sql;
-  if (direct && p->copying == st) {
-    /* The COPY is open: the rows join it, and the server's outcome is read
-     * when it closes (copy_close). A failure there fails the transaction. */
-    if (PQputCopyData(p->c, ps->rows.data, (int)ps->rows.len) != 1) rc = lost_error(s, e);
-  } else if (direct) {
+  /* A bulk load's COPY (direct) stays open for the next rows, and the
+   * server's outcome is read when it closes (copy_close): a failure there
+   * fails the transaction. The staging table's COPY closes at once. */
+  if (p->copying != st) {
     conn_free_for(s, NULL);
-    PGresult *r = PQexec(p->c, ps->direct_sql);
-    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
-      rc = result_error(s, r, e);
-    } else {
-      p->copying = st;
-      if (PQputCopyData(p->c, ps->rows.data, (int)ps->rows.len) != 1) rc = lost_error(s, e);
-    }
+    if (!direct) snprintf(sql, sizeof sql, "COPY %s FROM STDIN", ps->stage);
+    PGresult *r = PQexec(p->c, direct ? ps->direct_sql : sql);
+    if (r && PQresultStatus(r) == PGRES_COPY_IN) p->copying = st;
+    else rc = result_error(s, r, e);
     PQclear(r);
-  } else {
-    conn_free_for(s, NULL);
-    snprintf(sql, sizeof sql, "COPY %s FROM STDIN", ps->stage);
-    PGresult *r = PQexec(p->c, sql);
-    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
-      rc = result_error(s, r, e);
-      PQclear(r);
-    } else {
-      PQclear(r);
-      int ok = PQputCopyData(p->c, ps->rows.data, (int)ps->rows.len) == 1;
-      ok = PQputCopyEnd(p->c, ok ? NULL : "bluehelm could not send the rows") == 1 && ok;
-      for (;;) {
-        int broken;
-        PGresult *x = next_result(p, &broken);
-        if (!x) {
-          if (broken && !rc) rc = lost_error(s, e);
-          break;
-        }
-        if (!rc && PQresultStatus(x) != PGRES_COMMAND_OK) rc = result_error(s, x, e);
-        PQclear(x);
-      }
-      if (!rc && !ok) rc = lost_error(s, e);
-    }
+  }
+  if (!rc && PQputCopyData(p->c, ps->rows.data, (int)ps->rows.len) != 1) rc = lost_error(s, e);
+  if (!direct && p->copying == st) {
+    int closed = copy_close(s, rc ? "bluehelm could not send the rows" : NULL, e);
+    if (!rc) rc = closed;
   }
   if (ps->outcap < ps->nrows) {
     ps->outcap = ps->nrows;
